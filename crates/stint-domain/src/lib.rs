@@ -1,0 +1,17 @@
+//! Stint's domain: the types, rules and state machines that every other layer
+//! relies on. Nothing here does I/O, so every rule can be unit-tested and read
+//! in one place. Input is parsed into these newtypes at the boundary ("parse,
+//! don't validate"); functions here take only parsed values.
+
+pub mod account;
+pub mod error;
+pub mod money;
+pub mod organization;
+pub mod profile;
+pub mod project;
+pub mod search;
+pub mod taxonomy;
+mod text;
+
+pub use error::{FieldError, FieldErrors};
+pub use money::{Currency, HourlyFloors, Money};

@@ -1,0 +1,299 @@
+//! Money as integer minor units plus an ISO 4217 code — never floats — and the
+//! per-currency hourly floor that keeps every project fairly paid.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+/// The currencies Stint prices projects in. All have two minor-unit digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    Inr,
+    Usd,
+    Gbp,
+    Eur,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 4] = [Currency::Usd, Currency::Gbp, Currency::Eur, Currency::Inr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Inr => "INR",
+            Currency::Usd => "USD",
+            Currency::Gbp => "GBP",
+            Currency::Eur => "EUR",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Inr => "₹",
+            Currency::Usd => "$",
+            Currency::Gbp => "£",
+            Currency::Eur => "€",
+        }
+    }
+
+    /// Approximate value of one major unit in US cents. Used only to sort and
+    /// filter listings of mixed currencies; never to move money.
+    pub fn approx_usd_cents_per_unit(self) -> i64 {
+        match self {
+            Currency::Inr => 1, // ~0.012 USD; rounded up so INR listings keep an order
+            Currency::Usd => 100,
+            Currency::Gbp => 127,
+            Currency::Eur => 108,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = FieldError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "INR" => Ok(Currency::Inr),
+            "USD" => Ok(Currency::Usd),
+            "GBP" => Ok(Currency::Gbp),
+            "EUR" => Ok(Currency::Eur),
+            _ => Err(FieldError::new(
+                "currency",
+                "Choose one of USD, GBP, EUR or INR.",
+            )),
+        }
+    }
+}
+
+/// An amount in minor units (cents, paise, pence) of one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+/// Largest price accepted for one project, in major units.
+pub const MAX_PRICE_MAJOR: i64 = 10_000_000;
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
+    /// Parses a positive amount typed by a person, such as `450`, `450.5`,
+    /// `1,500.00`; at most two decimals.
+    pub fn parse(field: &'static str, raw: &str, currency: Currency) -> Result<Money, FieldError> {
+        let s: String = raw
+            .trim()
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
+        let bad = || FieldError::new(field, "Enter an amount such as 450 or 450.50.");
+        if s.is_empty() {
+            return Err(FieldError::new(field, "Enter a price."));
+        }
+        let (whole, frac) = match s.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (s.as_str(), ""),
+        };
+        if whole.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        if frac.len() > 2 {
+            return Err(FieldError::new(field, "Use at most two decimal places."));
+        }
+        if whole.len() > 9 {
+            return Err(FieldError::new(
+                field,
+                format!("The price can be at most {MAX_PRICE_MAJOR}."),
+            ));
+        }
+        let major: i64 = whole.parse().map_err(|_| bad())?;
+        let mut cents: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
+        if frac.len() == 1 {
+            cents *= 10;
+        }
+        if major > MAX_PRICE_MAJOR {
+            return Err(FieldError::new(
+                field,
+                format!("The price can be at most {MAX_PRICE_MAJOR}."),
+            ));
+        }
+        let minor = major * 100 + cents;
+        if minor <= 0 {
+            return Err(FieldError::new(field, "The price must be more than zero."));
+        }
+        Ok(Money { minor, currency })
+    }
+
+    /// The amount as a plain decimal, for form fields: `450.00` → `450`, `450.5` stays `450.50`.
+    pub fn plain(&self) -> String {
+        if self.minor % 100 == 0 {
+            format!("{}", self.minor / 100)
+        } else {
+            format!("{}.{:02}", self.minor / 100, self.minor % 100)
+        }
+    }
+
+    /// Approximate value in US cents, for sorting mixed-currency listings.
+    pub fn approx_usd_cents(&self) -> i64 {
+        self.minor / 100 * self.currency.approx_usd_cents_per_unit()
+            + self.minor % 100 * self.currency.approx_usd_cents_per_unit() / 100
+    }
+
+    /// Price divided by hours, rounded down to a minor unit.
+    pub fn per_hour(&self, hours: u16) -> Money {
+        Money {
+            minor: self.minor / i64::from(hours.max(1)),
+            currency: self.currency,
+        }
+    }
+}
+
+/// Groups thousands: 1234567 → "1,234,567".
+fn group(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+impl fmt::Display for Money {
+    /// `$450`, `$12.50`, `₹18,000`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sym = self.currency.symbol();
+        let major = group(self.minor / 100);
+        let cents = (self.minor % 100).abs();
+        if cents == 0 {
+            write!(f, "{sym}{major}")
+        } else {
+            write!(f, "{sym}{major}.{cents:02}")
+        }
+    }
+}
+
+/// The lowest acceptable effective hourly rate per currency, in minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourlyFloors(pub BTreeMap<Currency, i64>);
+
+impl Default for HourlyFloors {
+    fn default() -> Self {
+        Self(BTreeMap::from([
+            (Currency::Inr, 150_00),
+            (Currency::Usd, 15_00),
+            (Currency::Gbp, 12_00),
+            (Currency::Eur, 13_00),
+        ]))
+    }
+}
+
+impl HourlyFloors {
+    pub fn floor(&self, currency: Currency) -> Money {
+        Money::new(self.0.get(&currency).copied().unwrap_or(0), currency)
+    }
+
+    /// The smallest price for `hours` of work that clears the floor.
+    pub fn minimum_price(&self, currency: Currency, hours: u16) -> Money {
+        Money::new(self.floor(currency).minor * i64::from(hours), currency)
+    }
+
+    /// Parses `USD=1500,INR=15000` (minor units) over the defaults.
+    pub fn parse_overrides(raw: &str) -> Result<HourlyFloors, String> {
+        let mut floors = HourlyFloors::default();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (code, value) = part.split_once('=').ok_or_else(|| {
+                format!("'{part}' should look like USD=1500 (minor units per hour)")
+            })?;
+            let currency: Currency = code
+                .parse()
+                .map_err(|_| format!("unknown currency '{code}'"))?;
+            let minor: i64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &i64| *v >= 0)
+                .ok_or_else(|| format!("'{value}' is not a whole number of minor units"))?;
+            floors.0.insert(currency, minor);
+        }
+        Ok(floors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_amounts_people_type() {
+        let usd = Currency::Usd;
+        assert_eq!(Money::parse("p", "450", usd).map(|m| m.minor), Ok(45_000));
+        assert_eq!(
+            Money::parse("p", " 1,500.5 ", usd).map(|m| m.minor),
+            Ok(150_050)
+        );
+        assert_eq!(Money::parse("p", "0.05", usd).map(|m| m.minor), Ok(5));
+        for bad in [
+            "",
+            "abc",
+            "-5",
+            "1.234",
+            "0",
+            "0.00",
+            "1e5",
+            ".5",
+            "99999999999",
+        ] {
+            assert!(
+                Money::parse("p", bad, usd).is_err(),
+                "{bad} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn displays_with_symbol_and_grouping() {
+        assert_eq!(Money::new(45_000, Currency::Usd).to_string(), "$450");
+        assert_eq!(Money::new(1_800_000, Currency::Inr).to_string(), "₹18,000");
+        assert_eq!(Money::new(1_250, Currency::Gbp).to_string(), "£12.50");
+        assert_eq!(Money::new(45_050, Currency::Usd).plain(), "450.50");
+    }
+
+    #[test]
+    fn floors_have_defaults_and_overrides() {
+        let f = HourlyFloors::default();
+        assert_eq!(f.minimum_price(Currency::Usd, 10).minor, 15_000);
+        let f = HourlyFloors::parse_overrides("USD=2000, inr=20000").unwrap_or_default();
+        assert_eq!(f.floor(Currency::Usd).minor, 2000);
+        assert_eq!(f.floor(Currency::Inr).minor, 20000);
+        assert!(HourlyFloors::parse_overrides("XYZ=1").is_err());
+        assert!(HourlyFloors::parse_overrides("USD").is_err());
+        assert!(HourlyFloors::parse_overrides("USD=-1").is_err());
+    }
+
+    #[test]
+    fn currency_parse_is_case_insensitive() {
+        assert_eq!("gbp".parse::<Currency>(), Ok(Currency::Gbp));
+        assert!("".parse::<Currency>().is_err());
+    }
+}

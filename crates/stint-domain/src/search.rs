@@ -1,0 +1,277 @@
+//! What a person can ask of project search, parsed from a query string.
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldErrors;
+use crate::money::Currency;
+use crate::project::WorkMode;
+use crate::taxonomy::{category, skill};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// By text relevance when there is a query, otherwise newest.
+    #[default]
+    Relevance,
+    Newest,
+    /// Highest price first.
+    Price,
+    /// Soonest application deadline first.
+    Deadline,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Price => "price",
+            Sort::Deadline => "deadline",
+        }
+    }
+}
+
+/// Raw search parameters, shared by `/projects` and `/api/v1/projects`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchParams {
+    pub q: String,
+    pub category: String,
+    pub skill: String,
+    pub mode: String,
+    pub location: String,
+    pub currency: String,
+    /// Minimum price in major units: in `currency` when given, else in USD.
+    pub min_price: String,
+    pub max_hours: String,
+    /// Longest start-to-due span, in days.
+    pub max_days: String,
+    pub for_credit: String,
+    pub sort: String,
+    pub cursor: String,
+    pub limit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ProjectQuery {
+    /// Words to match, at most 200 characters.
+    pub text: Option<String>,
+    pub category: Option<String>,
+    pub skill: Option<String>,
+    pub mode: Option<WorkMode>,
+    pub location: Option<String>,
+    pub currency: Option<Currency>,
+    /// In minor units of `currency`, or US cents when no currency is chosen.
+    pub min_price_minor: Option<i64>,
+    pub max_hours: Option<u16>,
+    pub max_days: Option<u16>,
+    pub for_credit: bool,
+    pub sort: Sort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// Cursors are opaque to clients: `o` and the offset in base 36.
+pub fn encode_cursor(offset: u32) -> String {
+    let mut n = offset;
+    let mut digits = Vec::new();
+    loop {
+        digits.push(std::char::from_digit(n % 36, 36).unwrap_or('0'));
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    format!("o{}", digits.into_iter().collect::<String>())
+}
+
+fn decode_cursor(raw: &str) -> Option<u32> {
+    raw.strip_prefix('o')
+        .and_then(|d| u32::from_str_radix(d, 36).ok())
+        .filter(|o| *o <= 100_000)
+}
+
+impl SearchParams {
+    pub fn parse(&self) -> Result<ProjectQuery, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let opt = |s: &str| {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        let text = opt(&self.q).map(|t| t.chars().take(200).collect::<String>());
+        let category_slug = opt(&self.category);
+        if let Some(c) = &category_slug
+            && category(c).is_none()
+        {
+            e.add("category", "Unknown category.");
+        }
+        let skill_slug = opt(&self.skill);
+        if let Some(s) = &skill_slug
+            && skill(s).is_none()
+        {
+            e.add("skill", "Unknown skill.");
+        }
+        let mode = opt(&self.mode).and_then(|m| {
+            e.take(WorkMode::parse(&m).map_err(|mut err| {
+                err.field = "mode";
+                err
+            }))
+        });
+        let currency = opt(&self.currency).and_then(|c| e.take(c.parse::<Currency>()));
+        let min_price_minor = opt(&self.min_price).and_then(|p| match p.parse::<u32>() {
+            Ok(v) => Some(i64::from(v) * 100),
+            Err(_) => {
+                e.add("min_price", "Minimum price must be a whole number.");
+                None
+            }
+        });
+        let num = |field: &'static str, raw: &str, max: u16, e: &mut FieldErrors| -> Option<u16> {
+            let t = raw.trim();
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<u16>() {
+                Ok(v) if v >= 1 && v <= max => Some(v),
+                _ => {
+                    e.add(field, format!("Use a whole number from 1 to {max}."));
+                    None
+                }
+            }
+        };
+        let max_hours = num("max_hours", &self.max_hours, 80, &mut e);
+        let max_days = num("max_days", &self.max_days, 366, &mut e);
+        let for_credit = matches!(self.for_credit.trim(), "true" | "1" | "on" | "yes");
+        let sort = match self.sort.trim() {
+            "" | "relevance" => Sort::Relevance,
+            "newest" => Sort::Newest,
+            "price" => Sort::Price,
+            "deadline" => Sort::Deadline,
+            _ => {
+                e.add("sort", "Sort by relevance, newest, price or deadline.");
+                Sort::Relevance
+            }
+        };
+        let offset = match self.cursor.trim() {
+            "" => 0,
+            c => decode_cursor(c).unwrap_or_else(|| {
+                e.add(
+                    "cursor",
+                    "This page link is no longer valid; start from the first page.",
+                );
+                0
+            }),
+        };
+        let limit = match self.limit.trim() {
+            "" => DEFAULT_LIMIT,
+            l => match l.parse::<u32>() {
+                Ok(v) if (1..=MAX_LIMIT).contains(&v) => v,
+                _ => {
+                    e.add("limit", format!("Limit must be from 1 to {MAX_LIMIT}."));
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        e.into_result()?;
+        Ok(ProjectQuery {
+            text,
+            category: category_slug,
+            skill: skill_slug,
+            mode,
+            location: opt(&self.location).map(|l| l.chars().take(100).collect()),
+            currency,
+            min_price_minor,
+            max_hours,
+            max_days,
+            for_credit,
+            sort,
+            offset,
+            limit,
+        })
+    }
+}
+
+/// Splits free text into search words: letters and digits only, lower-cased,
+/// at most 8 words, so any input is safe to hand to either engine's parser.
+pub fn search_terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_filters() {
+        let p = SearchParams {
+            q: " market research ".into(),
+            category: "market-research".into(),
+            mode: "remote".into(),
+            min_price: "200".into(),
+            currency: "usd".into(),
+            max_hours: "20".into(),
+            for_credit: "on".into(),
+            sort: "price".into(),
+            ..Default::default()
+        };
+        let q = p.parse().unwrap_or_default();
+        assert_eq!(q.text.as_deref(), Some("market research"));
+        assert_eq!(q.min_price_minor, Some(20_000));
+        assert_eq!(q.currency, Some(Currency::Usd));
+        assert!(q.for_credit);
+        assert_eq!(q.sort, Sort::Price);
+        assert_eq!(q.limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn names_bad_filters() {
+        let p = SearchParams {
+            category: "x".into(),
+            skill: "y".into(),
+            mode: "moon".into(),
+            min_price: "-1".into(),
+            max_hours: "0".into(),
+            sort: "random".into(),
+            cursor: "zzz".into(),
+            limit: "1000".into(),
+            ..Default::default()
+        };
+        let e = p.parse().err().unwrap_or_default();
+        for f in [
+            "category",
+            "skill",
+            "mode",
+            "min_price",
+            "max_hours",
+            "sort",
+            "cursor",
+            "limit",
+        ] {
+            assert!(e.get(f).is_some(), "{f}: {e}");
+        }
+    }
+
+    #[test]
+    fn terms_are_safe_words() {
+        assert_eq!(
+            search_terms("Market-research* OR \"data\" NEAR(x)"),
+            vec!["market", "research", "or", "data", "near", "x"]
+        );
+        assert!(search_terms("  ''  ").is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn cursor_round_trips(o in 0u32..=100_000) {
+            prop_assert_eq!(decode_cursor(&encode_cursor(o)), Some(o));
+        }
+    }
+}

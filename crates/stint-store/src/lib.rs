@@ -1,0 +1,198 @@
+//! Stint's storage. One [`Store`] serves both engines: each query is written
+//! once in SQL that SQLite and PostgreSQL both accept (`$N` placeholders,
+//! `RETURNING`, `ON CONFLICT`) and the [`with_db!`] macro expands it for the
+//! pool of the engine in use. Only what truly differs — full-text search — has
+//! engine-specific code, next to its shared sibling.
+//!
+//! The store is split by area (users, organizations, profiles, projects,
+//! outbox, audit); each file adds methods to [`Store`].
+
+mod audit;
+mod error;
+mod orgs;
+mod outbox;
+mod profiles;
+mod projects;
+mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use audit::AuditEntry;
+pub use error::{StoreError, StoreResult};
+pub use orgs::{Membership, Organization};
+pub use outbox::OutboxMessage;
+pub use projects::{Project, ProjectCard, SearchPage};
+pub use users::{ApiTokenInfo, EmailPurpose, User};
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Db {
+    /// SQLite allows one writer at a time, so writes go through a pool of one
+    /// connection and never wait on each other's locks; reads use their own.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The handle every layer above uses. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+}
+
+/// Runs `$body` with `$p` bound to the pool for the engine in use. `read` or
+/// `write` picks the SQLite pool; PostgreSQL has one pool for both.
+macro_rules! with_db {
+    ($store:expr, $mode:ident, |$p:ident| $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite { read: _r, write: _w } => {
+                let $p = $crate::with_db!(@pick $mode, _r, _w);
+                $body
+            }
+            $crate::Db::Postgres(pool) => {
+                let $p = pool;
+                $body
+            }
+        }
+    };
+    (@pick read, $r:expr, $w:expr) => { $r };
+    (@pick write, $r:expr, $w:expr) => { $w };
+}
+pub(crate) use with_db;
+
+impl Store {
+    /// Opens the database named by `url`: `sqlite:` (a file, created if
+    /// missing) or `postgres://` / `postgresql://`. Any other scheme is refused.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        match engine_of(url)? {
+            Engine::Sqlite => {
+                let opts = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-32000");
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts.read_only(true))
+                    .await?;
+                Ok(Store {
+                    db: Db::Sqlite { read, write },
+                })
+            }
+            Engine::Postgres => {
+                let opts = PgConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts)
+                    .await?;
+                Ok(Store {
+                    db: Db::Postgres(pool),
+                })
+            }
+        }
+    }
+
+    /// A SQLite database in a file under `dir`, created with the directory.
+    pub async fn open_sqlite_dir(dir: &Path) -> StoreResult<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let file = dir.join("stint.db");
+        Store::connect(&format!("sqlite://{}", file.display())).await
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite { .. } => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies pending migrations for this engine.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Names of the migrations this build carries, per engine, in order.
+    pub fn migration_names(engine: Engine) -> Vec<(i64, String)> {
+        let m = match engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        m.iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        with_db!(self, read, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// The engine a database URL names, or a message saying what is accepted.
+pub fn engine_of(url: &str) -> StoreResult<Engine> {
+    let scheme = url.split(':').next().unwrap_or("");
+    match scheme {
+        "sqlite" => Ok(Engine::Sqlite),
+        "postgres" | "postgresql" => Ok(Engine::Postgres),
+        _ => Err(StoreError::Config(format!(
+            "unsupported database URL scheme '{scheme}': use sqlite:PATH or postgres://USER@HOST/DB"
+        ))),
+    }
+}
+
+/// Comma-separated slugs as stored, back to a list.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,628 @@
+//! Projects: drafts, their state changes, and search over open ones.
+//!
+//! Full-text search is the one place the engines differ: SQLite keeps an FTS5
+//! table (`projects_fts`, rowid = project id) holding open projects only;
+//! PostgreSQL keeps a weighted `tsvector` column with a GIN index. Both are
+//! updated here whenever a project is saved or changes status.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::QueryBuilder;
+use stint_domain::money::{Currency, Money};
+use stint_domain::project::{ProjectInput, ProjectStatus, WorkMode};
+use stint_domain::search::{ProjectQuery, Sort, search_terms};
+
+use crate::error::OptionalExt;
+use crate::{Db, Store, StoreError, StoreResult, split_list, with_db};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    org_id: i64,
+    org_name: String,
+    org_slug: String,
+    org_verified: bool,
+    created_by: i64,
+    status: String,
+    title: String,
+    summary: String,
+    brief: String,
+    deliverables: String,
+    acceptance_criteria: String,
+    category: String,
+    required_skills: String,
+    preferred_skills: String,
+    estimated_hours: i32,
+    start_date: NaiveDate,
+    due_date: NaiveDate,
+    price_minor: i64,
+    currency: String,
+    work_mode: String,
+    location: Option<String>,
+    slots: i32,
+    application_deadline: NaiveDate,
+    decision_by: NaiveDate,
+    screening_question: Option<String>,
+    for_credit: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+}
+
+/// A project with its organization's name and standing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_slug: String,
+    pub org_verified: bool,
+    pub created_by: i64,
+    pub status: ProjectStatus,
+    #[serde(flatten)]
+    pub input: ProjectInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+fn currency_of(code: &str) -> Currency {
+    code.parse().unwrap_or(Currency::Usd)
+}
+
+fn mode_of(s: &str) -> WorkMode {
+    WorkMode::parse(s).unwrap_or(WorkMode::Remote)
+}
+
+impl From<ProjectRow> for Project {
+    fn from(r: ProjectRow) -> Self {
+        Project {
+            id: r.id,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            org_slug: r.org_slug,
+            org_verified: r.org_verified,
+            created_by: r.created_by,
+            status: ProjectStatus::parse(&r.status).unwrap_or(ProjectStatus::Draft),
+            input: ProjectInput {
+                title: r.title,
+                summary: r.summary,
+                brief: r.brief,
+                deliverables: r.deliverables,
+                acceptance_criteria: r.acceptance_criteria,
+                category: r.category,
+                required_skills: split_list(&r.required_skills),
+                preferred_skills: split_list(&r.preferred_skills),
+                estimated_hours: u16::try_from(r.estimated_hours).unwrap_or(1),
+                start_date: r.start_date,
+                due_date: r.due_date,
+                price: Money::new(r.price_minor, currency_of(&r.currency)),
+                work_mode: mode_of(&r.work_mode),
+                location: r.location,
+                slots: u16::try_from(r.slots).unwrap_or(1),
+                application_deadline: r.application_deadline,
+                decision_by: r.decision_by,
+                screening_question: r.screening_question,
+                for_credit: r.for_credit,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            published_at: r.published_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    status: String,
+    title: String,
+    summary: String,
+    category: String,
+    required_skills: String,
+    estimated_hours: i32,
+    price_minor: i64,
+    currency: String,
+    work_mode: String,
+    location: Option<String>,
+    application_deadline: NaiveDate,
+    start_date: NaiveDate,
+    due_date: NaiveDate,
+    for_credit: bool,
+    published_at: Option<DateTime<Utc>>,
+    org_name: String,
+    org_slug: String,
+    org_verified: bool,
+}
+
+/// What a listing shows of a project.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectCard {
+    pub id: i64,
+    pub status: ProjectStatus,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub required_skills: Vec<String>,
+    pub estimated_hours: u16,
+    pub price: Money,
+    pub work_mode: WorkMode,
+    pub location: Option<String>,
+    pub application_deadline: NaiveDate,
+    pub start_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub for_credit: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub org_name: String,
+    pub org_slug: String,
+    pub org_verified: bool,
+}
+
+impl From<CardRow> for ProjectCard {
+    fn from(r: CardRow) -> Self {
+        ProjectCard {
+            id: r.id,
+            status: ProjectStatus::parse(&r.status).unwrap_or(ProjectStatus::Draft),
+            title: r.title,
+            summary: r.summary,
+            category: r.category,
+            required_skills: split_list(&r.required_skills),
+            estimated_hours: u16::try_from(r.estimated_hours).unwrap_or(1),
+            price: Money::new(r.price_minor, currency_of(&r.currency)),
+            work_mode: mode_of(&r.work_mode),
+            location: r.location,
+            application_deadline: r.application_deadline,
+            start_date: r.start_date,
+            due_date: r.due_date,
+            for_credit: r.for_credit,
+            published_at: r.published_at,
+            org_name: r.org_name,
+            org_slug: r.org_slug,
+            org_verified: r.org_verified,
+        }
+    }
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub items: Vec<ProjectCard>,
+    /// All matches, across pages.
+    pub total: i64,
+    /// Offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
+}
+
+const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug AS org_slug,
+        CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
+        p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
+        p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
+        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.created_at, p.updated_at, p.published_at
+    FROM projects p JOIN organizations o ON o.id = p.org_id";
+
+const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
+    p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
+    p.published_at, o.name AS org_name, o.slug AS org_slug,
+    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified";
+
+/// Pushes the WHERE conditions shared by both engines' search queries.
+macro_rules! push_filters {
+    ($qb:expr, $q:expr) => {{
+        let q: &ProjectQuery = $q;
+        $qb.push(" WHERE p.status = 'open'");
+        if let Some(c) = &q.category {
+            $qb.push(" AND p.category = ").push_bind(c.clone());
+        }
+        if let Some(s) = &q.skill {
+            $qb.push(" AND EXISTS (SELECT 1 FROM project_skills ps WHERE ps.project_id = p.id AND ps.skill = ")
+                .push_bind(s.clone())
+                .push(")");
+        }
+        if let Some(m) = q.mode {
+            $qb.push(" AND p.work_mode = ").push_bind(m.as_str());
+        }
+        if let Some(l) = &q.location {
+            let escaped = l.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            $qb.push(" AND LOWER(COALESCE(p.location, '')) LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
+        }
+        match (q.currency, q.min_price_minor) {
+            (Some(c), Some(min)) => {
+                $qb.push(" AND p.currency = ").push_bind(c.code()).push(" AND p.price_minor >= ").push_bind(min);
+            }
+            (Some(c), None) => {
+                $qb.push(" AND p.currency = ").push_bind(c.code());
+            }
+            (None, Some(min)) => {
+                $qb.push(" AND p.price_usd_cents >= ").push_bind(min);
+            }
+            (None, None) => {}
+        }
+        if let Some(h) = q.max_hours {
+            $qb.push(" AND p.estimated_hours <= ").push_bind(i32::from(h));
+        }
+        if let Some(d) = q.max_days {
+            $qb.push(" AND p.duration_days <= ").push_bind(i32::from(d));
+        }
+        if q.for_credit {
+            $qb.push(" AND p.for_credit = TRUE");
+        }
+    }};
+}
+
+fn order_by(sort: Sort, has_text: bool) -> &'static str {
+    match sort {
+        Sort::Relevance if has_text => " ORDER BY rank, p.id DESC",
+        Sort::Relevance | Sort::Newest => " ORDER BY p.published_at DESC, p.id DESC",
+        Sort::Price => " ORDER BY p.price_usd_cents DESC, p.id DESC",
+        Sort::Deadline => " ORDER BY p.application_deadline ASC, p.id ASC",
+    }
+}
+
+/// Most text matches considered before filters and ranking; bounds the work a
+/// very common word can cause.
+const MAX_TEXT_CANDIDATES: i64 = 5000;
+
+impl Store {
+    #[tracing::instrument(skip(self, input))]
+    pub async fn create_project(
+        &self,
+        org_id: i64,
+        user_id: i64,
+        input: &ProjectInput,
+    ) -> StoreResult<Project> {
+        let now = Utc::now();
+        let id: i64 = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO projects (org_id, created_by, status, title, summary, brief, deliverables, acceptance_criteria,
+                        category, required_skills, preferred_skills, estimated_hours, start_date, due_date, duration_days,
+                        price_minor, currency, price_usd_cents, work_mode, location, slots, application_deadline, decision_by,
+                        screening_question, for_credit, created_at, updated_at)
+                     VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                        $21, $22, $23, $24, $25, $25)
+                     RETURNING id",
+                )
+                .bind(org_id)
+                .bind(user_id)
+                .bind(&input.title)
+                .bind(&input.summary)
+                .bind(&input.brief)
+                .bind(&input.deliverables)
+                .bind(&input.acceptance_criteria)
+                .bind(&input.category)
+                .bind(input.required_skills.join(","))
+                .bind(input.preferred_skills.join(","))
+                .bind(i32::from(input.estimated_hours))
+                .bind(input.start_date)
+                .bind(input.due_date)
+                .bind(i32::try_from(input.duration_days()).unwrap_or(i32::MAX))
+                .bind(input.price.minor)
+                .bind(input.price.currency.code())
+                .bind(input.price.approx_usd_cents())
+                .bind(input.work_mode.as_str())
+                .bind(&input.location)
+                .bind(i32::from(input.slots))
+                .bind(input.application_deadline)
+                .bind(input.decision_by)
+                .bind(&input.screening_question)
+                .bind(input.for_credit)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                write_skills!(tx, id, input);
+                tx.commit().await?;
+                Ok::<i64, StoreError>(id)
+            }
+            .await
+        })?;
+        self.project(id).await
+    }
+
+    /// Replaces a draft's content. `Conflict("not_draft")` if it is no longer
+    /// a draft (someone published it meanwhile).
+    #[tracing::instrument(skip(self, input))]
+    pub async fn update_draft(&self, id: i64, input: &ProjectInput) -> StoreResult<Project> {
+        let now = Utc::now();
+        let n: u64 = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let n = sqlx::query(
+                    "UPDATE projects SET title = $1, summary = $2, brief = $3, deliverables = $4, acceptance_criteria = $5,
+                        category = $6, required_skills = $7, preferred_skills = $8, estimated_hours = $9, start_date = $10,
+                        due_date = $11, duration_days = $12, price_minor = $13, currency = $14, price_usd_cents = $15,
+                        work_mode = $16, location = $17, slots = $18, application_deadline = $19, decision_by = $20,
+                        screening_question = $21, for_credit = $22, updated_at = $23
+                     WHERE id = $24 AND status = 'draft'",
+                )
+                .bind(&input.title)
+                .bind(&input.summary)
+                .bind(&input.brief)
+                .bind(&input.deliverables)
+                .bind(&input.acceptance_criteria)
+                .bind(&input.category)
+                .bind(input.required_skills.join(","))
+                .bind(input.preferred_skills.join(","))
+                .bind(i32::from(input.estimated_hours))
+                .bind(input.start_date)
+                .bind(input.due_date)
+                .bind(i32::try_from(input.duration_days()).unwrap_or(i32::MAX))
+                .bind(input.price.minor)
+                .bind(input.price.currency.code())
+                .bind(input.price.approx_usd_cents())
+                .bind(input.work_mode.as_str())
+                .bind(&input.location)
+                .bind(i32::from(input.slots))
+                .bind(input.application_deadline)
+                .bind(input.decision_by)
+                .bind(&input.screening_question)
+                .bind(input.for_credit)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 1 {
+                    sqlx::query("DELETE FROM project_skills WHERE project_id = $1").bind(id).execute(&mut *tx).await?;
+                    write_skills!(tx, id, input);
+                }
+                tx.commit().await?;
+                Ok::<u64, StoreError>(n)
+            }
+            .await
+        })?;
+        if n == 0 {
+            self.project(id).await?;
+            return Err(StoreError::Conflict("not_draft"));
+        }
+        self.project(id).await
+    }
+
+    pub async fn project(&self, id: i64) -> StoreResult<Project> {
+        let _ = PROJECT_SELECT;
+        let row: ProjectRow = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT p.id, p.org_id, o.name AS org_name, o.slug AS org_slug,
+                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
+                    p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
+                    p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
+                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.created_at, p.updated_at, p.published_at
+                 FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = $1",
+            )
+            .bind(id)
+            .fetch_one(p)
+            .await
+        })?;
+        Ok(row.into())
+    }
+
+    /// Every project of an organization, newest first.
+    pub async fn org_projects(&self, org_id: i64) -> StoreResult<Vec<ProjectCard>> {
+        let _ = CARD_COLS;
+        let rows: Vec<CardRow> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
+                    p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
+                    p.published_at, o.name AS org_name, o.slug AS org_slug,
+                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified
+                 FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.id DESC",
+            )
+            .bind(org_id)
+            .fetch_all(p)
+            .await
+        })?;
+        Ok(rows.into_iter().map(ProjectCard::from).collect())
+    }
+
+    /// Moves a project from `from` to `to` only if it is still in `from`, so
+    /// two people acting at once cannot both succeed. Keeps the search index
+    /// in step: only open projects are searchable.
+    #[tracing::instrument(skip(self))]
+    pub async fn set_project_status(
+        &self,
+        id: i64,
+        from: ProjectStatus,
+        to: ProjectStatus,
+    ) -> StoreResult<Project> {
+        let now = Utc::now();
+        let published = (to == ProjectStatus::Open).then_some(now);
+        let n: u64 = match &self.db {
+            Db::Sqlite { write, .. } => {
+                let mut tx = write.begin().await?;
+                let n = sqlx::query(
+                    "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at)
+                     WHERE id = $4 AND status = $5",
+                )
+                .bind(to.as_str())
+                .bind(now)
+                .bind(published)
+                .bind(id)
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 1 {
+                    sqlx::query("DELETE FROM projects_fts WHERE rowid = $1").bind(id).execute(&mut *tx).await?;
+                    if to == ProjectStatus::Open {
+                        sqlx::query(
+                            "INSERT INTO projects_fts (rowid, title, summary, skills, brief)
+                             SELECT id, title, summary, REPLACE(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || category,
+                                    brief || ' ' || deliverables
+                             FROM projects WHERE id = $1",
+                        )
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                n
+            }
+            Db::Postgres(pool) => {
+                sqlx::query(
+                    "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
+                        search = CASE WHEN $1 = 'open' THEN
+                            setweight(to_tsvector('english', title), 'A') ||
+                            setweight(to_tsvector('english', summary), 'B') ||
+                            setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||
+                            setweight(to_tsvector('english', brief || ' ' || deliverables), 'D')
+                          ELSE NULL END
+                     WHERE id = $4 AND status = $5",
+                )
+                .bind(to.as_str())
+                .bind(now)
+                .bind(published)
+                .bind(id)
+                .bind(from.as_str())
+                .execute(pool)
+                .await?
+                .rows_affected()
+            }
+        };
+        if n == 0 {
+            self.project(id).await?;
+            return Err(StoreError::Conflict("status_changed"));
+        }
+        self.project(id).await
+    }
+
+    /// Open projects matching `q`, one page of them.
+    #[tracing::instrument(skip(self))]
+    pub async fn search_projects(&self, q: &ProjectQuery) -> StoreResult<SearchPage> {
+        let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
+        let has_text = !terms.is_empty();
+        let limit = i64::from(q.limit);
+        let offset = i64::from(q.offset);
+        let (rows, total): (Vec<CardRow>, i64) = match &self.db {
+            Db::Sqlite { read, .. } => {
+                // Quoted terms are literal to FTS5; the last one matches as a prefix.
+                let fts = terms
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + "*";
+                let head = |qb: &mut QueryBuilder<sqlx::Sqlite>, select: &str| {
+                    if has_text {
+                        qb.push("WITH hits AS MATERIALIZED (SELECT rowid AS pid, bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) AS rank
+                                 FROM projects_fts WHERE projects_fts MATCH ")
+                            .push_bind(fts.clone())
+                            .push(" ORDER BY rank LIMIT ")
+                            .push_bind(MAX_TEXT_CANDIDATES)
+                            .push(") SELECT ")
+                            .push(select)
+                            .push(" FROM hits JOIN projects p ON p.id = hits.pid JOIN organizations o ON o.id = p.org_id");
+                    } else {
+                        qb.push("SELECT ")
+                            .push(select)
+                            .push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
+                    }
+                };
+                let mut qb = QueryBuilder::new("");
+                head(&mut qb, CARD_COLS);
+                push_filters!(qb, q);
+                qb.push(order_by(q.sort, has_text))
+                    .push(" LIMIT ")
+                    .push_bind(limit + 1)
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+                let rows = qb.build_query_as::<CardRow>().fetch_all(read).await?;
+                let mut cq = QueryBuilder::new("");
+                head(&mut cq, "COUNT(*)");
+                push_filters!(cq, q);
+                let total: i64 = cq.build_query_scalar().fetch_one(read).await?;
+                (rows, total)
+            }
+            Db::Postgres(pool) => {
+                let tsq = terms.join(" & ") + ":*";
+                let head = |qb: &mut QueryBuilder<sqlx::Postgres>, select: &str| {
+                    qb.push("SELECT ").push(select);
+                    if has_text {
+                        qb.push(", -ts_rank(p.search, to_tsquery('english', ")
+                            .push_bind(tsq.clone())
+                            .push(")) AS rank");
+                    }
+                    qb.push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
+                };
+                let text_filter = |qb: &mut QueryBuilder<sqlx::Postgres>| {
+                    if has_text {
+                        qb.push(" AND p.search @@ to_tsquery('english', ")
+                            .push_bind(tsq.clone())
+                            .push(")");
+                    }
+                };
+                let mut qb = QueryBuilder::new("");
+                head(&mut qb, CARD_COLS);
+                push_filters!(qb, q);
+                text_filter(&mut qb);
+                qb.push(order_by(q.sort, has_text))
+                    .push(" LIMIT ")
+                    .push_bind(limit + 1)
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+                let rows = qb.build_query_as::<CardRow>().fetch_all(pool).await?;
+                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM projects p");
+                push_filters!(cq, q);
+                text_filter(&mut cq);
+                let total: i64 = cq.build_query_scalar().fetch_one(pool).await?;
+                (rows, total)
+            }
+        };
+        let more = rows.len() as i64 > limit;
+        let items: Vec<ProjectCard> = rows
+            .into_iter()
+            .take(q.limit as usize)
+            .map(ProjectCard::from)
+            .collect();
+        Ok(SearchPage {
+            items,
+            total,
+            next_offset: more.then(|| q.offset + q.limit),
+        })
+    }
+
+    /// Counts projects by status, for dashboards and health.
+    pub async fn count_open_projects(&self) -> StoreResult<i64> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE status = 'open'")
+                .fetch_one(p)
+                .await
+        })?)
+    }
+
+    /// The project with this title in this organization, if any (demo loading).
+    pub async fn project_id_by_title(&self, org_id: i64, title: &str) -> StoreResult<Option<i64>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT id FROM projects WHERE org_id = $1 AND title = $2")
+                .bind(org_id)
+                .bind(title)
+                .fetch_one(p)
+                .await
+                .optional()
+        })?)
+    }
+}
+
+/// Writes a project's skill rows inside an open transaction.
+macro_rules! write_skills {
+    ($tx:ident, $id:expr, $input:expr) => {
+        for (skill, required) in $input
+            .required_skills
+            .iter()
+            .map(|s| (s, true))
+            .chain($input.preferred_skills.iter().map(|s| (s, false)))
+        {
+            sqlx::query(
+                "INSERT INTO project_skills (project_id, skill, required) VALUES ($1, $2, $3)",
+            )
+            .bind($id)
+            .bind(skill)
+            .bind(required)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+use write_skills;
