@@ -1,1 +1,118 @@
+//! Stint's web tier: server-rendered pages under `/` and the JSON API under
+//! `/api/v1`. Both call the same application functions in [`app`]; handlers
+//! only extract, authorize, call and render.
+//!
+//! The tier is stateless: sessions, tokens and mail live in the database, so
+//! any number of instances can serve one PostgreSQL.
 
+pub mod api;
+pub mod app;
+pub mod auth;
+mod error;
+mod form;
+mod pages;
+pub mod security;
+mod view;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use stint_domain::HourlyFloors;
+use stint_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::password::PasswordCost;
+pub use error::AppError;
+
+/// Settings the web tier needs; the binary fills them from flags, environment
+/// and the config file.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where people reach this site, for links in emails (no trailing slash).
+    pub base_url: String,
+    /// Mark cookies `Secure`; on whenever `base_url` is https.
+    pub secure_cookies: bool,
+    pub floors: HourlyFloors,
+    /// Demo mode: the outbox page is public and a banner says so.
+    pub demo: bool,
+    /// Login, registration and token requests allowed per client per minute.
+    pub auth_rate_per_minute: u32,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            floors: HourlyFloors::default(),
+            demo: false,
+            auth_rate_per_minute: 20,
+            password_cost: PasswordCost::Standard,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    limiter: Arc<security::RateLimiter>,
+    openapi: Arc<utoipa::openapi::OpenApi>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let limiter = Arc::new(security::RateLimiter::new(config.auth_rate_per_minute));
+        AppState {
+            store,
+            config: Arc::new(config),
+            limiter,
+            openapi: Arc::new(api::openapi()),
+        }
+    }
+}
+
+/// Largest request body accepted (forms and JSON).
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// The whole application: pages, API, static assets and the middleware stack.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state, security::cross_origin_guard))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

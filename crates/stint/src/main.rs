@@ -1,1 +1,242 @@
-fn main() {}
+//! `stint`: one binary that serves the site and API, migrates, loads demo
+//! data and runs admin tasks. With no settings it keeps its data in an
+//! embedded SQLite file under `./stint-data`.
+
+mod config;
+mod demo;
+mod demo_data;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use stint_domain::account::Role;
+use stint_store::Store;
+use stint_web::{AppState, WebConfig};
+
+use crate::config::{Overrides, Settings};
+
+#[derive(Parser)]
+#[command(name = "stint", version, about = "Stint: paid micro-internships")]
+struct Cli {
+    /// A TOML file of settings (default: ./stint.toml if present).
+    #[arg(long, global = true, env = "STINT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the embedded SQLite database [default: ./stint-data].
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite:PATH or postgres://USER@HOST/DB (also DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve the site and API.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long)]
+        addr: Option<String>,
+        /// Public address for links in emails [default: http://ADDR].
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Load the demo data first (idempotent) and turn on demo mode.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the demo data into the configured database (idempotent).
+    Demo,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Create an administrator account. The password is read from
+    /// STINT_ADMIN_PASSWORD.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Stint admin")]
+        name: String,
+    },
+    /// Mark an organization verified, by its slug.
+    VerifyOrg { slug: String },
+    /// List organizations waiting for verification.
+    Pending,
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    let store = match &settings.database_url {
+        Some(url) => Store::connect(url)
+            .await
+            .with_context(|| "cannot open the database named by database_url")?,
+        None => Store::open_sqlite_dir(&settings.data_dir)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot open the SQLite database in {}",
+                    settings.data_dir.display()
+                )
+            })?,
+    };
+    store.migrate().await.context("migrations failed")?;
+    Ok(store)
+}
+
+fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
+    let base_url = settings.base_url();
+    Ok(WebConfig {
+        secure_cookies: base_url.starts_with("https://"),
+        base_url,
+        floors: settings.floors()?,
+        demo,
+        auth_rate_per_minute: settings.auth_rate_per_minute,
+        password_cost: stint_web::PasswordCost::Standard,
+    })
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STINT_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let (addr, base_url, demo_flag) = match &cli.command {
+        Command::Serve {
+            addr,
+            base_url,
+            demo,
+        } => (addr.clone(), base_url.clone(), *demo),
+        _ => (None, None, false),
+    };
+    let settings = Settings::load(
+        cli.config.as_ref(),
+        Overrides {
+            data_dir: cli.data_dir.clone(),
+            database_url: cli.database_url.clone(),
+            addr,
+            base_url,
+        },
+    )?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(settings, demo || demo_flag).await,
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("Migrations are up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open(&settings).await?;
+            let state = AppState::new(store, web_config(&settings, true)?);
+            demo::load(&state).await?;
+            demo::print_accounts();
+            Ok(())
+        }
+        Command::Admin { task } => admin(settings, task).await,
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let store = open(&settings).await?;
+    let engine = store.engine();
+    let state = AppState::new(store, web_config(&settings, demo)?);
+    if demo {
+        demo::load(&state).await.context("loading demo data")?;
+    }
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another server running there?)",
+                settings.addr
+            )
+        })?;
+    let app = stint_web::router(state.clone());
+    println!(
+        "Stint is running at {} ({engine:?}, ready in {} ms)",
+        settings.base_url(),
+        started.elapsed().as_millis()
+    );
+    if demo {
+        demo::print_accounts();
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("server error")?;
+    state.store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn admin(settings: Settings, task: AdminTask) -> anyhow::Result<()> {
+    let store = open(&settings).await?;
+    let state = AppState::new(store.clone(), web_config(&settings, false)?);
+    match task {
+        AdminTask::CreateAdmin { email, name } => {
+            let password = std::env::var("STINT_ADMIN_PASSWORD")
+                .context("set STINT_ADMIN_PASSWORD to the new admin's password")?;
+            let user = demo::ensure_user(&state, &email, &password, &name, Role::Admin).await?;
+            store.mark_email_verified(user.id).await?;
+            println!("Admin {} is ready (id {}).", user.email, user.id);
+        }
+        AdminTask::VerifyOrg { slug } => {
+            let org = store
+                .org_by_slug(&slug)
+                .await
+                .with_context(|| format!("no organization with slug '{slug}'"))?;
+            if store.verify_org(org.id).await? {
+                store
+                    .audit(None, "org.verified", "organization", org.id, "cli")
+                    .await?;
+                println!("{} is now verified.", org.name);
+            } else {
+                println!("{} was already verified.", org.name);
+            }
+        }
+        AdminTask::Pending => {
+            for o in store.unverified_orgs().await? {
+                println!("{}\t{}\t{}\t{}", o.slug, o.kind.as_str(), o.country, o.name);
+            }
+        }
+    }
+    Ok(())
+}

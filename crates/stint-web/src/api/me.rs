@@ -1,0 +1,75 @@
+//! `/me`: the caller's account and student profile.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::views::{OrgView, ProfileBody, ProfileView, UserView};
+use super::{ApiError, ApiJson};
+use crate::AppState;
+use crate::app::profiles;
+use crate::auth::ApiUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(get_profile, put_profile))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    #[serde(flatten)]
+    user: UserView,
+    /// The organization the caller belongs to, with its invite code.
+    organization: Option<OrgView>,
+    /// owner | member, when in an organization.
+    membership_role: Option<String>,
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = super::Problem)))]
+async fn me(State(state): State<AppState>, caller: ApiUser) -> Result<Json<MeView>, ApiError> {
+    let m = state.store.membership(caller.user.id).await?;
+    Ok(Json(MeView {
+        user: UserView::from(&caller.user),
+        organization: m.as_ref().map(|m| OrgView::new(&m.org, true)),
+        membership_role: m.map(|m| m.role.as_str().to_string()),
+    }))
+}
+
+fn view(p: &stint_domain::profile::StudentProfile) -> ProfileView {
+    let c = p.completeness();
+    ProfileView {
+        profile: ProfileBody::from(p),
+        completeness: c.percent,
+        missing: c.missing.into_iter().map(String::from).collect(),
+    }
+}
+
+/// The caller's student profile, with how complete it is.
+#[utoipa::path(get, path = "/me/profile", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = ProfileView), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn get_profile(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<ProfileView>, ApiError> {
+    Ok(Json(view(&profiles::get(&state, &caller.user).await?)))
+}
+
+/// Replace the caller's student profile.
+#[utoipa::path(put, path = "/me/profile", tag = "me", security(("bearer" = [])), request_body = ProfileBody,
+    responses((status = 200, body = ProfileView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 422, body = super::Problem)))]
+async fn put_profile(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<ProfileBody>,
+) -> Result<Json<ProfileView>, ApiError> {
+    Ok(Json(view(
+        &profiles::save(&state, &caller.user, &body.to_form()).await?,
+    )))
+}

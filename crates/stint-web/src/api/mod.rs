@@ -1,0 +1,93 @@
+//! The JSON API under `/api/v1`. Every handler is annotated for the OpenAPI
+//! document, which is generated from this code and served at
+//! `/api/v1/openapi.json` (browsable at `/api/docs`).
+
+mod auth;
+mod me;
+mod orgs;
+mod problem;
+mod projects;
+pub mod views;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use problem::{ApiError, ApiJson, Problem};
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Stint API",
+        version = "1",
+        description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `code`. Lists use cursor pagination: pass `next_cursor` back as `cursor`."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Accounts and tokens"),
+        (name = "me", description = "The signed-in account"),
+        (name = "organizations", description = "Employers and universities"),
+        (name = "projects", description = "Posting and finding projects"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(orgs::router())
+        .merge(projects::router())
+}
+
+/// The API's routes, plus the OpenAPI document itself.
+pub fn router() -> Router<AppState> {
+    let (router, _) = api_router().split_for_parts();
+    router
+        .route("/openapi.json", get(openapi_json))
+        .fallback(not_found)
+}
+
+/// The OpenAPI 3.1 document, with paths under `/api/v1`.
+pub fn openapi() -> OpenApiDoc {
+    let (_, mut doc) = api_router().split_for_parts();
+    let paths = std::mem::take(&mut doc.paths.paths);
+    doc.paths.paths = paths
+        .into_iter()
+        .map(|(k, v)| (format!("/api/v1{k}"), v))
+        .collect();
+    doc
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Json<OpenApiDoc> {
+    Json((*state.openapi).clone())
+}
+
+async fn not_found() -> ApiError {
+    ApiError(crate::error::AppError::NotFound)
+}
+
+impl AppState {
+    pub fn openapi_doc(&self) -> &OpenApiDoc {
+        &self.openapi
+    }
+}

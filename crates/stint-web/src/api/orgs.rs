@@ -1,0 +1,126 @@
+//! `/organizations`: create, join, look up, and (admins) verify.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::views::OrgView;
+use super::{ApiError, ApiJson};
+use crate::AppState;
+use crate::app::orgs::{self, OrgForm};
+use crate::auth::ApiUser;
+use crate::auth::authz::require_admin;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list_unverified))
+        .routes(routes!(join))
+        .routes(routes!(show))
+        .routes(routes!(verify))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OrgRequest {
+    name: String,
+    website: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. IN.
+    country: String,
+    description: Option<String>,
+    /// Universities only: the email domains of their students.
+    email_domains: Vec<String>,
+}
+
+/// Create an organization (employer accounts make employers, university staff
+/// make universities). It must be verified by Stint before its projects go live.
+#[utoipa::path(post, path = "/organizations", tag = "organizations", security(("bearer" = [])), request_body = OrgRequest,
+    responses((status = 201, body = OrgView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(r): ApiJson<OrgRequest>,
+) -> Result<(StatusCode, Json<OrgView>), ApiError> {
+    let domains = r.email_domains.join(",");
+    let org = orgs::create(
+        &state,
+        &caller.user,
+        OrgForm {
+            name: &r.name,
+            website: r.website.as_deref().unwrap_or(""),
+            country: &r.country,
+            description: r.description.as_deref().unwrap_or(""),
+            email_domains: &domains,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(OrgView::new(&org, true))))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JoinRequest {
+    invite_code: String,
+}
+
+/// Join an organization with the invite code a member shared.
+#[utoipa::path(post, path = "/organizations/join", tag = "organizations", security(("bearer" = [])), request_body = JoinRequest,
+    responses((status = 200, body = OrgView), (status = 401, body = super::Problem), (status = 409, body = super::Problem),
+              (status = 422, body = super::Problem)))]
+async fn join(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(r): ApiJson<JoinRequest>,
+) -> Result<Json<OrgView>, ApiError> {
+    let org = orgs::join(&state, &caller.user, &r.invite_code).await?;
+    Ok(Json(OrgView::new(&org, true)))
+}
+
+/// An organization's public profile.
+#[utoipa::path(get, path = "/organizations/{slug}", tag = "organizations", params(("slug" = String, Path)),
+    responses((status = 200, body = OrgView), (status = 404, body = super::Problem)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Option<ApiUser>,
+    Path(slug): Path<String>,
+) -> Result<Json<OrgView>, ApiError> {
+    let org = state.store.org_by_slug(&slug).await?;
+    let member = match caller {
+        Some(c) => state
+            .store
+            .membership(c.user.id)
+            .await?
+            .is_some_and(|m| m.org.id == org.id),
+        None => false,
+    };
+    Ok(Json(OrgView::new(&org, member)))
+}
+
+/// Admins: organizations waiting for verification, oldest first.
+#[utoipa::path(get, path = "/organizations", tag = "organizations", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, description = "Only `unverified` is supported.")),
+    responses((status = 200, body = Vec<OrgView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn list_unverified(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<OrgView>>, ApiError> {
+    require_admin(&caller.user)?;
+    let orgs = state.store.unverified_orgs().await?;
+    Ok(Json(orgs.iter().map(|o| OrgView::new(o, false)).collect()))
+}
+
+/// Admins: verify an organization so its projects can go live.
+#[utoipa::path(post, path = "/organizations/{id}/verify", tag = "organizations", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = OrgView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem)))]
+async fn verify(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<OrgView>, ApiError> {
+    let org = orgs::verify(&state, &caller.user, id).await?;
+    Ok(Json(OrgView::new(&org, false)))
+}

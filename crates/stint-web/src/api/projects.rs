@@ -1,0 +1,133 @@
+//! `/projects`: search open projects; employer members create, edit, publish,
+//! close and cancel their organization's projects.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use stint_domain::project::ProjectAction;
+use stint_domain::search::encode_cursor;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::views::{ProjectCardView, ProjectList, ProjectRequest, ProjectView, SearchQuery};
+use super::{ApiError, ApiJson};
+use crate::AppState;
+use crate::app::projects;
+use crate::auth::ApiUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search, create))
+        .routes(routes!(show, update))
+        .routes(routes!(publish))
+        .routes(routes!(close))
+        .routes(routes!(cancel))
+}
+
+/// Search open projects.
+#[utoipa::path(get, path = "/projects", tag = "projects", params(SearchQuery),
+    responses((status = 200, body = ProjectList), (status = 422, body = super::Problem)))]
+async fn search(
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<ProjectList>, ApiError> {
+    let page = projects::search(&state, &q.to_params()).await?;
+    Ok(Json(ProjectList {
+        items: page.items.iter().map(ProjectCardView::from).collect(),
+        total: page.total,
+        next_cursor: page.next_offset.map(encode_cursor),
+    }))
+}
+
+/// Create a draft project for the caller's organization.
+#[utoipa::path(post, path = "/projects", tag = "projects", security(("bearer" = [])), request_body = ProjectRequest,
+    responses((status = 201, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 409, body = super::Problem, description = "no_organization"), (status = 422, body = super::Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(r): ApiJson<ProjectRequest>,
+) -> Result<(StatusCode, Json<ProjectView>), ApiError> {
+    let p = projects::create(&state, &caller.user, &r.to_form()).await?;
+    Ok((StatusCode::CREATED, Json(ProjectView::from(&p))))
+}
+
+/// A project. Drafts are visible to their organization's members only.
+#[utoipa::path(get, path = "/projects/{id}", tag = "projects", params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectView), (status = 404, body = super::Problem)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Option<ApiUser>,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let p = projects::get(&state, caller.as_ref().map(|c| &c.user), id).await?;
+    Ok(Json(ProjectView::from(&p)))
+}
+
+/// Replace a draft's content.
+#[utoipa::path(put, path = "/projects/{id}", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ProjectRequest,
+    responses((status = 200, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn update(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<ProjectRequest>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let p = projects::update(&state, &caller.user, id, &r.to_form()).await?;
+    Ok(Json(ProjectView::from(&p)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublishResponse {
+    project: ProjectView,
+    /// Things worth checking that did not stop publishing.
+    warnings: Vec<String>,
+}
+
+/// Publish a draft. Every rule that fails is listed in `errors`.
+#[utoipa::path(post, path = "/projects/{id}/publish", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = PublishResponse), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn publish(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PublishResponse>, ApiError> {
+    let (p, w) = projects::publish(&state, &caller.user, id).await?;
+    Ok(Json(PublishResponse {
+        project: ProjectView::from(&p),
+        warnings: w.0,
+    }))
+}
+
+/// Close an open project to new applications.
+#[utoipa::path(post, path = "/projects/{id}/close", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem)))]
+async fn close(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, ApiError> {
+    Ok(Json(ProjectView::from(
+        &projects::change_status(&state, &caller.user, id, ProjectAction::Close).await?,
+    )))
+}
+
+/// Cancel a draft or open project.
+#[utoipa::path(post, path = "/projects/{id}/cancel", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem)))]
+async fn cancel(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, ApiError> {
+    Ok(Json(ProjectView::from(
+        &projects::change_status(&state, &caller.user, id, ProjectAction::Cancel).await?,
+    )))
+}

@@ -1,0 +1,14 @@
+//! Application functions: what Stint does, called alike by the pages and the
+//! JSON API. Each takes parsed input and the acting user, applies the
+//! authorization rule first, then the domain rules, then the store.
+
+pub mod accounts;
+pub mod orgs;
+pub mod profiles;
+pub mod projects;
+
+use chrono::{Datelike, Utc};
+
+pub(crate) fn this_year() -> i32 {
+    Utc::now().year()
+}

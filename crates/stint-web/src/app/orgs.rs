@@ -1,0 +1,118 @@
+//! Creating, joining and verifying organizations.
+
+use stint_domain::account::Role;
+use stint_domain::organization::{OrgInput, OrgKind};
+use stint_store::{Organization, User};
+
+use crate::AppState;
+use crate::auth::authz::require_admin;
+use crate::auth::tokens::invite_code;
+use crate::error::AppError;
+
+pub struct OrgForm<'a> {
+    pub name: &'a str,
+    pub website: &'a str,
+    pub country: &'a str,
+    pub description: &'a str,
+    pub email_domains: &'a str,
+}
+
+/// The kind of organization an account may create or join.
+fn kind_for(user: &User) -> Result<OrgKind, AppError> {
+    match user.role {
+        Role::Employer => Ok(OrgKind::Employer),
+        Role::University => Ok(OrgKind::University),
+        _ => Err(AppError::Forbidden(
+            "Only employer and university staff accounts belong to organizations.",
+        )),
+    }
+}
+
+/// Creates an organization with `user` as owner. It waits for verification.
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    f: OrgForm<'_>,
+) -> Result<Organization, AppError> {
+    let kind = kind_for(user)?;
+    if state.store.membership(user.id).await?.is_some() {
+        return Err(AppError::conflict(
+            "already_member",
+            "You already belong to an organization.",
+        ));
+    }
+    let input = OrgInput::parse(
+        kind,
+        f.name,
+        f.website,
+        f.country,
+        f.description,
+        f.email_domains,
+    )?;
+    let org = state
+        .store
+        .create_org(kind, &input, user.id, &invite_code()?)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "org.created",
+            "organization",
+            org.id,
+            kind.as_str(),
+        )
+        .await?;
+    Ok(org)
+}
+
+/// Joins the organization whose invite code an owner shared.
+pub async fn join(state: &AppState, user: &User, code: &str) -> Result<Organization, AppError> {
+    let kind = kind_for(user)?;
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Err(AppError::invalid(
+            "invite_code",
+            "Enter the invite code your colleague shared.",
+        ));
+    }
+    let org = state
+        .store
+        .join_org(user.id, kind, &code)
+        .await
+        .map_err(|e| match e {
+            stint_store::StoreError::NotFound => AppError::invalid(
+                "invite_code",
+                "No organization has that invite code. Check it with your colleague.",
+            ),
+            other => other.into(),
+        })?;
+    state
+        .store
+        .audit(Some(user.id), "org.joined", "organization", org.id, "")
+        .await?;
+    Ok(org)
+}
+
+/// An admin marks an organization verified; its projects may then go live.
+pub async fn verify(state: &AppState, admin: &User, org_id: i64) -> Result<Organization, AppError> {
+    require_admin(admin)?;
+    if state.store.verify_org(org_id).await? {
+        state
+            .store
+            .audit(Some(admin.id), "org.verified", "organization", org_id, "")
+            .await?;
+        let org = state.store.org(org_id).await?;
+        for (_, _, email, _) in state.store.org_members(org_id).await? {
+            let body = format!(
+                "Good news: {} is now verified on Stint. Your projects can go live as soon as you publish them.\n\n{}/employer\n",
+                org.name, state.config.base_url
+            );
+            state
+                .store
+                .enqueue_email(&email, "Your organization is verified on Stint", &body)
+                .await?;
+        }
+    }
+    Ok(state.store.org(org_id).await?)
+}

@@ -1,0 +1,89 @@
+//! Authorization rules, one named helper per rule, called first in every
+//! handler that needs it. Reading this file tells who may do what.
+
+use stint_domain::account::Role;
+use stint_domain::organization::{MemberRole, OrgKind};
+use stint_domain::project::ProjectStatus;
+use stint_store::{Membership, Project, Store, User};
+
+use crate::error::AppError;
+
+pub fn require_role(user: &User, role: Role) -> Result<(), AppError> {
+    if user.role == role {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(match role {
+        Role::Student => "Only student accounts can do this.",
+        Role::Employer => "Only employer accounts can do this.",
+        Role::University => "Only university staff accounts can do this.",
+        Role::Admin => "Only Stint administrators can do this.",
+    }))
+}
+
+pub fn require_admin(user: &User) -> Result<(), AppError> {
+    require_role(user, Role::Admin)
+}
+
+/// An employer account that belongs to an employer organization.
+pub async fn require_employer_member(store: &Store, user: &User) -> Result<Membership, AppError> {
+    require_role(user, Role::Employer)?;
+    match store.membership(user.id).await? {
+        Some(m) if m.org.kind == OrgKind::Employer => Ok(m),
+        _ => Err(AppError::conflict(
+            "no_organization",
+            "Create or join your organization first.",
+        )),
+    }
+}
+
+/// An owner of the organization they belong to.
+pub fn require_owner(m: &Membership) -> Result<(), AppError> {
+    if m.role == MemberRole::Owner {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only the organization's owners can do this.",
+        ))
+    }
+}
+
+/// A member of the organization that posted `project_id`. Others get
+/// `NotFound` for drafts (their existence is private) and `Forbidden` for
+/// projects the public can see.
+pub async fn require_project_member(
+    store: &Store,
+    user: &User,
+    project_id: i64,
+) -> Result<(Project, Membership), AppError> {
+    let project = store.project(project_id).await?;
+    let membership = match store.membership(user.id).await? {
+        Some(m) if m.org.id == project.org_id && user.role == Role::Employer => m,
+        _ if project.status == ProjectStatus::Draft => return Err(AppError::NotFound),
+        _ => {
+            return Err(AppError::Forbidden(
+                "Only members of the organization that posted this project can change it.",
+            ));
+        }
+    };
+    Ok((project, membership))
+}
+
+/// Whether `viewer` may see `project`: anyone once it has been published;
+/// drafts only its organization's members and admins.
+pub async fn can_view_project(
+    store: &Store,
+    viewer: Option<&User>,
+    project: &Project,
+) -> Result<bool, AppError> {
+    if project.status != ProjectStatus::Draft {
+        return Ok(true);
+    }
+    let Some(user) = viewer else { return Ok(false) };
+    if user.role == Role::Admin {
+        return Ok(true);
+    }
+    Ok(store
+        .membership(user.id)
+        .await?
+        .is_some_and(|m| m.org.id == project.org_id))
+}

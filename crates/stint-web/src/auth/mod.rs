@@ -1,0 +1,9 @@
+//! Who is asking: password hashing, secret tokens, the extractors that turn a
+//! session cookie or bearer token into a user, and the authorization rules.
+
+pub mod authz;
+mod extract;
+pub mod password;
+pub mod tokens;
+
+pub use extract::{ApiUser, MaybeUser, PageUser, SESSION_COOKIE, SessionUser, session_cookie};

@@ -1,0 +1,153 @@
+//! The application error, and how each face of Stint shows it: the API as
+//! RFC 9457 problem+json with a stable `code`, pages as a friendly HTML page
+//! (see `pages::error`). Internal causes are logged, never sent.
+
+use axum::http::StatusCode;
+use stint_domain::FieldErrors;
+use stint_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that does not meet the rules; each message names its field.
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    #[error("sign in required")]
+    Unauthenticated,
+    /// Signed in, but this person may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    /// The request clashes with the current state; `code` is stable for clients.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("too many requests")]
+    RateLimited,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+        let mut e = FieldErrors::new();
+        e.add(field, message);
+        AppError::Invalid(e)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "validation_failed",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { code, .. } => code,
+            AppError::RateLimited => "rate_limited",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "Some fields need attention",
+            AppError::Unauthenticated => "Sign in required",
+            AppError::Forbidden(_) => "Not allowed",
+            AppError::NotFound => "Not found",
+            AppError::Conflict { .. } => "That cannot be done now",
+            AppError::RateLimited => "Too many attempts",
+            AppError::Internal(_) => "Something went wrong on our side",
+        }
+    }
+
+    /// What to tell the person; never the internal cause.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::Invalid(e) => {
+                e.0.iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+            AppError::Unauthenticated => {
+                "Sign in, or send a valid bearer token, to continue.".into()
+            }
+            AppError::Forbidden(why) => (*why).into(),
+            AppError::NotFound => "There is nothing here, or you do not have access to it.".into(),
+            AppError::Conflict { message, .. } => message.clone(),
+            AppError::RateLimited => {
+                "Too many attempts from your address. Wait a minute and try again.".into()
+            }
+            AppError::Internal(_) => {
+                "The error has been logged. Please try again in a moment.".into()
+            }
+        }
+    }
+
+    /// Logs internal errors with their cause; the client sees only the title.
+    pub fn log(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict("email") => AppError::conflict(
+                "email_taken",
+                "An account with this email already exists. Sign in instead, or reset your password.",
+            ),
+            StoreError::Conflict("membership") => {
+                AppError::conflict("already_member", "You already belong to an organization.")
+            }
+            StoreError::Conflict("domain") => AppError::conflict(
+                "domain_taken",
+                "One of these email domains already belongs to another university on Stint.",
+            ),
+            StoreError::Conflict("not_draft") | StoreError::Conflict("status_changed") => {
+                AppError::conflict(
+                    "status_changed",
+                    "This project changed meanwhile; reload the page to see its current state.",
+                )
+            }
+            StoreError::Conflict(what) => AppError::conflict(
+                "conflict",
+                format!("That clashes with existing data ({what})."),
+            ),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<stint_domain::FieldError> for AppError {
+    fn from(e: stint_domain::FieldError) -> Self {
+        AppError::Invalid(e.into())
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}

@@ -1,0 +1,43 @@
+//! `HtmlForm<T>`: a urlencoded form body that may repeat keys (checkbox
+//! groups such as skills), parsed with `serde_html_form`. A body that does not
+//! parse gets a friendly error page instead of axum's plain-text rejection.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+pub struct HtmlForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for HtmlForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            crate::pages::error_page(
+                AppError::invalid(
+                    "body",
+                    "The form was too large or incomplete. Go back and try again.",
+                ),
+                None,
+            )
+        })?;
+        serde_html_form::from_bytes(&bytes)
+            .map(HtmlForm)
+            .map_err(|e| {
+                crate::pages::error_page(
+                    AppError::invalid(
+                        "body",
+                        format!("The form could not be read ({e}). Go back and try again."),
+                    ),
+                    None,
+                )
+            })
+    }
+}

@@ -1,0 +1,286 @@
+//! Browsing, searching and reading projects.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use stint_domain::FieldErrors;
+use stint_domain::money::Currency;
+use stint_domain::project::WorkMode;
+use stint_domain::search::{SearchParams, encode_cursor};
+use stint_domain::taxonomy::{SKILLS, category_name, skill_name};
+use stint_store::{Project, ProjectCard};
+
+use super::{NoticeQuery, PageError, render};
+use crate::AppState;
+use crate::api::views::SearchQuery;
+use crate::auth::MaybeUser;
+use crate::error::AppError;
+use crate::view::{Choice, Layout, category_choices, date};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(browse))
+        .route("/projects/{id}", get(show))
+}
+
+/// A project as a listing shows it.
+pub struct CardView {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub org_name: String,
+    pub org_verified: bool,
+    pub category_name: String,
+    pub price: String,
+    pub hourly: String,
+    pub hours: u16,
+    pub mode: &'static str,
+    pub location: Option<String>,
+    pub deadline: String,
+    pub for_credit: bool,
+    pub skills: Vec<String>,
+    pub status: &'static str,
+}
+
+impl From<&ProjectCard> for CardView {
+    fn from(c: &ProjectCard) -> Self {
+        CardView {
+            id: c.id,
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            org_name: c.org_name.clone(),
+            org_verified: c.org_verified,
+            category_name: category_name(&c.category).to_string(),
+            price: c.price.to_string(),
+            hourly: c.price.per_hour(c.estimated_hours).to_string(),
+            hours: c.estimated_hours,
+            mode: c.work_mode.label(),
+            location: c.location.clone(),
+            deadline: date(&c.application_deadline),
+            for_credit: c.for_credit,
+            skills: c
+                .required_skills
+                .iter()
+                .map(|s| skill_name(s).to_string())
+                .collect(),
+            status: c.status.label(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "projects/browse.html")]
+struct BrowsePage {
+    layout: Layout,
+    q: String,
+    location: String,
+    min_price: String,
+    max_hours: String,
+    max_days: String,
+    for_credit: bool,
+    categories: Vec<Choice>,
+    skills: Vec<Choice>,
+    modes: Vec<Choice>,
+    currencies: Vec<Choice>,
+    sorts: Vec<Choice>,
+    cards: Vec<CardView>,
+    total: i64,
+    errors: FieldErrors,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// A link to the same search at another page.
+fn page_link(params: &SearchParams, offset: Option<u32>) -> String {
+    let mut pairs: Vec<(&str, String)> = [
+        ("q", &params.q),
+        ("category", &params.category),
+        ("skill", &params.skill),
+        ("mode", &params.mode),
+        ("location", &params.location),
+        ("currency", &params.currency),
+        ("min_price", &params.min_price),
+        ("max_hours", &params.max_hours),
+        ("max_days", &params.max_days),
+        ("for_credit", &params.for_credit),
+        ("sort", &params.sort),
+        ("limit", &params.limit),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| (k, v.clone()))
+    .collect();
+    if let Some(o) = offset.filter(|o| *o > 0) {
+        pairs.push(("cursor", encode_cursor(o)));
+    }
+    format!(
+        "/projects?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// The same query parameters as `GET /api/v1/projects`.
+async fn browse(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Query(sq): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Find projects", user.user(), state.config.demo);
+    let params = sq.to_params();
+    // Bad filters are shown, not fatal: the page falls back to all projects.
+    let (query, errors) = match params.parse() {
+        Ok(q) => (q, FieldErrors::new()),
+        Err(e) => (SearchParams::default().parse().unwrap_or_default(), e),
+    };
+    let page = state
+        .store
+        .search_projects(&query)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?;
+    let sel = |v: &str, cur: &str| v == cur;
+    Ok(render(&BrowsePage {
+        q: params.q.clone(),
+        location: params.location.clone(),
+        min_price: params.min_price.clone(),
+        max_hours: params.max_hours.clone(),
+        max_days: params.max_days.clone(),
+        for_credit: query.for_credit,
+        categories: category_choices(&params.category),
+        skills: SKILLS
+            .iter()
+            .map(|s| Choice::new(s.slug, s.name, sel(s.slug, &params.skill)))
+            .collect(),
+        modes: WorkMode::ALL
+            .iter()
+            .map(|m| Choice::new(m.as_str(), m.label(), sel(m.as_str(), &params.mode)))
+            .collect(),
+        currencies: Currency::ALL
+            .iter()
+            .map(|c| {
+                Choice::new(
+                    c.code(),
+                    c.code(),
+                    c.code().eq_ignore_ascii_case(params.currency.trim()),
+                )
+            })
+            .collect(),
+        sorts: [
+            ("relevance", "Best match"),
+            ("newest", "Newest"),
+            ("price", "Highest pay"),
+            ("deadline", "Closing soon"),
+        ]
+        .iter()
+        .map(|(v, l)| Choice::new(v, l, query.sort.as_str() == *v))
+        .collect(),
+        cards: page.items.iter().map(CardView::from).collect(),
+        total: page.total,
+        errors,
+        prev_link: (query.offset > 0)
+            .then(|| page_link(&params, Some(query.offset.saturating_sub(query.limit)))),
+        next_link: page.next_offset.map(|o| page_link(&params, Some(o))),
+        layout,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "projects/show.html")]
+struct ShowPage {
+    layout: Layout,
+    p: Project,
+    status: &'static str,
+    status_label: &'static str,
+    category_name: String,
+    price: String,
+    hourly: String,
+    start: String,
+    due: String,
+    deadline: String,
+    decision_by: String,
+    mode: &'static str,
+    required: Vec<String>,
+    preferred: Vec<String>,
+    can_manage: bool,
+    json_ld: Option<String>,
+}
+
+/// schema.org JobPosting, so search engines list the project; `</` is
+/// escaped so the JSON cannot end its script element.
+fn job_posting(p: &Project, base_url: &str) -> String {
+    let i = &p.input;
+    let price = format!("{}.{:02}", i.price.minor / 100, i.price.minor % 100);
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": i.title,
+        "description": format!("{}\n\n{}", i.summary, i.brief),
+        "datePosted": p.published_at.map(|d| d.date_naive().to_string()),
+        "validThrough": i.application_deadline.to_string(),
+        "employmentType": ["CONTRACTOR", "INTERN"],
+        "hiringOrganization": { "@type": "Organization", "name": p.org_name },
+        "baseSalary": { "@type": "MonetaryAmount", "currency": i.price.currency.code(),
+            "value": { "@type": "QuantitativeValue", "value": price, "unitText": "PROJECT" } },
+        "skills": i.required_skills.iter().map(|s| skill_name(s)).collect::<Vec<_>>(),
+        "url": format!("{base_url}/projects/{}", p.id),
+    });
+    if i.work_mode == WorkMode::Remote {
+        v["jobLocationType"] = "TELECOMMUTE".into();
+    } else if let Some(l) = &i.location {
+        v["jobLocation"] = serde_json::json!({ "@type": "Place", "address": l });
+    }
+    v.to_string().replace("</", "<\\/")
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(id): Path<String>,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let viewer = user.user();
+    let layout = Layout::new("Project", viewer, state.config.demo).with_notice(n.notice.as_deref());
+    let id: i64 = id
+        .parse()
+        .map_err(|_| PageError(AppError::NotFound, layout.clone()))?;
+    let p = crate::app::projects::get(&state, viewer, id)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let can_manage = match viewer {
+        Some(u) => crate::auth::authz::require_project_member(&state.store, u, id)
+            .await
+            .is_ok(),
+        None => false,
+    };
+    let i = &p.input;
+    let mut layout = layout;
+    layout.title = i.title.clone();
+    Ok(render(&ShowPage {
+        status: p.status.as_str(),
+        status_label: p.status.label(),
+        category_name: category_name(&i.category).to_string(),
+        price: i.price.to_string(),
+        hourly: i.effective_hourly().to_string(),
+        start: date(&i.start_date),
+        due: date(&i.due_date),
+        deadline: date(&i.application_deadline),
+        decision_by: date(&i.decision_by),
+        mode: i.work_mode.label(),
+        required: i
+            .required_skills
+            .iter()
+            .map(|s| skill_name(s).to_string())
+            .collect(),
+        preferred: i
+            .preferred_skills
+            .iter()
+            .map(|s| skill_name(s).to_string())
+            .collect(),
+        can_manage,
+        json_ld: (p.status == stint_domain::project::ProjectStatus::Open)
+            .then(|| job_posting(&p, &state.config.base_url)),
+        layout,
+        p,
+    }))
+}

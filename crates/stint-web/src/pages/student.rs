@@ -1,0 +1,160 @@
+//! The student's own pages: the profile editor.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use stint_domain::FieldErrors;
+use stint_domain::profile::ProfileForm;
+use stint_domain::taxonomy::CATEGORIES;
+
+use super::{NoticeQuery, PageError, render};
+use crate::AppState;
+use crate::app::profiles;
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::form::HtmlForm;
+use crate::view::{Choice, Layout};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/me/profile", get(show).post(save))
+}
+
+pub struct OpenGroup {
+    pub label: String,
+    pub open: bool,
+    pub choices: Vec<Choice>,
+}
+
+/// Skill checkboxes by category; groups holding a choice start open.
+pub fn open_groups(selected: &[String]) -> Vec<OpenGroup> {
+    crate::view::skill_groups(selected)
+        .into_iter()
+        .map(|g| OpenGroup {
+            open: g.choices.iter().any(|c| c.selected),
+            label: g.label,
+            choices: g.choices,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "student/profile.html")]
+struct ProfilePage {
+    layout: Layout,
+    f: ProfileForm,
+    percent: u8,
+    missing: Vec<&'static str>,
+    universities: Vec<Choice>,
+    skill_groups: Vec<OpenGroup>,
+    interests: Vec<Choice>,
+    errors: FieldErrors,
+}
+
+async fn page(
+    state: &AppState,
+    user: &PageUser,
+    f: ProfileForm,
+    errors: FieldErrors,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let mut layout =
+        Layout::new("Your profile", Some(user.user()), state.config.demo).with_notice(notice);
+    layout.noindex = true;
+    let err = |e: AppError| PageError(e, layout.clone());
+    let saved = profiles::get(state, user.user()).await.map_err(err)?;
+    let unis = state
+        .store
+        .universities()
+        .await
+        .map_err(|e| err(e.into()))?;
+    let c = saved.completeness();
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&ProfilePage {
+        percent: c.percent,
+        missing: c.missing,
+        universities: unis
+            .iter()
+            .map(|u| {
+                Choice::new(
+                    &u.id.to_string(),
+                    &u.name,
+                    f.university_id == u.id.to_string(),
+                )
+            })
+            .collect(),
+        skill_groups: open_groups(&f.skills),
+        interests: CATEGORIES
+            .iter()
+            .map(|c| Choice::new(c.slug, c.name, f.interests.iter().any(|i| i == c.slug)))
+            .collect(),
+        errors,
+        f,
+        layout,
+    });
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+fn to_form(p: &stint_domain::profile::StudentProfile) -> ProfileForm {
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    ProfileForm {
+        headline: s(&p.headline),
+        university_id: p.university_id.map(|v| v.to_string()).unwrap_or_default(),
+        area_of_study: s(&p.area_of_study),
+        degree: s(&p.degree),
+        graduation_year: p.graduation_year.map(|v| v.to_string()).unwrap_or_default(),
+        skills: p.skills.clone(),
+        coursework: s(&p.coursework),
+        availability_hours: p
+            .availability_hours
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        interests: p.interests.clone(),
+        location: s(&p.location),
+        time_zone: s(&p.time_zone),
+        portfolio_url: s(&p.portfolio_url),
+        linkedin_url: s(&p.linkedin_url),
+        github_url: s(&p.github_url),
+        bio: s(&p.bio),
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Your profile", Some(user.user()), state.config.demo);
+    let p = profiles::get(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, layout))?;
+    page(
+        &state,
+        &user,
+        to_form(&p),
+        FieldErrors::new(),
+        n.notice.as_deref(),
+    )
+    .await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    match profiles::save(&state, user.user(), &f).await {
+        Ok(_) => Ok(Redirect::to("/me/profile?notice=profile_saved").into_response()),
+        Err(AppError::Invalid(errors)) => page(&state, &user, f, errors, None).await,
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Your profile", Some(user.user()), state.config.demo),
+        )),
+    }
+}

@@ -1,0 +1,161 @@
+//! Request-level protections: a cross-origin guard for state-changing page
+//! requests (CSRF), and a small rate limiter for sign-in and sign-up.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// Refuses a state-changing request that a browser says came from another
+/// site. Browsers send `Sec-Fetch-Site` (and `Origin`) on every POST; other
+/// clients send neither and are not at CSRF risk. Cookies are also
+/// `SameSite=Lax`. The API authenticates by bearer token, not cookie, but is
+/// guarded the same way.
+pub async fn cross_origin_guard(State(_): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || same_origin(req.headers())
+    {
+        return next.run(req).await;
+    }
+    let err = AppError::Forbidden(
+        "This form was sent from another site, so it was refused. Reload the page and try again.",
+    );
+    if req.uri().path().starts_with("/api/") {
+        crate::api::ApiError(err).into_response()
+    } else {
+        crate::pages::error_page(err, None)
+    }
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin.split("://").nth(1) == Some(host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// A fixed-window counter per (bucket, client address). In memory per
+/// instance: behind a load balancer each instance limits on its own, which
+/// still bounds guessing to N × instances per minute.
+pub struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<(&'static str, IpAddr), (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one attempt; `Err(RateLimited)` once the window is full.
+    pub fn check(&self, bucket: &'static str, ip: IpAddr) -> Result<(), AppError> {
+        let now = Instant::now();
+        let Ok(mut map) = self.windows.lock() else {
+            return Ok(());
+        };
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = map.entry((bucket, ip)).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > self.per_minute {
+            Err(AppError::RateLimited)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The client's address, when the server was started with connect info
+/// (loopback otherwise, as in tests that call the router directly).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+                .unwrap_or(IpAddr::from([127, 0, 0, 1])),
+        ))
+    }
+}
+
+impl AppState {
+    pub fn rate_limit(&self, bucket: &'static str, ip: ClientIp) -> Result<(), AppError> {
+        self.limiter.check(bucket, ip.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_counts_per_bucket_and_address() {
+        let l = RateLimiter::new(2);
+        let a = IpAddr::from([10, 0, 0, 1]);
+        let b = IpAddr::from([10, 0, 0, 2]);
+        assert!(l.check("login", a).is_ok());
+        assert!(l.check("login", a).is_ok());
+        assert!(l.check("login", a).is_err());
+        assert!(l.check("signup", a).is_ok());
+        assert!(l.check("login", b).is_ok());
+    }
+
+    #[test]
+    fn origin_checks() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h), "non-browser clients pass");
+        h.insert(
+            "sec-fetch-site",
+            "cross-site".parse().unwrap_or_else(|_| unreachable!()),
+        );
+        assert!(!same_origin(&h));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ORIGIN,
+            "https://evil.example"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
+        h.insert(
+            header::HOST,
+            "stint.example".parse().unwrap_or_else(|_| unreachable!()),
+        );
+        assert!(!same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            "https://stint.example"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
+        assert!(same_origin(&h));
+    }
+}

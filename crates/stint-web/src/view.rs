@@ -1,0 +1,135 @@
+//! Helpers shared by page templates: the layout every page carries, and
+//! formatting of dates, money and choices.
+
+use chrono::NaiveDate;
+use stint_domain::FieldErrors;
+use stint_domain::account::Role;
+use stint_store::User;
+
+/// What the shared layout needs: who is signed in, and a notice to show.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub role: Option<Role>,
+    pub demo: bool,
+    pub notice: Option<String>,
+    /// Set on pages reached only after sign-in, so search engines skip them.
+    pub noindex: bool,
+}
+
+impl Layout {
+    pub fn new(title: impl Into<String>, user: Option<&User>, demo: bool) -> Layout {
+        Layout {
+            title: title.into(),
+            user_name: user.map(|u| u.name.clone()),
+            role: user.map(|u| u.role),
+            demo,
+            notice: None,
+            noindex: false,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<&str>) -> Layout {
+        self.notice = notice.and_then(notice_text).map(String::from);
+        self
+    }
+
+    pub fn is_student(&self) -> bool {
+        self.role == Some(Role::Student)
+    }
+    pub fn is_employer(&self) -> bool {
+        self.role == Some(Role::Employer)
+    }
+    pub fn is_university(&self) -> bool {
+        self.role == Some(Role::University)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(Role::Admin)
+    }
+}
+
+/// Notices shown after a redirect, by code, so no text travels in URLs.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "welcome" => "Welcome to Stint! We have emailed you a link to confirm your address.",
+        "signed_in" => "You are signed in.",
+        "signed_out" => "You are signed out.",
+        "verified" => "Thank you: your email address is confirmed.",
+        "password_changed" => "Your password has been changed. Other devices have been signed out.",
+        "password_reset" => "Your password has been reset. You are signed in.",
+        "reset_sent" => {
+            "If an account uses that address, we have emailed it a link to reset the password."
+        }
+        "profile_saved" => "Your profile is saved.",
+        "org_created" => {
+            "Your organization is created. Stint will verify it shortly; you can draft projects meanwhile."
+        }
+        "org_joined" => "You have joined your organization.",
+        "draft_saved" => "Draft saved.",
+        "published" => "Your project is live. Students can find it now.",
+        "closed" => "The project is closed to new applications.",
+        "cancelled" => "The project is cancelled.",
+        "org_verified" => "Organization verified.",
+        "token_revoked" => "The token is revoked.",
+        _ => return None,
+    })
+}
+
+/// "1 Dec 2026".
+pub fn date(d: &NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// The error for one field, for templates: empty when there is none.
+pub fn field_error<'a>(errors: &'a FieldErrors, field: &str) -> &'a str {
+    errors.get(field).unwrap_or("")
+}
+
+/// An option in a `<select>` or a checkbox in a group.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: &str, label: &str, selected: bool) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+/// Checkboxes grouped under a heading (skills by category).
+#[derive(Debug, Clone)]
+pub struct ChoiceGroup {
+    pub label: String,
+    pub choices: Vec<Choice>,
+}
+
+/// Every skill, grouped by category, with `selected` checked.
+pub fn skill_groups(selected: &[String]) -> Vec<ChoiceGroup> {
+    stint_domain::taxonomy::CATEGORIES
+        .iter()
+        .map(|c| ChoiceGroup {
+            label: c.name.to_string(),
+            choices: stint_domain::taxonomy::SKILLS
+                .iter()
+                .filter(|s| s.category == c.slug)
+                .map(|s| Choice::new(s.slug, s.name, selected.iter().any(|x| x == s.slug)))
+                .collect(),
+        })
+        .filter(|g| !g.choices.is_empty())
+        .collect()
+}
+
+pub fn category_choices(selected: &str) -> Vec<Choice> {
+    stint_domain::taxonomy::CATEGORIES
+        .iter()
+        .map(|c| Choice::new(c.slug, c.name, c.slug == selected))
+        .collect()
+}

@@ -1,0 +1,108 @@
+//! Settings: defaults, then an optional TOML file, then `STINT_*` environment
+//! variables (and `DATABASE_URL`), then command-line flags. A bad value stops
+//! start-up with a message naming the setting.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use stint_domain::HourlyFloors;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where the embedded SQLite database lives when no database URL is set.
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` or `postgres://…`; overrides `data_dir`.
+    pub database_url: Option<String>,
+    pub addr: SocketAddr,
+    /// The address people use to reach Stint, for links in emails.
+    pub base_url: Option<String>,
+    /// Hourly floors in minor units, e.g. `USD=1500,INR=15000`, over the defaults.
+    pub hourly_floors: Option<String>,
+    /// Sign-in, sign-up and reset attempts per client address per minute.
+    pub auth_rate_per_minute: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("./stint-data"),
+            database_url: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            hourly_floors: None,
+            auth_rate_per_minute: 20,
+        }
+    }
+}
+
+/// Flags that override everything else; `None` leaves the value alone.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+}
+
+impl Settings {
+    pub fn load(config_file: Option<&PathBuf>, overrides: Overrides) -> anyhow::Result<Settings> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                bail!("config file {} does not exist", path.display());
+            }
+            fig = fig.merge(Toml::file(path));
+        } else if PathBuf::from("stint.toml").exists() {
+            fig = fig.merge(Toml::file("stint.toml"));
+        }
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            fig = fig.merge(Serialized::default("database_url", url));
+        }
+        fig = fig
+            .merge(Env::prefixed("STINT_").ignore(&["config"]))
+            .merge(Serialized::defaults(overrides));
+        let settings: Settings = fig
+            .extract()
+            .map_err(|e| anyhow::anyhow!("bad setting: {e}"))?;
+        settings.floors().context("bad setting hourly_floors")?;
+        if let Some(url) = &settings.database_url {
+            stint_store::engine_of(url)
+                .map_err(|e| anyhow::anyhow!("bad setting database_url: {e}"))?;
+        }
+        if let Some(b) = &settings.base_url
+            && !(b.starts_with("http://") || b.starts_with("https://"))
+        {
+            bail!("bad setting base_url: '{b}' must start with http:// or https://");
+        }
+        if settings.auth_rate_per_minute == 0 {
+            bail!("bad setting auth_rate_per_minute: must be at least 1");
+        }
+        Ok(settings)
+    }
+
+    pub fn floors(&self) -> anyhow::Result<HourlyFloors> {
+        match &self.hourly_floors {
+            Some(raw) => HourlyFloors::parse_overrides(raw).map_err(|e| anyhow::anyhow!(e)),
+            None => Ok(HourlyFloors::default()),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

@@ -1,0 +1,232 @@
+//! Loads the demo world (see `demo_data`). Idempotent: every account,
+//! organization and project is looked up first and created only if missing,
+//! so running it twice changes nothing.
+
+use anyhow::Context;
+use chrono::{Days, Utc};
+use stint_domain::account::Role;
+use stint_domain::organization::{OrgInput, OrgKind};
+use stint_domain::profile::ProfileForm;
+use stint_domain::project::{ProjectForm, ProjectStatus, check_publish};
+use stint_store::{Organization, User};
+use stint_web::AppState;
+use stint_web::auth::password;
+use stint_web::auth::tokens::invite_code;
+
+use crate::demo_data::{EMPLOYERS, PROJECTS, STUDENTS, UNIVERSITIES};
+
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "stint-demo-2026";
+pub const DEMO_ADMIN: &str = "admin@stint.example";
+
+/// Projects left as drafts, and one closed, so every state is on show.
+const DRAFTS: &[&str] = &[
+    "Write SEO articles on customer analytics for small brands",
+    "Brand refresh for our coffee subscription boxes",
+];
+const CLOSED: &[&str] = &["Proofread and edit 10 product pages"];
+
+pub async fn ensure_user(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    name: &str,
+    role: Role,
+) -> anyhow::Result<User> {
+    if let Some(u) = state.store.user_by_email(email).await? {
+        return Ok(u);
+    }
+    let hash = password::hash(password.to_string(), state.config.password_cost)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = state.store.create_user(email, &hash, name, role).await?;
+    Ok(user)
+}
+
+async fn ensure_org(
+    state: &AppState,
+    owner: &User,
+    kind: OrgKind,
+    input: OrgInput,
+    verified: bool,
+) -> anyhow::Result<Organization> {
+    let org = match state.store.membership(owner.id).await? {
+        Some(m) => m.org,
+        None => {
+            state
+                .store
+                .create_org(
+                    kind,
+                    &input,
+                    owner.id,
+                    &invite_code().map_err(|e| anyhow::anyhow!("{e}"))?,
+                )
+                .await?
+        }
+    };
+    if verified && !org.verified {
+        state.store.verify_org(org.id).await?;
+    }
+    Ok(state.store.org(org.id).await?)
+}
+
+pub async fn load(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    let admin = ensure_user(state, DEMO_ADMIN, DEMO_PASSWORD, "Stint Admin", Role::Admin).await?;
+    store.mark_email_verified(admin.id).await?;
+
+    let mut uni_ids = Vec::new();
+    for u in UNIVERSITIES {
+        let staff = ensure_user(state, u.email, DEMO_PASSWORD, u.staff, Role::University).await?;
+        store.mark_email_verified(staff.id).await?;
+        let input = OrgInput::parse(
+            OrgKind::University,
+            u.name,
+            u.website,
+            u.country,
+            "",
+            u.domain,
+        )
+        .map_err(|e| anyhow::anyhow!("demo university {}: {e}", u.name))?;
+        uni_ids.push(
+            ensure_org(state, &staff, OrgKind::University, input, true)
+                .await?
+                .id,
+        );
+    }
+
+    let mut orgs = Vec::new();
+    for e in EMPLOYERS {
+        let user = ensure_user(state, e.email, DEMO_PASSWORD, e.contact, Role::Employer).await?;
+        store.mark_email_verified(user.id).await?;
+        let input = OrgInput::parse(OrgKind::Employer, e.org, e.website, e.country, e.about, "")
+            .map_err(|err| anyhow::anyhow!("demo employer {}: {err}", e.org))?;
+        orgs.push((
+            user.clone(),
+            ensure_org(state, &user, OrgKind::Employer, input, e.verified).await?,
+        ));
+    }
+
+    let year = chrono::Datelike::year(&Utc::now());
+    for s in STUDENTS {
+        let domain = match s.uni {
+            Some(i) => UNIVERSITIES[i].domain,
+            None => "mail.example",
+        };
+        let email = format!("{}@{domain}", s.email_local);
+        let user = ensure_user(state, &email, DEMO_PASSWORD, s.name, Role::Student).await?;
+        store.mark_email_verified(user.id).await?;
+        if store.profile(user.id).await?.headline.is_none() {
+            let form = ProfileForm {
+                headline: s.headline.into(),
+                university_id: s.uni.map(|i| uni_ids[i].to_string()).unwrap_or_default(),
+                area_of_study: s.area.into(),
+                degree: s.degree.into(),
+                graduation_year: s.year.to_string(),
+                skills: s.skills.iter().map(|x| x.to_string()).collect(),
+                availability_hours: s.hours.to_string(),
+                interests: s.interests.iter().map(|x| x.to_string()).collect(),
+                location: s.location.into(),
+                time_zone: s.tz.into(),
+                linkedin_url: format!(
+                    "https://linkedin.example/in/{}",
+                    s.email_local.replace('.', "-")
+                ),
+                bio: format!(
+                    "{} I am looking for short, real projects to build experience in {}.",
+                    s.headline,
+                    s.area.to_lowercase()
+                ),
+                ..Default::default()
+            };
+            let profile = form
+                .parse(year)
+                .map_err(|e| anyhow::anyhow!("demo student {}: {e}", s.name))?;
+            store.save_profile(user.id, &profile).await?;
+        }
+    }
+
+    let today = Utc::now().date_naive();
+    for p in PROJECTS {
+        let (owner, org) = &orgs[p.employer];
+        if store.project_id_by_title(org.id, p.title).await?.is_some() {
+            continue;
+        }
+        let currency = match EMPLOYERS[p.employer].country {
+            "IN" => "INR",
+            "GB" => "GBP",
+            _ => "USD",
+        };
+        let deadline = today + Days::new(p.deadline_in as u64);
+        let decision = deadline + Days::new(3);
+        let start = decision + Days::new(2);
+        let due = start + Days::new(p.duration as u64);
+        let category = stint_domain::taxonomy::category(p.category)
+            .with_context(|| format!("unknown category {}", p.category))?;
+        let form = ProjectForm {
+            title: p.title.into(),
+            summary: p.summary.into(),
+            brief: p.brief.into(),
+            deliverables: p.deliverables.into(),
+            acceptance_criteria: category.template.acceptance_criteria.into(),
+            category: p.category.into(),
+            required_skills: p.required.iter().map(|s| s.to_string()).collect(),
+            preferred_skills: p.preferred.iter().map(|s| s.to_string()).collect(),
+            estimated_hours: p.hours.to_string(),
+            start_date: start.to_string(),
+            due_date: due.to_string(),
+            price: p.price.to_string(),
+            currency: currency.into(),
+            work_mode: p.mode.into(),
+            location: p.location.into(),
+            slots: p.slots.to_string(),
+            application_deadline: deadline.to_string(),
+            decision_by: decision.to_string(),
+            screening_question: p.question.into(),
+            for_credit: p.for_credit,
+        };
+        let input = form
+            .parse()
+            .map_err(|e| anyhow::anyhow!("demo project '{}': {e}", p.title))?;
+        let project = store.create_project(org.id, owner.id, &input).await?;
+        if DRAFTS.contains(&p.title) || !org.verified {
+            continue;
+        }
+        check_publish(&input, org.verified, &state.config.floors, today)
+            .map_err(|e| anyhow::anyhow!("demo project '{}' cannot publish: {e}", p.title))?;
+        store
+            .set_project_status(project.id, ProjectStatus::Draft, ProjectStatus::Open)
+            .await?;
+        if CLOSED.contains(&p.title) {
+            store
+                .set_project_status(project.id, ProjectStatus::Open, ProjectStatus::Closed)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub fn print_accounts() {
+    println!();
+    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    println!("  admin      {DEMO_ADMIN}");
+    println!(
+        "  employer   {}  ({})",
+        EMPLOYERS[0].email, EMPLOYERS[0].org
+    );
+    println!(
+        "  employer   {}  ({})",
+        EMPLOYERS[4].email, EMPLOYERS[4].org
+    );
+    println!(
+        "  student    {}@{}",
+        STUDENTS[0].email_local, UNIVERSITIES[0].domain
+    );
+    println!(
+        "  student    {}@{}",
+        STUDENTS[12].email_local, UNIVERSITIES[1].domain
+    );
+    println!("  university {}", UNIVERSITIES[0].email);
+    println!("  (every demo account is listed in the README)");
+    println!();
+}
