@@ -13,6 +13,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("sign in required")]
     Unauthenticated,
+    /// A sign-in with an email and password that do not match.
+    #[error("bad credentials")]
+    BadCredentials,
     /// Signed in, but this person may not do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -44,7 +47,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -58,6 +61,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "validation_failed",
             AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "invalid_credentials",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { code, .. } => code,
@@ -70,6 +74,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "Some fields need attention",
             AppError::Unauthenticated => "Sign in required",
+            AppError::BadCredentials => "Wrong email or password",
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound => "Not found",
             AppError::Conflict { .. } => "That cannot be done now",
@@ -87,6 +92,7 @@ impl AppError {
                     .collect::<Vec<_>>()
                     .join(" ")
             }
+            AppError::BadCredentials => "That email and password do not match an account.".into(),
             AppError::Unauthenticated => {
                 "Sign in, or send a valid bearer token, to continue.".into()
             }

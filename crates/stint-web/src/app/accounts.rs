@@ -84,17 +84,11 @@ pub async fn send_verification(state: &AppState, user: &User) -> Result<(), AppE
 /// Checks an email and password. Unknown emails take as long as wrong
 /// passwords, and both get the same answer.
 pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Result<User, AppError> {
-    let wrong = || {
-        AppError::invalid(
-            "password",
-            "That email and password do not match an account.",
-        )
-    };
     if email.trim().is_empty() || password.is_empty() {
         return Err(AppError::invalid("email", "Enter your email and password."));
     }
     if password.len() > 1024 {
-        return Err(wrong());
+        return Err(AppError::BadCredentials);
     }
     let user = match Email::parse(email) {
         Ok(e) => state.store.user_by_email(e.as_str()).await?,
@@ -107,7 +101,7 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     let ok = password::verify(password.to_string(), stored).await;
     match user {
         Some(u) if ok => Ok(u),
-        _ => Err(wrong()),
+        _ => Err(AppError::BadCredentials),
     }
 }
 

@@ -240,7 +240,7 @@ async fn login(
             ),
             Err(e) => super::error_page(e, Some(layout)),
         },
-        Err(e @ (AppError::Invalid(_) | AppError::RateLimited)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::BadCredentials | AppError::RateLimited)) => {
             let mut res = render(&LoginPage {
                 layout,
                 email: f.email,

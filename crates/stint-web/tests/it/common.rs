@@ -1,0 +1,332 @@
+//! `TestApp`: the real router over a throwaway database, with ready-made
+//! users and small request helpers for pages (cookies, forms) and the API
+//! (bearer tokens, JSON).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::{Duration, Utc};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use stint_store::Engine;
+use stint_store::testing::TestDb;
+use stint_web::{AppState, PasswordCost, WebConfig};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct TestApp {
+    /// Held so the database lives as long as the app.
+    _db: TestDb,
+    pub state: AppState,
+    router: Router,
+}
+
+/// One response, with its body read.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    /// The `code` of a problem+json body, checking the content type.
+    pub fn code(&self) -> String {
+        let ct = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(ct, "application/problem+json", "body: {}", self.body);
+        self.json()["code"].as_str().unwrap_or("").to_string()
+    }
+    /// The fields named in a validation problem.
+    pub fn fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    /// The session token a response sets, if any.
+    pub fn session(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix("stint_session=")
+                    .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+            })
+            .filter(|t| !t.is_empty())
+    }
+}
+
+pub async fn send_to(router: Router, req: Request<Body>) -> Res {
+    let res = router.oneshot(req).await.unwrap_or_else(|e| match e {});
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    Res {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A signed-in person: a browser session and an API token.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    #[allow(dead_code)]
+    pub email: String,
+    pub cookie: String,
+    pub token: String,
+}
+
+impl TestApp {
+    pub async fn new(engine: Engine) -> Option<TestApp> {
+        TestApp::with_config(engine, |_| {}).await
+    }
+
+    pub async fn with_config(
+        engine: Engine,
+        tweak: impl FnOnce(&mut WebConfig),
+    ) -> Option<TestApp> {
+        let db = TestDb::new(engine).await?;
+        let mut config = WebConfig {
+            password_cost: PasswordCost::Fast,
+            auth_rate_per_minute: 10_000,
+            ..WebConfig::default()
+        };
+        tweak(&mut config);
+        let state = AppState::new(db.store.clone(), config);
+        let router = stint_web::router(state.clone());
+        Some(TestApp {
+            _db: db,
+            state,
+            router,
+        })
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        send_to(self.router.clone(), req).await
+    }
+
+    /// The same API call sent `n` times at once from separate tasks.
+    pub async fn concurrently(
+        &self,
+        n: usize,
+        method: Method,
+        path: &str,
+        token: &str,
+    ) -> Vec<StatusCode> {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let req = Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap_or_default();
+            set.spawn(send_to(self.router.clone(), req));
+        }
+        set.join_all().await.into_iter().map(|r| r.status).collect()
+    }
+
+    fn builder(method: Method, path: &str, cookie: Option<&str>) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("stint_session={c}"));
+        }
+        b
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Res {
+        self.send(
+            Self::builder(Method::GET, path, cookie)
+                .body(Body::empty())
+                .unwrap_or_default(),
+        )
+        .await
+    }
+
+    /// A same-origin form post, as a browser sends it.
+    pub async fn form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Res {
+        let body = serde_urlencoded::to_string(fields).unwrap_or_default();
+        let req = Self::builder(Method::POST, path, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap_or_default();
+        self.send(req).await
+    }
+
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
+            None => b.body(Body::empty()),
+        };
+        self.send(req.unwrap_or_default()).await
+    }
+
+    /// Registers through the API, then signs in through the page and the API.
+    pub async fn actor(&self, email: &str, role: &str) -> Actor {
+        let r = self
+            .api(Method::POST, "/api/v1/auth/register", None, Some(json!({"email": email, "password": PASSWORD, "name": "Test Person", "role": role})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap_or_default();
+        self.sign_in(id, email).await
+    }
+
+    pub async fn sign_in(&self, id: i64, email: &str) -> Actor {
+        let r = self
+            .form("/login", None, &[("email", email), ("password", PASSWORD)])
+            .await;
+        let cookie = r
+            .session()
+            .unwrap_or_else(|| panic!("no session cookie: {r:?}"));
+        let t = self
+            .api(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
+        Actor {
+            id,
+            email: email.into(),
+            cookie,
+            token: t.json()["token"].as_str().unwrap_or_default().into(),
+        }
+    }
+
+    pub async fn student(&self, email: &str) -> Actor {
+        self.actor(email, "student").await
+    }
+
+    /// An employer with an organization, verified or not.
+    pub async fn employer(&self, email: &str, org: &str, verified: bool) -> (Actor, i64) {
+        let a = self.actor(email, "employer").await;
+        let r = self
+            .api(
+                Method::POST,
+                "/api/v1/organizations",
+                Some(&a.token),
+                Some(json!({"name": org, "country": "IN", "website": "https://example.com"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let org_id = r.json()["id"].as_i64().unwrap_or_default();
+        if verified {
+            self.state
+                .store
+                .verify_org(org_id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        (a, org_id)
+    }
+
+    pub async fn admin(&self) -> Actor {
+        let email = "admin@stint.test";
+        let hash = stint_web::auth::password::hash(PASSWORD.into(), PasswordCost::Fast)
+            .await
+            .unwrap_or_default();
+        let u = self
+            .state
+            .store
+            .create_user(email, &hash, "Admin", stint_domain::account::Role::Admin)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.sign_in(u.id, email).await
+    }
+}
+
+/// A project that passes every publishing rule, priced in INR.
+pub fn project_json(title: &str) -> Value {
+    let day = |n: i64| (Utc::now().date_naive() + Duration::days(n)).to_string();
+    json!({
+        "title": title,
+        "summary": "Analyse survey responses and summarise the top themes for our team.",
+        "brief": "We surveyed 500 customers. Code the open answers into themes and summarise the scores by city.",
+        "deliverables": "- Coded dataset\n- Report",
+        "acceptance_criteria": "- Every response coded",
+        "category": "data-analysis",
+        "required_skills": ["spreadsheets", "statistics"],
+        "preferred_skills": ["python"],
+        "estimated_hours": 20,
+        "start_date": day(12),
+        "due_date": day(26),
+        "price_minor": 900_000,
+        "currency": "INR",
+        "work_mode": "remote",
+        "slots": 1,
+        "application_deadline": day(5),
+        "decision_by": day(8),
+        "screening_question": "Which tool would you use?",
+        "for_credit": true
+    })
+}
+
+/// Declares one async test per engine over a fresh `TestApp`.
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let Some($app) = $crate::common::TestApp::new(stint_store::Engine::Sqlite).await
+                else {
+                    return;
+                };
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::common::TestApp::new(stint_store::Engine::Postgres).await
+                else {
+                    return;
+                };
+                $body.await
+            }
+        }
+    };
+}
