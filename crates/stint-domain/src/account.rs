@@ -192,7 +192,7 @@ impl Password {
         }
         let lower = raw.to_lowercase();
         if COMMON_PASSWORDS.contains(&lower.as_str())
-            || raw.chars().all(|c| Some(c) == raw.chars().next())
+            || raw.chars().all(|c| raw.starts_with(c))
         {
             return Err(FieldError::new(
                 "password",

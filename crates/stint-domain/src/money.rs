@@ -171,7 +171,7 @@ fn group(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -200,10 +200,10 @@ pub struct HourlyFloors(pub BTreeMap<Currency, i64>);
 impl Default for HourlyFloors {
     fn default() -> Self {
         Self(BTreeMap::from([
-            (Currency::Inr, 150_00),
-            (Currency::Usd, 15_00),
-            (Currency::Gbp, 12_00),
-            (Currency::Eur, 13_00),
+            (Currency::Inr, 15_000),
+            (Currency::Usd, 1_500),
+            (Currency::Gbp, 1_200),
+            (Currency::Eur, 1_300),
         ]))
     }
 }

@@ -50,12 +50,15 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Which limit and which client.
+type Key = (&'static str, IpAddr);
+
 /// A fixed-window counter per (bucket, client address). In memory per
 /// instance: behind a load balancer each instance limits on its own, which
 /// still bounds guessing to N × instances per minute.
 pub struct RateLimiter {
     per_minute: u32,
-    windows: Mutex<HashMap<(&'static str, IpAddr), (Instant, u32)>>,
+    windows: Mutex<HashMap<Key, (Instant, u32)>>,
 }
 
 impl RateLimiter {

@@ -70,7 +70,7 @@ impl Settings {
             fig = fig.merge(Serialized::default("database_url", url));
         }
         fig = fig
-            .merge(Env::prefixed("STINT_").ignore(&["config"]))
+            .merge(Env::prefixed("STINT_").ignore(&["config", "log", "admin_password", "test_pg_url", "require_pg"]))
             .merge(Serialized::defaults(overrides));
         let settings: Settings = fig
             .extract()

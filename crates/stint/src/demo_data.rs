@@ -166,6 +166,7 @@ pub struct Student {
     pub tz: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn st(
     name: &'static str,
     uni: Option<usize>,

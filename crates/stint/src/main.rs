@@ -5,6 +5,8 @@
 mod config;
 mod demo;
 mod demo_data;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::time::Instant;

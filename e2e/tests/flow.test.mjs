@@ -1,0 +1,142 @@
+// The foundation's story in a real browser: an employer registers, is
+// verified, posts and publishes a project; a student registers, searches,
+// finds it and opens it. Pages are checked with axe and photographed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, checkA11y, shot } from './harness.mjs';
+
+let server;
+let browser;
+const DEMO_PASSWORD = 'stint-demo-2026';
+const PASSWORD = 'a long e2e passphrase';
+const TITLE = `Competitor pricing study for a tea brand ${Date.now() % 100000}`;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function isoDate(daysFromNow) {
+  const d = new Date(Date.now() + daysFromNow * 86400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+async function signUp(page, role, name, email) {
+  await page.goto(`${server.base}/signup?role=${role}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+async function signIn(page, email, password) {
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('public pages are accessible and look right', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await ctx.newPage();
+  await page.goto(server.base);
+  assert.match(await page.locator('h1').innerText(), /paid projects/);
+  await checkA11y(page, 'home');
+  await shot(page, '01-home');
+  await page.goto(`${server.base}/projects?q=market+research`);
+  await checkA11y(page, 'browse');
+  await shot(page, '02-browse');
+  await page.locator('.project-card h3 a').first().click();
+  await checkA11y(page, 'project');
+  await shot(page, '03-project');
+  await page.goto(`${server.base}/signup`);
+  await checkA11y(page, 'signup');
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(`${server.base}/projects`);
+  await shot(phone, '04-browse-phone');
+  await phone.close();
+  await ctx.close();
+});
+
+test('employer posts a project, admin verifies, employer publishes, student finds it', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await ctx.newPage();
+
+  // The employer signs up and creates an organization.
+  await signUp(page, 'employer', 'Nadia Employer', 'nadia@teaco.example');
+  await page.waitForURL(/\/employer/);
+  await page.getByLabel('Name', { exact: true }).fill('TeaCo Analytics');
+  await page.getByLabel('Website').fill('https://teaco.example');
+  await page.getByLabel('Country code').fill('IN');
+  await page.getByLabel('About').fill('We help tea brands grow online.');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(/notice=org_created/);
+  await shot(page, '05-employer-dashboard');
+
+  // A draft, from the market-research template.
+  await page.goto(`${server.base}/employer/projects/new`);
+  await page.getByLabel('Start from a template').selectOption('market-research');
+  await page.getByRole('button', { name: 'Use template' }).click();
+  await page.getByLabel('Title').fill(TITLE);
+  await page.getByLabel('Summary').fill('Compare prices and positioning of ten tea brands sold online in India.');
+  await page.locator('details.group', { hasText: 'Market research' }).first().locator('summary').click();
+  await page.locator('input[name=required_skills][value=competitive-analysis]').check();
+  await page.getByLabel('Estimated hours').fill('15');
+  await page.getByLabel('Price').fill('6000');
+  await page.getByLabel('Currency').selectOption('INR');
+  await page.getByLabel('Application deadline').fill(isoDate(7));
+  await page.getByLabel('Decide by').fill(isoDate(9));
+  await page.getByLabel('Start date').fill(isoDate(10));
+  await page.getByLabel('Due date').fill(isoDate(20));
+  await checkA11y(page, 'project form');
+  await shot(page, '06-project-form');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.waitForURL(/notice=draft_saved/);
+  const projectUrl = page.url().split('?')[0];
+
+  // Not verified yet: publishing says so.
+  await page.getByRole('button', { name: 'Publish' }).click();
+  assert.match(await page.locator('#publish-errors').innerText(), /must be verified/);
+  await shot(page, '07-publish-refused');
+
+  // The admin verifies the organization.
+  const admin = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await signIn(admin, 'admin@stint.example', DEMO_PASSWORD);
+  await admin.waitForURL(/admin\/verifications/);
+  await checkA11y(admin, 'verification queue');
+  await shot(admin, '08-admin-queue');
+  await admin.getByRole('button', { name: 'Verify TeaCo Analytics' }).click();
+  await admin.waitForURL(/notice=org_verified/);
+
+  // Now it publishes.
+  await page.goto(projectUrl);
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.waitForURL(/notice=published/);
+  assert.match(await page.locator('.notice').first().innerText(), /live/);
+
+  // A student signs up, searches and opens it.
+  const student = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+  await signUp(student, 'student', 'Sam Student', 'sam@student.example');
+  await student.waitForURL(/me\/profile/);
+  await checkA11y(student, 'profile');
+  await shot(student, '09-student-profile');
+  await student.goto(`${server.base}/projects`);
+  await student.getByLabel('Keywords').fill('tea pricing');
+  await student.getByRole('button', { name: 'Search', exact: true }).click();
+  const card = student.locator('.project-card', { hasText: TITLE });
+  await card.waitFor();
+  await shot(student, '10-student-search');
+  await card.getByRole('link', { name: TITLE }).click();
+  assert.equal(await student.locator('h1').innerText(), TITLE);
+  assert.match(await student.locator('aside').innerText(), /₹6,000 fixed/);
+  assert.match(await student.locator('aside').innerText(), /₹400 an hour/);
+  const ld = await student.locator('script[type="application/ld+json"]').textContent();
+  assert.equal(JSON.parse(ld)['@type'], 'JobPosting');
+  await shot(student, '11-student-project');
+  await ctx.close();
+});
