@@ -191,9 +191,7 @@ impl Password {
             ));
         }
         let lower = raw.to_lowercase();
-        if COMMON_PASSWORDS.contains(&lower.as_str())
-            || raw.chars().all(|c| raw.starts_with(c))
-        {
+        if COMMON_PASSWORDS.contains(&lower.as_str()) || raw.chars().all(|c| raw.starts_with(c)) {
             return Err(FieldError::new(
                 "password",
                 "This password is too common; choose another.",

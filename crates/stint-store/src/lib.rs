@@ -26,7 +26,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};
 pub use orgs::{Membership, Organization};
-pub use outbox::OutboxMessage;
+pub use outbox::{OutboxMessage, OutboxStatus};
 pub use projects::{Project, ProjectCard, SearchPage};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 

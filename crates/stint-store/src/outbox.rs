@@ -6,6 +6,15 @@ use serde::Serialize;
 
 use crate::{Store, StoreResult, with_db};
 
+/// Delivery state of one message, for operators and tests.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OutboxStatus {
+    pub id: i64,
+    pub attempts: i32,
+    pub sent: bool,
+    pub last_error: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct OutboxMessage {
     pub id: i64,
@@ -48,18 +57,30 @@ impl Store {
         })?)
     }
 
-    /// Unsent messages with fewer than `max_attempts` failures, oldest first.
-    pub async fn unsent_email(
+    /// Claims up to `limit` unsent messages for `lease`, oldest first, and
+    /// counts the attempt. A message claimed by another sender is skipped
+    /// until its lease runs out (then it is retried, up to `max_attempts`).
+    /// The outer conditions are re-checked on each row as it is locked, so two
+    /// senders racing for one message cannot both win it.
+    pub async fn claim_email(
         &self,
         max_attempts: i32,
         limit: i64,
+        lease: chrono::Duration,
     ) -> StoreResult<Vec<OutboxMessage>> {
-        Ok(with_db!(self, read, |p| {
+        let now = Utc::now();
+        Ok(with_db!(self, write, |p| {
             sqlx::query_as(
-                "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox
-                 WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
+                "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+                 WHERE id IN (SELECT id FROM outbox
+                              WHERE sent_at IS NULL AND attempts < $2 AND (claimed_until IS NULL OR claimed_until < $3)
+                              ORDER BY id LIMIT $4)
+                   AND sent_at IS NULL AND attempts < $2 AND (claimed_until IS NULL OR claimed_until < $3)
+                 RETURNING id, to_addr, subject, body, created_at, sent_at",
             )
+            .bind(now + lease)
             .bind(max_attempts)
+            .bind(now)
             .bind(limit)
             .fetch_all(p)
             .await
@@ -68,7 +89,7 @@ impl Store {
 
     pub async fn mark_email_sent(&self, id: i64) -> StoreResult<()> {
         with_db!(self, write, |p| {
-            sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+            sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
                 .bind(Utc::now())
                 .bind(id)
                 .execute(p)
@@ -78,9 +99,10 @@ impl Store {
         Ok(())
     }
 
+    /// Records why sending failed; the claim's lease is the back-off.
     pub async fn mark_email_failed(&self, id: i64, error: &str) -> StoreResult<()> {
         with_db!(self, write, |p| {
-            sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
+            sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2")
                 .bind(error)
                 .bind(id)
                 .execute(p)
@@ -88,5 +110,16 @@ impl Store {
                 .map(|r| r.rows_affected())
         })?;
         Ok(())
+    }
+
+    pub async fn email_status(&self, id: i64) -> StoreResult<OutboxStatus> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT id, attempts, CASE WHEN sent_at IS NULL THEN FALSE ELSE TRUE END AS sent, last_error FROM outbox WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(p)
+            .await
+        })?)
     }
 }

@@ -41,3 +41,23 @@ where
             })
     }
 }
+
+/// A numeric id from a page's path; anything else is the not-found page.
+pub struct PageId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| crate::pages::error_page(AppError::NotFound, None))?;
+        raw.parse()
+            .map(PageId)
+            .map_err(|_| crate::pages::error_page(AppError::NotFound, None))
+    }
+}

@@ -25,6 +25,11 @@ pub struct Settings {
     pub hourly_floors: Option<String>,
     /// Sign-in, sign-up and reset attempts per client address per minute.
     pub auth_rate_per_minute: u32,
+    /// Where to send email, e.g. `smtps://user:pass@smtp.example.com:465`.
+    /// Without it, mail waits in the outbox (shown at /dev/outbox in demo mode).
+    pub smtp_url: Option<String>,
+    /// The sender of Stint's email.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -36,6 +41,8 @@ impl Default for Settings {
             base_url: None,
             hourly_floors: None,
             auth_rate_per_minute: 20,
+            smtp_url: None,
+            mail_from: "Stint <no-reply@stint.localhost>".into(),
         }
     }
 }
@@ -70,7 +77,13 @@ impl Settings {
             fig = fig.merge(Serialized::default("database_url", url));
         }
         fig = fig
-            .merge(Env::prefixed("STINT_").ignore(&["config", "log", "admin_password", "test_pg_url", "require_pg"]))
+            .merge(Env::prefixed("STINT_").ignore(&[
+                "config",
+                "log",
+                "admin_password",
+                "test_pg_url",
+                "require_pg",
+            ]))
             .merge(Serialized::defaults(overrides));
         let settings: Settings = fig
             .extract()
@@ -84,6 +97,9 @@ impl Settings {
             && !(b.starts_with("http://") || b.starts_with("https://"))
         {
             bail!("bad setting base_url: '{b}' must start with http:// or https://");
+        }
+        if let Some(url) = &settings.smtp_url {
+            crate::mailer::Mailer::new(url, &settings.mail_from)?;
         }
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");

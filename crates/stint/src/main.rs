@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod demo_data;
+mod mailer;
 #[cfg(test)]
 mod tests;
 
@@ -173,6 +174,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 settings.addr
             )
         })?;
+    if let Some(url) = &settings.smtp_url {
+        let mailer = mailer::Mailer::new(url, &settings.mail_from)?;
+        tokio::spawn(mailer.run(state.store.clone(), std::time::Duration::from_secs(5)));
+    }
     let app = stint_web::router(state.clone());
     println!(
         "Stint is running at {} ({engine:?}, ready in {} ms)",

@@ -17,45 +17,112 @@ fn settings_defaults_and_bad_values() {
         std::fs::write(&p, body).unwrap_or_default();
         p
     };
-    let ok = write("ok.toml", "addr = \"127.0.0.1:9000\"\nhourly_floors = \"USD=2000\"\n");
+    let ok = write(
+        "ok.toml",
+        "addr = \"127.0.0.1:9000\"\nhourly_floors = \"USD=2000\"\n",
+    );
     let s = Settings::load(Some(&ok), Overrides::default()).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(s.addr.port(), 9000);
     assert_eq!(s.base_url(), "http://127.0.0.1:9000");
-    assert_eq!(s.floors().map(|f| f.floor(stint_domain::Currency::Usd).minor).ok(), Some(2000));
+    assert_eq!(
+        s.floors()
+            .map(|f| f.floor(stint_domain::Currency::Usd).minor)
+            .ok(),
+        Some(2000)
+    );
 
-    let over = Settings::load(Some(&ok), Overrides { addr: Some("127.0.0.1:9100".into()), ..Default::default() });
-    assert_eq!(over.map(|s| s.addr.port()).ok(), Some(9100), "flags win over the file");
+    let over = Settings::load(
+        Some(&ok),
+        Overrides {
+            addr: Some("127.0.0.1:9100".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        over.map(|s| s.addr.port()).ok(),
+        Some(9100),
+        "flags win over the file"
+    );
 
     for (name, body, needle) in [
         ("port.toml", "addr = \"nowhere\"", "addr"),
         ("floor.toml", "hourly_floors = \"XYZ=1\"", "hourly_floors"),
         ("db.toml", "database_url = \"mysql://x/y\"", "database_url"),
         ("typo.toml", "adress = \"127.0.0.1:1\"", "adress"),
-        ("rate.toml", "auth_rate_per_minute = 0", "auth_rate_per_minute"),
+        (
+            "rate.toml",
+            "auth_rate_per_minute = 0",
+            "auth_rate_per_minute",
+        ),
         ("base.toml", "base_url = \"stint.example\"", "base_url"),
     ] {
         let p = write(name, body);
-        let err = Settings::load(Some(&p), Overrides::default()).err().map(|e| format!("{e:#}")).unwrap_or_default();
+        let err = Settings::load(Some(&p), Overrides::default())
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
         assert!(err.contains(needle), "{name}: '{err}' should name {needle}");
     }
-    let missing = Settings::load(Some(&PathBuf::from("/nonexistent/stint.toml")), Overrides::default());
+    let missing = Settings::load(
+        Some(&PathBuf::from("/nonexistent/stint.toml")),
+        Overrides::default(),
+    );
     assert!(missing.is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 async fn demo_twice(engine: Engine) {
-    let Some(db) = TestDb::new(engine).await else { return };
-    let state = AppState::new(db.store.clone(), WebConfig { password_cost: PasswordCost::Fast, demo: true, ..WebConfig::default() });
-    crate::demo::load(&state).await.unwrap_or_else(|e| panic!("{e:#}"));
+    let Some(db) = TestDb::new(engine).await else {
+        return;
+    };
+    let state = AppState::new(
+        db.store.clone(),
+        WebConfig {
+            password_cost: PasswordCost::Fast,
+            demo: true,
+            ..WebConfig::default()
+        },
+    );
+    crate::demo::load(&state)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     let open = db.store.count_open_projects().await.unwrap_or_default();
-    let unverified = db.store.unverified_orgs().await.map(|o| o.len()).unwrap_or_default();
-    crate::demo::load(&state).await.unwrap_or_else(|e| panic!("{e:#}"));
-    assert_eq!(db.store.count_open_projects().await.unwrap_or_default(), open, "loading twice adds nothing");
+    let unverified = db
+        .store
+        .unverified_orgs()
+        .await
+        .map(|o| o.len())
+        .unwrap_or_default();
+    crate::demo::load(&state)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(
+        db.store.count_open_projects().await.unwrap_or_default(),
+        open,
+        "loading twice adds nothing"
+    );
     assert!(open >= 40, "{open} open projects");
     assert_eq!(unverified, 1, "one organization waits in the admin queue");
-    let page = db.store.search_projects(&stint_domain::search::SearchParams { q: "market research".into(), ..Default::default() }.parse().unwrap_or_default()).await;
+    let page = db
+        .store
+        .search_projects(
+            &stint_domain::search::SearchParams {
+                q: "market research".into(),
+                ..Default::default()
+            }
+            .parse()
+            .unwrap_or_default(),
+        )
+        .await;
     assert!(page.map(|p| p.total).unwrap_or(0) > 0);
-    assert!(db.store.user_by_email(crate::demo::DEMO_ADMIN).await.ok().flatten().is_some());
+    assert!(
+        db.store
+            .user_by_email(crate::demo::DEMO_ADMIN)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,4 +133,204 @@ async fn demo_is_idempotent_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_is_idempotent_postgres() {
     demo_twice(Engine::Postgres).await
+}
+
+/// A minimal SMTP server: accepts every message (or refuses every recipient
+/// with `refuse`) and hands each received message's text to the test.
+async fn smtp_sink(refuse: bool) -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = stream.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            let _ = tx.send(std::mem::take(buf));
+                            data = None;
+                            let _ = w.write_all(b"250 queued\r\n").await;
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("RCPT") && refuse {
+                        b"550 no such user\r\n"
+                    } else if upper.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+async fn mail_is_delivered(engine: Engine) {
+    let Some(db) = TestDb::new(engine).await else {
+        return;
+    };
+    let (port, mut rx) = smtp_sink(false).await;
+    let mailer = crate::mailer::Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Stint <no-reply@stint.test>",
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let a = db
+        .store
+        .enqueue_email("asha@example.com", "Confirm your email", "Hello Asha")
+        .await
+        .unwrap_or_default();
+    let b = db
+        .store
+        .enqueue_email("ben@example.com", "Reset your password", "Hello Ben")
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        mailer
+            .deliver_once(&db.store)
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}")),
+        2
+    );
+    let mut got = vec![
+        rx.recv().await.unwrap_or_default(),
+        rx.recv().await.unwrap_or_default(),
+    ];
+    got.sort();
+    assert!(
+        got[0].contains("Subject: Confirm your email") && got[0].contains("Hello Asha"),
+        "{}",
+        got[0]
+    );
+    assert!(got[1].contains("To: ben@example.com"), "{}", got[1]);
+    for id in [a, b] {
+        let s = db
+            .store
+            .email_status(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.sent && s.attempts == 1);
+    }
+    assert_eq!(
+        mailer.deliver_once(&db.store).await.unwrap_or_default(),
+        0,
+        "sent mail is not sent again"
+    );
+
+    // A refusing server: the message stays unsent, with the reason.
+    let (port, _rx) = smtp_sink(true).await;
+    let refused =
+        crate::mailer::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "no-reply@stint.test")
+            .unwrap_or_else(|e| panic!("{e:#}"));
+    let c = db
+        .store
+        .enqueue_email("nobody@example.com", "Hi", "Hi")
+        .await
+        .unwrap_or_default();
+    assert_eq!(refused.deliver_once(&db.store).await.unwrap_or_default(), 0);
+    let s = db
+        .store
+        .email_status(c)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!s.sent && s.attempts == 1 && s.last_error.is_some_and(|e| e.contains("refused")));
+    assert_eq!(
+        refused.deliver_once(&db.store).await.unwrap_or_default(),
+        0,
+        "a claimed message waits for its lease"
+    );
+    assert_eq!(
+        db.store
+            .email_status(c)
+            .await
+            .map(|s| s.attempts)
+            .unwrap_or_default(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_is_delivered_sqlite() {
+    mail_is_delivered(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_is_delivered_postgres() {
+    mail_is_delivered(Engine::Postgres).await
+}
+
+#[test]
+fn bad_smtp_settings_are_named() {
+    assert!(crate::mailer::Mailer::new("http://x", "a@b.c").is_err());
+    assert!(
+        crate::mailer::Mailer::new("smtp://127.0.0.1:25", "not an address")
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default()
+            .contains("mail_from")
+    );
+}
+
+async fn concurrent_claims_split(engine: Engine) {
+    let Some(db) = TestDb::new(engine).await else {
+        return;
+    };
+    for i in 0..30 {
+        db.store
+            .enqueue_email(&format!("u{i}@example.com"), "s", "b")
+            .await
+            .unwrap_or_default();
+    }
+    // Rounds of four senders at once; a sender that loses a race simply
+    // claims nothing this round.
+    let mut ids: Vec<i64> = Vec::new();
+    for _ in 0..5 {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let store = db.store.clone();
+            set.spawn(async move {
+                store
+                    .claim_email(5, 8, chrono::Duration::minutes(2))
+                    .await
+                    .unwrap_or_default()
+            });
+        }
+        ids.extend(set.join_all().await.into_iter().flatten().map(|m| m.id));
+    }
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "no message was claimed twice");
+    assert_eq!(n, 30, "every message was claimed once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_split_sqlite() {
+    concurrent_claims_split(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_split_postgres() {
+    concurrent_claims_split(Engine::Postgres).await
 }

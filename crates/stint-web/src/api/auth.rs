@@ -1,7 +1,7 @@
 //! `/auth`: register, exchange a password for a token, list and revoke tokens.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::UserView;
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiId, ApiJson};
 use crate::AppState;
 use crate::app::accounts::{self, Registration};
 use crate::auth::ApiUser;
@@ -135,7 +135,7 @@ async fn list_tokens(
 async fn revoke_token(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<StatusCode, ApiError> {
     accounts::revoke_api_token(&state, &caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)

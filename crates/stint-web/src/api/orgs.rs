@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::OrgView;
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiId, ApiJson};
 use crate::AppState;
 use crate::app::orgs::{self, OrgForm};
 use crate::auth::ApiUser;
@@ -119,7 +119,7 @@ async fn list_unverified(
 async fn verify(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<Json<OrgView>, ApiError> {
     let org = orgs::verify(&state, &caller.user, id).await?;
     Ok(Json(OrgView::new(&org, false)))

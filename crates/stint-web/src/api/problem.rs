@@ -127,3 +127,24 @@ impl AppError {
         AppError::invalid("body", message)
     }
 }
+
+/// A numeric id from the path; anything else is a 404 problem, as no such
+/// object exists.
+pub struct ApiId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError(AppError::NotFound))?;
+        raw.parse()
+            .map(ApiId)
+            .map_err(|_| ApiError(AppError::NotFound))
+    }
+}

@@ -2,7 +2,7 @@
 //! close and cancel their organization's projects.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use stint_domain::project::ProjectAction;
@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::{ProjectCardView, ProjectList, ProjectRequest, ProjectView, SearchQuery};
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiId, ApiJson};
 use crate::AppState;
 use crate::app::projects;
 use crate::auth::ApiUser;
@@ -60,7 +60,7 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     caller: Option<ApiUser>,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<Json<ProjectView>, ApiError> {
     let p = projects::get(&state, caller.as_ref().map(|c| &c.user), id).await?;
     Ok(Json(ProjectView::from(&p)))
@@ -74,7 +74,7 @@ async fn show(
 async fn update(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
     ApiJson(r): ApiJson<ProjectRequest>,
 ) -> Result<Json<ProjectView>, ApiError> {
     let p = projects::update(&state, &caller.user, id, &r.to_form()).await?;
@@ -95,7 +95,7 @@ pub struct PublishResponse {
 async fn publish(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<Json<PublishResponse>, ApiError> {
     let (p, w) = projects::publish(&state, &caller.user, id).await?;
     Ok(Json(PublishResponse {
@@ -111,7 +111,7 @@ async fn publish(
 async fn close(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<Json<ProjectView>, ApiError> {
     Ok(Json(ProjectView::from(
         &projects::change_status(&state, &caller.user, id, ProjectAction::Close).await?,
@@ -125,7 +125,7 @@ async fn close(
 async fn cancel(
     State(state): State<AppState>,
     caller: ApiUser,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> Result<Json<ProjectView>, ApiError> {
     Ok(Json(ProjectView::from(
         &projects::change_status(&state, &caller.user, id, ProjectAction::Cancel).await?,

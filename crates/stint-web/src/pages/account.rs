@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::app::accounts::{self, Registration, SESSION_DAYS};
 use crate::auth::{MaybeUser, PageUser, session_cookie};
 use crate::error::AppError;
-use crate::form::HtmlForm;
+use crate::form::{HtmlForm, PageId};
 use crate::security::ClientIp;
 use crate::view::{Choice, Layout, date, field_error};
 
@@ -546,7 +546,7 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     accounts::revoke_api_token(&state, u, id)

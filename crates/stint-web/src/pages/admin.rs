@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::app::orgs;
 use crate::auth::PageUser;
 use crate::auth::authz::require_admin;
+use crate::form::PageId;
 use crate::view::{Layout, date};
 
 pub fn router() -> Router<AppState> {
@@ -70,7 +71,7 @@ async fn queue(
 async fn verify(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let layout = Layout::new("Verification queue", Some(user.user()), state.config.demo);
     orgs::verify(&state, user.user(), id)

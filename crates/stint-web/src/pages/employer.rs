@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -24,7 +24,7 @@ use crate::app::projects;
 use crate::auth::PageUser;
 use crate::auth::authz::{require_employer_member, require_project_member, require_role};
 use crate::error::AppError;
-use crate::form::HtmlForm;
+use crate::form::{HtmlForm, PageId};
 use crate::view::{Choice, Layout, category_choices};
 
 pub fn router() -> Router<AppState> {
@@ -385,7 +385,7 @@ async fn create(
 async fn edit_form(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     let l = layout(&state, "Edit draft", u, None);
@@ -405,7 +405,7 @@ async fn edit_form(
 async fn update(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     HtmlForm(f): HtmlForm<ProjectForm>,
 ) -> Result<Response, PageError> {
     let u = user.user();
@@ -429,7 +429,7 @@ async fn update(
 async fn publish(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     let l = layout(&state, "Publish", u, None);
@@ -473,7 +473,7 @@ async fn status_change(
 async fn close(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     status_change(&state, &user, id, ProjectAction::Close, "closed").await
 }
@@ -481,7 +481,7 @@ async fn close(
 async fn cancel(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     status_change(&state, &user, id, ProjectAction::Cancel, "cancelled").await
 }

@@ -323,12 +323,17 @@ app_test!(
             (p["title"].as_str(), p["status"].as_str()),
             (Some("Acme draft project"), Some("draft"))
         );
+        let r = app
+            .api(Method::GET, "/api/v1/projects/not-a-number", None, None)
+            .await;
         assert_eq!(
-            app.api(Method::GET, "/api/v1/projects/not-a-number", None, None)
-                .await
-                .status,
-            StatusCode::BAD_REQUEST
+            (r.status, r.code().as_str()),
+            (StatusCode::NOT_FOUND, "not_found")
         );
+        let r = app
+            .form("/employer/projects/abc/publish", Some(&owner.cookie), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 );
 
