@@ -213,7 +213,7 @@ async fn mail_is_delivered(engine: Engine) {
             .unwrap_or_else(|e| panic!("{e:#}")),
         2
     );
-    let mut got = vec![
+    let mut got = [
         rx.recv().await.unwrap_or_default(),
         rx.recv().await.unwrap_or_default(),
     ];
