@@ -47,6 +47,19 @@ impl Default for Settings {
     }
 }
 
+/// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
+/// log filter, test and tool settings) are not settings and are left alone.
+const ENV_KEYS: [&str; 8] = [
+    "data_dir",
+    "database_url",
+    "addr",
+    "base_url",
+    "hourly_floors",
+    "auth_rate_per_minute",
+    "smtp_url",
+    "mail_from",
+];
+
 /// Flags that override everything else; `None` leaves the value alone.
 #[derive(Debug, Default, Serialize)]
 pub struct Overrides {
@@ -77,13 +90,7 @@ impl Settings {
             fig = fig.merge(Serialized::default("database_url", url));
         }
         fig = fig
-            .merge(Env::prefixed("STINT_").ignore(&[
-                "config",
-                "log",
-                "admin_password",
-                "test_pg_url",
-                "require_pg",
-            ]))
+            .merge(Env::prefixed("STINT_").only(&ENV_KEYS))
             .merge(Serialized::defaults(overrides));
         let settings: Settings = fig
             .extract()
