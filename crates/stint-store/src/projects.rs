@@ -276,39 +276,18 @@ impl Store {
         let id: i64 = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO projects (org_id, created_by, status, title, summary, brief, deliverables, acceptance_criteria,
-                        category, required_skills, preferred_skills, estimated_hours, start_date, due_date, duration_days,
-                        price_minor, currency, price_usd_cents, work_mode, location, slots, application_deadline, decision_by,
-                        screening_question, for_credit, created_at, updated_at)
-                     VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                        $21, $22, $23, $24, $25, $25)
+                let q = sqlx::query_scalar(
+                    "INSERT INTO projects (title, summary, brief, deliverables, acceptance_criteria, category, required_skills,
+                        preferred_skills, estimated_hours, start_date, due_date, duration_days, price_minor, currency,
+                        price_usd_cents, work_mode, location, slots, application_deadline, decision_by, screening_question,
+                        for_credit, org_id, created_by, status, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                        $22, $23, $24, 'draft', $25, $25)
                      RETURNING id",
-                )
+                );
+                let id: i64 = bind_content!(q, input)
                 .bind(org_id)
                 .bind(user_id)
-                .bind(&input.title)
-                .bind(&input.summary)
-                .bind(&input.brief)
-                .bind(&input.deliverables)
-                .bind(&input.acceptance_criteria)
-                .bind(&input.category)
-                .bind(input.required_skills.join(","))
-                .bind(input.preferred_skills.join(","))
-                .bind(i32::from(input.estimated_hours))
-                .bind(input.start_date)
-                .bind(input.due_date)
-                .bind(i32::try_from(input.duration_days()).unwrap_or(i32::MAX))
-                .bind(input.price.minor)
-                .bind(input.price.currency.code())
-                .bind(input.price.approx_usd_cents())
-                .bind(input.work_mode.as_str())
-                .bind(&input.location)
-                .bind(i32::from(input.slots))
-                .bind(input.application_deadline)
-                .bind(input.decision_by)
-                .bind(&input.screening_question)
-                .bind(input.for_credit)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -329,36 +308,15 @@ impl Store {
         let n: u64 = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
-                let n = sqlx::query(
+                let q = sqlx::query(
                     "UPDATE projects SET title = $1, summary = $2, brief = $3, deliverables = $4, acceptance_criteria = $5,
                         category = $6, required_skills = $7, preferred_skills = $8, estimated_hours = $9, start_date = $10,
                         due_date = $11, duration_days = $12, price_minor = $13, currency = $14, price_usd_cents = $15,
                         work_mode = $16, location = $17, slots = $18, application_deadline = $19, decision_by = $20,
                         screening_question = $21, for_credit = $22, updated_at = $23
                      WHERE id = $24 AND status = 'draft'",
-                )
-                .bind(&input.title)
-                .bind(&input.summary)
-                .bind(&input.brief)
-                .bind(&input.deliverables)
-                .bind(&input.acceptance_criteria)
-                .bind(&input.category)
-                .bind(input.required_skills.join(","))
-                .bind(input.preferred_skills.join(","))
-                .bind(i32::from(input.estimated_hours))
-                .bind(input.start_date)
-                .bind(input.due_date)
-                .bind(i32::try_from(input.duration_days()).unwrap_or(i32::MAX))
-                .bind(input.price.minor)
-                .bind(input.price.currency.code())
-                .bind(input.price.approx_usd_cents())
-                .bind(input.work_mode.as_str())
-                .bind(&input.location)
-                .bind(i32::from(input.slots))
-                .bind(input.application_deadline)
-                .bind(input.decision_by)
-                .bind(&input.screening_question)
-                .bind(input.for_credit)
+                );
+                let n = bind_content!(q, input)
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
@@ -604,6 +562,37 @@ impl Store {
         })?)
     }
 }
+
+/// Binds a project's content columns as `$1`…`$22`, in the order both the
+/// INSERT and the UPDATE list them.
+macro_rules! bind_content {
+    ($q:expr, $input:expr) => {{
+        let input: &ProjectInput = $input;
+        $q.bind(&input.title)
+            .bind(&input.summary)
+            .bind(&input.brief)
+            .bind(&input.deliverables)
+            .bind(&input.acceptance_criteria)
+            .bind(&input.category)
+            .bind(input.required_skills.join(","))
+            .bind(input.preferred_skills.join(","))
+            .bind(i32::from(input.estimated_hours))
+            .bind(input.start_date)
+            .bind(input.due_date)
+            .bind(i32::try_from(input.duration_days()).unwrap_or(i32::MAX))
+            .bind(input.price.minor)
+            .bind(input.price.currency.code())
+            .bind(input.price.approx_usd_cents())
+            .bind(input.work_mode.as_str())
+            .bind(input.location.clone())
+            .bind(i32::from(input.slots))
+            .bind(input.application_deadline)
+            .bind(input.decision_by)
+            .bind(input.screening_question.clone())
+            .bind(input.for_credit)
+    }};
+}
+use bind_content;
 
 /// Writes a project's skill rows inside an open transaction.
 macro_rules! write_skills {

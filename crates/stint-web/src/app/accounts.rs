@@ -59,24 +59,35 @@ pub async fn register(state: &AppState, r: Registration<'_>) -> Result<User, App
 }
 
 pub async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
+    email_link(state, user, EmailPurpose::Verify, Duration::days(3), "/verify-email", "Confirm your email for Stint", |link| {
+        format!(
+            "Hello {},\n\nWelcome to Stint. Confirm your email address by opening this link (valid for 3 days):\n\n{link}\n\nIf you did not sign up, ignore this message.\n",
+            user.name
+        )
+    })
+    .await
+}
+
+/// Emails `user` a one-time link to `path?token=…`, valid for `ttl`; only the
+/// token's hash is stored.
+async fn email_link(
+    state: &AppState,
+    user: &User,
+    purpose: EmailPurpose,
+    ttl: Duration,
+    path: &str,
+    subject: &str,
+    body: impl FnOnce(&str) -> String,
+) -> Result<(), AppError> {
     let token = random_token()?;
     state
         .store
-        .create_email_token(
-            &hash_token(&token),
-            user.id,
-            EmailPurpose::Verify,
-            Utc::now() + Duration::days(3),
-        )
+        .create_email_token(&hash_token(&token), user.id, purpose, Utc::now() + ttl)
         .await?;
-    let link = format!("{}/verify-email?token={token}", state.config.base_url);
-    let body = format!(
-        "Hello {},\n\nWelcome to Stint. Confirm your email address by opening this link (valid for 3 days):\n\n{link}\n\nIf you did not sign up, ignore this message.\n",
-        user.name
-    );
+    let link = format!("{}{path}?token={token}", state.config.base_url);
     state
         .store
-        .enqueue_email(&user.email, "Confirm your email for Stint", &body)
+        .enqueue_email(&user.email, subject, &body(&link))
         .await?;
     Ok(())
 }
@@ -155,25 +166,13 @@ pub async fn change_password(
 pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     if let Some(user) = state.store.user_by_email(email.as_str()).await? {
-        let token = random_token()?;
-        state
-            .store
-            .create_email_token(
-                &hash_token(&token),
-                user.id,
-                EmailPurpose::Reset,
-                Utc::now() + Duration::hours(1),
+        email_link(state, &user, EmailPurpose::Reset, Duration::hours(1), "/reset-password", "Reset your Stint password", |link| {
+            format!(
+                "Hello {},\n\nSomeone asked to reset your Stint password. If it was you, open this link within an hour:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.\n",
+                user.name
             )
-            .await?;
-        let link = format!("{}/reset-password?token={token}", state.config.base_url);
-        let body = format!(
-            "Hello {},\n\nSomeone asked to reset your Stint password. If it was you, open this link within an hour:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.\n",
-            user.name
-        );
-        state
-            .store
-            .enqueue_email(&user.email, "Reset your Stint password", &body)
-            .await?;
+        })
+        .await?;
     }
     Ok(())
 }
