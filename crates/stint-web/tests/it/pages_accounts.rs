@@ -397,3 +397,44 @@ mod rate_limits {
         run(stint_store::Engine::Postgres).await
     }
 }
+
+mod demo_mailbox {
+    use super::*;
+
+    async fn run(engine: stint_store::Engine) {
+        let Some(app) = TestApp::with_config(engine, |c| c.demo = true).await else {
+            return;
+        };
+        let s = app.student("mailbox@x.com").await;
+        let r = app
+            .form("/account/resend-verification", Some(&s.cookie), &[])
+            .await;
+        assert_eq!(r.location(), "/account?notice=welcome");
+        assert_eq!(
+            app.state
+                .store
+                .email_to("mailbox@x.com")
+                .await
+                .map(|m| m.len())
+                .unwrap_or_default(),
+            2
+        );
+        let r = app.get("/dev/outbox", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains("Confirm your email for Stint")
+                && r.body.contains("href=\"/verify-email?token=")
+        );
+        assert!(app.get("/", None).await.body.contains("Demo site"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(stint_store::Engine::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(stint_store::Engine::Postgres).await
+    }
+}

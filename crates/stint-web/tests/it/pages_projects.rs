@@ -358,3 +358,155 @@ app_test!(browse_page_handles_any_input, |app| async move {
             .starts_with("text/css")
     );
 });
+
+app_test!(drafts_edit_and_cancel_through_pages, |app| async move {
+    let (e, _) = app.employer("e@acme.com", "Acme", true).await;
+    let id = app
+        .api(
+            axum::http::Method::POST,
+            "/api/v1/projects",
+            Some(&e.token),
+            Some(project_json("Draft to edit in the browser")),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let form = app
+        .get(&format!("/employer/projects/{id}/edit"), Some(&e.cookie))
+        .await;
+    assert!(
+        form.body
+            .contains(r#"value="Draft to edit in the browser""#)
+            && form.body.contains(r#"value="statistics" checked"#)
+    );
+    let base = [
+        ("summary", "A summary long enough to pass the rules easily."),
+        ("category", "data-analysis"),
+        ("estimated_hours", "20"),
+        ("price", "9000"),
+        ("currency", "INR"),
+        ("work_mode", "remote"),
+        ("slots", "1"),
+        ("start_date", "2030-01-10"),
+        ("due_date", "2030-01-20"),
+        ("application_deadline", "2030-01-01"),
+        ("decision_by", "2030-01-05"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("title", "Renamed draft"));
+    bad.push(("estimated_hours", "500"));
+    bad.retain(|(k, v)| !(*k == "estimated_hours" && *v == "20"));
+    let r = app
+        .form(
+            &format!("/employer/projects/{id}/edit"),
+            Some(&e.cookie),
+            &bad,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Estimate the work in whole hours from 1 to 80.")
+    );
+    let mut good = base.to_vec();
+    good.push(("title", "Renamed draft"));
+    let r = app
+        .form(
+            &format!("/employer/projects/{id}/edit"),
+            Some(&e.cookie),
+            &good,
+        )
+        .await;
+    assert_eq!(r.location(), format!("/projects/{id}?notice=draft_saved"));
+    assert!(
+        app.get(&format!("/projects/{id}"), Some(&e.cookie))
+            .await
+            .body
+            .contains("Renamed draft")
+    );
+    let r = app
+        .form(
+            &format!("/employer/projects/{id}/cancel"),
+            Some(&e.cookie),
+            &[],
+        )
+        .await;
+    assert_eq!(r.location(), format!("/projects/{id}?notice=cancelled"));
+    let r = app
+        .form(
+            &format!("/employer/projects/{id}/edit"),
+            Some(&e.cookie),
+            &good,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "cancelled projects are not edited"
+    );
+    let r = app
+        .form(
+            &format!("/employer/projects/{id}/publish"),
+            Some(&e.cookie),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("A cancelled project cannot be published."));
+});
+
+app_test!(
+    university_staff_join_with_the_invite_code,
+    |app| async move {
+        let first = app.actor("first@uni.ac.in", "university").await;
+        app.form(
+            "/university/organization",
+            Some(&first.cookie),
+            &[
+                ("name", "Uni of Test"),
+                ("country", "IN"),
+                ("email_domains", "uni.ac.in"),
+            ],
+        )
+        .await;
+        let org = app
+            .state
+            .store
+            .membership(first.id)
+            .await
+            .ok()
+            .flatten()
+            .map(|m| m.org)
+            .unwrap_or_else(|| panic!("created"));
+        let second = app.actor("second@uni.ac.in", "university").await;
+        let (employer, _) = app.employer("e@acme.com", "Acme", true).await;
+        let r = app
+            .form(
+                "/employer/join",
+                Some(&employer.cookie),
+                &[("invite_code", &org.invite_code)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a university's code does not let an employer in"
+        );
+        assert!(r.body.contains("No organization has that invite code"));
+        let r = app
+            .form(
+                "/university/join",
+                Some(&second.cookie),
+                &[("invite_code", &org.invite_code)],
+            )
+            .await;
+        assert_eq!(r.location(), "/university?notice=org_joined");
+        assert!(
+            app.get("/university", Some(&second.cookie))
+                .await
+                .body
+                .contains("Uni of Test")
+        );
+    }
+);
