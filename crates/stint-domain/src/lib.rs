@@ -4,7 +4,10 @@
 //! don't validate"); functions here take only parsed values.
 
 pub mod account;
+pub mod application;
+pub mod engagement;
 pub mod error;
+pub mod ledger;
 pub mod money;
 pub mod organization;
 pub mod profile;
