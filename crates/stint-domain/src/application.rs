@@ -20,7 +20,8 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
-    pub const UNDECIDED: [ApplicationStatus; 2] = [ApplicationStatus::Submitted, ApplicationStatus::Shortlisted];
+    pub const UNDECIDED: [ApplicationStatus; 2] =
+        [ApplicationStatus::Submitted, ApplicationStatus::Shortlisted];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -98,12 +99,19 @@ pub enum ApplicationError {
     #[error("Only {0} can do that to an application.")]
     WrongActor(&'static str),
     #[error("This application is {} and cannot be {}.", .from.label().to_lowercase(), .verb)]
-    WrongState { from: ApplicationStatus, verb: &'static str },
+    WrongState {
+        from: ApplicationStatus,
+        verb: &'static str,
+    },
 }
 
 /// The state machine, by actor: employers shortlist, reject and hire
 /// undecided applications; applicants withdraw theirs; the system closes them.
-pub fn transition(from: ApplicationStatus, actor: Actor, action: ApplicationAction) -> Result<ApplicationStatus, ApplicationError> {
+pub fn transition(
+    from: ApplicationStatus,
+    actor: Actor,
+    action: ApplicationAction,
+) -> Result<ApplicationStatus, ApplicationError> {
     use ApplicationAction as A;
     use ApplicationStatus as S;
     let allowed_actor = match action {
@@ -124,7 +132,12 @@ pub fn transition(from: ApplicationStatus, actor: Actor, action: ApplicationActi
         (S::Submitted | S::Shortlisted, A::Hire) => S::Hired,
         (S::Submitted | S::Shortlisted, A::Withdraw) => S::Withdrawn,
         (S::Submitted | S::Shortlisted, A::Close) => S::Closed,
-        _ => return Err(ApplicationError::WrongState { from, verb: action.verb() }),
+        _ => {
+            return Err(ApplicationError::WrongState {
+                from,
+                verb: action.verb(),
+            });
+        }
     };
     Ok(to)
 }
@@ -157,7 +170,13 @@ impl ApplicationForm {
     /// answer is required.
     pub fn parse(&self, question: Option<&str>) -> Result<ApplicationInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let pitch = e.take(bounded("pitch", "Your pitch", &self.pitch, PITCH_MIN, PITCH_MAX));
+        let pitch = e.take(bounded(
+            "pitch",
+            "Your pitch",
+            &self.pitch,
+            PITCH_MIN,
+            PITCH_MAX,
+        ));
         let answer = e.take(optional("answer", "Your answer", &self.answer, ANSWER_MAX));
         if question.is_some() && matches!(answer, Some(None)) {
             e.add("answer", "Answer the employer's screening question.");
@@ -174,7 +193,11 @@ impl ApplicationForm {
             e.add("links", format!("Share at most {MAX_LINKS} links."));
         }
         match (pitch, answer) {
-            (Some(pitch), Some(answer)) if e.is_empty() => Ok(ApplicationInput { pitch, answer: if question.is_some() { answer } else { None }, links }),
+            (Some(pitch), Some(answer)) if e.is_empty() => Ok(ApplicationInput {
+                pitch,
+                answer: if question.is_some() { answer } else { None },
+                links,
+            }),
             _ => Err(e),
         }
     }
@@ -195,9 +218,18 @@ pub struct SkillMatch {
 }
 
 pub fn skill_match(required: &[String], student: &[String]) -> SkillMatch {
-    let (matched, missing): (Vec<String>, Vec<String>) = required.iter().cloned().partition(|s| student.contains(s));
-    let percent = if required.is_empty() { 100 } else { u8::try_from(matched.len() * 100 / required.len()).unwrap_or(100) };
-    SkillMatch { matched, missing, percent }
+    let (matched, missing): (Vec<String>, Vec<String>) =
+        required.iter().cloned().partition(|s| student.contains(s));
+    let percent = if required.is_empty() {
+        100
+    } else {
+        u8::try_from(matched.len() * 100 / required.len()).unwrap_or(100)
+    };
+    SkillMatch {
+        matched,
+        missing,
+        percent,
+    }
 }
 
 #[cfg(test)]
@@ -207,16 +239,41 @@ mod tests {
     use ApplicationStatus as S;
     use proptest::prelude::*;
 
-    const ALL: [S; 6] = [S::Submitted, S::Shortlisted, S::Hired, S::Rejected, S::Withdrawn, S::Closed];
+    const ALL: [S; 6] = [
+        S::Submitted,
+        S::Shortlisted,
+        S::Hired,
+        S::Rejected,
+        S::Withdrawn,
+        S::Closed,
+    ];
 
     #[test]
     fn allowed_transitions() {
-        assert_eq!(transition(S::Submitted, Actor::Employer, A::Shortlist), Ok(S::Shortlisted));
-        assert_eq!(transition(S::Submitted, Actor::Employer, A::Hire), Ok(S::Hired));
-        assert_eq!(transition(S::Shortlisted, Actor::Employer, A::Hire), Ok(S::Hired));
-        assert_eq!(transition(S::Shortlisted, Actor::Employer, A::Reject), Ok(S::Rejected));
-        assert_eq!(transition(S::Shortlisted, Actor::Applicant, A::Withdraw), Ok(S::Withdrawn));
-        assert_eq!(transition(S::Submitted, Actor::System, A::Close), Ok(S::Closed));
+        assert_eq!(
+            transition(S::Submitted, Actor::Employer, A::Shortlist),
+            Ok(S::Shortlisted)
+        );
+        assert_eq!(
+            transition(S::Submitted, Actor::Employer, A::Hire),
+            Ok(S::Hired)
+        );
+        assert_eq!(
+            transition(S::Shortlisted, Actor::Employer, A::Hire),
+            Ok(S::Hired)
+        );
+        assert_eq!(
+            transition(S::Shortlisted, Actor::Employer, A::Reject),
+            Ok(S::Rejected)
+        );
+        assert_eq!(
+            transition(S::Shortlisted, Actor::Applicant, A::Withdraw),
+            Ok(S::Withdrawn)
+        );
+        assert_eq!(
+            transition(S::Submitted, Actor::System, A::Close),
+            Ok(S::Closed)
+        );
     }
 
     #[test]
@@ -228,13 +285,32 @@ mod tests {
                     A::Close => Actor::System,
                     _ => Actor::Employer,
                 };
-                assert_eq!(transition(s, actor, a).is_ok(), s.is_undecided(), "{s:?} {a:?}");
+                assert_eq!(
+                    transition(s, actor, a).is_ok(),
+                    s.is_undecided(),
+                    "{s:?} {a:?}"
+                );
             }
-            assert_eq!(transition(s, Actor::Employer, A::Shortlist).is_ok(), s == S::Submitted);
-            assert!(matches!(transition(s, Actor::Applicant, A::Hire), Err(ApplicationError::WrongActor(_))));
-            assert!(matches!(transition(s, Actor::Employer, A::Withdraw), Err(ApplicationError::WrongActor(_))));
-            assert!(matches!(transition(s, Actor::Employer, A::Close), Err(ApplicationError::WrongActor(_))));
-            assert!(matches!(transition(s, Actor::Applicant, A::Shortlist), Err(ApplicationError::WrongActor(_))));
+            assert_eq!(
+                transition(s, Actor::Employer, A::Shortlist).is_ok(),
+                s == S::Submitted
+            );
+            assert!(matches!(
+                transition(s, Actor::Applicant, A::Hire),
+                Err(ApplicationError::WrongActor(_))
+            ));
+            assert!(matches!(
+                transition(s, Actor::Employer, A::Withdraw),
+                Err(ApplicationError::WrongActor(_))
+            ));
+            assert!(matches!(
+                transition(s, Actor::Employer, A::Close),
+                Err(ApplicationError::WrongActor(_))
+            ));
+            assert!(matches!(
+                transition(s, Actor::Applicant, A::Shortlist),
+                Err(ApplicationError::WrongActor(_))
+            ));
         }
         assert_eq!(
             transition(S::Hired, Actor::Applicant, A::Withdraw).map_err(|e| e.to_string()),
@@ -244,26 +320,68 @@ mod tests {
 
     #[test]
     fn forms() {
-        let pitch = "I analysed 300 survey answers for my thesis and coded them in a spreadsheet.".to_string();
-        let ok = ApplicationForm { pitch: pitch.clone(), answer: "Sheets, then R.".into(), links: vec!["https://x.example/a".into(), "".into()] };
-        let parsed = ok.parse(Some("Which tool?")).unwrap_or_else(|e| panic!("{e}"));
+        let pitch = "I analysed 300 survey answers for my thesis and coded them in a spreadsheet."
+            .to_string();
+        let ok = ApplicationForm {
+            pitch: pitch.clone(),
+            answer: "Sheets, then R.".into(),
+            links: vec!["https://x.example/a".into(), "".into()],
+        };
+        let parsed = ok
+            .parse(Some("Which tool?"))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parsed.links, vec!["https://x.example/a"]);
-        assert_eq!(ok.parse(None).map(|p| p.answer), Ok(None), "no question, no answer kept");
-        let e = ApplicationForm { pitch: "too short".into(), answer: "".into(), links: vec!["nope".into()] }.parse(Some("Q?")).err().unwrap_or_default();
+        assert_eq!(
+            ok.parse(None).map(|p| p.answer),
+            Ok(None),
+            "no question, no answer kept"
+        );
+        let e = ApplicationForm {
+            pitch: "too short".into(),
+            answer: "".into(),
+            links: vec!["nope".into()],
+        }
+        .parse(Some("Q?"))
+        .err()
+        .unwrap_or_default();
         for f in ["pitch", "answer", "links"] {
             assert!(e.get(f).is_some(), "{f}: {e}");
         }
-        let long = ApplicationForm { pitch: "x".repeat(1201), ..Default::default() }.parse(None).err().unwrap_or_default();
+        let long = ApplicationForm {
+            pitch: "x".repeat(1201),
+            ..Default::default()
+        }
+        .parse(None)
+        .err()
+        .unwrap_or_default();
         assert!(long.get("pitch").is_some_and(|m| m.contains("1200")));
-        let many = ApplicationForm { pitch, links: (0..4).map(|i| format!("https://x.example/{i}")).collect(), ..Default::default() };
-        assert!(many.parse(None).err().unwrap_or_default().get("links").is_some());
+        let many = ApplicationForm {
+            pitch,
+            links: (0..4).map(|i| format!("https://x.example/{i}")).collect(),
+            ..Default::default()
+        };
+        assert!(
+            many.parse(None)
+                .err()
+                .unwrap_or_default()
+                .get("links")
+                .is_some()
+        );
     }
 
     #[test]
     fn skill_matching() {
-        let req = vec!["sql".to_string(), "python".into(), "statistics".into(), "r".into()];
+        let req = vec![
+            "sql".to_string(),
+            "python".into(),
+            "statistics".into(),
+            "r".into(),
+        ];
         let m = skill_match(&req, &["python".into(), "sql".into(), "figma".into()]);
-        assert_eq!((m.percent, m.matched.len(), m.missing.clone()), (50, 2, vec!["statistics".to_string(), "r".into()]));
+        assert_eq!(
+            (m.percent, m.matched.len(), m.missing.clone()),
+            (50, 2, vec!["statistics".to_string(), "r".into()])
+        );
         assert_eq!(skill_match(&[], &[]).percent, 100);
     }
 

@@ -88,7 +88,11 @@ pub enum EngagementError {
 }
 
 /// The engagement state machine, by actor.
-pub fn transition(from: EngagementStatus, actor: EngagementActor, action: EngagementAction) -> Result<EngagementStatus, EngagementError> {
+pub fn transition(
+    from: EngagementStatus,
+    actor: EngagementActor,
+    action: EngagementAction,
+) -> Result<EngagementStatus, EngagementError> {
     use EngagementAction as A;
     use EngagementActor as W;
     use EngagementStatus as S;
@@ -125,7 +129,13 @@ mod tests {
     #[test]
     fn the_happy_path_with_a_revision() {
         let mut s = S::Active;
-        for (actor, action) in [(W::Student, A::Submit), (W::Employer, A::RequestRevision), (W::Student, A::Submit), (W::Employer, A::Approve), (W::System, A::Release)] {
+        for (actor, action) in [
+            (W::Student, A::Submit),
+            (W::Employer, A::RequestRevision),
+            (W::Student, A::Submit),
+            (W::Employer, A::Approve),
+            (W::System, A::Release),
+        ] {
             s = transition(s, actor, action).unwrap_or_else(|e| panic!("{action:?}: {e}"));
         }
         assert_eq!(s, S::Paid);
@@ -133,16 +143,48 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert_eq!(transition(S::Active, W::Employer, A::Submit), Err(EngagementError::WrongActor));
-        assert_eq!(transition(S::Submitted, W::Student, A::Approve), Err(EngagementError::WrongActor));
-        assert_eq!(transition(S::Disputed, W::Employer, A::Resolve(true)), Err(EngagementError::WrongActor));
-        assert_eq!(transition(S::Submitted, W::Student, A::Cancel), Err(EngagementError::WrongState(S::Submitted)), "no cancelling after a submission");
-        assert_eq!(transition(S::Active, W::Employer, A::Dispute), Err(EngagementError::WrongState(S::Active)), "no dispute before one");
-        assert_eq!(transition(S::Paid, W::System, A::Release), Err(EngagementError::WrongState(S::Paid)), "release happens once");
-        assert_eq!(transition(S::Disputed, W::Admin, A::Resolve(false)), Ok(S::Cancelled));
-        assert_eq!(transition(S::Submitted, W::System, A::AutoApprove), Ok(S::Approved));
+        assert_eq!(
+            transition(S::Active, W::Employer, A::Submit),
+            Err(EngagementError::WrongActor)
+        );
+        assert_eq!(
+            transition(S::Submitted, W::Student, A::Approve),
+            Err(EngagementError::WrongActor)
+        );
+        assert_eq!(
+            transition(S::Disputed, W::Employer, A::Resolve(true)),
+            Err(EngagementError::WrongActor)
+        );
+        assert_eq!(
+            transition(S::Submitted, W::Student, A::Cancel),
+            Err(EngagementError::WrongState(S::Submitted)),
+            "no cancelling after a submission"
+        );
+        assert_eq!(
+            transition(S::Active, W::Employer, A::Dispute),
+            Err(EngagementError::WrongState(S::Active)),
+            "no dispute before one"
+        );
+        assert_eq!(
+            transition(S::Paid, W::System, A::Release),
+            Err(EngagementError::WrongState(S::Paid)),
+            "release happens once"
+        );
+        assert_eq!(
+            transition(S::Disputed, W::Admin, A::Resolve(false)),
+            Ok(S::Cancelled)
+        );
+        assert_eq!(
+            transition(S::Submitted, W::System, A::AutoApprove),
+            Ok(S::Approved)
+        );
         for s in [S::Paid, S::Cancelled] {
-            for (w, a) in [(W::Student, A::Submit), (W::Employer, A::Approve), (W::Student, A::Cancel), (W::Employer, A::Dispute)] {
+            for (w, a) in [
+                (W::Student, A::Submit),
+                (W::Employer, A::Approve),
+                (W::Student, A::Cancel),
+                (W::Employer, A::Dispute),
+            ] {
                 assert!(transition(s, w, a).is_err(), "{s:?} is final");
             }
         }

@@ -61,8 +61,15 @@ mod tests {
 
     #[test]
     fn fees_round_half_up() {
-        assert_eq!(platform_fee(Money::new(45_000, Currency::Usd), 1_000).minor, 4_500);
-        assert_eq!(platform_fee(Money::new(5, Currency::Usd), 1_000).minor, 1, "0.5 rounds up");
+        assert_eq!(
+            platform_fee(Money::new(45_000, Currency::Usd), 1_000).minor,
+            4_500
+        );
+        assert_eq!(
+            platform_fee(Money::new(5, Currency::Usd), 1_000).minor,
+            1,
+            "0.5 rounds up"
+        );
         assert_eq!(platform_fee(Money::new(4, Currency::Usd), 1_000).minor, 0);
         assert_eq!(platform_fee(Money::new(900_000, Currency::Inr), 0).minor, 0);
     }

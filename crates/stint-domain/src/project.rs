@@ -168,6 +168,8 @@ pub struct ProjectInput {
     pub decision_by: NaiveDate,
     pub screening_question: Option<String>,
     pub for_credit: bool,
+    /// Hide applicants' names, universities and links until shortlisted.
+    pub blind_screening: bool,
 }
 
 /// Raw project fields, as a form or JSON body carries them.
@@ -194,6 +196,7 @@ pub struct ProjectForm {
     pub decision_by: String,
     pub screening_question: String,
     pub for_credit: bool,
+    pub blind_screening: bool,
 }
 
 fn parse_date(field: &'static str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
@@ -364,6 +367,7 @@ impl ProjectForm {
                 decision_by: decision,
                 screening_question: question,
                 for_credit: self.for_credit,
+                blind_screening: self.blind_screening,
             }),
             _ => Err(e),
         }
@@ -402,6 +406,7 @@ impl ProjectInput {
             decision_by: self.decision_by.to_string(),
             screening_question: self.screening_question.clone().unwrap_or_default(),
             for_credit: self.for_credit,
+            blind_screening: self.blind_screening,
         }
     }
 }
@@ -535,6 +540,7 @@ mod tests {
             decision_by: "2026-12-05".into(),
             screening_question: "Which tool would you use and why?".into(),
             for_credit: true,
+            blind_screening: false,
         }
     }
 

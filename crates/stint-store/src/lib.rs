@@ -5,8 +5,9 @@
 //! engine-specific code, next to its shared sibling.
 //!
 //! The store is split by area (users, organizations, profiles, projects,
-//! outbox, audit); each file adds methods to [`Store`].
+//! applications and hiring, outbox, audit); each file adds methods to [`Store`].
 
+mod applications;
 mod audit;
 mod error;
 mod orgs;
@@ -23,6 +24,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use applications::{ApplicantProfile, Application, Engagement, Hire, LedgerEntry};
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};
 pub use orgs::{Membership, Organization};

@@ -44,6 +44,8 @@ struct ProjectRow {
     decision_by: NaiveDate,
     screening_question: Option<String>,
     for_credit: bool,
+    blind_screening: bool,
+    hired_count: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
@@ -61,6 +63,8 @@ pub struct Project {
     pub status: ProjectStatus,
     #[serde(flatten)]
     pub input: ProjectInput,
+    /// Students hired so far; never more than `input.slots`.
+    pub hired_count: u16,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -104,7 +108,9 @@ impl From<ProjectRow> for Project {
                 decision_by: r.decision_by,
                 screening_question: r.screening_question,
                 for_credit: r.for_credit,
+                blind_screening: r.blind_screening,
             },
+            hired_count: u16::try_from(r.hired_count).unwrap_or(0),
             created_at: r.created_at,
             updated_at: r.updated_at,
             published_at: r.published_at,
@@ -197,7 +203,7 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
         CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
         p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
         p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.created_at, p.updated_at, p.published_at
+        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.hired_count, p.created_at, p.updated_at, p.published_at
     FROM projects p JOIN organizations o ON o.id = p.org_id";
 
 const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
@@ -280,9 +286,9 @@ impl Store {
                     "INSERT INTO projects (title, summary, brief, deliverables, acceptance_criteria, category, required_skills,
                         preferred_skills, estimated_hours, start_date, due_date, duration_days, price_minor, currency,
                         price_usd_cents, work_mode, location, slots, application_deadline, decision_by, screening_question,
-                        for_credit, org_id, created_by, status, created_at, updated_at)
+                        for_credit, blind_screening, org_id, created_by, status, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                        $22, $23, $24, 'draft', $25, $25)
+                        $22, $23, $24, $25, 'draft', $26, $26)
                      RETURNING id",
                 );
                 let id: i64 = bind_content!(q, input)
@@ -313,8 +319,8 @@ impl Store {
                         category = $6, required_skills = $7, preferred_skills = $8, estimated_hours = $9, start_date = $10,
                         due_date = $11, duration_days = $12, price_minor = $13, currency = $14, price_usd_cents = $15,
                         work_mode = $16, location = $17, slots = $18, application_deadline = $19, decision_by = $20,
-                        screening_question = $21, for_credit = $22, updated_at = $23
-                     WHERE id = $24 AND status = 'draft'",
+                        screening_question = $21, for_credit = $22, blind_screening = $23, updated_at = $24
+                     WHERE id = $25 AND status = 'draft'",
                 );
                 let n = bind_content!(q, input)
                 .bind(now)
@@ -346,7 +352,7 @@ impl Store {
                     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
                     p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
                     p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.created_at, p.updated_at, p.published_at
+                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.hired_count, p.created_at, p.updated_at, p.published_at
                  FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = $1",
             )
             .bind(id)
@@ -563,7 +569,7 @@ impl Store {
     }
 }
 
-/// Binds a project's content columns as `$1`…`$22`, in the order both the
+/// Binds a project's content columns as `$1`…`$23`, in the order both the
 /// INSERT and the UPDATE list them.
 macro_rules! bind_content {
     ($q:expr, $input:expr) => {{
@@ -590,6 +596,7 @@ macro_rules! bind_content {
             .bind(input.decision_by)
             .bind(input.screening_question.clone())
             .bind(input.for_credit)
+            .bind(input.blind_screening)
     }};
 }
 use bind_content;

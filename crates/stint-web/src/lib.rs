@@ -46,6 +46,28 @@ pub struct WebConfig {
     /// Login, registration and token requests allowed per client per minute.
     pub auth_rate_per_minute: u32,
     pub password_cost: PasswordCost,
+    /// Stint's fee on each hire, in basis points of the price (1000 = 10%).
+    pub fee_basis_points: u32,
+    /// Undecided applications a student may hold at once.
+    pub max_open_applications: u32,
+    pub payment_provider: PaymentProvider,
+}
+
+/// Who moves the money. `Manual`: an admin records money received and paid
+/// out. `Sandbox`: confirms at once, for demos and tests, and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentProvider {
+    Manual,
+    Sandbox,
+}
+
+impl PaymentProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentProvider::Manual => "manual",
+            PaymentProvider::Sandbox => "sandbox",
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -57,6 +79,9 @@ impl Default for WebConfig {
             demo: false,
             auth_rate_per_minute: 20,
             password_cost: PasswordCost::Standard,
+            fee_basis_points: 1_000,
+            max_open_applications: 10,
+            payment_provider: PaymentProvider::Manual,
         }
     }
 }
@@ -68,6 +93,31 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     limiter: Arc<security::RateLimiter>,
     openapi: Arc<utoipa::openapi::OpenApi>,
+    pub clock: Arc<Clock>,
+}
+
+/// The time as Stint sees it: the system clock plus an offset that tests
+/// move forward to reach deadlines without waiting.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_secs: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::seconds(self.offset_secs.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+
+    /// Moves Stint's time forward (tests only use this).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_secs
+            .fetch_add(by.num_seconds(), std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl AppState {
@@ -78,6 +128,7 @@ impl AppState {
             config: Arc::new(config),
             limiter,
             openapi: Arc::new(api::openapi()),
+            clock: Arc::new(Clock::default()),
         }
     }
 }

@@ -72,6 +72,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "cancelled" => "The project is cancelled.",
         "org_verified" => "Organization verified.",
         "token_revoked" => "The token is revoked.",
+        "applied" => {
+            "Your application is sent. The employer decides by the date on the project page."
+        }
+        "withdrawn" => "Your application is withdrawn.",
+        "shortlisted" => "Shortlisted. The applicant has been told.",
+        "rejected" => "Rejected. The applicant has been told, with your note if you wrote one.",
+        "hired" => "Hired. The price is secured in escrow and the student has been told.",
+        "hired_filled" => {
+            "Hired, and every place is now taken: the project is filled and the other applicants have been told."
+        }
         _ => return None,
     })
 }

@@ -30,6 +30,13 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// The sender of Stint's email.
     pub mail_from: String,
+    /// Stint's fee on each hire, in basis points of the price (1000 = 10%).
+    pub fee_basis_points: u32,
+    /// Undecided applications a student may hold at once.
+    pub max_open_applications: u32,
+    /// `manual` (an admin records money in and out) or `sandbox` (confirms at
+    /// once; demos and tests). `serve --demo` always uses `sandbox`.
+    pub payment_provider: String,
 }
 
 impl Default for Settings {
@@ -43,13 +50,19 @@ impl Default for Settings {
             auth_rate_per_minute: 20,
             smtp_url: None,
             mail_from: "Stint <no-reply@stint.localhost>".into(),
+            fee_basis_points: 1_000,
+            max_open_applications: 10,
+            payment_provider: "manual".into(),
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 8] = [
+const ENV_KEYS: [&str; 11] = [
+    "fee_basis_points",
+    "max_open_applications",
+    "payment_provider",
     "data_dir",
     "database_url",
     "addr",
@@ -108,6 +121,16 @@ impl Settings {
         if let Some(url) = &settings.smtp_url {
             crate::mailer::Mailer::new(url, &settings.mail_from)?;
         }
+        if settings.fee_basis_points > 5_000 {
+            bail!(
+                "bad setting fee_basis_points: {} is more than 50%",
+                settings.fee_basis_points
+            );
+        }
+        if settings.max_open_applications == 0 {
+            bail!("bad setting max_open_applications: must be at least 1");
+        }
+        settings.provider()?;
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");
         }
@@ -118,6 +141,14 @@ impl Settings {
         match &self.hourly_floors {
             Some(raw) => HourlyFloors::parse_overrides(raw).map_err(|e| anyhow::anyhow!(e)),
             None => Ok(HourlyFloors::default()),
+        }
+    }
+
+    pub fn provider(&self) -> anyhow::Result<stint_web::PaymentProvider> {
+        match self.payment_provider.as_str() {
+            "manual" => Ok(stint_web::PaymentProvider::Manual),
+            "sandbox" => Ok(stint_web::PaymentProvider::Sandbox),
+            other => bail!("bad setting payment_provider: '{other}' is not manual or sandbox"),
         }
     }
 

@@ -184,6 +184,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             decision_by: decision.to_string(),
             screening_question: p.question.into(),
             for_credit: p.for_credit,
+            // Two employers screen blind, so the feature is on show.
+            blind_screening: matches!(p.employer, 2 | 9),
         };
         let input = form
             .parse()

@@ -112,6 +112,14 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         demo,
         auth_rate_per_minute: settings.auth_rate_per_minute,
         password_cost: stint_web::PasswordCost::Standard,
+        fee_basis_points: settings.fee_basis_points,
+        max_open_applications: settings.max_open_applications,
+        // Demo mode never waits for real money.
+        payment_provider: if demo {
+            stint_web::PaymentProvider::Sandbox
+        } else {
+            settings.provider()?
+        },
     })
 }
 

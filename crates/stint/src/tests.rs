@@ -55,6 +55,12 @@ fn settings_defaults_and_bad_values() {
             "auth_rate_per_minute",
         ),
         ("base.toml", "base_url = \"stint.example\"", "base_url"),
+        ("fee.toml", "fee_basis_points = 9000", "fee_basis_points"),
+        (
+            "pay.toml",
+            "payment_provider = \"paypal\"",
+            "payment_provider",
+        ),
     ] {
         let p = write(name, body);
         let err = Settings::load(Some(&p), Overrides::default())

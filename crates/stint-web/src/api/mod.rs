@@ -2,6 +2,7 @@
 //! document, which is generated from this code and served at
 //! `/api/v1/openapi.json` (browsable at `/api/docs`).
 
+mod applications;
 mod auth;
 mod me;
 mod orgs;
@@ -35,6 +36,7 @@ use crate::AppState;
         (name = "me", description = "The signed-in account"),
         (name = "organizations", description = "Employers and universities"),
         (name = "projects", description = "Posting and finding projects"),
+        (name = "applications", description = "Applying, deciding and hiring"),
     )
 )]
 struct ApiDoc;
@@ -57,6 +59,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(orgs::router())
         .merge(projects::router())
+        .merge(applications::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

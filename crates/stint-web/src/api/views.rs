@@ -110,6 +110,9 @@ pub struct ProjectView {
     pub decision_by: NaiveDate,
     pub screening_question: Option<String>,
     pub for_credit: bool,
+    pub blind_screening: bool,
+    /// Students hired so far.
+    pub hired: u16,
     pub organization: ProjectOrg,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -149,6 +152,8 @@ impl From<&Project> for ProjectView {
             decision_by: i.decision_by,
             screening_question: i.screening_question.clone(),
             for_credit: i.for_credit,
+            blind_screening: i.blind_screening,
+            hired: p.hired_count,
             organization: ProjectOrg {
                 id: p.org_id,
                 name: p.org_name.clone(),
@@ -250,6 +255,8 @@ pub struct ProjectRequest {
     pub decision_by: String,
     pub screening_question: Option<String>,
     pub for_credit: bool,
+    /// Hide applicants' names, universities and links until shortlisted.
+    pub blind_screening: bool,
 }
 
 impl ProjectRequest {
@@ -281,6 +288,7 @@ impl ProjectRequest {
             decision_by: self.decision_by.clone(),
             screening_question: self.screening_question.clone().unwrap_or_default(),
             for_credit: self.for_credit,
+            blind_screening: self.blind_screening,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! authorization rule first, then the domain rules, then the store.
 
 pub mod accounts;
+pub mod applications;
 pub mod orgs;
 pub mod profiles;
 pub mod projects;

@@ -1,6 +1,5 @@
 //! Posting projects and finding them.
 
-use chrono::Utc;
 use stint_domain::project::{
     ProjectAction, ProjectForm, ProjectStatus, PublishWarnings, check_publish, transition,
 };
@@ -61,7 +60,7 @@ pub async fn publish(
         &project.input,
         m.org.verified,
         &state.config.floors,
-        Utc::now().date_naive(),
+        state.clock.today(),
     )?;
     let p = state
         .store

@@ -4,7 +4,7 @@
 use stint_domain::account::Role;
 use stint_domain::organization::{MemberRole, OrgKind};
 use stint_domain::project::ProjectStatus;
-use stint_store::{Membership, Project, Store, User};
+use stint_store::{Application, Membership, Project, Store, User};
 
 use crate::error::AppError;
 
@@ -66,6 +66,37 @@ pub async fn require_project_member(
         }
     };
     Ok((project, membership))
+}
+
+/// The student who made application `id`. Anyone else gets `NotFound`.
+pub async fn require_applicant(
+    store: &Store,
+    user: &User,
+    id: i64,
+) -> Result<Application, AppError> {
+    let a = store.application(id).await?;
+    if a.student_id == user.id && user.role == Role::Student {
+        Ok(a)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A member of the organization whose project application `id` is for.
+/// Anyone else gets `NotFound`: applications are private to both sides.
+pub async fn require_application_member(
+    store: &Store,
+    user: &User,
+    id: i64,
+) -> Result<(Application, Project), AppError> {
+    let a = store.application(id).await?;
+    match store.membership(user.id).await? {
+        Some(m) if m.org.id == a.org_id && user.role == Role::Employer => {
+            let p = store.project(a.project_id).await?;
+            Ok((a, p))
+        }
+        _ => Err(AppError::NotFound),
+    }
 }
 
 /// Whether `viewer` may see `project`: anyone once it has been published;

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod applications;
 mod dev;
 mod employer;
 mod home;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(projects::router())
         .merge(account::router())
+        .merge(applications::router())
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())

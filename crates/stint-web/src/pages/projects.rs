@@ -4,8 +4,11 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
 use stint_domain::FieldErrors;
+use stint_domain::account::Role;
+use stint_domain::application::ApplicationForm;
 use stint_domain::money::Currency;
 use stint_domain::project::WorkMode;
 use stint_domain::search::{SearchParams, encode_cursor};
@@ -15,14 +18,16 @@ use stint_store::{Project, ProjectCard};
 use super::{NoticeQuery, PageError, render};
 use crate::AppState;
 use crate::api::views::SearchQuery;
-use crate::auth::MaybeUser;
+use crate::auth::{MaybeUser, PageUser};
 use crate::error::AppError;
+use crate::form::{HtmlForm, PageId};
 use crate::view::{Choice, Layout, category_choices, date};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects", get(browse))
         .route("/projects/{id}", get(show))
+        .route("/projects/{id}/apply", post(apply))
 }
 
 /// A project as a listing shows it.
@@ -204,6 +209,27 @@ struct ShowPage {
     preferred: Vec<String>,
     can_manage: bool,
     json_ld: Option<String>,
+    apply: Option<ApplyBox>,
+}
+
+/// The apply box on a project page, in whichever state fits the viewer.
+pub struct ApplyBox {
+    signed_in: bool,
+    is_student: bool,
+    /// When and in which state the viewer already applied.
+    existing: Option<(String, &'static str)>,
+    closed: Option<String>,
+    matched: Vec<String>,
+    missing: Vec<String>,
+    required_count: usize,
+    form: ApplicationForm,
+    errors: FieldErrors,
+}
+
+impl ApplyBox {
+    fn link(&self, i: &usize) -> &str {
+        self.form.links.get(*i).map(String::as_str).unwrap_or("")
+    }
 }
 
 /// schema.org JobPosting, so search engines list the project; `</` is
@@ -239,12 +265,87 @@ async fn show(
     Path(id): Path<String>,
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let viewer = user.user();
-    let layout = Layout::new("Project", viewer, state.config.demo).with_notice(n.notice.as_deref());
+    let layout =
+        Layout::new("Project", user.user(), state.config.demo).with_notice(n.notice.as_deref());
     let id: i64 = id
         .parse()
         .map_err(|_| PageError(AppError::NotFound, layout.clone()))?;
-    let p = crate::app::projects::get(&state, viewer, id)
+    show_page(
+        &state,
+        user.user(),
+        id,
+        layout,
+        ApplicationForm::default(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<ApplicationForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let layout = Layout::new("Project", Some(u), state.config.demo);
+    match crate::app::applications::apply(&state, u, id, &f).await {
+        Ok(_) => Ok(Redirect::to("/me/applications?notice=applied").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut res = show_page(&state, Some(u), id, layout, f, errors).await?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, layout)),
+    }
+}
+
+async fn apply_box(
+    state: &AppState,
+    viewer: Option<&stint_store::User>,
+    p: &Project,
+    form: ApplicationForm,
+    errors: FieldErrors,
+) -> Result<ApplyBox, AppError> {
+    let mut b = ApplyBox {
+        signed_in: viewer.is_some(),
+        is_student: viewer.is_some_and(|u| u.role == Role::Student),
+        existing: None,
+        closed: crate::app::applications::closed_reason(state, p),
+        matched: Vec::new(),
+        missing: Vec::new(),
+        required_count: p.input.required_skills.len(),
+        form,
+        errors,
+    };
+    if let Some(u) = viewer.filter(|u| u.role == Role::Student) {
+        if let Some(a) = state.store.application_of(p.id, u.id).await? {
+            b.existing = Some((date(&a.created_at.date_naive()), a.status.label()));
+        }
+        let m = crate::app::applications::preview_match(state, u, p).await?;
+        b.matched = m
+            .matched
+            .iter()
+            .map(|s| skill_name(s).to_string())
+            .collect();
+        b.missing = m
+            .missing
+            .iter()
+            .map(|s| skill_name(s).to_string())
+            .collect();
+    }
+    Ok(b)
+}
+
+async fn show_page(
+    state: &AppState,
+    viewer: Option<&stint_store::User>,
+    id: i64,
+    layout: Layout,
+    form: ApplicationForm,
+    errors: FieldErrors,
+) -> Result<Response, PageError> {
+    let p = crate::app::projects::get(state, viewer, id)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
     let can_manage = match viewer {
@@ -252,6 +353,15 @@ async fn show(
             .await
             .is_ok(),
         None => false,
+    };
+    let apply = if can_manage || p.status == stint_domain::project::ProjectStatus::Draft {
+        None
+    } else {
+        Some(
+            apply_box(state, viewer, &p, form, errors)
+                .await
+                .map_err(|e| PageError(e, layout.clone()))?,
+        )
     };
     let i = &p.input;
     let mut layout = layout;
@@ -280,6 +390,7 @@ async fn show(
         can_manage,
         json_ld: (p.status == stint_domain::project::ProjectStatus::Open)
             .then(|| job_posting(&p, &state.config.base_url)),
+        apply,
         layout,
         p,
     }))

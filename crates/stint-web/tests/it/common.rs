@@ -96,7 +96,6 @@ pub async fn send_to(router: Router, req: Request<Body>) -> Res {
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub id: i64,
-    #[allow(dead_code)]
     pub email: String,
     pub cookie: String,
     pub token: String,
@@ -129,6 +128,21 @@ impl TestApp {
 
     pub async fn send(&self, req: Request<Body>) -> Res {
         send_to(self.router.clone(), req).await
+    }
+
+    /// One POST per path, all sent at once from separate tasks.
+    pub async fn concurrently_each(&self, paths: &[String], token: &str) -> Vec<StatusCode> {
+        let mut set = tokio::task::JoinSet::new();
+        for path in paths {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap_or_default();
+            set.spawn(send_to(self.router.clone(), req));
+        }
+        set.join_all().await.into_iter().map(|r| r.status).collect()
     }
 
     /// The same API call sent `n` times at once from separate tasks.
@@ -203,7 +217,7 @@ impl TestApp {
     /// Registers through the API, then signs in through the page and the API.
     pub async fn actor(&self, email: &str, role: &str) -> Actor {
         let r = self
-            .api(Method::POST, "/api/v1/auth/register", None, Some(json!({"email": email, "password": PASSWORD, "name": "Test Person", "role": role})))
+            .api(Method::POST, "/api/v1/auth/register", None, Some(json!({"email": email, "password": PASSWORD, "name": person(email), "role": role})))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let id = r.json()["id"].as_i64().unwrap_or_default();
@@ -274,6 +288,11 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{e}"));
         self.sign_in(u.id, email).await
     }
+}
+
+/// The display name test actors get: "Person <local part>".
+pub fn person(email: &str) -> String {
+    format!("Person {}", email.split('@').next().unwrap_or(email))
 }
 
 /// A project that passes every publishing rule, priced in INR.

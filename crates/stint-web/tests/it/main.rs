@@ -1,6 +1,7 @@
 //! Integration tests through the real router, each on SQLite and PostgreSQL.
 
 mod api_accounts;
+mod api_applications;
 mod api_projects;
 mod common;
 mod pages_accounts;

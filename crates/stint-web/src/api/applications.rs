@@ -1,0 +1,300 @@
+//! Applications: students apply and withdraw; employer members shortlist,
+//! reject and hire.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use stint_domain::application::ApplicationForm;
+use stint_store::{Application, Engagement};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::views::MoneyView;
+use super::{ApiError, ApiId, ApiJson};
+use crate::AppState;
+use crate::app::applications::{self as apps, Applicant};
+use crate::auth::ApiUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apply, list_for_project))
+        .routes(routes!(mine))
+        .routes(routes!(show))
+        .routes(routes!(shortlist))
+        .routes(routes!(reject))
+        .routes(routes!(withdraw))
+        .routes(routes!(hire))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_title: String,
+    pub organization: String,
+    /// submitted | shortlisted | hired | rejected | withdrawn | closed
+    pub status: String,
+    pub pitch: String,
+    pub answer: Option<String>,
+    pub links: Vec<String>,
+    /// Share of required skills covered when the student applied, 0–100.
+    pub match_percent: u8,
+    pub reject_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Application> for ApplicationView {
+    fn from(a: &Application) -> Self {
+        ApplicationView {
+            id: a.id,
+            project_id: a.project_id,
+            project_title: a.project_title.clone(),
+            organization: a.org_name.clone(),
+            status: a.status.as_str().into(),
+            pitch: a.pitch.clone(),
+            answer: a.answer.clone(),
+            links: a.links.clone(),
+            match_percent: a.match_percent,
+            reject_reason: a.reject_reason.clone(),
+            created_at: a.created_at,
+            decided_at: a.decided_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantView {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    /// Absent while blind screening hides it.
+    pub name: Option<String>,
+    pub headline: Option<String>,
+    pub university: Option<String>,
+    pub area_of_study: Option<String>,
+    pub graduation_year: Option<i32>,
+    pub availability_hours: Option<i32>,
+    pub location: Option<String>,
+    /// Required skills the applicant has now, and those missing.
+    pub matched_skills: Vec<String>,
+    pub missing_skills: Vec<String>,
+    /// True while blind screening hides identity (until shortlisted).
+    pub identity_hidden: bool,
+}
+
+impl From<&Applicant> for ApplicantView {
+    fn from(a: &Applicant) -> Self {
+        let mut application = ApplicationView::from(&a.application);
+        application.links = a.links.clone();
+        ApplicantView {
+            application,
+            name: a.name.clone(),
+            headline: a.headline.clone(),
+            university: a.university.clone(),
+            area_of_study: a.area_of_study.clone(),
+            graduation_year: a.graduation_year,
+            availability_hours: a.availability_hours,
+            location: a.location.clone(),
+            matched_skills: a.skill_match.matched.clone(),
+            missing_skills: a.skill_match.missing.clone(),
+            identity_hidden: a.hidden,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ApplyRequest {
+    /// Why you can deliver this exact task: 50–1,200 characters.
+    pitch: String,
+    /// The answer to the project's screening question, when it has one.
+    answer: Option<String>,
+    /// Up to 3 links to relevant work or coursework.
+    links: Vec<String>,
+}
+
+/// Apply to an open project (students).
+#[utoipa::path(post, path = "/projects/{id}/applications", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ApplyRequest,
+    responses((status = 201, body = ApplicationView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem, description = "not_accepting, already_applied or quota_reached"),
+              (status = 422, body = super::Problem)))]
+async fn apply(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<ApplyRequest>,
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
+    let form = ApplicationForm {
+        pitch: r.pitch,
+        answer: r.answer.unwrap_or_default(),
+        links: r.links,
+    };
+    let a = apps::apply(&state, &caller.user, id, &form).await?;
+    Ok((StatusCode::CREATED, Json(ApplicationView::from(&a))))
+}
+
+/// A project's applicants, best skill match first (the project's organization only).
+#[utoipa::path(get, path = "/projects/{id}/applications", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ApplicantView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem)))]
+async fn list_for_project(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Vec<ApplicantView>>, ApiError> {
+    let (_, list) = apps::for_project(&state, &caller.user, id).await?;
+    Ok(Json(list.iter().map(ApplicantView::from).collect()))
+}
+
+/// The caller's applications, newest first (students).
+#[utoipa::path(get, path = "/me/applications", tag = "applications", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ApplicationView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn mine(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<ApplicationView>>, ApiError> {
+    Ok(Json(
+        apps::mine(&state, &caller.user)
+            .await?
+            .iter()
+            .map(ApplicationView::from)
+            .collect(),
+    ))
+}
+
+/// One application, for the student who made it or the employer it was sent to.
+#[utoipa::path(get, path = "/applications/{id}", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationView), (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(ApplicationView::from(
+        &apps::get(&state, &caller.user, id).await?,
+    )))
+}
+
+/// Shortlist an application (employer members).
+#[utoipa::path(post, path = "/applications/{id}/shortlist", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem)))]
+async fn shortlist(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(ApplicationView::from(
+        &apps::shortlist(&state, &caller.user, id).await?,
+    )))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct RejectRequest {
+    /// An optional short reason, shown to the student.
+    reason: Option<String>,
+}
+
+/// Reject an application, optionally with a short reason (employer members).
+#[utoipa::path(post, path = "/applications/{id}/reject", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = RejectRequest,
+    responses((status = 200, body = ApplicationView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn reject(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    body: axum::body::Bytes,
+) -> Result<Json<ApplicationView>, ApiError> {
+    // The body is optional: no body means no reason.
+    let r: RejectRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        RejectRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError(crate::error::AppError::invalid(
+                "body",
+                format!("The JSON does not have the expected shape: {e}"),
+            ))
+        })?
+    };
+    let reason = r.reason.unwrap_or_default();
+    Ok(Json(ApplicationView::from(
+        &apps::reject(&state, &caller.user, id, &reason).await?,
+    )))
+}
+
+/// Withdraw an undecided application (the student who made it).
+#[utoipa::path(post, path = "/applications/{id}/withdraw", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(ApplicationView::from(
+        &apps::withdraw(&state, &caller.user, id).await?,
+    )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EngagementView {
+    pub id: i64,
+    pub project_id: i64,
+    pub application_id: i64,
+    /// active | submitted | revision_requested | approved | paid | cancelled | disputed
+    pub status: String,
+    /// The agreed price, secured in escrow.
+    pub price: MoneyView,
+    /// Stint's fee, charged to the employer on top of the price.
+    pub fee: MoneyView,
+    pub due_date: chrono::NaiveDate,
+}
+
+impl From<&Engagement> for EngagementView {
+    fn from(e: &Engagement) -> Self {
+        EngagementView {
+            id: e.id,
+            project_id: e.project_id,
+            application_id: e.application_id,
+            status: e.status.as_str().into(),
+            price: e.price.into(),
+            fee: e.fee.into(),
+            due_date: e.due_date,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HireResponse {
+    engagement: EngagementView,
+    /// The last place was taken: the project is filled and other undecided
+    /// applications are closed.
+    project_filled: bool,
+}
+
+/// Hire the applicant: creates the engagement and secures the price in escrow
+/// (employer members). Never exceeds the project's places.
+#[utoipa::path(post, path = "/applications/{id}/hire", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 201, body = HireResponse), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem, description = "slots_full or invalid_transition")))]
+async fn hire(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<(StatusCode, Json<HireResponse>), ApiError> {
+    let h = apps::hire(&state, &caller.user, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(HireResponse {
+            engagement: EngagementView::from(&h.engagement),
+            project_filled: h.filled,
+        }),
+    ))
+}

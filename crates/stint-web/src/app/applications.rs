@@ -1,0 +1,353 @@
+//! Applying, deciding and hiring.
+
+use stint_domain::account::Role;
+use stint_domain::application::{
+    Actor, ApplicationAction, ApplicationForm, ApplicationStatus, SkillMatch, parse_reject_reason,
+    skill_match, transition,
+};
+use stint_domain::ledger::platform_fee;
+use stint_domain::project::ProjectStatus;
+use stint_store::{ApplicantProfile, Application, Hire, Project, StoreError, User};
+
+use crate::AppState;
+use crate::auth::authz::{
+    require_applicant, require_application_member, require_project_member, require_role,
+};
+use crate::error::AppError;
+use crate::view::date;
+
+fn refused(e: stint_domain::application::ApplicationError) -> AppError {
+    AppError::conflict("invalid_transition", e.to_string())
+}
+
+/// Why a student cannot apply to `project` now, if they cannot.
+pub fn closed_reason(state: &AppState, project: &Project) -> Option<String> {
+    if project.status != ProjectStatus::Open {
+        return Some("This project is no longer taking applications.".into());
+    }
+    if state.clock.today() > project.input.application_deadline {
+        return Some(format!(
+            "Applications for this project closed on {}.",
+            date(&project.input.application_deadline)
+        ));
+    }
+    None
+}
+
+/// How the student's profile covers the project's required skills.
+pub async fn preview_match(
+    state: &AppState,
+    user: &User,
+    project: &Project,
+) -> Result<SkillMatch, AppError> {
+    let profile = state.store.profile(user.id).await?;
+    Ok(skill_match(&project.input.required_skills, &profile.skills))
+}
+
+/// Sends a student's application, and tells the employer's members.
+pub async fn apply(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    form: &ApplicationForm,
+) -> Result<Application, AppError> {
+    require_role(user, Role::Student)?;
+    let project = state.store.project(project_id).await?;
+    if project.status == ProjectStatus::Draft {
+        return Err(AppError::NotFound);
+    }
+    if let Some(why) = closed_reason(state, &project) {
+        return Err(AppError::conflict("not_accepting", why));
+    }
+    let input = form.parse(project.input.screening_question.as_deref())?;
+    let m = preview_match(state, user, &project).await?;
+    let quota = i64::from(state.config.max_open_applications);
+    let app = state.store.apply(project_id, user.id, &input, m.percent, quota).await.map_err(|e| match e {
+        StoreError::Conflict("quota") => AppError::conflict(
+            "quota_reached",
+            format!("You already have {quota} applications waiting for a decision. Withdraw one, or wait for answers, before applying again."),
+        ),
+        StoreError::Conflict("duplicate") => AppError::conflict("already_applied", "You have already applied to this project."),
+        other => other.into(),
+    })?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "application.submitted",
+            "application",
+            app.id,
+            "",
+        )
+        .await?;
+    for (_, _, email, _) in state.store.org_members(project.org_id).await? {
+        let body = format!(
+            "{} applied to \"{}\" ({}% of the required skills).\n\nReview applicants: {}/employer/projects/{}/applicants\n",
+            user.name, project.input.title, app.match_percent, state.config.base_url, project.id
+        );
+        state
+            .store
+            .enqueue_email(
+                &email,
+                &format!("New applicant for {}", project.input.title),
+                &body,
+            )
+            .await?;
+    }
+    Ok(app)
+}
+
+pub async fn withdraw(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
+    let a = require_applicant(&state.store, user, id).await?;
+    let to =
+        transition(a.status, Actor::Applicant, ApplicationAction::Withdraw).map_err(refused)?;
+    let a = state
+        .store
+        .decide_application(id, &ApplicationStatus::UNDECIDED, to, None)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "application.withdrawn",
+            "application",
+            id,
+            "",
+        )
+        .await?;
+    Ok(a)
+}
+
+async fn tell_student(
+    state: &AppState,
+    a: &Application,
+    subject: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let student = state.store.user(a.student_id).await?;
+    let text = format!(
+        "Hello {},\n\n{body}\n\nYour applications: {}/me/applications\n",
+        student.name, state.config.base_url
+    );
+    state
+        .store
+        .enqueue_email(&student.email, subject, &text)
+        .await?;
+    Ok(())
+}
+
+pub async fn shortlist(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
+    let (a, _) = require_application_member(&state.store, user, id).await?;
+    let to =
+        transition(a.status, Actor::Employer, ApplicationAction::Shortlist).map_err(refused)?;
+    let a = state
+        .store
+        .decide_application(id, &[ApplicationStatus::Submitted], to, None)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "application.shortlisted",
+            "application",
+            id,
+            "",
+        )
+        .await?;
+    tell_student(
+        state,
+        &a,
+        &format!("You are shortlisted for {}", a.project_title),
+        &format!(
+            "{} shortlisted you for \"{}\".",
+            a.org_name, a.project_title
+        ),
+    )
+    .await?;
+    Ok(a)
+}
+
+pub async fn reject(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    reason: &str,
+) -> Result<Application, AppError> {
+    let (a, _) = require_application_member(&state.store, user, id).await?;
+    let reason = parse_reject_reason(reason)?;
+    let to = transition(a.status, Actor::Employer, ApplicationAction::Reject).map_err(refused)?;
+    let a = state
+        .store
+        .decide_application(id, &ApplicationStatus::UNDECIDED, to, reason.as_deref())
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "application.rejected",
+            "application",
+            id,
+            reason.as_deref().unwrap_or(""),
+        )
+        .await?;
+    let why = reason
+        .map(|r| format!("\n\nTheir note: {r}"))
+        .unwrap_or_default();
+    tell_student(
+        state,
+        &a,
+        &format!("An update on {}", a.project_title),
+        &format!(
+            "{} chose other applicants for \"{}\". Thank you for applying.{why}",
+            a.org_name, a.project_title
+        ),
+    )
+    .await?;
+    Ok(a)
+}
+
+/// Hires the applicant: creates the engagement and secures the price in
+/// escrow, plus Stint's fee. Never exceeds the project's places.
+pub async fn hire(state: &AppState, user: &User, id: i64) -> Result<Hire, AppError> {
+    let (a, project) = require_application_member(&state.store, user, id).await?;
+    transition(a.status, Actor::Employer, ApplicationAction::Hire).map_err(refused)?;
+    let fee = platform_fee(project.input.price, state.config.fee_basis_points);
+    let hire = state
+        .store
+        .hire(id, fee.minor, state.config.payment_provider.as_str())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict("slots_full") => AppError::conflict(
+                "slots_full",
+                "Every place on this project is taken, or it is no longer open.",
+            ),
+            other => other.into(),
+        })?;
+    state
+        .store
+        .audit(Some(user.id), "application.hired", "application", id, "")
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.created",
+            "engagement",
+            hire.engagement.id,
+            &format!("fee {fee}"),
+        )
+        .await?;
+    tell_student(
+        state,
+        &a,
+        &format!("You are hired for {}", a.project_title),
+        &format!("{} hired you for \"{}\". The price of {} is secured; you are paid when the work is approved.", a.org_name, a.project_title, project.input.price),
+    )
+    .await?;
+    for student_id in &hire.closed_students {
+        let student = state.store.user(*student_id).await?;
+        let body = format!(
+            "Hello {},\n\nEvery place on \"{}\" is now taken, so your application is closed. Thank you for applying; new projects appear every day: {}/projects\n",
+            student.name, project.input.title, state.config.base_url
+        );
+        state
+            .store
+            .enqueue_email(
+                &student.email,
+                &format!("{} is filled", project.input.title),
+                &body,
+            )
+            .await?;
+    }
+    Ok(hire)
+}
+
+/// An application as its two sides may see it.
+pub async fn get(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
+    if user.role == Role::Student {
+        return require_applicant(&state.store, user, id).await;
+    }
+    require_application_member(&state.store, user, id)
+        .await
+        .map(|(a, _)| a)
+}
+
+/// One applicant as the employer sees them; under blind screening the
+/// identifying fields stay empty until shortlisted.
+#[derive(Debug, Clone)]
+pub struct Applicant {
+    pub application: Application,
+    /// `None` while hidden by blind screening.
+    pub name: Option<String>,
+    pub headline: Option<String>,
+    pub university: Option<String>,
+    pub area_of_study: Option<String>,
+    pub graduation_year: Option<i32>,
+    pub availability_hours: Option<i32>,
+    pub location: Option<String>,
+    pub links: Vec<String>,
+    pub skill_match: SkillMatch,
+    pub hidden: bool,
+}
+
+fn applicant(project: &Project, a: Application, profile: Option<&ApplicantProfile>) -> Applicant {
+    let hidden = project.input.blind_screening && a.status == ApplicationStatus::Submitted;
+    let skills = profile
+        .map(ApplicantProfile::skill_list)
+        .unwrap_or_default();
+    let mut links: Vec<String> = Vec::new();
+    if !hidden {
+        links.extend(a.links.iter().cloned());
+        if let Some(p) = profile {
+            links.extend(
+                [&p.portfolio_url, &p.linkedin_url, &p.github_url]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+    }
+    let reveal = |v: Option<String>| if hidden { None } else { v };
+    let mut application = a;
+    if hidden {
+        application.links.clear();
+        application.student_name = String::new();
+    }
+    Applicant {
+        name: (!hidden).then(|| application.student_name.clone()),
+        headline: profile.and_then(|p| p.headline.clone()),
+        university: reveal(profile.and_then(|p| p.university.clone())),
+        area_of_study: profile.and_then(|p| p.area_of_study.clone()),
+        graduation_year: profile.and_then(|p| p.graduation_year),
+        availability_hours: profile.and_then(|p| p.availability_hours),
+        location: reveal(profile.and_then(|p| p.location.clone())),
+        links,
+        skill_match: skill_match(&project.input.required_skills, &skills),
+        hidden,
+        application,
+    }
+}
+
+/// A project's applicants, best match first, for its organization's members.
+pub async fn for_project(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+) -> Result<(Project, Vec<Applicant>), AppError> {
+    let (project, _) = require_project_member(&state.store, user, project_id).await?;
+    let apps = state.store.project_applications(project_id).await?;
+    let profiles = state.store.applicant_profiles(project_id).await?;
+    let list = apps
+        .into_iter()
+        .map(|a| {
+            let p = profiles.iter().find(|p| p.student_id == a.student_id);
+            applicant(&project, a, p)
+        })
+        .collect();
+    Ok((project, list))
+}
+
+pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Application>, AppError> {
+    require_role(user, Role::Student)?;
+    Ok(state.store.student_applications(user.id).await?)
+}

@@ -1,0 +1,268 @@
+//! Application pages: the student's list (and withdrawing), and the
+//! employer's applicants page with shortlist, reject and hire.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use stint_domain::application::ApplicationStatus;
+use stint_domain::taxonomy::skill_name;
+
+use super::{NoticeQuery, PageError, render};
+use crate::AppState;
+use crate::app::applications as apps;
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::form::{HtmlForm, PageId};
+use crate::view::{Layout, date};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/applications", get(mine))
+        .route("/me/applications/{id}/withdraw", post(withdraw))
+        .route("/employer/projects/{id}/applicants", get(applicants))
+        .route("/employer/applications/{id}/shortlist", post(shortlist))
+        .route("/employer/applications/{id}/reject", post(reject))
+        .route("/employer/applications/{id}/hire", post(hire))
+}
+
+fn layout(state: &AppState, title: &str, user: &PageUser, notice: Option<&str>) -> Layout {
+    let mut l = Layout::new(title, Some(user.user()), state.config.demo).with_notice(notice);
+    l.noindex = true;
+    l
+}
+
+struct Row {
+    id: i64,
+    project_id: i64,
+    project_title: String,
+    org_name: String,
+    sent: String,
+    status: &'static str,
+    reason: Option<String>,
+    can_withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "student/applications.html")]
+struct MinePage {
+    layout: Layout,
+    apps: Vec<Row>,
+    open_count: usize,
+    quota: u32,
+}
+
+async fn mine(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Your applications", &user, n.notice.as_deref());
+    let list = apps::mine(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    Ok(render(&MinePage {
+        open_count: list.iter().filter(|a| a.status.is_undecided()).count(),
+        quota: state.config.max_open_applications,
+        apps: list
+            .into_iter()
+            .map(|a| Row {
+                can_withdraw: a.status.is_undecided(),
+                id: a.id,
+                project_id: a.project_id,
+                project_title: a.project_title,
+                org_name: a.org_name,
+                sent: date(&a.created_at.date_naive()),
+                status: a.status.label(),
+                reason: a.reject_reason,
+            })
+            .collect(),
+        layout: l,
+    }))
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Your applications", &user, None);
+    apps::withdraw(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to("/me/applications?notice=withdrawn").into_response())
+}
+
+struct Card {
+    id: i64,
+    name: String,
+    hidden: bool,
+    status: &'static str,
+    headline: Option<String>,
+    university: Option<String>,
+    area: Option<String>,
+    hours: Option<i32>,
+    matched: Vec<String>,
+    missing: Vec<String>,
+    required_count: usize,
+    pitch: String,
+    answer: Option<String>,
+    links: Vec<String>,
+    undecided: bool,
+    can_shortlist: bool,
+}
+
+#[derive(Template)]
+#[template(path = "employer/applicants.html")]
+struct ApplicantsPage {
+    layout: Layout,
+    project_id: i64,
+    title: String,
+    hired: u16,
+    slots: u16,
+    places_left: bool,
+    waiting: usize,
+    oldest_wait: Option<String>,
+    decision_by: String,
+    blind: bool,
+    list: Vec<Card>,
+}
+
+/// "3 days", "5 hours": how long something has waited.
+fn waited(since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let d = now - since;
+    match (d.num_days(), d.num_hours()) {
+        (0, 0) => "less than an hour".into(),
+        (0, 1) => "1 hour".into(),
+        (0, h) => format!("{h} hours"),
+        (1, _) => "1 day".into(),
+        (n, _) => format!("{n} days"),
+    }
+}
+
+async fn applicants(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Applicants", &user, n.notice.as_deref());
+    let (project, list) = apps::for_project(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let undecided: Vec<_> = list
+        .iter()
+        .filter(|a| a.application.status.is_undecided())
+        .collect();
+    let now = state.clock.now();
+    let open = project.status == stint_domain::project::ProjectStatus::Open;
+    Ok(render(&ApplicantsPage {
+        project_id: project.id,
+        title: project.input.title.clone(),
+        hired: project.hired_count,
+        slots: project.input.slots,
+        places_left: open && project.hired_count < project.input.slots,
+        waiting: undecided.len(),
+        oldest_wait: undecided
+            .iter()
+            .map(|a| a.application.created_at)
+            .min()
+            .map(|t| waited(t, now)),
+        decision_by: date(&project.input.decision_by),
+        blind: project.input.blind_screening,
+        list: list
+            .into_iter()
+            .map(|a| Card {
+                id: a.application.id,
+                name: a
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("Applicant #{}", a.application.id)),
+                hidden: a.hidden,
+                status: a.application.status.label(),
+                headline: a.headline,
+                university: a.university,
+                area: a.area_of_study,
+                hours: a.availability_hours,
+                matched: a
+                    .skill_match
+                    .matched
+                    .iter()
+                    .map(|s| skill_name(s).to_string())
+                    .collect(),
+                missing: a
+                    .skill_match
+                    .missing
+                    .iter()
+                    .map(|s| skill_name(s).to_string())
+                    .collect(),
+                required_count: project.input.required_skills.len(),
+                pitch: a.application.pitch.clone(),
+                answer: a.application.answer.clone(),
+                links: a.links,
+                undecided: a.application.status.is_undecided(),
+                can_shortlist: a.application.status == ApplicationStatus::Submitted,
+            })
+            .collect(),
+        layout: l,
+    }))
+}
+
+/// After a decision, back to the project's applicants.
+async fn back(
+    state: &AppState,
+    user: &PageUser,
+    result: Result<stint_store::Application, AppError>,
+    notice: &str,
+) -> Result<Response, PageError> {
+    let a = result.map_err(|e| PageError(e, layout(state, "Applicants", user, None)))?;
+    Ok(Redirect::to(&format!(
+        "/employer/projects/{}/applicants?notice={notice}",
+        a.project_id
+    ))
+    .into_response())
+}
+
+async fn shortlist(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let r = apps::shortlist(&state, user.user(), id).await;
+    back(&state, &user, r, "shortlisted").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RejectForm {
+    reason: String,
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<RejectForm>,
+) -> Result<Response, PageError> {
+    let r = apps::reject(&state, user.user(), id, &f.reason).await;
+    back(&state, &user, r, "rejected").await
+}
+
+async fn hire(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Applicants", &user, None);
+    let h = apps::hire(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&format!(
+        "/employer/projects/{}/applicants?notice={}",
+        h.engagement.project_id,
+        if h.filled { "hired_filled" } else { "hired" }
+    ))
+    .into_response())
+}
