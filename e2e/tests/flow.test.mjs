@@ -138,5 +138,27 @@ test('employer posts a project, admin verifies, employer publishes, student find
   const ld = await student.locator('script[type="application/ld+json"]').textContent();
   assert.equal(JSON.parse(ld)['@type'], 'JobPosting');
   await shot(student, '11-student-project');
+
+  // The student applies from the project page.
+  await student.getByLabel('Your pitch').fill('I compared prices of 12 snack brands for a class project and built the spreadsheet our team used.');
+  if (await student.locator('#answer').count()) await student.locator('#answer').fill('A spreadsheet, then a short deck.');
+  await student.getByRole('button', { name: 'Send application' }).click();
+  await student.waitForURL(/me\/applications/);
+  await checkA11y(student, 'my applications');
+  await shot(student, '12-student-applications');
+
+  // The employer reviews applicants and hires.
+  await page.goto(projectUrl);
+  await page.getByRole('link', { name: 'Applicants' }).click();
+  await page.waitForURL(/applicants/);
+  assert.match(await page.locator('main').innerText(), /Sam Student/);
+  await checkA11y(page, 'applicants');
+  await shot(page, '13-employer-applicants');
+  await page.getByRole('button', { name: 'Hire Sam Student' }).click();
+  await page.waitForURL(/notice=hired_filled/);
+  assert.match(await page.locator('.notice').first().innerText(), /every place is now taken/);
+  await shot(page, '14-employer-hired');
+  await student.goto(`${server.base}/me/applications`);
+  assert.match(await student.locator('table').innerText(), /Hired/);
   await ctx.close();
 });

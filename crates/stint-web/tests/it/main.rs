@@ -5,4 +5,5 @@ mod api_applications;
 mod api_projects;
 mod common;
 mod pages_accounts;
+mod pages_applications;
 mod pages_projects;
