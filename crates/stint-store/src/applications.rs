@@ -501,6 +501,14 @@ impl Store {
         Ok(rows.into_iter().map(Engagement::from).collect())
     }
 
+    pub async fn count_engagements(&self) -> StoreResult<i64> {
+        Ok(with_db!(self, read, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM engagements"
+        )
+        .fetch_one(p)
+        .await)?)
+    }
+
     pub async fn ledger_entries(&self, engagement_id: i64) -> StoreResult<Vec<LedgerEntry>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(

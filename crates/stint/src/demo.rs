@@ -5,9 +5,12 @@
 use anyhow::Context;
 use chrono::{Days, Utc};
 use stint_domain::account::Role;
+use stint_domain::application::{ApplicationForm, ApplicationStatus};
+use stint_domain::ledger::platform_fee;
 use stint_domain::organization::{OrgInput, OrgKind};
 use stint_domain::profile::ProfileForm;
 use stint_domain::project::{ProjectForm, ProjectStatus, check_publish};
+use stint_domain::search::SearchParams;
 use stint_store::{Organization, User};
 use stint_web::AppState;
 use stint_web::auth::password;
@@ -203,6 +206,119 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             store
                 .set_project_status(project.id, ProjectStatus::Open, ProjectStatus::Closed)
                 .await?;
+        }
+    }
+    load_applications(state).await
+}
+
+/// Each student applies to the open projects in their fields (up to three);
+/// employers have shortlisted some, rejected one and hired two.
+async fn load_applications(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    let open = store
+        .search_projects(
+            &SearchParams {
+                sort: "newest".into(),
+                limit: "100".into(),
+                ..Default::default()
+            }
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+        .await?
+        .items;
+    let mut picks: Vec<(i64, i64)> = Vec::new();
+    for (n, s) in STUDENTS.iter().enumerate() {
+        let domain = s
+            .uni
+            .map(|i| UNIVERSITIES[i].domain)
+            .unwrap_or("mail.example");
+        let Some(user) = store
+            .user_by_email(&format!("{}@{domain}", s.email_local))
+            .await?
+        else {
+            continue;
+        };
+        let mine: Vec<_> = open
+            .iter()
+            .filter(|p| s.interests.contains(&p.category.as_str()))
+            .take(3)
+            .collect();
+        for p in mine {
+            if let Some(a) = store.application_of(p.id, user.id).await? {
+                picks.push((a.id, p.id));
+                continue;
+            }
+            let project = store.project(p.id).await?;
+            let pitch = format!(
+                "{} I have worked with {} before and can give this project {} hours a week, so I can deliver well before the due date.",
+                s.headline,
+                s.skills
+                    .iter()
+                    .take(2)
+                    .map(|k| stint_domain::taxonomy::skill_name(k))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                s.hours
+            );
+            let form = ApplicationForm {
+                pitch,
+                answer: project.input.screening_question.as_ref().map(|_| "I would start from the data you already have, then check it against two outside sources.".to_string()).unwrap_or_default(),
+                links: vec![format!("https://portfolio.example/{}", s.email_local)],
+            };
+            let input = form
+                .parse(project.input.screening_question.as_deref())
+                .map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
+            let m = stint_domain::application::skill_match(
+                &project.input.required_skills,
+                &s.skills.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            );
+            let a = store.apply(p.id, user.id, &input, m.percent, 10).await?;
+            picks.push((a.id, p.id));
+            // Some decisions, so every state is on show.
+            match n % 7 {
+                1 => {
+                    store
+                        .decide_application(
+                            a.id,
+                            &[ApplicationStatus::Submitted],
+                            ApplicationStatus::Shortlisted,
+                            None,
+                        )
+                        .await?;
+                }
+                4 => {
+                    store
+                        .decide_application(
+                            a.id,
+                            &ApplicationStatus::UNDECIDED,
+                            ApplicationStatus::Rejected,
+                            Some("We chose someone who had done this exact task before."),
+                        )
+                        .await?;
+                }
+                _ => {}
+            }
+        }
+    }
+    // Two hires on projects with several places, with the sandbox provider.
+    for (application_id, project_id) in picks
+        .iter()
+        .filter(|(_, p)| open.iter().any(|o| o.id == *p))
+        .take(40)
+    {
+        let project = store.project(*project_id).await?;
+        if project.input.slots < 2 || project.hired_count > 0 {
+            continue;
+        }
+        let a = store.application(*application_id).await?;
+        if !a.status.is_undecided() {
+            continue;
+        }
+        let fee = platform_fee(project.input.price, state.config.fee_basis_points);
+        store.hire(*application_id, fee.minor, "sandbox").await?;
+        if store.count_engagements().await? >= 2 {
+            break;
         }
     }
     Ok(())
