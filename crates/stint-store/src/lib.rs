@@ -10,6 +10,8 @@
 mod applications;
 mod audit;
 mod error;
+mod jobs;
+mod notifications;
 mod orgs;
 mod outbox;
 mod profiles;
@@ -27,6 +29,8 @@ use sqlx::{PgPool, SqlitePool};
 pub use applications::{ApplicantProfile, Application, Engagement, Hire, LedgerEntry};
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};
+pub use jobs::Job;
+pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use projects::{Project, ProjectCard, SearchPage};

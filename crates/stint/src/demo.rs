@@ -199,9 +199,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         }
         check_publish(&input, org.verified, &state.config.floors, today)
             .map_err(|e| anyhow::anyhow!("demo project '{}' cannot publish: {e}", p.title))?;
-        store
+        let opened = store
             .set_project_status(project.id, ProjectStatus::Draft, ProjectStatus::Open)
             .await?;
+        stint_web::app::jobs::schedule_for(state, &opened)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         if CLOSED.contains(&p.title) {
             store
                 .set_project_status(project.id, ProjectStatus::Open, ProjectStatus::Closed)

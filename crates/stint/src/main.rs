@@ -186,6 +186,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let mailer = mailer::Mailer::new(url, &settings.mail_from)?;
         tokio::spawn(mailer.run(state.store.clone(), std::time::Duration::from_secs(5)));
     }
+    tokio::spawn(run_jobs(state.clone()));
     let app = stint_web::router(state.clone());
     println!(
         "Stint is running at {} ({engine:?}, ready in {} ms)",
@@ -204,6 +205,17 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     .context("server error")?;
     state.store.close().await;
     Ok(())
+}
+
+/// Runs due jobs (decision-by closing, reminders) every few seconds. Every
+/// `serve` process runs this; the job queue's claims make each job run once.
+async fn run_jobs(state: AppState) {
+    loop {
+        if let Err(e) = stint_web::app::jobs::run_due(&state, 50).await {
+            tracing::error!(error = %e, "job pass failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    }
 }
 
 async fn shutdown() {

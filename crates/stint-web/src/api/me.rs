@@ -17,6 +17,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
         .routes(routes!(get_profile, put_profile))
+        .routes(routes!(notifications))
+        .routes(routes!(read_all))
+        .routes(routes!(read_one))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,4 +75,72 @@ async fn put_profile(
     Ok(Json(view(
         &profiles::save(&state, &caller.user, &body.to_form()).await?,
     )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    id: i64,
+    /// new_applicant | shortlisted | rejected | hired | closed | decision_due
+    kind: String,
+    title: String,
+    body: String,
+    /// A path on this site to act on it.
+    link: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    read: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationList {
+    unread: i64,
+    /// The newest 100.
+    items: Vec<NotificationView>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/me/notifications", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = NotificationList), (status = 401, body = super::Problem)))]
+async fn notifications(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<NotificationList>, ApiError> {
+    let items = state.store.notifications(caller.user.id, 100).await?;
+    Ok(Json(NotificationList {
+        unread: state.store.unread_notifications(caller.user.id).await?,
+        items: items
+            .into_iter()
+            .map(|n| NotificationView {
+                id: n.id,
+                kind: n.kind,
+                title: n.title,
+                body: n.body,
+                link: n.link,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+            .collect(),
+    }))
+}
+
+/// Mark all the caller's notifications read.
+#[utoipa::path(post, path = "/me/notifications/read", tag = "me", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = super::Problem)))]
+async fn read_all(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.store.mark_read(caller.user.id, None).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Mark one notification read.
+#[utoipa::path(post, path = "/me/notifications/{id}/read", tag = "me", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn read_one(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    super::ApiId(id): super::ApiId,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.store.mark_read(caller.user.id, Some(id)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ use stint_domain::ledger::platform_fee;
 use stint_domain::project::ProjectStatus;
 use stint_store::{ApplicantProfile, Application, Hire, Project, StoreError, User};
 
+use super::notify::{self, Kind};
 use crate::AppState;
 use crate::auth::authz::{
     require_applicant, require_application_member, require_project_member, require_role,
@@ -80,20 +81,18 @@ pub async fn apply(
             "",
         )
         .await?;
-    for (_, _, email, _) in state.store.org_members(project.org_id).await? {
-        let body = format!(
-            "{} applied to \"{}\" ({}% of the required skills).\n\nReview applicants: {}/employer/projects/{}/applicants\n",
-            user.name, project.input.title, app.match_percent, state.config.base_url, project.id
-        );
-        state
-            .store
-            .enqueue_email(
-                &email,
-                &format!("New applicant for {}", project.input.title),
-                &body,
-            )
-            .await?;
-    }
+    notify::members(
+        state,
+        project.org_id,
+        Kind::NewApplicant,
+        &format!("New applicant for {}", project.input.title),
+        &format!(
+            "{} applied to \"{}\" ({}% of the required skills).",
+            user.name, project.input.title, app.match_percent
+        ),
+        &format!("/employer/projects/{}/applicants", project.id),
+    )
+    .await?;
     Ok(app)
 }
 
@@ -121,19 +120,11 @@ pub async fn withdraw(state: &AppState, user: &User, id: i64) -> Result<Applicat
 async fn tell_student(
     state: &AppState,
     a: &Application,
+    kind: Kind,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    let student = state.store.user(a.student_id).await?;
-    let text = format!(
-        "Hello {},\n\n{body}\n\nYour applications: {}/me/applications\n",
-        student.name, state.config.base_url
-    );
-    state
-        .store
-        .enqueue_email(&student.email, subject, &text)
-        .await?;
-    Ok(())
+    notify::send(state, a.student_id, kind, subject, body, "/me/applications").await
 }
 
 pub async fn shortlist(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
@@ -157,6 +148,7 @@ pub async fn shortlist(state: &AppState, user: &User, id: i64) -> Result<Applica
     tell_student(
         state,
         &a,
+        Kind::Shortlisted,
         &format!("You are shortlisted for {}", a.project_title),
         &format!(
             "{} shortlisted you for \"{}\".",
@@ -196,6 +188,7 @@ pub async fn reject(
     tell_student(
         state,
         &a,
+        Kind::Rejected,
         &format!("An update on {}", a.project_title),
         &format!(
             "{} chose other applicants for \"{}\". Thank you for applying.{why}",
@@ -240,24 +233,25 @@ pub async fn hire(state: &AppState, user: &User, id: i64) -> Result<Hire, AppErr
     tell_student(
         state,
         &a,
+        Kind::Hired,
         &format!("You are hired for {}", a.project_title),
         &format!("{} hired you for \"{}\". The price of {} is secured; you are paid when the work is approved.", a.org_name, a.project_title, project.input.price),
     )
     .await?;
     for student_id in &hire.closed_students {
-        let student = state.store.user(*student_id).await?;
         let body = format!(
-            "Hello {},\n\nEvery place on \"{}\" is now taken, so your application is closed. Thank you for applying; new projects appear every day: {}/projects\n",
-            student.name, project.input.title, state.config.base_url
+            "Every place on \"{}\" is now taken, so your application is closed. Thank you for applying; new projects appear every day.",
+            project.input.title
         );
-        state
-            .store
-            .enqueue_email(
-                &student.email,
-                &format!("{} is filled", project.input.title),
-                &body,
-            )
-            .await?;
+        notify::send(
+            state,
+            *student_id,
+            Kind::Closed,
+            &format!("{} is filled", project.input.title),
+            &body,
+            "/projects",
+        )
+        .await?;
     }
     Ok(hire)
 }

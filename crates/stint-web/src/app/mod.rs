@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod jobs;
+pub mod notify;
 pub mod orgs;
 pub mod profiles;
 pub mod projects;

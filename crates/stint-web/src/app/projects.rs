@@ -70,6 +70,7 @@ pub async fn publish(
         .store
         .audit(Some(user.id), "project.published", "project", id, "")
         .await?;
+    super::jobs::schedule_for(state, &p).await?;
     Ok((p, warnings))
 }
 

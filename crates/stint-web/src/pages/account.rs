@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/resend-verification", post(resend_verification))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/me/notifications", get(notifications))
+        .route("/me/notifications/read", post(read_all))
 }
 
 /// Where a person lands after signing in, by role.
@@ -553,4 +555,57 @@ async fn revoke_token(
         .await
         .map_err(|e| PageError(e, Layout::new("Your account", Some(u), state.config.demo)))?;
     Ok(Redirect::to("/account?notice=token_revoked").into_response())
+}
+
+struct NoteRow {
+    title: String,
+    body: String,
+    link: Option<String>,
+    when: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/notifications.html")]
+struct NotificationsPage {
+    layout: Layout,
+    items: Vec<NoteRow>,
+    unread: i64,
+}
+
+async fn notifications(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let mut layout = Layout::new("Notifications", Some(u), state.config.demo);
+    layout.noindex = true;
+    let err = |e: stint_store::StoreError| PageError(e.into(), layout.clone());
+    let items = state.store.notifications(u.id, 100).await.map_err(err)?;
+    let unread = state.store.unread_notifications(u.id).await.map_err(err)?;
+    Ok(render(&NotificationsPage {
+        items: items
+            .into_iter()
+            .map(|n| NoteRow {
+                unread: n.read_at.is_none(),
+                when: n.created_at.format("%-d %b %Y %H:%M UTC").to_string(),
+                title: n.title,
+                body: n.body,
+                link: n.link,
+            })
+            .collect(),
+        unread,
+        layout,
+    }))
+}
+
+async fn read_all(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let u = user.user();
+    state.store.mark_read(u.id, None).await.map_err(|e| {
+        PageError(
+            e.into(),
+            Layout::new("Notifications", Some(u), state.config.demo),
+        )
+    })?;
+    Ok(Redirect::to("/me/notifications").into_response())
 }

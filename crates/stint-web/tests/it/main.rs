@@ -4,6 +4,7 @@ mod api_accounts;
 mod api_applications;
 mod api_projects;
 mod common;
+mod jobs_notifications;
 mod pages_accounts;
 mod pages_applications;
 mod pages_projects;

@@ -1,0 +1,121 @@
+//! The job queue: timed work stored in the database. Any number of `stint
+//! serve` processes may run the worker; a job is claimed for a lease with
+//! re-checked conditions (as the outbox is), so each runs once, and a failed
+//! job is retried when its lease runs out, up to `max_attempts` times.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::{Store, StoreResult, with_db};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub subject_id: i64,
+    pub run_at: DateTime<Utc>,
+    pub attempts: i32,
+}
+
+impl Store {
+    /// Schedules `kind` for `subject_id` at `run_at`; scheduling it again
+    /// moves the time and makes it due once more.
+    pub async fn schedule_job(
+        &self,
+        kind: &str,
+        subject_id: i64,
+        run_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query(
+                "INSERT INTO jobs (kind, subject_id, run_at, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (kind, subject_id) DO UPDATE SET run_at = excluded.run_at, done_at = NULL, attempts = 0,
+                    claimed_until = NULL, last_error = NULL",
+            )
+            .bind(kind)
+            .bind(subject_id)
+            .bind(run_at)
+            .bind(Utc::now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` jobs due at `now` for `lease`.
+    pub async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: i32,
+        limit: i64,
+        lease: chrono::Duration,
+    ) -> StoreResult<Vec<Job>> {
+        Ok(with_db!(self, write, |p| {
+            sqlx::query_as(
+                "UPDATE jobs SET claimed_until = $1, attempts = attempts + 1
+                 WHERE id IN (SELECT id FROM jobs
+                              WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3 AND (claimed_until IS NULL OR claimed_until < $2)
+                              ORDER BY run_at, id LIMIT $4)
+                   AND done_at IS NULL AND run_at <= $2 AND attempts < $3 AND (claimed_until IS NULL OR claimed_until < $2)
+                 RETURNING id, kind, subject_id, run_at, attempts",
+            )
+            .bind(now + lease)
+            .bind(now)
+            .bind(max_attempts)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    pub async fn finish_job(&self, id: i64) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query("UPDATE jobs SET done_at = $1, last_error = NULL WHERE id = $2")
+                .bind(Utc::now())
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    pub async fn fail_job(&self, id: i64, error: &str) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query("UPDATE jobs SET last_error = $1 WHERE id = $2")
+                .bind(error)
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Jobs not yet done, soonest first (operators and tests).
+    pub async fn pending_jobs(&self) -> StoreResult<Vec<Job>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as("SELECT id, kind, subject_id, run_at, attempts FROM jobs WHERE done_at IS NULL ORDER BY run_at, id")
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Closes every undecided application of a project; returns the students
+    /// whose applications this call closed (another process closing at the
+    /// same moment gets the others, never the same ones).
+    pub async fn close_undecided(&self, project_id: i64) -> StoreResult<Vec<i64>> {
+        let now = Utc::now();
+        Ok(with_db!(self, write, |p| {
+            sqlx::query_scalar(
+                "UPDATE applications SET status = 'closed', updated_at = $1, decided_at = $1
+                 WHERE project_id = $2 AND status IN ('submitted', 'shortlisted') RETURNING student_id",
+            )
+            .bind(now)
+            .bind(project_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

@@ -1,0 +1,163 @@
+//! Timed work: what happens when a date passes. Jobs are scheduled when a
+//! project is published and run by the worker (`run_due`), which the binary
+//! calls every few seconds in every `serve` process; the store's claims make
+//! each job run once.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use stint_domain::project::ProjectStatus;
+use stint_store::{Project, StoreError};
+
+use super::notify::{self, Kind};
+use crate::AppState;
+use crate::error::AppError;
+use crate::view::date;
+
+pub const CLOSE_UNDECIDED: &str = "close_undecided";
+pub const DECISION_REMINDER: &str = "decision_reminder";
+const MAX_ATTEMPTS: i32 = 5;
+
+fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+/// At publish: close what is undecided once the decision-by day is over, and
+/// remind the employer two days before.
+pub async fn schedule_for(state: &AppState, p: &Project) -> Result<(), AppError> {
+    let decision = p.input.decision_by;
+    state
+        .store
+        .schedule_job(
+            CLOSE_UNDECIDED,
+            p.id,
+            start_of(decision + Duration::days(1)),
+        )
+        .await?;
+    let remind = start_of(decision - Duration::days(2));
+    if remind > state.clock.now() {
+        state
+            .store
+            .schedule_job(DECISION_REMINDER, p.id, remind)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs the jobs due now; returns how many succeeded.
+pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
+    let jobs = state
+        .store
+        .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))
+        .await?;
+    let mut done = 0;
+    for job in jobs {
+        let result = match job.kind.as_str() {
+            CLOSE_UNDECIDED => close_undecided(state, job.subject_id).await,
+            DECISION_REMINDER => decision_reminder(state, job.subject_id).await,
+            other => Err(AppError::Internal(format!("unknown job kind {other}"))),
+        };
+        match result {
+            Ok(()) => {
+                state.store.finish_job(job.id).await?;
+                done += 1;
+            }
+            Err(e) => {
+                tracing::warn!(job = job.id, kind = %job.kind, error = %e, "job failed");
+                state.store.fail_job(job.id, &e.to_string()).await?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// No ghosting: at the end of the decision-by day every undecided
+/// application is closed with a notice, and an open project stops taking
+/// applications.
+async fn close_undecided(state: &AppState, project_id: i64) -> Result<(), AppError> {
+    let project = match state.store.project(project_id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let closed = state.store.close_undecided(project_id).await?;
+    if project.status == ProjectStatus::Open {
+        match state
+            .store
+            .set_project_status(project_id, ProjectStatus::Open, ProjectStatus::Closed)
+            .await
+        {
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let title = format!("{} closed without a decision", project.input.title);
+    for student in &closed {
+        let body = format!(
+            "{} did not decide on your application to \"{}\" by {}, so it is closed. This counts against their response record on Stint. New projects appear every day.",
+            project.org_name,
+            project.input.title,
+            date(&project.input.decision_by)
+        );
+        notify::send(state, *student, Kind::Closed, &title, &body, "/projects").await?;
+    }
+    if !closed.is_empty() {
+        let body = format!(
+            "The decision-by date of \"{}\" passed with {} application(s) undecided. They are closed and the students told.",
+            project.input.title,
+            closed.len()
+        );
+        notify::members(
+            state,
+            project.org_id,
+            Kind::Closed,
+            &title,
+            &body,
+            &format!("/employer/projects/{project_id}/applicants"),
+        )
+        .await?;
+    }
+    state
+        .store
+        .audit(
+            None,
+            "project.decision_by_passed",
+            "project",
+            project_id,
+            &format!("{} closed", closed.len()),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Two days before the decision-by date, if applications still wait.
+async fn decision_reminder(state: &AppState, project_id: i64) -> Result<(), AppError> {
+    let project = match state.store.project(project_id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let waiting = state
+        .store
+        .project_applications(project_id)
+        .await?
+        .iter()
+        .filter(|a| a.status.is_undecided())
+        .count();
+    if project.status != ProjectStatus::Open || waiting == 0 {
+        return Ok(());
+    }
+    let title = format!("{waiting} application(s) wait for your decision");
+    let body = format!(
+        "Decide on \"{}\" by {}. Undecided applications close automatically then, and the students are told.",
+        project.input.title,
+        date(&project.input.decision_by)
+    );
+    notify::members(
+        state,
+        project.org_id,
+        Kind::DecisionDue,
+        &title,
+        &body,
+        &format!("/employer/projects/{project_id}/applicants"),
+    )
+    .await
+}

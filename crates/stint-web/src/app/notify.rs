@@ -1,0 +1,66 @@
+//! Telling people what happened: an in-app notification, and the same news
+//! by email through the outbox.
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// What a notification is about; stable names that clients may filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    NewApplicant,
+    Shortlisted,
+    Rejected,
+    Hired,
+    Closed,
+    DecisionDue,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NewApplicant => "new_applicant",
+            Kind::Shortlisted => "shortlisted",
+            Kind::Rejected => "rejected",
+            Kind::Hired => "hired",
+            Kind::Closed => "closed",
+            Kind::DecisionDue => "decision_due",
+        }
+    }
+}
+
+/// Notifies `user_id` in the app and by email. `link` is a path on this site.
+pub async fn send(
+    state: &AppState,
+    user_id: i64,
+    kind: Kind,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), AppError> {
+    state
+        .store
+        .notify(user_id, kind.as_str(), title, body, Some(link))
+        .await?;
+    let user = state.store.user(user_id).await?;
+    let text = format!(
+        "Hello {},\n\n{body}\n\n{}{link}\n",
+        user.name, state.config.base_url
+    );
+    state.store.enqueue_email(&user.email, title, &text).await?;
+    Ok(())
+}
+
+/// Notifies every member of an organization.
+pub async fn members(
+    state: &AppState,
+    org_id: i64,
+    kind: Kind,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), AppError> {
+    for (user_id, _, _, _) in state.store.org_members(org_id).await? {
+        send(state, user_id, kind, title, body, link).await?;
+    }
+    Ok(())
+}
