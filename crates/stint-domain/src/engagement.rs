@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::{bounded, url};
+use crate::{FieldError, FieldErrors};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EngagementStatus {
@@ -116,6 +119,86 @@ pub fn transition(
         (S::Disputed, A::Resolve(true)) => Ok(S::Paid),
         (S::Disputed, A::Resolve(false)) => Ok(S::Cancelled),
         _ => Err(EngagementError::WrongState(from)),
+    }
+}
+
+/// What people write in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Message,
+    Question,
+    Update,
+}
+
+impl MessageKind {
+    pub fn parse(raw: &str) -> Result<MessageKind, FieldError> {
+        match raw.trim() {
+            "" | "message" => Ok(MessageKind::Message),
+            "question" => Ok(MessageKind::Question),
+            "update" => Ok(MessageKind::Update),
+            _ => Err(FieldError::new(
+                "kind",
+                "Choose message, question or progress update.",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Message => "message",
+            MessageKind::Question => "question",
+            MessageKind::Update => "update",
+        }
+    }
+}
+
+pub const MESSAGE_MAX: usize = 4000;
+
+pub fn parse_message(raw: &str) -> Result<String, FieldError> {
+    bounded("body", "Your message", raw, 1, MESSAGE_MAX)
+}
+
+/// Feedback with a revision request must say what to change.
+pub fn parse_feedback(raw: &str) -> Result<String, FieldError> {
+    bounded("feedback", "Your feedback", raw, 10, MESSAGE_MAX)
+}
+
+pub fn parse_cancel_reason(raw: &str) -> Result<String, FieldError> {
+    bounded("reason", "The reason", raw, 5, 500)
+}
+
+/// A submission of work: a note and up to five links.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SubmissionForm {
+    pub note: String,
+    pub links: Vec<String>,
+}
+
+pub const MAX_SUBMISSION_LINKS: usize = 5;
+
+impl SubmissionForm {
+    pub fn parse(&self) -> Result<(String, Vec<String>), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let note = e.take(bounded("note", "Your note", &self.note, 10, MESSAGE_MAX));
+        let mut links = Vec::new();
+        for raw in self.links.iter().filter(|l| !l.trim().is_empty()) {
+            if let Some(Some(l)) = e.take(url("links", "Each link", raw))
+                && !links.contains(&l)
+            {
+                links.push(l);
+            }
+        }
+        if links.len() > MAX_SUBMISSION_LINKS {
+            e.add(
+                "links",
+                format!("Share at most {MAX_SUBMISSION_LINKS} links."),
+            );
+        }
+        match note {
+            Some(note) if e.is_empty() => Ok((note, links)),
+            _ => Err(e),
+        }
     }
 }
 

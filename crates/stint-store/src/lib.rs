@@ -17,6 +17,7 @@ mod outbox;
 mod profiles;
 mod projects;
 mod users;
+mod workspace;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -35,6 +36,7 @@ pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use projects::{Project, ProjectCard, SearchPage};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
+pub use workspace::{Earnings, Message, Movement, Submission};
 
 /// Which database engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

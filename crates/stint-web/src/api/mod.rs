@@ -4,6 +4,7 @@
 
 mod applications;
 mod auth;
+mod engagements;
 mod me;
 mod orgs;
 mod problem;
@@ -37,6 +38,7 @@ use crate::AppState;
         (name = "organizations", description = "Employers and universities"),
         (name = "projects", description = "Posting and finding projects"),
         (name = "applications", description = "Applying, deciding and hiring"),
+        (name = "engagements", description = "The workspace, delivery, approval and earnings"),
     )
 )]
 struct ApiDoc;
@@ -60,6 +62,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(orgs::router())
         .merge(projects::router())
         .merge(applications::router())
+        .merge(engagements::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

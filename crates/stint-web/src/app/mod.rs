@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod engagements;
 pub mod jobs;
 pub mod notify;
 pub mod orgs;

@@ -13,6 +13,11 @@ pub enum Kind {
     Hired,
     Closed,
     DecisionDue,
+    Message,
+    Submission,
+    RevisionRequested,
+    Approved,
+    Cancelled,
 }
 
 impl Kind {
@@ -24,6 +29,11 @@ impl Kind {
             Kind::Hired => "hired",
             Kind::Closed => "closed",
             Kind::DecisionDue => "decision_due",
+            Kind::Message => "message",
+            Kind::Submission => "submission",
+            Kind::RevisionRequested => "revision_requested",
+            Kind::Approved => "approved",
+            Kind::Cancelled => "cancelled",
         }
     }
 }

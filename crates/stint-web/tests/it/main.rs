@@ -2,6 +2,7 @@
 
 mod api_accounts;
 mod api_applications;
+mod api_engagements;
 mod api_projects;
 mod common;
 mod jobs_notifications;

@@ -1,0 +1,316 @@
+//! The engagement workspace: messages, submissions, and the status changes
+//! that move money. Each money movement is a ledger entry with a unique
+//! idempotency key, written in the same transaction as the status change
+//! that causes it, so a release or refund happens exactly once however many
+//! requests race for it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use stint_domain::engagement::EngagementStatus;
+use stint_domain::ledger::{EntryKind, employer_account, escrow_account, student_account};
+
+use crate::{Store, StoreError, StoreResult, with_db};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Message {
+    pub id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub kind: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct SubmissionRow {
+    id: i64,
+    version: i32,
+    note: String,
+    links: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    pub id: i64,
+    pub version: i32,
+    pub note: String,
+    pub links: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A student's money across engagements, per currency, in minor units.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Earnings {
+    pub currency: String,
+    /// Secured in escrow for work not yet approved.
+    pub pending: i64,
+    /// Released to the student, not yet paid out.
+    pub released: i64,
+    pub paid_out: i64,
+}
+
+/// A money movement that goes with a status change.
+pub struct Movement {
+    pub kind: EntryKind,
+    pub from: String,
+    pub to: String,
+    pub amount: i64,
+}
+
+impl Movement {
+    pub fn release(engagement_id: i64, student_id: i64, amount: i64) -> Movement {
+        Movement {
+            kind: EntryKind::Release,
+            from: escrow_account(engagement_id),
+            to: student_account(student_id),
+            amount,
+        }
+    }
+    pub fn payout(student_id: i64, amount: i64) -> Movement {
+        Movement {
+            kind: EntryKind::Payout,
+            from: student_account(student_id),
+            to: "external:payouts".into(),
+            amount,
+        }
+    }
+    pub fn refund(engagement_id: i64, org_id: i64, amount: i64) -> Movement {
+        Movement {
+            kind: EntryKind::Refund,
+            from: escrow_account(engagement_id),
+            to: employer_account(org_id),
+            amount,
+        }
+    }
+}
+
+impl Store {
+    pub async fn post_message(
+        &self,
+        engagement_id: i64,
+        author_id: i64,
+        kind: &str,
+        body: &str,
+    ) -> StoreResult<i64> {
+        Ok(with_db!(self, write, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO engagement_messages (engagement_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(engagement_id)
+            .bind(author_id)
+            .bind(kind)
+            .bind(body)
+            .bind(Utc::now())
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    pub async fn messages(&self, engagement_id: i64) -> StoreResult<Vec<Message>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT m.id, m.author_id, u.name AS author_name, m.kind, m.body, m.created_at
+                 FROM engagement_messages m JOIN users u ON u.id = m.author_id WHERE m.engagement_id = $1 ORDER BY m.id",
+            )
+            .bind(engagement_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    pub async fn submissions(&self, engagement_id: i64) -> StoreResult<Vec<Submission>> {
+        let rows: Vec<SubmissionRow> = with_db!(self, read, |p| {
+            sqlx::query_as("SELECT id, version, note, links, created_at FROM submissions WHERE engagement_id = $1 ORDER BY version")
+                .bind(engagement_id)
+                .fetch_all(p)
+                .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Submission {
+                id: r.id,
+                version: r.version,
+                note: r.note,
+                links: r
+                    .links
+                    .split('\n')
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect(),
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+
+    /// Records the next version of the work and moves the engagement from
+    /// one of `from` to `submitted`, in one transaction.
+    pub async fn submit_work(
+        &self,
+        engagement_id: i64,
+        from: &[EngagementStatus],
+        note: &str,
+        links: &[String],
+    ) -> StoreResult<Submission> {
+        let now = Utc::now();
+        let (a, b) = (
+            from.first().map(|s| s.as_str()).unwrap_or(""),
+            from.get(1).map(|s| s.as_str()).unwrap_or(""),
+        );
+        let id: StoreResult<i64> = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let n = sqlx::query("UPDATE engagements SET status = 'submitted', updated_at = $1 WHERE id = $2 AND status IN ($3, $4)")
+                    .bind(now)
+                    .bind(engagement_id)
+                    .bind(a)
+                    .bind(b)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::Conflict("status_changed"));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO submissions (engagement_id, version, note, links, created_at)
+                     VALUES ($1, (SELECT COALESCE(MAX(version), 0) + 1 FROM submissions WHERE engagement_id = $1), $2, $3, $4) RETURNING id",
+                )
+                .bind(engagement_id)
+                .bind(note)
+                .bind(links.join("\n"))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+            .await
+        });
+        let id = id?;
+        self.submissions(engagement_id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Moves an engagement from `from` to `to` and writes `movements` in the
+    /// same transaction. `Conflict("status_changed")` if it was no longer in
+    /// `from`; a movement already written (same idempotency key) makes the
+    /// whole change a conflict too, so money moves once.
+    pub async fn move_engagement(
+        &self,
+        engagement_id: i64,
+        from: EngagementStatus,
+        to: EngagementStatus,
+        currency: &str,
+        provider: &str,
+        movements: &[Movement],
+    ) -> StoreResult<()> {
+        let now = Utc::now();
+        let result: StoreResult<()> = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let n = sqlx::query("UPDATE engagements SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+                    .bind(to.as_str())
+                    .bind(now)
+                    .bind(engagement_id)
+                    .bind(from.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::Conflict("status_changed"));
+                }
+                for m in movements {
+                    sqlx::query(
+                        "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account, amount_minor, currency, provider,
+                            idempotency_key, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(engagement_id)
+                    .bind(m.kind.as_str())
+                    .bind(&m.from)
+                    .bind(&m.to)
+                    .bind(m.amount)
+                    .bind(currency)
+                    .bind(provider)
+                    .bind(format!("{}:{engagement_id}", m.kind.as_str()))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict("status_changed"),
+                        other => other,
+                    })?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+            .await
+        });
+        result
+    }
+
+    /// A student's engagements with their project titles, newest first.
+    pub async fn student_engagements(
+        &self,
+        student_id: i64,
+    ) -> StoreResult<Vec<(crate::Engagement, String)>> {
+        let ids: Vec<(i64, String)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id WHERE e.student_id = $1 ORDER BY e.id DESC",
+            )
+            .bind(student_id)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut out = Vec::new();
+        for (id, title) in ids {
+            out.push((self.engagement(id).await?, title));
+        }
+        Ok(out)
+    }
+
+    /// What a student has earned, per currency.
+    pub async fn earnings(&self, student_id: i64) -> StoreResult<Vec<Earnings>> {
+        let rows: Vec<(String, String, i64)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT e.currency, l.kind, CAST(SUM(l.amount_minor) AS BIGINT)
+                 FROM ledger_entries l JOIN engagements e ON e.id = l.engagement_id
+                 WHERE e.student_id = $1 GROUP BY e.currency, l.kind ORDER BY e.currency",
+            )
+            .bind(student_id)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut out: Vec<Earnings> = Vec::new();
+        for (currency, kind, amount) in rows {
+            let idx = match out.iter().position(|e| e.currency == currency) {
+                Some(i) => i,
+                None => {
+                    out.push(Earnings {
+                        currency: currency.clone(),
+                        ..Default::default()
+                    });
+                    out.len() - 1
+                }
+            };
+            let e = &mut out[idx];
+            match kind.as_str() {
+                "fund" => e.pending += amount,
+                "release" => {
+                    e.pending -= amount;
+                    e.released += amount;
+                }
+                "payout" => {
+                    e.released -= amount;
+                    e.paid_out += amount;
+                }
+                "refund" => e.pending -= amount,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}

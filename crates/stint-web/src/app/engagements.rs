@@ -1,0 +1,345 @@
+//! The engagement workspace: the thread, submitting work, the employer's
+//! decision, cancelling, and the money each step moves.
+
+use stint_domain::account::Role;
+use stint_domain::engagement::{
+    EngagementAction, EngagementActor, EngagementStatus, MessageKind, SubmissionForm,
+    parse_cancel_reason, parse_feedback, parse_message, transition,
+};
+use stint_store::{Earnings, Engagement, Message, Movement, Project, Submission, User};
+
+use super::notify::{self, Kind};
+use crate::error::AppError;
+use crate::{AppState, PaymentProvider};
+
+/// Which side of an engagement someone is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Student,
+    Employer,
+}
+
+impl Side {
+    fn actor(self) -> EngagementActor {
+        match self {
+            Side::Student => EngagementActor::Student,
+            Side::Employer => EngagementActor::Employer,
+        }
+    }
+}
+
+/// The hired student or a member of the employer; anyone else gets
+/// `NotFound`, as the workspace is private to the two sides.
+pub async fn require_party(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<(Engagement, Side), AppError> {
+    let e = state.store.engagement(id).await?;
+    if user.role == Role::Student && e.student_id == user.id {
+        return Ok((e, Side::Student));
+    }
+    if user.role == Role::Employer
+        && state
+            .store
+            .membership(user.id)
+            .await?
+            .is_some_and(|m| m.org.id == e.org_id)
+    {
+        return Ok((e, Side::Employer));
+    }
+    Err(AppError::NotFound)
+}
+
+fn refused(e: stint_domain::engagement::EngagementError) -> AppError {
+    AppError::conflict("invalid_transition", e.to_string())
+}
+
+/// Everything the workspace shows.
+pub struct Workspace {
+    pub engagement: Engagement,
+    pub project: Project,
+    pub side: Side,
+    pub student_name: String,
+    pub messages: Vec<Message>,
+    pub submissions: Vec<Submission>,
+}
+
+pub async fn get(state: &AppState, user: &User, id: i64) -> Result<Workspace, AppError> {
+    let (engagement, side) = require_party(state, user, id).await?;
+    Ok(Workspace {
+        project: state.store.project(engagement.project_id).await?,
+        student_name: state.store.user(engagement.student_id).await?.name,
+        messages: state.store.messages(id).await?,
+        submissions: state.store.submissions(id).await?,
+        engagement,
+        side,
+    })
+}
+
+/// Tells the other side of `e` what `user` did.
+async fn tell_other(
+    state: &AppState,
+    e: &Engagement,
+    side: Side,
+    kind: Kind,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let link = format!("/engagements/{}", e.id);
+    match side {
+        Side::Student => notify::members(state, e.org_id, kind, title, body, &link).await,
+        Side::Employer => notify::send(state, e.student_id, kind, title, body, &link).await,
+    }
+}
+
+pub async fn post_message(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    kind: &str,
+    body: &str,
+) -> Result<Message, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let mut errs = stint_domain::FieldErrors::new();
+    let kind = errs.take(MessageKind::parse(kind));
+    let body = errs.take(parse_message(body));
+    let (Some(kind), Some(body)) = (kind, body) else {
+        return Err(AppError::Invalid(errs));
+    };
+    let mid = state
+        .store
+        .post_message(id, user.id, kind.as_str(), &body)
+        .await?;
+    let title = match kind {
+        MessageKind::Question => format!("{} asked a question", user.name),
+        MessageKind::Update => format!("{} posted a progress update", user.name),
+        MessageKind::Message => format!("New message from {}", user.name),
+    };
+    tell_other(state, &e, side, Kind::Message, &title, &body).await?;
+    state
+        .store
+        .messages(id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == mid)
+        .ok_or(AppError::NotFound)
+}
+
+/// The student submits (or resubmits) the work.
+pub async fn submit(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    form: &SubmissionForm,
+) -> Result<Submission, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    transition(e.status, side.actor(), EngagementAction::Submit).map_err(refused)?;
+    let (note, links) = form.parse()?;
+    let s = state
+        .store
+        .submit_work(
+            id,
+            &[
+                EngagementStatus::Active,
+                EngagementStatus::RevisionRequested,
+            ],
+            &note,
+            &links,
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.submitted",
+            "engagement",
+            id,
+            &format!("version {}", s.version),
+        )
+        .await?;
+    tell_other(
+        state,
+        &e,
+        side,
+        Kind::Submission,
+        &format!("{} submitted work (version {})", user.name, s.version),
+        &note,
+    )
+    .await?;
+    Ok(s)
+}
+
+pub async fn request_revision(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    feedback: &str,
+) -> Result<Engagement, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let to =
+        transition(e.status, side.actor(), EngagementAction::RequestRevision).map_err(refused)?;
+    let feedback = parse_feedback(feedback)?;
+    state
+        .store
+        .move_engagement(
+            id,
+            e.status,
+            to,
+            e.price.currency.code(),
+            state.config.payment_provider.as_str(),
+            &[],
+        )
+        .await?;
+    state
+        .store
+        .post_message(id, user.id, "feedback", &feedback)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.revision_requested",
+            "engagement",
+            id,
+            "",
+        )
+        .await?;
+    tell_other(
+        state,
+        &e,
+        side,
+        Kind::RevisionRequested,
+        "A revision is requested",
+        &feedback,
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
+
+/// The employer approves: the price leaves escrow for the student, exactly
+/// once. With the sandbox provider it is paid out at once too.
+pub async fn approve(state: &AppState, user: &User, id: i64) -> Result<Engagement, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let to = transition(e.status, side.actor(), EngagementAction::Approve).map_err(refused)?;
+    let provider = state.config.payment_provider;
+    let currency = e.price.currency.code();
+    state
+        .store
+        .move_engagement(
+            id,
+            e.status,
+            to,
+            currency,
+            provider.as_str(),
+            &[Movement::release(id, e.student_id, e.price.minor)],
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.approved",
+            "engagement",
+            id,
+            &format!("released {}", e.price),
+        )
+        .await?;
+    if provider == PaymentProvider::Sandbox {
+        let paid =
+            transition(to, EngagementActor::System, EngagementAction::Release).map_err(refused)?;
+        state
+            .store
+            .move_engagement(
+                id,
+                to,
+                paid,
+                currency,
+                provider.as_str(),
+                &[Movement::payout(e.student_id, e.price.minor)],
+            )
+            .await?;
+        state
+            .store
+            .audit(None, "engagement.paid", "engagement", id, "sandbox payout")
+            .await?;
+    }
+    let body = match provider {
+        PaymentProvider::Sandbox => format!(
+            "Your work is approved and {} is paid out (sandbox payment: no real money moves).",
+            e.price
+        ),
+        PaymentProvider::Manual => format!(
+            "Your work is approved and {} is released to you; Stint pays it out shortly.",
+            e.price
+        ),
+    };
+    tell_other(
+        state,
+        &e,
+        side,
+        Kind::Approved,
+        "Your work is approved",
+        &body,
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
+
+/// Either side cancels before any submission; the escrow goes back to the
+/// employer.
+pub async fn cancel(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    reason: &str,
+) -> Result<Engagement, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let to = transition(e.status, side.actor(), EngagementAction::Cancel).map_err(refused)?;
+    let reason = parse_cancel_reason(reason)?;
+    state
+        .store
+        .move_engagement(
+            id,
+            e.status,
+            to,
+            e.price.currency.code(),
+            state.config.payment_provider.as_str(),
+            &[Movement::refund(id, e.org_id, e.price.minor)],
+        )
+        .await?;
+    state
+        .store
+        .post_message(
+            id,
+            user.id,
+            "system",
+            &format!("{} cancelled the engagement: {reason}", user.name),
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.cancelled",
+            "engagement",
+            id,
+            &reason,
+        )
+        .await?;
+    tell_other(
+        state,
+        &e,
+        side,
+        Kind::Cancelled,
+        "The engagement is cancelled",
+        &reason,
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
+
+pub async fn earnings(state: &AppState, user: &User) -> Result<Vec<Earnings>, AppError> {
+    crate::auth::authz::require_role(user, Role::Student)?;
+    Ok(state.store.earnings(user.id).await?)
+}
