@@ -160,5 +160,37 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await shot(page, '14-employer-hired');
   await student.goto(`${server.base}/me/applications`);
   assert.match(await student.locator('table').innerText(), /Hired/);
+
+  // Delivery: the student asks, submits; the employer asks for a revision, then approves.
+  await student.goto(`${server.base}/me/work`);
+  await student.getByRole('link', { name: TITLE }).click();
+  await student.getByLabel('Write to the employer').fill('Should I include supermarket own brands?');
+  await student.getByLabel('Kind of message').selectOption('question');
+  await student.getByRole('button', { name: 'Post' }).click();
+  await student.waitForURL(/notice=posted/);
+  await student.getByLabel(/What you deliver/).fill('Comparison sheet of ten brands and a six-slide summary.');
+  await student.locator('#slink0').fill('https://docs.example/tea-v1');
+  await student.getByRole('button', { name: 'Submit work' }).click();
+  await student.waitForURL(/notice=submitted/);
+  await checkA11y(student, 'workspace (student)');
+  await shot(student, '15-workspace-student');
+
+  // The employer opens the same workspace.
+  await page.goto(`${server.base}${await student.evaluate(() => location.pathname)}`);
+  await page.getByLabel(/ask for a revision/).fill('Please add own brands from two supermarkets.');
+  await page.getByRole('button', { name: 'Request revision' }).click();
+  await page.waitForURL(/notice=revision_requested/);
+  await student.reload();
+  await student.getByLabel(/What you deliver/).fill('Added own brands from two supermarkets; sheet and slides updated.');
+  await student.getByRole('button', { name: 'Submit work' }).click();
+  await student.waitForURL(/notice=submitted/);
+  await page.reload();
+  await checkA11y(page, 'workspace (employer)');
+  await page.getByRole('button', { name: /Approve and release/ }).click();
+  await page.waitForURL(/notice=approved/);
+  await shot(page, '16-workspace-approved');
+  await student.goto(`${server.base}/me/work`);
+  assert.match(await student.locator('main').innerText(), /Paid/);
+  await shot(student, '17-student-work');
   await ctx.close();
 });

@@ -79,6 +79,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "shortlisted" => "Shortlisted. The applicant has been told.",
         "rejected" => "Rejected. The applicant has been told, with your note if you wrote one.",
         "hired" => "Hired. The price is secured in escrow and the student has been told.",
+        "posted" => "Posted. The other side has been told.",
+        "submitted" => "Your work is submitted. The employer has been told.",
+        "approved" => "Approved. The price is released to the student.",
+        "revision_requested" => "Revision requested. The student has your feedback.",
+        "engagement_cancelled" => "The engagement is cancelled and the escrow refunded.",
         "hired_filled" => {
             "Hired, and every place is now taken: the project is filled and the other applicants have been told."
         }

@@ -112,6 +112,7 @@ struct Card {
     links: Vec<String>,
     undecided: bool,
     can_shortlist: bool,
+    workspace: Option<i64>,
 }
 
 #[derive(Template)]
@@ -152,6 +153,11 @@ async fn applicants(
     let (project, list) = apps::for_project(&state, user.user(), id)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let engagements = state
+        .store
+        .project_engagements(id)
+        .await
+        .map_err(|e| PageError(e.into(), l.clone()))?;
     let undecided: Vec<_> = list
         .iter()
         .filter(|a| a.application.status.is_undecided())
@@ -204,6 +210,10 @@ async fn applicants(
                 links: a.links,
                 undecided: a.application.status.is_undecided(),
                 can_shortlist: a.application.status == ApplicationStatus::Submitted,
+                workspace: engagements
+                    .iter()
+                    .find(|e| e.application_id == a.application.id)
+                    .map(|e| e.id),
             })
             .collect(),
         layout: l,

@@ -6,6 +6,7 @@ mod admin;
 mod applications;
 mod dev;
 mod employer;
+mod engagements;
 mod home;
 mod projects;
 mod student;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(account::router())
         .merge(applications::router())
+        .merge(engagements::router())
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())

@@ -8,4 +8,5 @@ mod common;
 mod jobs_notifications;
 mod pages_accounts;
 mod pages_applications;
+mod pages_engagements;
 mod pages_projects;

@@ -1,0 +1,321 @@
+//! The workspace page and the student's "My work" page.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use stint_domain::FieldErrors;
+use stint_domain::engagement::{EngagementStatus, SubmissionForm};
+use stint_domain::money::{Currency, Money};
+
+use super::{NoticeQuery, PageError, render};
+use crate::app::engagements::{self as eng, Side};
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::form::{HtmlForm, PageId};
+use crate::view::{Layout, date};
+use crate::{AppState, PaymentProvider};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/engagements/{id}", get(show))
+        .route("/engagements/{id}/messages", post(message))
+        .route("/engagements/{id}/submissions", post(submit))
+        .route("/engagements/{id}/approve", post(approve))
+        .route("/engagements/{id}/request-revision", post(revise))
+        .route("/engagements/{id}/cancel", post(cancel))
+        .route("/me/work", get(mine))
+}
+
+fn layout(state: &AppState, title: &str, user: &PageUser, notice: Option<&str>) -> Layout {
+    let mut l = Layout::new(title, Some(user.user()), state.config.demo).with_notice(notice);
+    l.noindex = true;
+    l
+}
+
+struct MessageRow {
+    author: String,
+    kind: &'static str,
+    when: String,
+    body: String,
+}
+
+struct SubmissionRow {
+    version: i32,
+    when: String,
+    note: String,
+    links: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "engagement/workspace.html")]
+struct WorkspacePage {
+    layout: Layout,
+    id: i64,
+    project_id: i64,
+    title: String,
+    org_name: String,
+    student_name: String,
+    status: &'static str,
+    price: String,
+    due: String,
+    time_left: String,
+    deliverables: String,
+    criteria: String,
+    messages: Vec<MessageRow>,
+    submissions: Vec<SubmissionRow>,
+    is_student: bool,
+    open: bool,
+    can_submit: bool,
+    can_decide: bool,
+    can_cancel: bool,
+    sandbox_note: Option<&'static str>,
+    back_link: &'static str,
+    back_label: &'static str,
+    errors: FieldErrors,
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "question" => "question",
+        "update" => "progress update",
+        "feedback" => "revision feedback",
+        "system" => "notice",
+        _ => "message",
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    notice: Option<&str>,
+    errors: FieldErrors,
+) -> Result<Response, PageError> {
+    let l = layout(state, "Workspace", user, notice);
+    let w = eng::get(state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let e = &w.engagement;
+    let days = (e.due_date - state.clock.today()).num_days();
+    let time_left = match days {
+        d if d < 0 => format!("{} days overdue", -d),
+        0 => "due today".into(),
+        1 => "1 day left".into(),
+        d => format!("{d} days left"),
+    };
+    let is_student = w.side == Side::Student;
+    let open = !matches!(
+        e.status,
+        EngagementStatus::Paid | EngagementStatus::Cancelled
+    );
+    let failed = !errors.is_empty();
+    let mut layout = l;
+    layout.title = w.project.input.title.clone();
+    let mut res = render(&WorkspacePage {
+        id,
+        project_id: w.project.id,
+        title: w.project.input.title.clone(),
+        org_name: w.project.org_name.clone(),
+        student_name: w.student_name.clone(),
+        status: e.status.label(),
+        price: e.price.to_string(),
+        due: date(&e.due_date),
+        time_left,
+        deliverables: w.project.input.deliverables.clone(),
+        criteria: w.project.input.acceptance_criteria.clone(),
+        messages: w
+            .messages
+            .iter()
+            .map(|m| MessageRow {
+                author: m.author_name.clone(),
+                kind: kind_label(&m.kind),
+                when: m.created_at.format("%-d %b %H:%M UTC").to_string(),
+                body: m.body.clone(),
+            })
+            .collect(),
+        submissions: w
+            .submissions
+            .iter()
+            .map(|s| SubmissionRow {
+                version: s.version,
+                when: date(&s.created_at.date_naive()),
+                note: s.note.clone(),
+                links: s.links.clone(),
+            })
+            .collect(),
+        is_student,
+        open,
+        can_submit: is_student
+            && matches!(
+                e.status,
+                EngagementStatus::Active | EngagementStatus::RevisionRequested
+            ),
+        can_decide: !is_student && e.status == EngagementStatus::Submitted,
+        can_cancel: e.status == EngagementStatus::Active,
+        sandbox_note: (state.config.payment_provider == PaymentProvider::Sandbox)
+            .then_some("Sandbox payments: money movements here are simulated and confirm at once."),
+        back_link: if is_student { "/me/work" } else { "/employer" },
+        back_label: if is_student { "Your work" } else { "Dashboard" },
+        errors,
+        layout,
+    });
+    if failed {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    page(&state, &user, id, n.notice.as_deref(), FieldErrors::new()).await
+}
+
+/// After an action: back to the workspace, or the form again with its errors.
+async fn after<T>(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    r: Result<T, AppError>,
+    notice: &str,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/engagements/{id}?notice={notice}")).into_response()),
+        Err(AppError::Invalid(errors)) => page(state, user, id, None, errors).await,
+        Err(e) => Err(PageError(e, layout(state, "Workspace", user, None))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MessageForm {
+    kind: String,
+    body: String,
+}
+
+async fn message(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<MessageForm>,
+) -> Result<Response, PageError> {
+    let r = eng::post_message(&state, user.user(), id, &f.kind, &f.body).await;
+    after(&state, &user, id, r, "posted").await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<SubmissionForm>,
+) -> Result<Response, PageError> {
+    let r = eng::submit(&state, user.user(), id, &f).await;
+    after(&state, &user, id, r, "submitted").await
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let r = eng::approve(&state, user.user(), id).await;
+    after(&state, &user, id, r, "approved").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FeedbackForm {
+    feedback: String,
+}
+
+async fn revise(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<FeedbackForm>,
+) -> Result<Response, PageError> {
+    let r = eng::request_revision(&state, user.user(), id, &f.feedback).await;
+    after(&state, &user, id, r, "revision_requested").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CancelForm {
+    reason: String,
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<CancelForm>,
+) -> Result<Response, PageError> {
+    let r = eng::cancel(&state, user.user(), id, &f.reason).await;
+    after(&state, &user, id, r, "engagement_cancelled").await
+}
+
+struct WorkRow {
+    id: i64,
+    title: String,
+    price: String,
+    due: String,
+    status: &'static str,
+}
+
+struct EarningsRow {
+    currency: String,
+    pending: String,
+    released: String,
+    paid_out: String,
+}
+
+#[derive(Template)]
+#[template(path = "engagement/mine.html")]
+struct MinePage {
+    layout: Layout,
+    rows: Vec<WorkRow>,
+    earnings: Vec<EarningsRow>,
+}
+
+async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let l = layout(&state, "Your work", &user, None);
+    let earnings = eng::earnings(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let list = state
+        .store
+        .student_engagements(user.user().id)
+        .await
+        .map_err(|e| PageError(e.into(), l.clone()))?;
+    let money = |currency: &str, minor: i64| {
+        Money::new(minor, currency.parse().unwrap_or(Currency::Usd)).to_string()
+    };
+    Ok(render(&MinePage {
+        rows: list
+            .into_iter()
+            .map(|(e, title)| WorkRow {
+                id: e.id,
+                title,
+                price: e.price.to_string(),
+                due: date(&e.due_date),
+                status: e.status.label(),
+            })
+            .collect(),
+        earnings: earnings
+            .iter()
+            .map(|e| EarningsRow {
+                currency: e.currency.clone(),
+                pending: money(&e.currency, e.pending),
+                released: money(&e.currency, e.released),
+                paid_out: money(&e.currency, e.paid_out),
+            })
+            .collect(),
+        layout: l,
+    }))
+}
