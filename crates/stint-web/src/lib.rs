@@ -51,6 +51,8 @@ pub struct WebConfig {
     /// Undecided applications a student may hold at once.
     pub max_open_applications: u32,
     pub payment_provider: PaymentProvider,
+    /// Days after a submission before silence counts as approval.
+    pub auto_approve_days: u32,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -82,6 +84,7 @@ impl Default for WebConfig {
             fee_basis_points: 1_000,
             max_open_applications: 10,
             payment_provider: PaymentProvider::Manual,
+            auto_approve_days: 7,
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Settings {
     /// `manual` (an admin records money in and out) or `sandbox` (confirms at
     /// once; demos and tests). `serve --demo` always uses `sandbox`.
     pub payment_provider: String,
+    /// Days after a submission before the employer's silence counts as approval.
+    pub auto_approve_days: u32,
 }
 
 impl Default for Settings {
@@ -53,13 +55,15 @@ impl Default for Settings {
             fee_basis_points: 1_000,
             max_open_applications: 10,
             payment_provider: "manual".into(),
+            auto_approve_days: 7,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 12] = [
+    "auto_approve_days",
     "fee_basis_points",
     "max_open_applications",
     "payment_provider",
@@ -126,6 +130,9 @@ impl Settings {
                 "bad setting fee_basis_points: {} is more than 50%",
                 settings.fee_basis_points
             );
+        }
+        if !(1..=60).contains(&settings.auto_approve_days) {
+            bail!("bad setting auto_approve_days: use 1 to 60 days");
         }
         if settings.max_open_applications == 0 {
             bail!("bad setting max_open_applications: must be at least 1");

@@ -120,6 +120,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         } else {
             settings.provider()?
         },
+        auto_approve_days: settings.auto_approve_days,
     })
 }
 

@@ -230,6 +230,8 @@ pub async fn hire(state: &AppState, user: &User, id: i64) -> Result<Hire, AppErr
             &format!("fee {fee}"),
         )
         .await?;
+    super::jobs::schedule_for_engagement(state, hire.engagement.id, hire.engagement.due_date)
+        .await?;
     tell_student(
         state,
         &a,

@@ -158,6 +158,11 @@ pub async fn submit(
             &format!("version {}", s.version),
         )
         .await?;
+    let silent = chrono::Duration::days(i64::from(state.config.auto_approve_days));
+    state
+        .store
+        .schedule_job(super::jobs::AUTO_APPROVE, id, state.clock.now() + silent)
+        .await?;
     tell_other(
         state,
         &e,
@@ -221,59 +226,8 @@ pub async fn request_revision(
 /// once. With the sandbox provider it is paid out at once too.
 pub async fn approve(state: &AppState, user: &User, id: i64) -> Result<Engagement, AppError> {
     let (e, side) = require_party(state, user, id).await?;
-    let to = transition(e.status, side.actor(), EngagementAction::Approve).map_err(refused)?;
-    let provider = state.config.payment_provider;
-    let currency = e.price.currency.code();
-    state
-        .store
-        .move_engagement(
-            id,
-            e.status,
-            to,
-            currency,
-            provider.as_str(),
-            &[Movement::release(id, e.student_id, e.price.minor)],
-        )
-        .await?;
-    state
-        .store
-        .audit(
-            Some(user.id),
-            "engagement.approved",
-            "engagement",
-            id,
-            &format!("released {}", e.price),
-        )
-        .await?;
-    if provider == PaymentProvider::Sandbox {
-        let paid =
-            transition(to, EngagementActor::System, EngagementAction::Release).map_err(refused)?;
-        state
-            .store
-            .move_engagement(
-                id,
-                to,
-                paid,
-                currency,
-                provider.as_str(),
-                &[Movement::payout(e.student_id, e.price.minor)],
-            )
-            .await?;
-        state
-            .store
-            .audit(None, "engagement.paid", "engagement", id, "sandbox payout")
-            .await?;
-    }
-    let body = match provider {
-        PaymentProvider::Sandbox => format!(
-            "Your work is approved and {} is paid out (sandbox payment: no real money moves).",
-            e.price
-        ),
-        PaymentProvider::Manual => format!(
-            "Your work is approved and {} is released to you; Stint pays it out shortly.",
-            e.price
-        ),
-    };
+    release(state, &e, side.actor(), Some(user.id)).await?;
+    let body = approval_news(state, &e, false);
     tell_other(
         state,
         &e,
@@ -284,6 +238,165 @@ pub async fn approve(state: &AppState, user: &User, id: i64) -> Result<Engagemen
     )
     .await?;
     Ok(state.store.engagement(id).await?)
+}
+
+/// The employer stayed silent for `auto_approve_days` after a submission:
+/// Stint approves, and both sides hear why. A no-op unless still submitted.
+pub async fn auto_approve(state: &AppState, id: i64) -> Result<(), AppError> {
+    let e = state.store.engagement(id).await?;
+    if e.status != EngagementStatus::Submitted {
+        return Ok(());
+    }
+    let Some(last) = state.store.submissions(id).await?.pop() else {
+        return Ok(());
+    };
+    if last.created_at + chrono::Duration::days(i64::from(state.config.auto_approve_days))
+        > state.clock.now()
+    {
+        return Ok(());
+    }
+    match release(state, &e, EngagementActor::System, None).await {
+        Ok(()) => {}
+        // Approved by a person at the same moment: nothing left to do.
+        Err(AppError::Conflict { .. }) => return Ok(()),
+        Err(err) => return Err(err),
+    }
+    let link = format!("/engagements/{id}");
+    let days = state.config.auto_approve_days;
+    notify::send(
+        state,
+        e.student_id,
+        Kind::Approved,
+        "Your work is approved automatically",
+        &approval_news(state, &e, true),
+        &link,
+    )
+    .await?;
+    let body = format!(
+        "The submission had no answer for {days} days, so Stint approved it and released {} to the student.",
+        e.price
+    );
+    notify::members(
+        state,
+        e.org_id,
+        Kind::Approved,
+        "Work approved automatically",
+        &body,
+        &link,
+    )
+    .await
+}
+
+fn approval_news(state: &AppState, e: &Engagement, automatic: bool) -> String {
+    let how = if automatic {
+        "approved automatically after the employer's silence"
+    } else {
+        "approved"
+    };
+    match state.config.payment_provider {
+        PaymentProvider::Sandbox => format!(
+            "Your work is {how} and {} is paid out (sandbox payment: no real money moves).",
+            e.price
+        ),
+        PaymentProvider::Manual => format!(
+            "Your work is {how} and {} is released to you; Stint pays it out shortly.",
+            e.price
+        ),
+    }
+}
+
+/// Approval's money: escrow to the student (once), and with the sandbox
+/// provider straight on to a payout.
+async fn release(
+    state: &AppState,
+    e: &Engagement,
+    actor: EngagementActor,
+    by: Option<i64>,
+) -> Result<(), AppError> {
+    let action = if actor == EngagementActor::System {
+        EngagementAction::AutoApprove
+    } else {
+        EngagementAction::Approve
+    };
+    let to = transition(e.status, actor, action).map_err(refused)?;
+    let provider = state.config.payment_provider;
+    let currency = e.price.currency.code();
+    state
+        .store
+        .move_engagement(
+            e.id,
+            e.status,
+            to,
+            currency,
+            provider.as_str(),
+            &[Movement::release(e.id, e.student_id, e.price.minor)],
+        )
+        .await?;
+    let what = if by.is_some() {
+        "engagement.approved"
+    } else {
+        "engagement.auto_approved"
+    };
+    state
+        .store
+        .audit(
+            by,
+            what,
+            "engagement",
+            e.id,
+            &format!("released {}", e.price),
+        )
+        .await?;
+    if provider == PaymentProvider::Sandbox {
+        let paid =
+            transition(to, EngagementActor::System, EngagementAction::Release).map_err(refused)?;
+        state
+            .store
+            .move_engagement(
+                e.id,
+                to,
+                paid,
+                currency,
+                provider.as_str(),
+                &[Movement::payout(e.student_id, e.price.minor)],
+            )
+            .await?;
+        state
+            .store
+            .audit(
+                None,
+                "engagement.paid",
+                "engagement",
+                e.id,
+                "sandbox payout",
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Two days before the due date, while the work is still open.
+pub async fn due_reminder(state: &AppState, id: i64) -> Result<(), AppError> {
+    let e = state.store.engagement(id).await?;
+    if !matches!(
+        e.status,
+        EngagementStatus::Active | EngagementStatus::RevisionRequested
+    ) {
+        return Ok(());
+    }
+    let body = format!(
+        "Your work is due on {}. Post a progress update or submit in the workspace.",
+        crate::view::date(&e.due_date)
+    );
+    notify::send(
+        state,
+        e.student_id,
+        Kind::DueSoon,
+        "Due in 48 hours",
+        &body,
+        &format!("/engagements/{id}"),
+    )
+    .await
 }
 
 /// Either side cancels before any submission; the escrow goes back to the

@@ -14,6 +14,8 @@ use crate::view::date;
 
 pub const CLOSE_UNDECIDED: &str = "close_undecided";
 pub const DECISION_REMINDER: &str = "decision_reminder";
+pub const AUTO_APPROVE: &str = "auto_approve";
+pub const DUE_REMINDER: &str = "due_reminder";
 const MAX_ATTEMPTS: i32 = 5;
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
@@ -42,6 +44,19 @@ pub async fn schedule_for(state: &AppState, p: &Project) -> Result<(), AppError>
     Ok(())
 }
 
+/// At hire: remind the student two days before the work is due.
+pub async fn schedule_for_engagement(
+    state: &AppState,
+    id: i64,
+    due: NaiveDate,
+) -> Result<(), AppError> {
+    let remind = start_of(due - Duration::days(2));
+    if remind > state.clock.now() {
+        state.store.schedule_job(DUE_REMINDER, id, remind).await?;
+    }
+    Ok(())
+}
+
 /// Runs the jobs due now; returns how many succeeded.
 pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
     let jobs = state
@@ -53,6 +68,8 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         let result = match job.kind.as_str() {
             CLOSE_UNDECIDED => close_undecided(state, job.subject_id).await,
             DECISION_REMINDER => decision_reminder(state, job.subject_id).await,
+            AUTO_APPROVE => super::engagements::auto_approve(state, job.subject_id).await,
+            DUE_REMINDER => super::engagements::due_reminder(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };
         match result {

@@ -18,6 +18,7 @@ pub enum Kind {
     RevisionRequested,
     Approved,
     Cancelled,
+    DueSoon,
 }
 
 impl Kind {
@@ -34,6 +35,7 @@ impl Kind {
             Kind::RevisionRequested => "revision_requested",
             Kind::Approved => "approved",
             Kind::Cancelled => "cancelled",
+            Kind::DueSoon => "due_soon",
         }
     }
 }

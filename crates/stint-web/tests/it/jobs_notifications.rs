@@ -338,3 +338,117 @@ app_test!(
         );
     }
 );
+
+app_test!(silence_after_a_submission_approves_once, |app| async move {
+    let (boss, s, id) = crate::api_engagements::hired(&app).await;
+    let sub = |note: &str| json!({"note": note});
+    app.api(
+        Method::POST,
+        &format!("/api/v1/engagements/{id}/submissions"),
+        Some(&s.token),
+        Some(sub("First version of the report.")),
+    )
+    .await;
+    app.state.clock.advance(Duration::days(3));
+    app.api(
+        Method::POST,
+        &format!("/api/v1/engagements/{id}/request-revision"),
+        Some(&boss.token),
+        Some(json!({"feedback": "Please add the Pune data."})),
+    )
+    .await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/engagements/{id}/submissions"),
+        Some(&s.token),
+        Some(sub("Second version, Pune added.")),
+    )
+    .await;
+    // Seven days after the first submission, but only four after the second: nothing yet.
+    app.state
+        .clock
+        .advance(Duration::days(4) + Duration::hours(1));
+    stint_web::app::jobs::run_due(&app.state, 20)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        app.state
+            .store
+            .engagement(id)
+            .await
+            .map(|e| e.status.as_str())
+            .ok(),
+        Some("submitted")
+    );
+    app.state.clock.advance(Duration::days(3));
+    stint_web::app::jobs::run_due(&app.state, 20)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        app.state
+            .store
+            .engagement(id)
+            .await
+            .map(|e| e.status.as_str())
+            .ok(),
+        Some("approved")
+    );
+    let releases = app
+        .state
+        .store
+        .ledger_entries(id)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.kind == "release")
+        .count();
+    assert_eq!(releases, 1);
+    assert!(kinds(&app, &s).await.contains(&"approved".to_string()));
+    assert!(kinds(&app, &boss).await.contains(&"approved".to_string()));
+    let audit = app
+        .state
+        .store
+        .audit_for("engagement", id)
+        .await
+        .unwrap_or_default();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "engagement.auto_approved" && a.actor_id.is_none())
+    );
+    assert_eq!(
+        stint_web::app::jobs::run_due(&app.state, 20)
+            .await
+            .unwrap_or(9),
+        0
+    );
+});
+
+app_test!(
+    students_hear_two_days_before_the_due_date,
+    |app| async move {
+        let (_boss, s, id) = crate::api_engagements::hired(&app).await;
+        let due = app
+            .state
+            .store
+            .engagement(id)
+            .await
+            .map(|e| e.due_date)
+            .unwrap_or_default();
+        let until = (due - app.state.clock.today()).num_days();
+        app.state
+            .clock
+            .advance(Duration::days(until - 2) + Duration::hours(1));
+        stint_web::app::jobs::run_due(&app.state, 20)
+            .await
+            .unwrap_or_default();
+        assert_eq!(
+            kinds(&app, &s)
+                .await
+                .iter()
+                .filter(|k| *k == "due_soon")
+                .count(),
+            1
+        );
+    }
+);
