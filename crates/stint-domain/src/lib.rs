@@ -12,6 +12,7 @@ pub mod money;
 pub mod organization;
 pub mod profile;
 pub mod project;
+pub mod review;
 pub mod search;
 pub mod taxonomy;
 mod text;

@@ -16,6 +16,7 @@ mod orgs;
 mod outbox;
 mod profiles;
 mod projects;
+mod reviews;
 mod users;
 mod workspace;
 
@@ -35,6 +36,7 @@ pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use projects::{Project, ProjectCard, SearchPage};
+pub use reviews::Review;
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, Message, Movement, Submission};
 

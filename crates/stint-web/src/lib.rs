@@ -53,6 +53,8 @@ pub struct WebConfig {
     pub payment_provider: PaymentProvider,
     /// Days after a submission before silence counts as approval.
     pub auto_approve_days: u32,
+    /// Days after approval during which both sides may review each other.
+    pub review_window_days: u32,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -85,6 +87,7 @@ impl Default for WebConfig {
             max_open_applications: 10,
             payment_provider: PaymentProvider::Manual,
             auto_approve_days: 7,
+            review_window_days: 14,
         }
     }
 }

@@ -79,6 +79,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "shortlisted" => "Shortlisted. The applicant has been told.",
         "rejected" => "Rejected. The applicant has been told, with your note if you wrote one.",
         "hired" => "Hired. The price is secured in escrow and the student has been told.",
+        "reviewed" => "Thank you: your review is in.",
         "posted" => "Posted. The other side has been told.",
         "submitted" => "Your work is submitted. The employer has been told.",
         "approved" => "Approved. The price is released to the student.",

@@ -39,6 +39,8 @@ pub struct Settings {
     pub payment_provider: String,
     /// Days after a submission before the employer's silence counts as approval.
     pub auto_approve_days: u32,
+    /// Days after approval during which both sides may review each other.
+    pub review_window_days: u32,
 }
 
 impl Default for Settings {
@@ -56,13 +58,15 @@ impl Default for Settings {
             max_open_applications: 10,
             payment_provider: "manual".into(),
             auto_approve_days: 7,
+            review_window_days: 14,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 13] = [
+    "review_window_days",
     "auto_approve_days",
     "fee_basis_points",
     "max_open_applications",
@@ -133,6 +137,9 @@ impl Settings {
         }
         if !(1..=60).contains(&settings.auto_approve_days) {
             bail!("bad setting auto_approve_days: use 1 to 60 days");
+        }
+        if !(1..=90).contains(&settings.review_window_days) {
+            bail!("bad setting review_window_days: use 1 to 90 days");
         }
         if settings.max_open_applications == 0 {
             bail!("bad setting max_open_applications: must be at least 1");

@@ -121,6 +121,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
             settings.provider()?
         },
         auto_approve_days: settings.auto_approve_days,
+        review_window_days: settings.review_window_days,
     })
 }
 

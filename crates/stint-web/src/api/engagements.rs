@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(mine))
         .routes(routes!(earnings))
+        .routes(routes!(reviews, write_review))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -275,4 +276,103 @@ async fn earnings(
             })
             .collect(),
     ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    /// of_student | of_employer
+    direction: String,
+    author_name: String,
+    /// Quality, communication, timeliness (of a student); clarity of brief,
+    /// support, payment speed (of an employer). 1–5 each.
+    ratings: [u8; 3],
+    body: String,
+    recommendation: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<&stint_store::Review> for ReviewView {
+    fn from(r: &stint_store::Review) -> Self {
+        ReviewView {
+            direction: r.direction.as_str().into(),
+            author_name: r.author_name.clone(),
+            ratings: r.ratings,
+            body: r.body.clone(),
+            recommendation: r.recommendation.clone(),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewsView {
+    /// The caller's own review, if written.
+    mine: Option<ReviewView>,
+    /// The other side's review, once both are in or the window has closed.
+    theirs: Option<ReviewView>,
+    /// The other side has reviewed (its content may still be hidden).
+    theirs_written: bool,
+    can_write: bool,
+    window_closes_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::app::reviews::Reviews> for ReviewsView {
+    fn from(r: crate::app::reviews::Reviews) -> Self {
+        ReviewsView {
+            mine: r.mine.as_ref().map(ReviewView::from),
+            theirs: r.theirs.as_ref().map(ReviewView::from),
+            theirs_written: r.theirs_in,
+            can_write: r.can_write,
+            window_closes_at: r.closes,
+        }
+    }
+}
+
+/// The engagement's reviews as the caller may see them (double-blind).
+#[utoipa::path(get, path = "/engagements/{id}/reviews", tag = "engagements", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ReviewsView), (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn reviews(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ReviewsView>, ApiError> {
+    Ok(Json(
+        crate::app::reviews::get(&state, &caller.user, id)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReviewRequest {
+    /// Three ratings from 1 to 5, in the order of the direction's criteria.
+    ratings: Vec<u8>,
+    body: String,
+    /// Employers only: a recommendation the student may show.
+    recommendation: Option<String>,
+}
+
+/// Review the other side, once, after approval and within the window.
+#[utoipa::path(post, path = "/engagements/{id}/reviews", tag = "engagements", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReviewRequest,
+    responses((status = 201, body = ReviewsView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem, description = "not_approved, window_closed or already_reviewed"),
+              (status = 422, body = super::Problem)))]
+async fn write_review(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<ReviewRequest>,
+) -> Result<(StatusCode, Json<ReviewsView>), ApiError> {
+    let rating = |i: usize| r.ratings.get(i).map(|v| v.to_string()).unwrap_or_default();
+    let form = stint_domain::review::ReviewForm {
+        rating_1: rating(0),
+        rating_2: rating(1),
+        rating_3: rating(2),
+        text: r.body.clone(),
+        recommendation: r.recommendation.clone().unwrap_or_default(),
+    };
+    let out = crate::app::reviews::write(&state, &caller.user, id, &form).await?;
+    Ok((StatusCode::CREATED, Json(out.into())))
 }

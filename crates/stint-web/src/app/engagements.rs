@@ -332,6 +332,11 @@ async fn release(
             &[Movement::release(e.id, e.student_id, e.price.minor)],
         )
         .await?;
+    let window = chrono::Duration::days(i64::from(state.config.review_window_days));
+    state
+        .store
+        .schedule_job(super::jobs::REVIEW_REVEAL, e.id, state.clock.now() + window)
+        .await?;
     let what = if by.is_some() {
         "engagement.approved"
     } else {

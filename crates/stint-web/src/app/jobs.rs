@@ -16,6 +16,7 @@ pub const CLOSE_UNDECIDED: &str = "close_undecided";
 pub const DECISION_REMINDER: &str = "decision_reminder";
 pub const AUTO_APPROVE: &str = "auto_approve";
 pub const DUE_REMINDER: &str = "due_reminder";
+pub const REVIEW_REVEAL: &str = "review_reveal";
 const MAX_ATTEMPTS: i32 = 5;
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
@@ -70,6 +71,7 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             DECISION_REMINDER => decision_reminder(state, job.subject_id).await,
             AUTO_APPROVE => super::engagements::auto_approve(state, job.subject_id).await,
             DUE_REMINDER => super::engagements::due_reminder(state, job.subject_id).await,
+            REVIEW_REVEAL => super::reviews::reveal(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };
         match result {

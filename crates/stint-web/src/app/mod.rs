@@ -10,6 +10,7 @@ pub mod notify;
 pub mod orgs;
 pub mod profiles;
 pub mod projects;
+pub mod reviews;
 
 use chrono::{Datelike, Utc};
 

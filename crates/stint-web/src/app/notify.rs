@@ -19,6 +19,7 @@ pub enum Kind {
     Approved,
     Cancelled,
     DueSoon,
+    ReviewReceived,
 }
 
 impl Kind {
@@ -36,6 +37,7 @@ impl Kind {
             Kind::Approved => "approved",
             Kind::Cancelled => "cancelled",
             Kind::DueSoon => "due_soon",
+            Kind::ReviewReceived => "review_received",
         }
     }
 }

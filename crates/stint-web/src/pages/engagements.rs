@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/approve", post(approve))
         .route("/engagements/{id}/request-revision", post(revise))
         .route("/engagements/{id}/cancel", post(cancel))
+        .route("/engagements/{id}/reviews", post(review))
         .route("/me/work", get(mine))
 }
 
@@ -75,6 +76,40 @@ struct WorkspacePage {
     back_link: &'static str,
     back_label: &'static str,
     errors: FieldErrors,
+    reviews: Option<ReviewsBox>,
+    review_errors: FieldErrors,
+}
+
+struct ReviewRow {
+    author: String,
+    ratings: String,
+    body: String,
+    recommendation: Option<String>,
+}
+
+struct ReviewsBox {
+    mine: Option<ReviewRow>,
+    theirs: Option<ReviewRow>,
+    theirs_in: bool,
+    can_write: bool,
+    closes: Option<String>,
+    /// (field number, label) for each rating.
+    criteria: Vec<(usize, &'static str)>,
+}
+
+fn review_row(r: &stint_store::Review) -> ReviewRow {
+    let labels = r.direction.criteria();
+    ReviewRow {
+        author: r.author_name.clone(),
+        ratings: labels
+            .iter()
+            .zip(r.ratings)
+            .map(|(l, v)| format!("{l}: {v}/5"))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        body: r.body.clone(),
+        recommendation: r.recommendation.clone(),
+    }
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -98,6 +133,40 @@ async fn page(
     let w = eng::get(state, user.user(), id)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let reviews = if matches!(
+        w.engagement.status,
+        EngagementStatus::Approved | EngagementStatus::Paid
+    ) {
+        let r = crate::app::reviews::get(state, user.user(), id)
+            .await
+            .map_err(|e| PageError(e, l.clone()))?;
+        Some(ReviewsBox {
+            mine: r.mine.as_ref().map(review_row),
+            theirs: r.theirs.as_ref().map(review_row),
+            theirs_in: r.theirs_in,
+            can_write: r.can_write,
+            closes: r.closes.map(|c| date(&c.date_naive())),
+            criteria: r
+                .direction
+                .criteria()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i + 1, *c))
+                .collect(),
+        })
+    } else {
+        None
+    };
+    let review_errors = FieldErrors(
+        errors
+            .0
+            .iter()
+            .filter(|e| {
+                e.field.starts_with("rating") || e.field == "text" || e.field == "recommendation"
+            })
+            .cloned()
+            .collect(),
+    );
     let e = &w.engagement;
     let days = (e.due_date - state.clock.today()).num_days();
     let time_left = match days {
@@ -160,6 +229,8 @@ async fn page(
         back_link: if is_student { "/me/work" } else { "/employer" },
         back_label: if is_student { "Your work" } else { "Dashboard" },
         errors,
+        reviews,
+        review_errors,
         layout,
     });
     if failed {
@@ -242,6 +313,16 @@ async fn revise(
 ) -> Result<Response, PageError> {
     let r = eng::request_revision(&state, user.user(), id, &f.feedback).await;
     after(&state, &user, id, r, "revision_requested").await
+}
+
+async fn review(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<stint_domain::review::ReviewForm>,
+) -> Result<Response, PageError> {
+    let r = crate::app::reviews::write(&state, user.user(), id, &f).await;
+    after(&state, &user, id, r, "reviewed").await
 }
 
 #[derive(Deserialize, Default)]

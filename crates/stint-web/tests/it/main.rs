@@ -4,6 +4,7 @@ mod api_accounts;
 mod api_applications;
 mod api_engagements;
 mod api_projects;
+mod api_reviews;
 mod common;
 mod jobs_notifications;
 mod pages_accounts;
