@@ -192,5 +192,28 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await student.goto(`${server.base}/me/work`);
   assert.match(await student.locator('main').innerText(), /Paid/);
   await shot(student, '17-student-work');
+
+  // Both review; each sees the other's once both are in.
+  await student.getByRole('link', { name: TITLE }).click();
+  const workspace = student.url();
+  for (const group of ['Clarity of the brief', 'Support', 'Payment speed']) {
+    await student.getByRole('group', { name: group }).getByLabel('5').check();
+  }
+  await student.getByLabel('Your review').fill('A clear brief and quick answers to my questions.');
+  await student.getByRole('button', { name: 'Send review' }).click();
+  await student.waitForURL(/notice=reviewed/);
+  assert.match(await student.locator('main').innerText(), /has reviewed you|Your review/);
+  await page.goto(workspace);
+  for (const group of ['Quality of work', 'Communication', 'Timeliness']) {
+    await page.getByRole('group', { name: group }).getByLabel('5').check();
+  }
+  await page.getByLabel('Your review').fill('Careful, well-sourced work, delivered early.');
+  await page.getByLabel(/Recommendation/).fill('I would happily hire Sam again.');
+  await checkA11y(page, 'review form');
+  await page.getByRole('button', { name: 'Send review' }).click();
+  await page.waitForURL(/notice=reviewed/);
+  await student.reload();
+  assert.match(await student.locator('main').innerText(), /I would happily hire Sam again/);
+  await shot(student, '18-reviews');
   await ctx.close();
 });

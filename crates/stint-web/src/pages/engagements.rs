@@ -62,7 +62,8 @@ struct WorkspacePage {
     status: &'static str,
     price: String,
     due: String,
-    time_left: String,
+    time_left: Option<String>,
+    money_state: &'static str,
     deliverables: String,
     criteria: String,
     messages: Vec<MessageRow>,
@@ -192,7 +193,17 @@ async fn page(
         status: e.status.label(),
         price: e.price.to_string(),
         due: date(&e.due_date),
-        time_left,
+        time_left: matches!(
+            e.status,
+            EngagementStatus::Active | EngagementStatus::RevisionRequested
+        )
+        .then_some(time_left),
+        money_state: match e.status {
+            EngagementStatus::Approved => "released to the student",
+            EngagementStatus::Paid => "paid out",
+            EngagementStatus::Cancelled => "refunded to the employer",
+            _ => "secured in escrow",
+        },
         deliverables: w.project.input.deliverables.clone(),
         criteria: w.project.input.acceptance_criteria.clone(),
         messages: w
