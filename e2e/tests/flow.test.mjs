@@ -215,5 +215,25 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await student.reload();
   assert.match(await student.locator('main').innerText(), /I would happily hire Sam again/);
   await shot(student, '18-reviews');
+
+  // The portfolio: the student lists outcomes, the employer confirms, the student publishes.
+  await student.getByLabel(/^Outcomes/).fill('10 tea brands compared\n2 supermarket own brands added');
+  await student.getByRole('button', { name: 'Save portfolio entry' }).click();
+  await student.waitForURL(/notice=achievement_saved/);
+  await page.reload();
+  await page.getByRole('button', { name: 'Confirm these outcomes' }).click();
+  await page.waitForURL(/notice=achievement_confirmed/);
+  await student.goto(`${server.base}/me/profile`);
+  await student.getByRole('button', { name: 'Make it public' }).click();
+  await student.waitForURL(/notice=portfolio_public/);
+  await student.getByRole('link', { name: 'View it' }).click();
+  const anon = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await anon.goto(student.url());
+  const text = await anon.locator('main').innerText();
+  assert.match(text, /Verified/);
+  assert.match(text, /10 tea brands compared/);
+  assert.match(text, /I would happily hire Sam again/);
+  await checkA11y(anon, 'portfolio');
+  await shot(anon, '19-portfolio');
   await ctx.close();
 });

@@ -4,6 +4,7 @@
 //! don't validate"); functions here take only parsed values.
 
 pub mod account;
+pub mod achievement;
 pub mod application;
 pub mod engagement;
 pub mod error;

@@ -79,6 +79,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "shortlisted" => "Shortlisted. The applicant has been told.",
         "rejected" => "Rejected. The applicant has been told, with your note if you wrote one.",
         "hired" => "Hired. The price is secured in escrow and the student has been told.",
+        "achievement_saved" => {
+            "Your portfolio entry is saved; the employer is asked to confirm it."
+        }
+        "achievement_confirmed" => {
+            "Confirmed: the entry shows as verified on the student's portfolio."
+        }
+        "portfolio_public" => {
+            "Your portfolio is public: anyone with the link sees your verified work."
+        }
+        "portfolio_private" => "Your portfolio is private again.",
         "reviewed" => "Thank you: your review is in.",
         "posted" => "Posted. The other side has been told.",
         "submitted" => "Your work is submitted. The employer has been told.",

@@ -7,6 +7,7 @@ mod auth;
 mod engagements;
 mod me;
 mod orgs;
+mod portfolio;
 mod problem;
 mod projects;
 pub mod views;
@@ -39,6 +40,7 @@ use crate::AppState;
         (name = "projects", description = "Posting and finding projects"),
         (name = "applications", description = "Applying, deciding and hiring"),
         (name = "engagements", description = "The workspace, delivery, approval and earnings"),
+        (name = "portfolio", description = "Achievements and public portfolios"),
     )
 )]
 struct ApiDoc;
@@ -63,6 +65,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(projects::router())
         .merge(applications::router())
         .merge(engagements::router())
+        .merge(portfolio::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

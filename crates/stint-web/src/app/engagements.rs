@@ -337,6 +337,10 @@ async fn release(
         .store
         .schedule_job(super::jobs::REVIEW_REVEAL, e.id, state.clock.now() + window)
         .await?;
+    state
+        .store
+        .draft_achievement(e.id, state.clock.today())
+        .await?;
     let what = if by.is_some() {
         "engagement.approved"
     } else {

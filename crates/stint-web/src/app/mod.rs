@@ -3,6 +3,7 @@
 //! authorization rule first, then the domain rules, then the store.
 
 pub mod accounts;
+pub mod achievements;
 pub mod applications;
 pub mod engagements;
 pub mod jobs;

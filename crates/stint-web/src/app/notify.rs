@@ -20,6 +20,7 @@ pub enum Kind {
     Cancelled,
     DueSoon,
     ReviewReceived,
+    ConfirmOutcomes,
 }
 
 impl Kind {
@@ -38,6 +39,7 @@ impl Kind {
             Kind::Cancelled => "cancelled",
             Kind::DueSoon => "due_soon",
             Kind::ReviewReceived => "review_received",
+            Kind::ConfirmOutcomes => "outcomes",
         }
     }
 }

@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/request-revision", post(revise))
         .route("/engagements/{id}/cancel", post(cancel))
         .route("/engagements/{id}/reviews", post(review))
+        .route("/achievements/{id}", post(edit_achievement))
+        .route("/achievements/{id}/confirm", post(confirm_achievement))
+        .route("/students/{id}/portfolio", get(portfolio))
+        .route("/me/portfolio", post(portfolio_visibility))
         .route("/me/work", get(mine))
 }
 
@@ -79,6 +83,18 @@ struct WorkspacePage {
     errors: FieldErrors,
     reviews: Option<ReviewsBox>,
     review_errors: FieldErrors,
+    achievement: Option<AchievementBox>,
+    achievement_errors: FieldErrors,
+}
+
+struct AchievementBox {
+    id: i64,
+    summary: String,
+    outcomes: Vec<String>,
+    outcomes_text: String,
+    confirmed: bool,
+    can_edit: bool,
+    can_confirm: bool,
 }
 
 struct ReviewRow {
@@ -158,6 +174,31 @@ async fn page(
     } else {
         None
     };
+    let achievement = state
+        .store
+        .achievement_for(id)
+        .await
+        .map_err(|e| PageError(e.into(), l.clone()))?
+        .map(|a| {
+            let lines: Vec<String> = a.outcomes.iter().map(|o| o.line()).collect();
+            AchievementBox {
+                id: a.id,
+                can_edit: w.side == Side::Student,
+                can_confirm: w.side == Side::Employer && !a.confirmed && !lines.is_empty(),
+                summary: a.summary,
+                outcomes_text: lines.join("\n"),
+                outcomes: lines,
+                confirmed: a.confirmed,
+            }
+        });
+    let achievement_errors = FieldErrors(
+        errors
+            .0
+            .iter()
+            .filter(|e| e.field == "summary" || e.field == "outcomes")
+            .cloned()
+            .collect(),
+    );
     let review_errors = FieldErrors(
         errors
             .0
@@ -242,6 +283,8 @@ async fn page(
         errors,
         reviews,
         review_errors,
+        achievement,
+        achievement_errors,
         layout,
     });
     if failed {
@@ -410,4 +453,142 @@ async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response,
             .collect(),
         layout: l,
     }))
+}
+
+/// Back to the workspace of achievement `id`, or its form with errors.
+async fn after_achievement(
+    state: &AppState,
+    user: &PageUser,
+    r: Result<stint_store::Achievement, AppError>,
+    notice: &str,
+    id: i64,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(a) => Ok(
+            Redirect::to(&format!("/engagements/{}?notice={notice}", a.engagement_id))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(errors)) => {
+            let a = state
+                .store
+                .achievement(id)
+                .await
+                .map_err(|e| PageError(e.into(), layout(state, "Workspace", user, None)))?;
+            page(state, user, a.engagement_id, None, errors).await
+        }
+        Err(e) => Err(PageError(e, layout(state, "Workspace", user, None))),
+    }
+}
+
+async fn edit_achievement(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<stint_domain::achievement::AchievementForm>,
+) -> Result<Response, PageError> {
+    let r = crate::app::achievements::edit(&state, user.user(), id, &f).await;
+    after_achievement(&state, &user, r, "achievement_saved", id).await
+}
+
+async fn confirm_achievement(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let r = crate::app::achievements::confirm(&state, user.user(), id).await;
+    after_achievement(&state, &user, r, "achievement_confirmed", id).await
+}
+
+struct PortfolioAchievement {
+    title: String,
+    org_name: String,
+    hours: i32,
+    completed_on: String,
+    summary: String,
+    outcomes: Vec<stint_domain::achievement::Outcome>,
+}
+
+struct PortfolioBox {
+    public: bool,
+    name: String,
+    headline: Option<String>,
+    review_count: usize,
+    achievements: Vec<PortfolioAchievement>,
+    recommendations: Vec<crate::app::achievements::Recommendation>,
+}
+
+#[derive(Template)]
+#[template(path = "student/portfolio.html")]
+struct PortfolioPage {
+    layout: Layout,
+    p: PortfolioBox,
+    ratings: Option<String>,
+}
+
+async fn portfolio(
+    State(state): State<AppState>,
+    user: crate::auth::MaybeUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let l = Layout::new("Portfolio", user.user(), state.config.demo);
+    let p = crate::app::achievements::portfolio(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let mut layout = l;
+    layout.title = format!("{} — portfolio", p.name);
+    layout.noindex = !p.public;
+    let ratings = p.ratings.map(|r| {
+        ["quality", "communication", "timeliness"]
+            .iter()
+            .zip(r)
+            .map(|(k, v)| format!("{k} {}.{}/5", v / 10, v % 10))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    });
+    Ok(render(&PortfolioPage {
+        p: PortfolioBox {
+            public: p.public,
+            name: p.name,
+            headline: p.headline,
+            review_count: p.review_count,
+            achievements: p
+                .achievements
+                .into_iter()
+                .map(|a| PortfolioAchievement {
+                    completed_on: date(&a.completed_on),
+                    title: a.title,
+                    org_name: a.org_name,
+                    hours: a.hours,
+                    summary: a.summary,
+                    outcomes: a.outcomes,
+                })
+                .collect(),
+            recommendations: p.recommendations,
+        },
+        ratings,
+        layout,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct VisibilityForm {
+    public: String,
+}
+
+async fn portfolio_visibility(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<VisibilityForm>,
+) -> Result<Response, PageError> {
+    let public = f.public == "true";
+    crate::app::achievements::set_public(&state, user.user(), public)
+        .await
+        .map_err(|e| PageError(e, layout(&state, "Your profile", &user, None)))?;
+    Ok(Redirect::to(if public {
+        "/me/profile?notice=portfolio_public"
+    } else {
+        "/me/profile?notice=portfolio_private"
+    })
+    .into_response())
 }

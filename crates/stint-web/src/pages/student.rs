@@ -50,6 +50,8 @@ struct ProfilePage {
     skill_groups: Vec<OpenGroup>,
     interests: Vec<Choice>,
     errors: FieldErrors,
+    portfolio_public: bool,
+    user_id: i64,
 }
 
 async fn page(
@@ -70,6 +72,11 @@ async fn page(
         .await
         .map_err(|e| err(e.into()))?;
     let c = saved.completeness();
+    let portfolio_public = state
+        .store
+        .portfolio_public(user.user().id)
+        .await
+        .map_err(|e| err(e.into()))?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -95,6 +102,8 @@ async fn page(
             .collect(),
         errors,
         f,
+        portfolio_public,
+        user_id: user.user().id,
         layout,
     });
     *res.status_mut() = status;

@@ -3,6 +3,7 @@
 mod api_accounts;
 mod api_applications;
 mod api_engagements;
+mod api_portfolio;
 mod api_projects;
 mod api_reviews;
 mod common;
