@@ -447,7 +447,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     closed = sqlx::query_scalar(
-                        "UPDATE applications SET status = 'closed', updated_at = $1, decided_at = $1
+                        "UPDATE applications SET status = 'closed', closed_reason = 'filled', updated_at = $1, decided_at = $1
                          WHERE project_id = $2 AND status IN ('submitted', 'shortlisted') RETURNING student_id",
                     )
                     .bind(now)

@@ -109,7 +109,7 @@ impl Store {
         let now = Utc::now();
         Ok(with_db!(self, write, |p| {
             sqlx::query_scalar(
-                "UPDATE applications SET status = 'closed', updated_at = $1, decided_at = $1
+                "UPDATE applications SET status = 'closed', closed_reason = 'no_decision', updated_at = $1, decided_at = $1
                  WHERE project_id = $2 AND status IN ('submitted', 'shortlisted') RETURNING student_id",
             )
             .bind(now)

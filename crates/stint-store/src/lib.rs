@@ -7,6 +7,7 @@
 //! The store is split by area (users, organizations, profiles, projects,
 //! applications and hiring, outbox, audit); each file adds methods to [`Store`].
 
+mod accountability;
 mod achievements;
 mod applications;
 mod audit;
@@ -29,6 +30,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use accountability::Accountability;
 pub use achievements::Achievement;
 pub use applications::{ApplicantProfile, Application, Engagement, Hire, LedgerEntry};
 pub use audit::AuditEntry;

@@ -159,3 +159,42 @@ pub fn category_choices(selected: &str) -> Vec<Choice> {
         .map(|c| Choice::new(c.slug, c.name, c.slug == selected))
         .collect()
 }
+
+/// An employer's record in sentences, for listings and its page.
+pub fn record_lines(
+    r: &stint_store::Accountability,
+    ratings: Option<[u32; 3]>,
+    reviews: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = r.answered_percent() {
+        out.push(format!(
+            "Answered {p}% of applications before the decision date"
+        ));
+    }
+    if let Some(h) = r.median_decision_hours {
+        out.push(if h < 48 {
+            format!("Decides in {h} hours (median)")
+        } else {
+            format!("Decides in {} days (median)", h / 24)
+        });
+    }
+    if let Some(p) = r.on_time_percent() {
+        out.push(format!(
+            "Approved {p}% of delivered work without a reminder"
+        ));
+    }
+    if let Some([a, b, c]) = ratings {
+        out.push(format!(
+            "Rated by {reviews} student{}: brief {}.{} · support {}.{} · payment {}.{} out of 5",
+            if reviews == 1 { "" } else { "s" },
+            a / 10,
+            a % 10,
+            b / 10,
+            b % 10,
+            c / 10,
+            c % 10
+        ));
+    }
+    out
+}

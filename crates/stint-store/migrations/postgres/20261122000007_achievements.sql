@@ -18,3 +18,5 @@ CREATE TABLE achievements (
 );
 CREATE INDEX achievements_student ON achievements(student_id);
 ALTER TABLE student_profiles ADD COLUMN portfolio_public BOOLEAN NOT NULL DEFAULT FALSE;
+-- Why an application closed without a decision: 'filled' or 'no_decision'.
+ALTER TABLE applications ADD COLUMN closed_reason TEXT;

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -79,14 +79,38 @@ async fn join(
     Ok(Json(OrgView::new(&org, true)))
 }
 
-/// An organization's public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordView {
+    /// Applications decided (shortlisted, hired or rejected).
+    decided: i64,
+    /// Applications closed because the decision-by date passed undecided.
+    closed_without_decision: i64,
+    /// Share answered before the decision date, 0–100.
+    answered_percent: Option<i64>,
+    median_decision_hours: Option<i64>,
+    /// Share of delivered work approved by the employer rather than after silence, 0–100.
+    on_time_approval_percent: Option<i64>,
+    /// Students' average ratings (clarity of brief, support, payment speed), 1.0–5.0.
+    ratings: Option<[f32; 3]>,
+    review_count: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgProfileView {
+    #[serde(flatten)]
+    organization: OrgView,
+    /// Employers only: how this organization has treated students on Stint.
+    record: Option<RecordView>,
+}
+
+/// An organization's public profile, with an employer's record.
 #[utoipa::path(get, path = "/organizations/{slug}", tag = "organizations", params(("slug" = String, Path)),
-    responses((status = 200, body = OrgView), (status = 404, body = super::Problem)))]
+    responses((status = 200, body = OrgProfileView), (status = 404, body = super::Problem)))]
 async fn show(
     State(state): State<AppState>,
     caller: Option<ApiUser>,
     Path(slug): Path<String>,
-) -> Result<Json<OrgView>, ApiError> {
+) -> Result<Json<OrgProfileView>, ApiError> {
     let org = state.store.org_by_slug(&slug).await?;
     let member = match caller {
         Some(c) => state
@@ -96,7 +120,25 @@ async fn show(
             .is_some_and(|m| m.org.id == org.id),
         None => false,
     };
-    Ok(Json(OrgView::new(&org, member)))
+    let view = OrgView::new(&org, member);
+    let record = if org.kind == stint_domain::organization::OrgKind::Employer {
+        let p = orgs::profile(&state, org).await?;
+        Some(RecordView {
+            decided: p.record.decided,
+            closed_without_decision: p.record.closed_undecided,
+            answered_percent: p.record.answered_percent(),
+            median_decision_hours: p.record.median_decision_hours,
+            on_time_approval_percent: p.record.on_time_percent(),
+            ratings: p.ratings.map(|r| r.map(|v| v as f32 / 10.0)),
+            review_count: p.reviews.len(),
+        })
+    } else {
+        None
+    };
+    Ok(Json(OrgProfileView {
+        organization: view,
+        record,
+    }))
 }
 
 /// Admins: organizations waiting for verification, oldest first.

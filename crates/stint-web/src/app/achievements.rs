@@ -1,9 +1,8 @@
 //! Achievements and the portfolio they build.
 
-use chrono::Duration;
 use stint_domain::account::Role;
 use stint_domain::achievement::AchievementForm;
-use stint_domain::review::{Direction, visible};
+use stint_domain::review::Direction;
 use stint_store::{Achievement, StoreError, User};
 
 use super::engagements::{Side, require_party};
@@ -155,27 +154,15 @@ pub async fn portfolio(
         .filter(|a| a.confirmed)
         .collect();
     // Only reviews the double-blind rule already shows.
-    let window = Duration::days(i64::from(state.config.review_window_days));
-    let mut shown = Vec::new();
-    for r in state.store.reviews_of_student(student_id).await? {
-        if r.direction != Direction::OfStudent {
-            continue;
-        }
-        let both = state.store.reviews(r.engagement_id).await?.len() == 2;
-        let closed = state
-            .store
-            .approved_at(r.engagement_id)
-            .await?
-            .is_some_and(|t| state.clock.now() >= t + window);
-        if visible(both, closed) {
-            shown.push(r);
-        }
-    }
-    let ratings = (!shown.is_empty()).then(|| {
-        let n = shown.len() as u32;
-        let avg = |i: usize| shown.iter().map(|r| u32::from(r.ratings[i])).sum::<u32>() * 10 / n;
-        [avg(0), avg(1), avg(2)]
-    });
+    let of_student = state
+        .store
+        .reviews_of_student(student_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.direction == Direction::OfStudent)
+        .collect();
+    let shown = super::reviews::shown(state, of_student).await?;
+    let ratings = super::reviews::averages(&shown);
     Ok(Portfolio {
         student_id,
         name: student.name,

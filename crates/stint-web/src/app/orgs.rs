@@ -116,3 +116,24 @@ pub async fn verify(state: &AppState, admin: &User, org_id: i64) -> Result<Organ
     }
     Ok(state.store.org(org_id).await?)
 }
+
+/// An organization as the public sees it: its record and students' reviews.
+pub struct OrgProfile {
+    pub org: Organization,
+    pub record: stint_store::Accountability,
+    /// Students' reviews the double-blind rule shows, newest first.
+    pub reviews: Vec<stint_store::Review>,
+    /// Clarity of brief, support, payment speed, in tenths.
+    pub ratings: Option<[u32; 3]>,
+}
+
+pub async fn profile(state: &AppState, org: Organization) -> Result<OrgProfile, AppError> {
+    let record = state.store.accountability(org.id).await?;
+    let reviews = super::reviews::shown(state, state.store.reviews_of_org(org.id).await?).await?;
+    Ok(OrgProfile {
+        ratings: super::reviews::averages(&reviews),
+        record,
+        reviews,
+        org,
+    })
+}

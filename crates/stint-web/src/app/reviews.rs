@@ -136,6 +136,35 @@ pub async fn write(
     get(state, user, id).await
 }
 
+/// The reviews among `all` that the double-blind rule already shows: both
+/// sides of their engagement are in, or its window has closed.
+pub async fn shown(state: &AppState, all: Vec<Review>) -> Result<Vec<Review>, AppError> {
+    let window = Duration::days(i64::from(state.config.review_window_days));
+    let mut out = Vec::new();
+    for r in all {
+        let both = state.store.reviews(r.engagement_id).await?.len() == 2;
+        let closed = state
+            .store
+            .approved_at(r.engagement_id)
+            .await?
+            .is_some_and(|t| state.clock.now() >= t + window);
+        if visible(both, closed) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Averages of the three ratings, in tenths (45 = 4.5).
+pub fn averages(reviews: &[Review]) -> Option<[u32; 3]> {
+    if reviews.is_empty() {
+        return None;
+    }
+    let n = reviews.len() as u32;
+    let avg = |i: usize| reviews.iter().map(|r| u32::from(r.ratings[i])).sum::<u32>() * 10 / n;
+    Some([avg(0), avg(1), avg(2)])
+}
+
 /// When the window closes: whatever was written becomes visible; tell both sides.
 pub async fn reveal(state: &AppState, id: i64) -> Result<(), AppError> {
     let e = state.store.engagement(id).await?;

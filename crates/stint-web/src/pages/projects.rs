@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects", get(browse))
         .route("/projects/{id}", get(show))
         .route("/projects/{id}/apply", post(apply))
+        .route("/organizations/{slug}", get(organization))
 }
 
 /// A project as a listing shows it.
@@ -210,6 +211,7 @@ struct ShowPage {
     can_manage: bool,
     json_ld: Option<String>,
     apply: Option<ApplyBox>,
+    record: Vec<String>,
 }
 
 /// The apply box on a project page, in whichever state fits the viewer.
@@ -363,6 +365,15 @@ async fn show_page(
                 .map_err(|e| PageError(e, layout.clone()))?,
         )
     };
+    let org = state
+        .store
+        .org(p.org_id)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?;
+    let profile = crate::app::orgs::profile(state, org)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let record = crate::view::record_lines(&profile.record, profile.ratings, profile.reviews.len());
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
@@ -391,7 +402,77 @@ async fn show_page(
         json_ld: (p.status == stint_domain::project::ProjectStatus::Open)
             .then(|| job_posting(&p, &state.config.base_url)),
         apply,
+        record,
         layout,
         p,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "org/profile.html")]
+struct OrgPage {
+    layout: Layout,
+    name: String,
+    verified: bool,
+    country: String,
+    website: Option<String>,
+    description: String,
+    record: Vec<String>,
+    /// (ratings line, text, author)
+    reviews: Vec<(String, String, String)>,
+    projects: Vec<CardView>,
+}
+
+async fn organization(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Organization", user.user(), state.config.demo);
+    let org = state
+        .store
+        .org_by_slug(&slug)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?;
+    if org.kind != stint_domain::organization::OrgKind::Employer {
+        return Err(PageError(AppError::NotFound, layout));
+    }
+    let p = crate::app::orgs::profile(&state, org)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let open = state
+        .store
+        .org_projects(p.org.id)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?;
+    let mut layout = layout;
+    layout.title = p.org.name.clone();
+    Ok(render(&OrgPage {
+        record: crate::view::record_lines(&p.record, p.ratings, p.reviews.len()),
+        reviews: p
+            .reviews
+            .iter()
+            .map(|r| {
+                let labels = r.direction.criteria();
+                let line = labels
+                    .iter()
+                    .zip(r.ratings)
+                    .map(|(l, v)| format!("{l}: {v}/5"))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                (line, r.body.clone(), r.author_name.clone())
+            })
+            .collect(),
+        projects: open
+            .iter()
+            .filter(|c| c.status == stint_domain::project::ProjectStatus::Open)
+            .map(CardView::from)
+            .collect(),
+        name: p.org.name.clone(),
+        verified: p.org.verified,
+        country: p.org.country.clone(),
+        website: p.org.website.clone(),
+        description: p.org.description.clone(),
+        layout,
     }))
 }

@@ -1,5 +1,6 @@
 //! Integration tests through the real router, each on SQLite and PostgreSQL.
 
+mod accountability;
 mod api_accounts;
 mod api_applications;
 mod api_engagements;
