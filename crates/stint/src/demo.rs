@@ -242,6 +242,11 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
         else {
             continue;
         };
+        // Applications are made on the first load only; the open projects
+        // differ on later loads (some have filled).
+        if !store.student_applications(user.id).await?.is_empty() {
+            continue;
+        }
         let mine: Vec<_> = open
             .iter()
             .filter(|p| s.interests.contains(&p.category.as_str()))
@@ -304,24 +309,175 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
             }
         }
     }
-    // Two hires on projects with several places, with the sandbox provider.
+    // Hires (sandbox payments; a one-place project fills), taken
+    // through every state of the delivery loop below. Only on the first
+    // load: later loads find the engagements and leave them be.
+    if store.count_engagements().await? > 0 {
+        return Ok(());
+    }
+    // Projects with several places first, so few fill and leave the listings.
+    let mut candidates = Vec::new();
     for (application_id, project_id) in picks
         .iter()
         .filter(|(_, p)| open.iter().any(|o| o.id == *p))
-        .take(40)
     {
+        candidates.push((
+            store.project(*project_id).await?.input.slots,
+            *application_id,
+            *project_id,
+        ));
+    }
+    candidates.sort_by_key(|(slots, _, _)| std::cmp::Reverse(*slots));
+    let mut hired = Vec::new();
+    for (_, application_id, project_id) in &candidates {
         let project = store.project(*project_id).await?;
-        if project.input.slots < 2 || project.hired_count > 0 {
-            continue;
-        }
-        let a = store.application(*application_id).await?;
-        if !a.status.is_undecided() {
+        if project.hired_count > 0
+            || !store
+                .application(*application_id)
+                .await?
+                .status
+                .is_undecided()
+        {
             continue;
         }
         let fee = platform_fee(project.input.price, state.config.fee_basis_points);
-        store.hire(*application_id, fee.minor, "sandbox").await?;
-        if store.count_engagements().await? >= 2 {
+        hired.push(
+            store
+                .hire(*application_id, fee.minor, "sandbox")
+                .await?
+                .engagement,
+        );
+        if hired.len() == 6 {
             break;
+        }
+    }
+    for (n, e) in hired.iter().enumerate() {
+        lived_in(state, e, n)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo engagement {}: {err}", e.id))?;
+    }
+    Ok(())
+}
+
+/// Moves demo engagement number `n` along the loop, so every state is on show.
+async fn lived_in(
+    state: &AppState,
+    e: &stint_store::Engagement,
+    n: usize,
+) -> Result<(), stint_web::AppError> {
+    use stint_domain::engagement::SubmissionForm;
+    use stint_web::app::{achievements, engagements as eng, reviews};
+    let store = &state.store;
+    let student = store.user(e.student_id).await?;
+    let Some((_, _, boss_email, _)) = store.org_members(e.org_id).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let Some(boss) = store.user_by_email(&boss_email).await? else {
+        return Ok(());
+    };
+    let submission = |note: &str| SubmissionForm {
+        note: note.into(),
+        links: vec!["https://docs.example/demo-deliverable".into()],
+    };
+    eng::post_message(
+        state,
+        &student,
+        e.id,
+        "question",
+        "Thanks for choosing me! Is there a template you would like me to follow?",
+    )
+    .await?;
+    eng::post_message(
+        state,
+        &boss,
+        e.id,
+        "message",
+        "No template needed: a clear spreadsheet and a short summary are perfect.",
+    )
+    .await?;
+    match n {
+        // 0: in progress, with the conversation above.
+        0 => {}
+        1 => {
+            eng::submit(
+                state,
+                &student,
+                e.id,
+                &submission("First full version: spreadsheet and summary linked below."),
+            )
+            .await?;
+        }
+        2 => {
+            eng::submit(
+                state,
+                &student,
+                e.id,
+                &submission("Draft for review: the data is complete, the summary is short."),
+            )
+            .await?;
+            eng::request_revision(
+                state,
+                &boss,
+                e.id,
+                "Great data. Please add a one-paragraph recommendation at the top of the summary.",
+            )
+            .await?;
+        }
+        3 | 5 => {
+            eng::submit(
+                state,
+                &student,
+                e.id,
+                &submission("Final version with the recommendation on page one."),
+            )
+            .await?;
+            eng::approve(state, &boss, e.id).await?;
+            if n == 3 {
+                let review = |t: &str, rec: &str| stint_domain::review::ReviewForm {
+                    rating_1: "5".into(),
+                    rating_2: "5".into(),
+                    rating_3: "4".into(),
+                    text: t.into(),
+                    recommendation: rec.into(),
+                };
+                reviews::write(
+                    state,
+                    &boss,
+                    e.id,
+                    &review(
+                        "Careful, well-sourced work delivered a day early.",
+                        "I would gladly hire this student again.",
+                    ),
+                )
+                .await?;
+                reviews::write(
+                    state,
+                    &student,
+                    e.id,
+                    &review("Clear brief, quick answers, paid on approval.", ""),
+                )
+                .await?;
+                if let Some(a) = store.achievement_for(e.id).await? {
+                    let form = stint_domain::achievement::AchievementForm {
+                        summary: a.summary.clone(),
+                        outcomes:
+                            "40 sources reviewed\n12 findings summarised\n1 recommendation adopted"
+                                .into(),
+                    };
+                    achievements::edit(state, &student, a.id, &form).await?;
+                    achievements::confirm(state, &boss, a.id).await?;
+                    achievements::set_public(state, &student, true).await?;
+                }
+            }
+        }
+        _ => {
+            eng::cancel(
+                state,
+                &boss,
+                e.id,
+                "Our client paused this work; the escrow is refunded.",
+            )
+            .await?;
         }
     }
     Ok(())

@@ -86,6 +86,7 @@ async fn demo_twice(engine: Engine) {
         WebConfig {
             password_cost: PasswordCost::Fast,
             demo: true,
+            payment_provider: stint_web::PaymentProvider::Sandbox,
             ..WebConfig::default()
         },
     );
@@ -99,9 +100,67 @@ async fn demo_twice(engine: Engine) {
         .await
         .map(|o| o.len())
         .unwrap_or_default();
+    let engagements = db.store.count_engagements().await.unwrap_or_default();
+    let asha = db
+        .store
+        .user_by_email("asha.rao@dit.example.ac.in")
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.id)
+        .unwrap_or_default();
+    let applications = db
+        .store
+        .student_applications(asha)
+        .await
+        .map(|a| a.len())
+        .unwrap_or_default();
     crate::demo::load(&state)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(engagements, 6, "six demo engagements, one per state");
+    assert!(applications > 0, "demo students have applied");
+    assert_eq!(
+        db.store.count_engagements().await.unwrap_or_default(),
+        engagements,
+        "loading twice adds no engagement"
+    );
+    assert_eq!(
+        db.store
+            .student_applications(asha)
+            .await
+            .map(|a| a.len())
+            .unwrap_or_default(),
+        applications
+    );
+    assert_eq!(
+        db.store
+            .ledger_balances()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, _, b)| b)
+            .sum::<i64>(),
+        0
+    );
+    let mut states = Vec::new();
+    for id in 1..=engagements {
+        if let Ok(e) = db.store.engagement(id).await {
+            states.push(e.status.as_str());
+        }
+    }
+    states.sort_unstable();
+    assert_eq!(
+        states,
+        vec![
+            "active",
+            "cancelled",
+            "paid",
+            "paid",
+            "revision_requested",
+            "submitted"
+        ]
+    );
     assert_eq!(
         db.store.count_open_projects().await.unwrap_or_default(),
         open,
