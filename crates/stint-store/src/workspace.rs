@@ -252,6 +252,22 @@ impl Store {
         result
     }
 
+    /// Engagements in dispute, oldest first, with their project titles (admin queue).
+    pub async fn disputed_engagements(&self) -> StoreResult<Vec<(crate::Engagement, String)>> {
+        let ids: Vec<(i64, String)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id WHERE e.status = 'disputed' ORDER BY e.updated_at, e.id",
+            )
+            .fetch_all(p)
+            .await
+        })?;
+        let mut out = Vec::new();
+        for (id, title) in ids {
+            out.push((self.engagement(id).await?, title));
+        }
+        Ok(out)
+    }
+
     /// A student's engagements with their project titles, newest first.
     pub async fn student_engagements(
         &self,

@@ -89,6 +89,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Your portfolio is public: anyone with the link sees your verified work."
         }
         "portfolio_private" => "Your portfolio is private again.",
+        "disputed" => "The dispute is raised. A Stint admin will read the thread and decide.",
+        "resolved" => "The dispute is resolved; both sides have been told.",
         "reviewed" => "Thank you: your review is in.",
         "posted" => "Posted. The other side has been told.",
         "submitted" => "Your work is submitted. The employer has been told.",

@@ -28,6 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mine))
         .routes(routes!(earnings))
         .routes(routes!(reviews, write_review))
+        .routes(routes!(dispute))
+        .routes(routes!(resolve))
+        .routes(routes!(disputes))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -375,4 +378,73 @@ async fn write_review(
     };
     let out = crate::app::reviews::write(&state, &caller.user, id, &form).await?;
     Ok((StatusCode::CREATED, Json(out.into())))
+}
+
+/// Raise a dispute after a submission, with a reason (either side).
+#[utoipa::path(post, path = "/engagements/{id}/dispute", tag = "engagements", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = CancelRequest,
+    responses((status = 200, body = EngagementView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn dispute(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<CancelRequest>,
+) -> Result<Json<EngagementView>, ApiError> {
+    Ok(Json(EngagementView::from(
+        &eng::dispute(&state, &caller.user, id, &r.reason).await?,
+    )))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ResolveRequest {
+    /// release | partial | refund
+    outcome: String,
+    /// For `partial`: what the student is paid, in minor units.
+    amount_minor: Option<i64>,
+    /// The reasons for the decision (at least 10 characters).
+    note: String,
+}
+
+/// Settle a dispute (admins): pay the student in full or in part, or refund the employer.
+#[utoipa::path(post, path = "/engagements/{id}/resolve", tag = "engagements", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ResolveRequest,
+    responses((status = 200, body = EngagementView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn resolve(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<ResolveRequest>,
+) -> Result<Json<EngagementView>, ApiError> {
+    crate::auth::authz::require_admin(&caller.user)?;
+    let e = state.store.engagement(id).await?;
+    let amount = r
+        .amount_minor
+        .map(|m| format!("{}.{:02}", m / 100, (m % 100).abs()))
+        .unwrap_or_default();
+    let resolution = eng::Resolution::parse(&r.outcome, &amount, e.price)?;
+    Ok(Json(EngagementView::from(
+        &eng::resolve(&state, &caller.user, id, resolution, &r.note).await?,
+    )))
+}
+
+/// Engagements in dispute, oldest first (admins).
+#[utoipa::path(get, path = "/disputes", tag = "engagements", security(("bearer" = [])),
+    responses((status = 200, body = Vec<EngagementView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn disputes(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<EngagementView>>, ApiError> {
+    crate::auth::authz::require_admin(&caller.user)?;
+    Ok(Json(
+        state
+            .store
+            .disputed_engagements()
+            .await?
+            .iter()
+            .map(|(e, _)| EngagementView::from(e))
+            .collect(),
+    ))
 }

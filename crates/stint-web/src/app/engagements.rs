@@ -461,6 +461,191 @@ pub async fn cancel(
     Ok(state.store.engagement(id).await?)
 }
 
+/// Either side raises a dispute after a submission; admins are told.
+pub async fn dispute(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    reason: &str,
+) -> Result<Engagement, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let to = transition(e.status, side.actor(), EngagementAction::Dispute).map_err(refused)?;
+    let reason = parse_cancel_reason(reason)?;
+    state
+        .store
+        .move_engagement(
+            id,
+            e.status,
+            to,
+            e.price.currency.code(),
+            state.config.payment_provider.as_str(),
+            &[],
+        )
+        .await?;
+    state
+        .store
+        .post_message(
+            id,
+            user.id,
+            "system",
+            &format!("{} raised a dispute: {reason}", user.name),
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "engagement.disputed",
+            "engagement",
+            id,
+            &reason,
+        )
+        .await?;
+    tell_other(
+        state,
+        &e,
+        side,
+        Kind::Disputed,
+        "A dispute was raised",
+        &format!("{reason} A Stint admin will look at it and decide."),
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
+
+/// How an admin settles a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The student is paid in full.
+    Release,
+    /// The student is paid this many minor units; the rest goes back.
+    Partial(i64),
+    /// The employer gets the escrow back.
+    Refund,
+}
+
+impl Resolution {
+    /// From a form: `release`, `refund`, or `partial` with an amount.
+    pub fn parse(
+        outcome: &str,
+        amount: &str,
+        price: stint_domain::money::Money,
+    ) -> Result<Resolution, AppError> {
+        match outcome.trim() {
+            "release" => Ok(Resolution::Release),
+            "refund" => Ok(Resolution::Refund),
+            "partial" => {
+                let m = stint_domain::money::Money::parse("amount", amount, price.currency)?;
+                if m.minor >= price.minor {
+                    return Err(AppError::invalid(
+                        "amount",
+                        format!("A partial payment must be less than the price of {price}."),
+                    ));
+                }
+                Ok(Resolution::Partial(m.minor))
+            }
+            _ => Err(AppError::invalid(
+                "outcome",
+                "Choose release, partial or refund.",
+            )),
+        }
+    }
+}
+
+/// An admin settles a dispute; the decision and its money are in the ledger
+/// and the audit log.
+pub async fn resolve(
+    state: &AppState,
+    admin: &User,
+    id: i64,
+    resolution: Resolution,
+    note: &str,
+) -> Result<Engagement, AppError> {
+    crate::auth::authz::require_admin(admin)?;
+    let e = state.store.engagement(id).await?;
+    let pays = resolution != Resolution::Refund;
+    let to = transition(
+        e.status,
+        EngagementActor::Admin,
+        EngagementAction::Resolve(pays),
+    )
+    .map_err(refused)?;
+    let note = parse_feedback(note).map_err(|mut f| {
+        f.field = "note";
+        stint_domain::FieldErrors::from(f)
+    })?;
+    let price = e.price.minor;
+    let mut movements = match resolution {
+        Resolution::Release => vec![Movement::release(id, e.student_id, price)],
+        Resolution::Partial(paid) => vec![
+            Movement::release(id, e.student_id, paid),
+            Movement::refund(id, e.org_id, price - paid),
+        ],
+        Resolution::Refund => vec![Movement::refund(id, e.org_id, price)],
+    };
+    let paid = match resolution {
+        Resolution::Release => price,
+        Resolution::Partial(p) => p,
+        Resolution::Refund => 0,
+    };
+    if pays && state.config.payment_provider == PaymentProvider::Sandbox {
+        movements.push(Movement::payout(e.student_id, paid));
+    }
+    let provider = state.config.payment_provider.as_str();
+    state
+        .store
+        .move_engagement(
+            id,
+            e.status,
+            to,
+            e.price.currency.code(),
+            provider,
+            &movements,
+        )
+        .await?;
+    let amount = stint_domain::money::Money::new(paid, e.price.currency);
+    let decision = format!("{resolution:?}: {amount} to the student. {note}");
+    state
+        .store
+        .audit(
+            Some(admin.id),
+            "engagement.dispute_resolved",
+            "engagement",
+            id,
+            &decision,
+        )
+        .await?;
+    state
+        .store
+        .post_message(
+            id,
+            admin.id,
+            "system",
+            &format!("Stint resolved the dispute: {amount} to the student. {note}"),
+        )
+        .await?;
+    let link = format!("/engagements/{id}");
+    notify::send(
+        state,
+        e.student_id,
+        Kind::Disputed,
+        "The dispute is resolved",
+        &decision,
+        &link,
+    )
+    .await?;
+    notify::members(
+        state,
+        e.org_id,
+        Kind::Disputed,
+        "The dispute is resolved",
+        &decision,
+        &link,
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
+
 pub async fn earnings(state: &AppState, user: &User) -> Result<Vec<Earnings>, AppError> {
     crate::auth::authz::require_role(user, Role::Student)?;
     Ok(state.store.earnings(user.id).await?)

@@ -21,6 +21,7 @@ pub enum Kind {
     DueSoon,
     ReviewReceived,
     ConfirmOutcomes,
+    Disputed,
 }
 
 impl Kind {
@@ -40,6 +41,7 @@ impl Kind {
             Kind::DueSoon => "due_soon",
             Kind::ReviewReceived => "review_received",
             Kind::ConfirmOutcomes => "outcomes",
+            Kind::Disputed => "dispute",
         }
     }
 }

@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/verifications", get(queue))
         .route("/admin/organizations/{id}/verify", post(verify))
+        .route("/admin/disputes", get(disputes))
+        .route("/admin/engagements/{id}/resolve", post(resolve))
 }
 
 struct OrgRow {
@@ -78,4 +80,105 @@ async fn verify(
         .await
         .map_err(|e| PageError(e, layout))?;
     Ok(Redirect::to("/admin/verifications?notice=org_verified").into_response())
+}
+
+struct Dispute {
+    id: i64,
+    title: String,
+    price: String,
+    student: String,
+    org: String,
+    messages: Vec<(String, String)>,
+    submissions: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/disputes.html")]
+struct DisputesPage {
+    layout: Layout,
+    items: Vec<Dispute>,
+}
+
+async fn disputes(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Disputes", Some(user.user()), state.config.demo)
+        .with_notice(n.notice.as_deref());
+    layout.noindex = true;
+    let err = |e: crate::error::AppError| PageError(e, layout.clone());
+    require_admin(user.user()).map_err(err)?;
+    let mut items = Vec::new();
+    for (e, title) in state
+        .store
+        .disputed_engagements()
+        .await
+        .map_err(|e| err(e.into()))?
+    {
+        items.push(Dispute {
+            id: e.id,
+            title,
+            price: e.price.to_string(),
+            student: state
+                .store
+                .user(e.student_id)
+                .await
+                .map_err(|x| err(x.into()))?
+                .name,
+            org: state
+                .store
+                .org(e.org_id)
+                .await
+                .map_err(|x| err(x.into()))?
+                .name,
+            messages: state
+                .store
+                .messages(e.id)
+                .await
+                .map_err(|x| err(x.into()))?
+                .into_iter()
+                .map(|m| (m.author_name, m.body))
+                .collect(),
+            submissions: state
+                .store
+                .submissions(e.id)
+                .await
+                .map_err(|x| err(x.into()))?
+                .into_iter()
+                .map(|s| format!("Version {}: {} {}", s.version, s.note, s.links.join(" ")))
+                .collect(),
+        });
+    }
+    Ok(render(&DisputesPage { items, layout }))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ResolveForm {
+    outcome: String,
+    amount: String,
+    note: String,
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    crate::form::HtmlForm(f): crate::form::HtmlForm<ResolveForm>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Disputes", Some(user.user()), state.config.demo);
+    let err = |e: crate::error::AppError| PageError(e, layout.clone());
+    require_admin(user.user()).map_err(err)?;
+    let e = state
+        .store
+        .engagement(id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let resolution =
+        crate::app::engagements::Resolution::parse(&f.outcome, &f.amount, e.price).map_err(err)?;
+    crate::app::engagements::resolve(&state, user.user(), id, resolution, &f.note)
+        .await
+        .map_err(err)?;
+    Ok(Redirect::to("/admin/disputes?notice=resolved").into_response())
 }

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/request-revision", post(revise))
         .route("/engagements/{id}/cancel", post(cancel))
         .route("/engagements/{id}/reviews", post(review))
+        .route("/engagements/{id}/dispute", post(dispute))
         .route("/achievements/{id}", post(edit_achievement))
         .route("/achievements/{id}/confirm", post(confirm_achievement))
         .route("/students/{id}/portfolio", get(portfolio))
@@ -77,6 +78,7 @@ struct WorkspacePage {
     can_submit: bool,
     can_decide: bool,
     can_cancel: bool,
+    can_dispute: bool,
     sandbox_note: Option<&'static str>,
     back_link: &'static str,
     back_label: &'static str,
@@ -276,6 +278,10 @@ async fn page(
             ),
         can_decide: !is_student && e.status == EngagementStatus::Submitted,
         can_cancel: e.status == EngagementStatus::Active,
+        can_dispute: matches!(
+            e.status,
+            EngagementStatus::Submitted | EngagementStatus::RevisionRequested
+        ),
         sandbox_note: (state.config.payment_provider == PaymentProvider::Sandbox)
             .then_some("Sandbox payments: money movements here are simulated and confirm at once."),
         back_link: if is_student { "/me/work" } else { "/employer" },
@@ -377,6 +383,16 @@ async fn review(
 ) -> Result<Response, PageError> {
     let r = crate::app::reviews::write(&state, user.user(), id, &f).await;
     after(&state, &user, id, r, "reviewed").await
+}
+
+async fn dispute(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<CancelForm>,
+) -> Result<Response, PageError> {
+    let r = eng::dispute(&state, user.user(), id, &f.reason).await;
+    after(&state, &user, id, r, "disputed").await
 }
 
 #[derive(Deserialize, Default)]

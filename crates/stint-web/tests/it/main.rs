@@ -8,6 +8,7 @@ mod api_portfolio;
 mod api_projects;
 mod api_reviews;
 mod common;
+mod disputes;
 mod jobs_notifications;
 mod pages_accounts;
 mod pages_applications;
