@@ -537,3 +537,40 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    pub async fn post_application_message(
+        &self,
+        application_id: i64,
+        author_id: i64,
+        body: &str,
+    ) -> StoreResult<i64> {
+        Ok(with_db!(self, write, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO application_messages (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(application_id)
+            .bind(author_id)
+            .bind(body)
+            .bind(Utc::now())
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    /// The thread of an application, oldest first.
+    pub async fn application_messages(
+        &self,
+        application_id: i64,
+    ) -> StoreResult<Vec<crate::Message>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT m.id, m.author_id, u.name AS author_name, 'message' AS kind, m.body, m.created_at
+                 FROM application_messages m JOIN users u ON u.id = m.author_id WHERE m.application_id = $1 ORDER BY m.id",
+            )
+            .bind(application_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

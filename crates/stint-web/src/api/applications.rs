@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reject))
         .routes(routes!(withdraw))
         .routes(routes!(hire))
+        .routes(routes!(messages, post_message))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -295,6 +296,68 @@ async fn hire(
         Json(HireResponse {
             engagement: EngagementView::from(&h.engagement),
             project_filled: h.filled,
+        }),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationMessageView {
+    id: i64,
+    author_name: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+/// The questions and answers of an application (its two sides).
+#[utoipa::path(get, path = "/applications/{id}/messages", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ApplicationMessageView>), (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn messages(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Vec<ApplicationMessageView>>, ApiError> {
+    let (_, list) = apps::thread(&state, &caller.user, id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|m| ApplicationMessageView {
+                id: m.id,
+                author_name: m.author_name,
+                body: m.body,
+                created_at: m.created_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ApplicationMessageRequest {
+    body: String,
+}
+
+/// Employers ask an applicant a question; the applicant answers once asked.
+#[utoipa::path(post, path = "/applications/{id}/messages", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ApplicationMessageRequest,
+    responses((status = 201, body = ApplicationMessageView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 409, body = super::Problem, description = "not_contacted"), (status = 422, body = super::Problem)))]
+async fn post_message(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<ApplicationMessageRequest>,
+) -> Result<(StatusCode, Json<ApplicationMessageView>), ApiError> {
+    let m = if caller.user.role == stint_domain::account::Role::Student {
+        apps::answer(&state, &caller.user, id, &r.body).await?
+    } else {
+        apps::ask(&state, &caller.user, id, &r.body).await?
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(ApplicationMessageView {
+            id: m.id,
+            author_name: m.author_name,
+            body: m.body,
+            created_at: m.created_at,
         }),
     ))
 }

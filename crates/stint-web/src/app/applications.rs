@@ -347,3 +347,104 @@ pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Application>, App
     require_role(user, Role::Student)?;
     Ok(state.store.student_applications(user.id).await?)
 }
+
+/// An employer member asks an applicant a question before deciding.
+pub async fn ask(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    body: &str,
+) -> Result<stint_store::Message, AppError> {
+    let (a, _) = require_application_member(&state.store, user, id).await?;
+    let body = stint_domain::engagement::parse_message(body)?;
+    let mid = state
+        .store
+        .post_application_message(id, user.id, &body)
+        .await?;
+    notify::send(
+        state,
+        a.student_id,
+        Kind::Message,
+        &format!("{} asked you about your application", a.org_name),
+        &body,
+        &format!("/applications/{id}"),
+    )
+    .await?;
+    thread_item(state, id, mid).await
+}
+
+/// The applicant answers; only once the employer has written first, so
+/// students cannot message employers who have not contacted them.
+pub async fn answer(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    body: &str,
+) -> Result<stint_store::Message, AppError> {
+    let a = require_applicant(&state.store, user, id).await?;
+    let thread = state.store.application_messages(id).await?;
+    if !thread.iter().any(|m| m.author_id != user.id) {
+        return Err(AppError::conflict(
+            "not_contacted",
+            "You can write here once the employer has asked you something.",
+        ));
+    }
+    let body = stint_domain::engagement::parse_message(body)?;
+    let mid = state
+        .store
+        .post_application_message(id, user.id, &body)
+        .await?;
+    let link = format!("/employer/projects/{}/applicants", a.project_id);
+    notify::members(
+        state,
+        a.org_id,
+        Kind::Message,
+        &format!("{} answered your question", user.name),
+        &body,
+        &link,
+    )
+    .await?;
+    thread_item(state, id, mid).await
+}
+
+async fn thread_item(
+    state: &AppState,
+    id: i64,
+    mid: i64,
+) -> Result<stint_store::Message, AppError> {
+    state
+        .store
+        .application_messages(id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == mid)
+        .ok_or(AppError::NotFound)
+}
+
+/// The thread, for either side of the application. Under blind screening
+/// the employer sees "Applicant #id" until shortlisting, here as in the list.
+pub async fn thread(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<(Application, Vec<stint_store::Message>), AppError> {
+    let mut a = get(state, user, id).await?;
+    let mut messages = state.store.application_messages(id).await?;
+    let blind = user.role != Role::Student
+        && a.status == ApplicationStatus::Submitted
+        && state
+            .store
+            .project(a.project_id)
+            .await?
+            .input
+            .blind_screening;
+    if blind {
+        let label = format!("Applicant #{id}");
+        for m in messages.iter_mut().filter(|m| m.author_id == a.student_id) {
+            m.author_name = label.clone();
+        }
+        a.student_name = label;
+        a.links.clear();
+    }
+    Ok((a, messages))
+}

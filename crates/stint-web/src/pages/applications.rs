@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/employer/applications/{id}/shortlist", post(shortlist))
         .route("/employer/applications/{id}/reject", post(reject))
         .route("/employer/applications/{id}/hire", post(hire))
+        .route("/applications/{id}", get(thread))
+        .route("/applications/{id}/messages", post(post_message))
 }
 
 fn layout(state: &AppState, title: &str, user: &PageUser, notice: Option<&str>) -> Layout {
@@ -275,4 +277,101 @@ async fn hire(
         if h.filled { "hired_filled" } else { "hired" }
     ))
     .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "student/application.html")]
+struct ThreadPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    org: String,
+    student: String,
+    status: &'static str,
+    pitch: String,
+    /// (author, when, body)
+    messages: Vec<(String, String, String)>,
+    is_student: bool,
+    can_write: bool,
+    back: String,
+    error: String,
+}
+
+async fn thread_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    error: String,
+) -> Result<Response, PageError> {
+    let l = layout(state, "Application", user, None);
+    let (a, messages) = apps::thread(state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let is_student = user.user().role == stint_domain::account::Role::Student;
+    let contacted = messages.iter().any(|m| m.author_id != user.user().id);
+    let failed = !error.is_empty();
+    let mut res = render(&ThreadPage {
+        id,
+        title: a.project_title.clone(),
+        org: a.org_name.clone(),
+        student: a.student_name.clone(),
+        status: a.status.label(),
+        pitch: a.pitch.clone(),
+        messages: messages
+            .into_iter()
+            .map(|m| {
+                (
+                    m.author_name,
+                    m.created_at.format("%-d %b %H:%M UTC").to_string(),
+                    m.body,
+                )
+            })
+            .collect(),
+        can_write: a.status.is_undecided() && (!is_student || contacted),
+        back: if is_student {
+            "/me/applications".into()
+        } else {
+            format!("/employer/projects/{}/applicants", a.project_id)
+        },
+        is_student,
+        error,
+        layout: l,
+    });
+    if failed {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    thread_page(&state, &user, id, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MessageForm {
+    body: String,
+}
+
+async fn post_message(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<MessageForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let r = if u.role == stint_domain::account::Role::Student {
+        apps::answer(&state, u, id, &f.body).await
+    } else {
+        apps::ask(&state, u, id, &f.body).await
+    };
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => thread_page(&state, &user, id, e.detail()).await,
+        Err(e) => Err(PageError(e, layout(&state, "Application", &user, None))),
+    }
 }

@@ -7,6 +7,7 @@ mod api_engagements;
 mod api_portfolio;
 mod api_projects;
 mod api_reviews;
+mod application_messages;
 mod common;
 mod disputes;
 mod jobs_notifications;
