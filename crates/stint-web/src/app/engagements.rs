@@ -416,9 +416,49 @@ pub async fn cancel(
     id: i64,
     reason: &str,
 ) -> Result<Engagement, AppError> {
+    let step = ReasonedStep {
+        action: EngagementAction::Cancel,
+        audit: "engagement.cancelled",
+        verb: "cancelled the engagement",
+        kind: Kind::Cancelled,
+        title: "The engagement is cancelled",
+    };
+    reasoned(
+        state,
+        user,
+        id,
+        reason,
+        step,
+        |e| vec![Movement::refund(e.id, e.org_id, e.price.minor)],
+        "",
+    )
+    .await
+}
+
+/// A step either side takes with a reason: the status change (and its
+/// money) in one transaction, a notice in the thread, the audit log, and the
+/// other side told.
+struct ReasonedStep {
+    action: EngagementAction,
+    audit: &'static str,
+    verb: &'static str,
+    kind: Kind,
+    title: &'static str,
+}
+
+async fn reasoned(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    reason: &str,
+    step: ReasonedStep,
+    movements: impl FnOnce(&Engagement) -> Vec<Movement>,
+    tail: &str,
+) -> Result<Engagement, AppError> {
     let (e, side) = require_party(state, user, id).await?;
-    let to = transition(e.status, side.actor(), EngagementAction::Cancel).map_err(refused)?;
+    let to = transition(e.status, side.actor(), step.action).map_err(refused)?;
     let reason = parse_cancel_reason(reason)?;
+    let provider = state.config.payment_provider.as_str();
     state
         .store
         .move_engagement(
@@ -426,8 +466,8 @@ pub async fn cancel(
             e.status,
             to,
             e.price.currency.code(),
-            state.config.payment_provider.as_str(),
-            &[Movement::refund(id, e.org_id, e.price.minor)],
+            provider,
+            &movements(&e),
         )
         .await?;
     state
@@ -436,81 +476,49 @@ pub async fn cancel(
             id,
             user.id,
             "system",
-            &format!("{} cancelled the engagement: {reason}", user.name),
+            &format!("{} {}: {reason}", user.name, step.verb),
         )
         .await?;
     state
         .store
-        .audit(
-            Some(user.id),
-            "engagement.cancelled",
-            "engagement",
-            id,
-            &reason,
-        )
+        .audit(Some(user.id), step.audit, "engagement", id, &reason)
         .await?;
     tell_other(
         state,
         &e,
         side,
-        Kind::Cancelled,
-        "The engagement is cancelled",
-        &reason,
+        step.kind,
+        step.title,
+        &format!("{reason}{tail}"),
     )
     .await?;
     Ok(state.store.engagement(id).await?)
 }
 
-/// Either side raises a dispute after a submission; admins are told.
+/// Either side raises a dispute after a submission; admins decide.
 pub async fn dispute(
     state: &AppState,
     user: &User,
     id: i64,
     reason: &str,
 ) -> Result<Engagement, AppError> {
-    let (e, side) = require_party(state, user, id).await?;
-    let to = transition(e.status, side.actor(), EngagementAction::Dispute).map_err(refused)?;
-    let reason = parse_cancel_reason(reason)?;
-    state
-        .store
-        .move_engagement(
-            id,
-            e.status,
-            to,
-            e.price.currency.code(),
-            state.config.payment_provider.as_str(),
-            &[],
-        )
-        .await?;
-    state
-        .store
-        .post_message(
-            id,
-            user.id,
-            "system",
-            &format!("{} raised a dispute: {reason}", user.name),
-        )
-        .await?;
-    state
-        .store
-        .audit(
-            Some(user.id),
-            "engagement.disputed",
-            "engagement",
-            id,
-            &reason,
-        )
-        .await?;
-    tell_other(
+    let step = ReasonedStep {
+        action: EngagementAction::Dispute,
+        audit: "engagement.disputed",
+        verb: "raised a dispute",
+        kind: Kind::Disputed,
+        title: "A dispute was raised",
+    };
+    reasoned(
         state,
-        &e,
-        side,
-        Kind::Disputed,
-        "A dispute was raised",
-        &format!("{reason} A Stint admin will look at it and decide."),
+        user,
+        id,
+        reason,
+        step,
+        |_| Vec::new(),
+        " A Stint admin will look at it and decide.",
     )
-    .await?;
-    Ok(state.store.engagement(id).await?)
+    .await
 }
 
 /// How an admin settles a dispute.
