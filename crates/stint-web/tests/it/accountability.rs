@@ -7,38 +7,14 @@ use chrono::Duration;
 use serde_json::json;
 
 use crate::app_test;
-use crate::common::{Actor, TestApp, project_json};
-
-const PITCH: &str = "I coded 300 open survey answers for my thesis in Sheets and summarised them for my department.";
+use crate::common::{Actor, TestApp};
 
 async fn project(app: &TestApp, boss: &Actor, title: &str, slots: i64) -> i64 {
-    let mut p = project_json(title);
-    p["slots"] = json!(slots);
-    let id = app
-        .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap_or_default();
-    app.api(
-        Method::POST,
-        &format!("/api/v1/projects/{id}/publish"),
-        Some(&boss.token),
-        None,
-    )
-    .await;
-    id
+    app.published(boss, title, slots, false).await
 }
 
 async fn apply(app: &TestApp, s: &Actor, project: i64) -> i64 {
-    app.api(
-        Method::POST,
-        &format!("/api/v1/projects/{project}/applications"),
-        Some(&s.token),
-        Some(json!({"pitch": PITCH, "answer": "R."})),
-    )
-    .await
-    .json()["id"]
+    app.apply(s, project).await.json()["id"]
         .as_i64()
         .unwrap_or_default()
 }

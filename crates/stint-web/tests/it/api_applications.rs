@@ -5,9 +5,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::app_test;
-use crate::common::{Actor, TestApp, project_json};
-
-const PITCH: &str = "I coded 300 open survey answers for my thesis in Sheets and summarised them for my department.";
+use crate::common::{Actor, PITCH, TestApp};
 
 /// A published project with `slots` places from a verified employer.
 async fn open_project(app: &TestApp, slots: i64, blind: bool) -> (Actor, i64) {
@@ -18,30 +16,14 @@ async fn open_project(app: &TestApp, slots: i64, blind: bool) -> (Actor, i64) {
             true,
         )
         .await;
-    let mut p = project_json("Survey analysis for a skincare brand");
-    p["slots"] = json!(slots);
-    p["blind_screening"] = json!(blind);
     let id = app
-        .api(Method::POST, "/api/v1/projects", Some(&e.token), Some(p))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap_or_default();
-    let r = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/projects/{id}/publish"),
-            Some(&e.token),
-            None,
-        )
+        .published(&e, "Survey analysis for a skincare brand", slots, blind)
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     (e, id)
 }
 
 async fn apply(app: &TestApp, s: &Actor, project: i64) -> crate::common::Res {
-    app.api(Method::POST, &format!("/api/v1/projects/{project}/applications"), Some(&s.token),
-        Some(json!({"pitch": PITCH, "answer": "Sheets, then R for the charts.", "links": ["https://portfolio.example/survey"]}))).await
+    app.apply(s, project).await
 }
 
 fn id(v: &Value) -> i64 {

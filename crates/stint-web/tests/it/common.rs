@@ -349,3 +349,43 @@ macro_rules! app_test {
         }
     };
 }
+
+/// A pitch that passes the rules, for tests that apply.
+pub const PITCH: &str = "I coded 300 open survey answers for my thesis in Sheets and summarised them for my department.";
+
+impl TestApp {
+    /// Creates and publishes a project of `boss`'s organization.
+    pub async fn published(&self, boss: &Actor, title: &str, slots: i64, blind: bool) -> i64 {
+        let mut p = project_json(title);
+        p["slots"] = json!(slots);
+        p["blind_screening"] = json!(blind);
+        let id = self
+            .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap_or_default();
+        let r = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/projects/{id}/publish"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        id
+    }
+
+    /// `s` applies to `project` with a valid pitch and answer.
+    pub async fn apply(&self, s: &Actor, project: i64) -> Res {
+        let body = json!({"pitch": PITCH, "answer": "Sheets, then R for the charts.", "links": ["https://portfolio.example/survey"]});
+        self.api(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/applications"),
+            Some(&s.token),
+            Some(body),
+        )
+        .await
+    }
+}

@@ -6,43 +6,16 @@ use chrono::Duration;
 use serde_json::json;
 
 use crate::app_test;
-use crate::common::{Actor, TestApp, project_json};
-
-const PITCH: &str = "I coded 300 open survey answers for my thesis in Sheets and summarised them for my department.";
+use crate::common::{Actor, TestApp};
 
 async fn published(app: &TestApp, boss: &Actor, title: &str) -> i64 {
-    let mut p = project_json(title);
-    p["slots"] = json!(3);
-    let id = app
-        .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap_or_default();
-    assert_eq!(
-        app.api(
-            Method::POST,
-            &format!("/api/v1/projects/{id}/publish"),
-            Some(&boss.token),
-            None
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    id
+    app.published(boss, title, 3, false).await
 }
 
 async fn apply(app: &TestApp, s: &Actor, project: i64) -> i64 {
-    let r = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/projects/{project}/applications"),
-            Some(&s.token),
-            Some(json!({"pitch": PITCH, "answer": "Sheets."})),
-        )
-        .await;
-    r.json()["id"].as_i64().unwrap_or_default()
+    app.apply(s, project).await.json()["id"]
+        .as_i64()
+        .unwrap_or_default()
 }
 
 async fn kinds(app: &TestApp, a: &Actor) -> Vec<String> {
