@@ -175,10 +175,11 @@ pub fn record_lines(
         ));
     }
     if let Some(h) = r.median_decision_hours {
-        out.push(if h < 48 {
-            format!("Decides in {h} hours (median)")
-        } else {
-            format!("Decides in {} days (median)", h / 24)
+        out.push(match h {
+            0 => "Decides within an hour (median)".to_string(),
+            1 => "Decides in 1 hour (median)".to_string(),
+            h if h < 48 => format!("Decides in {h} hours (median)"),
+            h => format!("Decides in {} days (median)", h / 24),
         });
     }
     if let Some(p) = r.on_time_percent() {
