@@ -9,6 +9,7 @@ let server;
 let browser;
 const DEMO_PASSWORD = 'stint-demo-2026';
 const PASSWORD = 'a long e2e passphrase';
+const CSV = 'brand,price_per_100g\nBrightleaf,4.20\nHillcrest,3.85\n';
 const TITLE = `Competitor pricing study for a tea brand ${Date.now() % 100000}`;
 
 before(async () => {
@@ -170,13 +171,27 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await student.waitForURL(/notice=posted/);
   await student.getByLabel(/What you deliver/).fill('Comparison sheet of ten brands and a six-slide summary.');
   await student.locator('#slink0').fill('https://docs.example/tea-v1');
+  // A file that is not what its name says is refused with a clear message.
+  await student.getByLabel('Files', { exact: true }).setInputFiles({ name: 'prices.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not really a pdf') });
+  await student.getByRole('button', { name: 'Submit work' }).click();
+  assert.match(await student.locator('main').innerText(), /prices\.pdf does not look like a \.pdf file/);
+  await student.getByLabel(/What you deliver/).fill('Comparison sheet of ten brands and a six-slide summary.');
+  await student.getByLabel('Files', { exact: true }).setInputFiles({ name: 'tea-brands.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   await student.getByRole('button', { name: 'Submit work' }).click();
   await student.waitForURL(/notice=submitted/);
+  assert.match(await student.locator('main').innerText(), /tea-brands\.csv/);
   await checkA11y(student, 'workspace (student)');
   await shot(student, '15-workspace-student');
 
-  // The employer opens the same workspace.
+  // The employer opens the same workspace and downloads the file.
   await page.goto(`${server.base}${await student.evaluate(() => location.pathname)}`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'tea-brands.csv' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'tea-brands.csv');
+  const fs = await import('node:fs/promises');
+  assert.equal(await fs.readFile(await download.path(), 'utf8'), CSV);
   await page.getByLabel(/ask for a revision/).fill('Please add own brands from two supermarkets.');
   await page.getByRole('button', { name: 'Request revision' }).click();
   await page.waitForURL(/notice=revision_requested/);

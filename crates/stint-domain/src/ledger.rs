@@ -20,6 +20,8 @@ pub enum EntryKind {
     Payout,
     /// Escrow back to the employer, on cancellation.
     Refund,
+    /// The employer's money arriving at Stint (manual provider).
+    Deposit,
 }
 
 impl EntryKind {
@@ -30,6 +32,7 @@ impl EntryKind {
             EntryKind::Release => "release",
             EntryKind::Payout => "payout",
             EntryKind::Refund => "refund",
+            EntryKind::Deposit => "deposit",
         }
     }
 }
@@ -45,6 +48,11 @@ pub fn student_account(user_id: i64) -> String {
     format!("student:{user_id}")
 }
 pub const PLATFORM_FEES: &str = "platform:fees";
+
+/// The bank or transfer reference an admin records with money moved by hand.
+pub fn parse_reference(raw: &str) -> Result<String, crate::FieldError> {
+    crate::text::bounded("reference", "The payment reference", raw, 3, 100)
+}
 
 /// The platform fee on `price` at `basis_points` (1/100 of a percent),
 /// rounded half up to a minor unit.

@@ -10,6 +10,7 @@ pub mod engagement;
 pub mod error;
 pub mod ledger;
 pub mod money;
+pub mod notice;
 pub mod organization;
 pub mod profile;
 pub mod project;
@@ -17,6 +18,7 @@ pub mod review;
 pub mod search;
 pub mod taxonomy;
 mod text;
+pub mod upload;
 
 pub use error::{FieldError, FieldErrors};
 pub use money::{Currency, HourlyFloors, Money};

@@ -14,6 +14,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Other(sqlx::Error),
+    /// The file storage failed (disk full, permissions, a missing object).
+    #[error("file storage: {0}")]
+    Files(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -37,6 +37,8 @@ pub struct Submission {
     pub note: String,
     pub links: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// Files delivered with this version, in upload order.
+    pub files: Vec<crate::SubmissionFile>,
 }
 
 /// A student's money across engagements, per currency, in minor units.
@@ -56,6 +58,8 @@ pub struct Movement {
     pub from: String,
     pub to: String,
     pub amount: i64,
+    /// A bank or transfer reference, for money recorded by hand.
+    pub reference: Option<String>,
 }
 
 impl Movement {
@@ -65,6 +69,7 @@ impl Movement {
             from: escrow_account(engagement_id),
             to: student_account(student_id),
             amount,
+            reference: None,
         }
     }
     pub fn payout(student_id: i64, amount: i64) -> Movement {
@@ -73,6 +78,7 @@ impl Movement {
             from: student_account(student_id),
             to: "external:payouts".into(),
             amount,
+            reference: None,
         }
     }
     pub fn refund(engagement_id: i64, org_id: i64, amount: i64) -> Movement {
@@ -81,6 +87,7 @@ impl Movement {
             from: escrow_account(engagement_id),
             to: employer_account(org_id),
             amount,
+            reference: None,
         }
     }
 }
@@ -126,9 +133,15 @@ impl Store {
                 .fetch_all(p)
                 .await
         })?;
+        let files = self.engagement_files(engagement_id).await?;
         Ok(rows
             .into_iter()
             .map(|r| Submission {
+                files: files
+                    .iter()
+                    .filter(|f| f.submission_id == r.id)
+                    .cloned()
+                    .collect(),
                 id: r.id,
                 version: r.version,
                 note: r.note,
@@ -143,14 +156,16 @@ impl Store {
             .collect())
     }
 
-    /// Records the next version of the work and moves the engagement from
-    /// one of `from` to `submitted`, in one transaction.
+    /// Records the next version of the work with its files (already in the
+    /// file storage) and moves the engagement from one of `from` to
+    /// `submitted`, in one transaction.
     pub async fn submit_work(
         &self,
         engagement_id: i64,
         from: &[EngagementStatus],
         note: &str,
         links: &[String],
+        files: &[crate::NewFile],
     ) -> StoreResult<Submission> {
         let now = Utc::now();
         let (a, b) = (
@@ -181,6 +196,22 @@ impl Store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
+                for f in files {
+                    sqlx::query(
+                        "INSERT INTO submission_files (submission_id, engagement_id, name, content_type, size_bytes, sha256, storage_key, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(id)
+                    .bind(engagement_id)
+                    .bind(&f.name)
+                    .bind(&f.content_type)
+                    .bind(f.size)
+                    .bind(&f.sha256)
+                    .bind(&f.storage_key)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 Ok(id)
             }
@@ -225,8 +256,8 @@ impl Store {
                 for m in movements {
                     sqlx::query(
                         "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account, amount_minor, currency, provider,
-                            idempotency_key, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            idempotency_key, created_at, reference)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                     )
                     .bind(engagement_id)
                     .bind(m.kind.as_str())
@@ -237,6 +268,7 @@ impl Store {
                     .bind(provider)
                     .bind(format!("{}:{engagement_id}", m.kind.as_str()))
                     .bind(now)
+                    .bind(&m.reference)
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| match StoreError::from(e) {

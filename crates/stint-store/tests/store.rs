@@ -534,3 +534,119 @@ both_engines!(projects_lifecycle_and_search, |db| async move {
     assert_eq!(s.org_projects(org).await.map(|v| v.len()).ok(), Some(3));
     let _ = NaiveDate::default();
 });
+
+both_engines!(idempotency_keys_claim_once, |db| async move {
+    use stint_store::{Claim, StoredResponse};
+    let s = &db.store;
+    let now = Utc::now();
+    let old = now - Duration::hours(24);
+    assert_eq!(
+        s.claim_idempotency_key("scope", "k1", "fp", now, old)
+            .await
+            .ok(),
+        Some(Claim::Claimed)
+    );
+    assert_eq!(
+        s.claim_idempotency_key("scope", "k1", "fp", now, old)
+            .await
+            .ok(),
+        Some(Claim::InProgress)
+    );
+    assert_eq!(
+        s.claim_idempotency_key("scope", "k1", "other", now, old)
+            .await
+            .ok(),
+        Some(Claim::Mismatch)
+    );
+    assert_eq!(
+        s.claim_idempotency_key("scope2", "k1", "other", now, old)
+            .await
+            .ok(),
+        Some(Claim::Claimed),
+        "keys are per scope"
+    );
+    let answer = StoredResponse {
+        status: 201,
+        content_type: Some("application/json".into()),
+        body: b"{\"id\":1}".to_vec(),
+    };
+    s.finish_idempotency_key("scope", "k1", &answer)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.claim_idempotency_key("scope", "k1", "fp", now, old)
+            .await
+            .ok(),
+        Some(Claim::Done(answer))
+    );
+    // A released claim (server error) can run again; a finished one stays.
+    s.release_idempotency_key("scope2", "k1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.claim_idempotency_key("scope2", "k1", "fp", now, old)
+            .await
+            .ok(),
+        Some(Claim::Claimed)
+    );
+    // After a day the key is free again.
+    let later = now + Duration::hours(25);
+    assert_eq!(
+        s.claim_idempotency_key("scope", "k1", "new", later, later - Duration::hours(24))
+            .await
+            .ok(),
+        Some(Claim::Claimed)
+    );
+    assert_eq!(
+        s.purge_idempotency_keys(later + Duration::seconds(1))
+            .await
+            .ok(),
+        Some(2)
+    );
+});
+
+both_engines!(email_preferences_upsert, |db| async move {
+    let s = &db.store;
+    let u = s
+        .create_user("p@x.com", "hash", "P", Role::Student)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.email_preferences(u.id).await.ok(), Some(vec![]));
+    for on in [false, true, false] {
+        s.set_email_preference(u.id, "messages", on)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    s.set_email_preference(u.id, "work", true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.email_preferences(u.id).await.ok(),
+        Some(vec![("messages".into(), false), ("work".into(), true)])
+    );
+});
+
+#[tokio::test]
+async fn local_file_storage() {
+    let dir = std::env::temp_dir().join(format!("stint_fs_{}", std::process::id()));
+    let fs = stint_store::FileStorage::local(&dir);
+    let key = "0123456789abcdef0123456789abcdef";
+    fs.put(key, b"hello")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fs.get(key).await.ok(), Some(b"hello".to_vec()));
+    assert!(
+        dir.join("01").join(key).exists(),
+        "sharded by the key's first two characters"
+    );
+    fs.delete(key).await.unwrap_or_else(|e| panic!("{e}"));
+    fs.delete(key)
+        .await
+        .unwrap_or_else(|e| panic!("deleting twice: {e}"));
+    assert!(matches!(fs.get(key).await, Err(StoreError::NotFound)));
+    for bad in ["../../etc/passwd", "short", "0123456789abcdef/../x", ""] {
+        assert!(fs.put(bad, b"x").await.is_err(), "{bad}");
+        assert!(fs.get(bad).await.is_err(), "{bad}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

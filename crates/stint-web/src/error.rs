@@ -24,8 +24,14 @@ pub enum AppError {
     /// The request clashes with the current state; `code` is stable for clients.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// Well-formed, but refused for a reason `code` names (422).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     #[error("too many requests")]
     RateLimited,
+    /// The request body is over the limit for its route.
+    #[error("payload too large")]
+    TooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -51,7 +57,9 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -65,7 +73,9 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { code, .. } => code,
+            AppError::Unprocessable { code, .. } => code,
             AppError::RateLimited => "rate_limited",
+            AppError::TooLarge(_) => "payload_too_large",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -78,7 +88,9 @@ impl AppError {
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound => "Not found",
             AppError::Conflict { .. } => "That cannot be done now",
+            AppError::Unprocessable { .. } => "That cannot be done",
             AppError::RateLimited => "Too many attempts",
+            AppError::TooLarge(_) => "Too large",
             AppError::Internal(_) => "Something went wrong on our side",
         }
     }
@@ -98,10 +110,13 @@ impl AppError {
             }
             AppError::Forbidden(why) => (*why).into(),
             AppError::NotFound => "There is nothing here, or you do not have access to it.".into(),
-            AppError::Conflict { message, .. } => message.clone(),
+            AppError::Conflict { message, .. } | AppError::Unprocessable { message, .. } => {
+                message.clone()
+            }
             AppError::RateLimited => {
                 "Too many attempts from your address. Wait a minute and try again.".into()
             }
+            AppError::TooLarge(why) => why.clone(),
             AppError::Internal(_) => {
                 "The error has been logged. Please try again in a moment.".into()
             }
@@ -137,6 +152,10 @@ impl From<StoreError> for AppError {
                     "This project changed meanwhile; reload the page to see its current state.",
                 )
             }
+            StoreError::Conflict("already_recorded") => AppError::conflict(
+                "already_recorded",
+                "This payment is recorded already; nothing was changed.",
+            ),
             StoreError::Conflict(what) => AppError::conflict(
                 "conflict",
                 format!("That clashes with existing data ({what})."),

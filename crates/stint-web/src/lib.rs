@@ -10,8 +10,10 @@ pub mod app;
 pub mod auth;
 mod error;
 mod form;
+mod idempotency;
 mod pages;
 pub mod security;
+mod upload;
 mod view;
 
 use std::sync::Arc;
@@ -23,7 +25,6 @@ use stint_domain::HourlyFloors;
 use stint_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -55,6 +56,8 @@ pub struct WebConfig {
     pub auto_approve_days: u32,
     /// Days after approval during which both sides may review each other.
     pub review_window_days: u32,
+    /// Where files delivered with submissions are kept.
+    pub files: stint_store::FileStorage,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -88,6 +91,7 @@ impl Default for WebConfig {
             payment_provider: PaymentProvider::Manual,
             auto_approve_days: 7,
             review_window_days: 14,
+            files: stint_store::FileStorage::local("./stint-data/files"),
         }
     }
 }
@@ -139,18 +143,22 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted (forms and JSON).
-const BODY_LIMIT: usize = 256 * 1024;
-
 /// The whole application: pages, API, static assets and the middleware stack.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                idempotency::layer,
+            )),
+        )
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, security::cross_origin_guard))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(security::body_limit))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -50,6 +50,58 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Largest request body on most routes (forms and JSON).
+pub const BODY_LIMIT: usize = 256 * 1024;
+/// Largest request body where work is uploaded: every file at its largest
+/// plus room for the note, links and multipart framing.
+pub const UPLOAD_BODY_LIMIT: usize = stint_domain::upload::MAX_TOTAL_BYTES + 512 * 1024;
+
+/// Whether `path` takes file uploads (and so the larger limit).
+fn takes_uploads(method: &Method, path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    *method == Method::POST
+        && path.starts_with("/engagements/")
+        && path.ends_with("/submissions")
+        && path.matches('/').count() == 3
+}
+
+/// Caps the request body: the upload routes get [`UPLOAD_BODY_LIMIT`],
+/// everything else [`BODY_LIMIT`]. A declared length over the cap is refused
+/// at once with a message (HTML or problem+json); a body that grows past it
+/// while streaming fails the extractor that reads it, which answers 413 too.
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let uploads = takes_uploads(req.method(), req.uri().path());
+    let limit = if uploads {
+        UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let why = if uploads {
+            format!(
+                "The upload is larger than {}. Attach fewer or smaller files, or share large work as a link.",
+                stint_domain::upload::human_size(stint_domain::upload::MAX_TOTAL_BYTES)
+            )
+        } else {
+            "The request is larger than this form accepts.".to_string()
+        };
+        let err = AppError::TooLarge(why);
+        return if req.uri().path().starts_with("/api/") {
+            crate::api::ApiError(err).into_response()
+        } else {
+            crate::pages::error_page(err, None)
+        };
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// Which limit and which client.
 type Key = (&'static str, IpAddr);
 
@@ -130,6 +182,21 @@ mod tests {
         assert!(l.check("login", a).is_err());
         assert!(l.check("signup", a).is_ok());
         assert!(l.check("login", b).is_ok());
+    }
+
+    #[test]
+    fn upload_routes_are_recognised() {
+        assert!(takes_uploads(&Method::POST, "/engagements/7/submissions"));
+        assert!(takes_uploads(
+            &Method::POST,
+            "/api/v1/engagements/7/submissions"
+        ));
+        assert!(!takes_uploads(&Method::GET, "/engagements/7/submissions"));
+        assert!(!takes_uploads(&Method::POST, "/engagements/7/messages"));
+        assert!(!takes_uploads(
+            &Method::POST,
+            "/engagements/7/x/submissions"
+        ));
     }
 
     #[test]

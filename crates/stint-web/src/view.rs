@@ -97,6 +97,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "approved" => "Approved. The price is released to the student.",
         "revision_requested" => "Revision requested. The student has your feedback.",
         "engagement_cancelled" => "The engagement is cancelled and the escrow refunded.",
+        "email_saved" => "Your email choices are saved.",
+        "deposit_recorded" => "Payment received is recorded; the employer has been told.",
+        "payout_recorded" => "Payout recorded; the student has been told.",
         "hired_filled" => {
             "Hired, and every place is now taken: the project is filled and the other applicants have been told."
         }

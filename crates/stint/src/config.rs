@@ -41,6 +41,9 @@ pub struct Settings {
     pub auto_approve_days: u32,
     /// Days after approval during which both sides may review each other.
     pub review_window_days: u32,
+    /// Where files delivered with submissions are kept; `<data_dir>/files`
+    /// when unset. Several instances need a shared directory here.
+    pub files_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -59,13 +62,15 @@ impl Default for Settings {
             payment_provider: "manual".into(),
             auto_approve_days: 7,
             review_window_days: 14,
+            files_dir: None,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 14] = [
+    "files_dir",
     "review_window_days",
     "auto_approve_days",
     "fee_basis_points",
@@ -95,6 +100,13 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// Where uploaded files live.
+    pub fn files_dir(&self) -> PathBuf {
+        self.files_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("files"))
+    }
+
     pub fn load(config_file: Option<&PathBuf>, overrides: Overrides) -> anyhow::Result<Settings> {
         let mut fig = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(path) = config_file {

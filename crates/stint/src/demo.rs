@@ -403,7 +403,11 @@ async fn lived_in(
                 state,
                 &student,
                 e.id,
-                &submission("First full version: spreadsheet and summary linked below."),
+                &submission("First full version: the coded themes are attached, the summary is linked below."),
+                &[(
+                    "coded-themes.csv".to_string(),
+                    b"theme,responses,share\nDelivery speed,142,28%\nPrice,118,24%\nSupport,97,19%\nPackaging,61,12%\nOther,82,17%\n".to_vec(),
+                )],
             )
             .await?;
         }
@@ -413,6 +417,7 @@ async fn lived_in(
                 &student,
                 e.id,
                 &submission("Draft for review: the data is complete, the summary is short."),
+                &[],
             )
             .await?;
             eng::request_revision(
@@ -429,6 +434,7 @@ async fn lived_in(
                 &student,
                 e.id,
                 &submission("Final version with the recommendation on page one."),
+                &[],
             )
             .await?;
             eng::approve(state, &boss, e.id).await?;

@@ -81,12 +81,17 @@ async fn demo_twice(engine: Engine) {
     let Some(db) = TestDb::new(engine).await else {
         return;
     };
+    let files = std::env::temp_dir().join(format!(
+        "stint_demo_files_{}_{engine:?}",
+        std::process::id()
+    ));
     let state = AppState::new(
         db.store.clone(),
         WebConfig {
             password_cost: PasswordCost::Fast,
             demo: true,
             payment_provider: stint_web::PaymentProvider::Sandbox,
+            files: stint_store::FileStorage::local(&files),
             ..WebConfig::default()
         },
     );
@@ -188,6 +193,20 @@ async fn demo_twice(engine: Engine) {
             .flatten()
             .is_some()
     );
+    let mut delivered = Vec::new();
+    for id in 1..=engagements {
+        for f in db.store.engagement_files(id).await.unwrap_or_default() {
+            let bytes = state.config.files.get(&f.storage_key).await;
+            delivered.push((f.name, bytes.map(|b| b.len()).unwrap_or(0)));
+        }
+    }
+    assert_eq!(
+        delivered.len(),
+        1,
+        "one demo submission carries a file: {delivered:?}"
+    );
+    assert!(delivered[0].1 > 0, "its bytes are stored");
+    let _ = std::fs::remove_dir_all(&files);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use stint_domain::engagement::SubmissionForm;
 use stint_store::{Message, Submission};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show))
         .routes(routes!(post_message))
         .routes(routes!(submit))
+        .routes(routes!(download))
         .routes(routes!(approve))
         .routes(routes!(request_revision))
         .routes(routes!(cancel))
@@ -58,11 +58,25 @@ impl From<&Message> for MessageView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct FileView {
+    id: i64,
+    /// The sanitised file name.
+    name: String,
+    content_type: String,
+    size_bytes: i64,
+    /// Hex SHA-256 of the bytes, to check a download.
+    sha256: String,
+    /// Where the two sides download it (bearer token).
+    url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionView {
     id: i64,
     version: i32,
     note: String,
     links: Vec<String>,
+    files: Vec<FileView>,
     created_at: DateTime<Utc>,
 }
 
@@ -73,6 +87,18 @@ impl From<&Submission> for SubmissionView {
             version: s.version,
             note: s.note.clone(),
             links: s.links.clone(),
+            files: s
+                .files
+                .iter()
+                .map(|f| FileView {
+                    id: f.id,
+                    name: f.name.clone(),
+                    content_type: f.content_type.clone(),
+                    size_bytes: f.size_bytes,
+                    sha256: f.sha256.clone(),
+                    url: format!("/api/v1/engagements/{}/files/{}", f.engagement_id, f.id),
+                })
+                .collect(),
             created_at: s.created_at,
         }
     }
@@ -90,6 +116,8 @@ pub struct WorkspaceView {
     your_side: String,
     messages: Vec<MessageView>,
     submissions: Vec<SubmissionView>,
+    /// Manual payments: the employer's money has not been received yet.
+    awaiting_employer_payment: bool,
 }
 
 /// The workspace: the engagement, its thread and its submissions (the two sides only).
@@ -113,6 +141,7 @@ async fn show(
         },
         messages: w.messages.iter().map(MessageView::from).collect(),
         submissions: w.submissions.iter().map(SubmissionView::from).collect(),
+        awaiting_employer_payment: w.awaiting_deposit,
     }))
 }
 
@@ -155,28 +184,55 @@ pub struct SubmissionRequest {
     links: Vec<String>,
 }
 
-/// Submit (or resubmit) the work (the hired student).
+/// The multipart form of a submission with files.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionUploadRequest {
+    note: String,
+    /// Repeat the field for each link (up to five).
+    links: Vec<String>,
+    /// Repeat the field for each file: up to 5 files, 10 MB each and 25 MB
+    /// in all; PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP,
+    /// ZIP, CSV, TXT, MD or JSON, checked against their contents.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+/// Submit (or resubmit) the work (the hired student): JSON with a note and
+/// links, or `multipart/form-data` with files too.
 #[utoipa::path(post, path = "/engagements/{id}/submissions", tag = "engagements", security(("bearer" = [])), params(("id" = i64, Path)),
-    request_body = SubmissionRequest,
+    request_body(content(
+        (SubmissionRequest = "application/json"),
+        (SubmissionUploadRequest = "multipart/form-data"),
+    )),
     responses((status = 201, body = SubmissionView), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
-              (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+              (status = 409, body = super::Problem), (status = 413, body = super::Problem), (status = 422, body = super::Problem)))]
 async fn submit(
     State(state): State<AppState>,
     caller: ApiUser,
     ApiId(id): ApiId,
-    ApiJson(r): ApiJson<SubmissionRequest>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
-    let s = eng::submit(
-        &state,
-        &caller.user,
-        id,
-        &SubmissionForm {
-            note: r.note,
-            links: r.links,
-        },
-    )
-    .await?;
+    let u = crate::upload::read_submission_body(req, &state).await?;
+    let s = eng::submit(&state, &caller.user, id, &u.form, &u.files).await?;
     Ok((StatusCode::CREATED, Json(SubmissionView::from(&s))))
+}
+
+/// Download a delivered file (the two sides only). Always an attachment.
+#[utoipa::path(get, path = "/engagements/{id}/files/{file_id}", tag = "engagements", security(("bearer" = [])),
+    params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+              (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn download(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    axum::extract::Path((id, file_id)): axum::extract::Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (Ok(id), Ok(file_id)) = (id.parse::<i64>(), file_id.parse::<i64>()) else {
+        return Err(crate::error::AppError::NotFound.into());
+    };
+    let (f, bytes) = eng::file(&state, &caller.user, id, file_id).await?;
+    Ok(crate::upload::download(&f, bytes))
 }
 
 /// Approve the submitted work: the price is released to the student, exactly once (employer members).

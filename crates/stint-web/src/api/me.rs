@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications))
         .routes(routes!(read_all))
         .routes(routes!(read_one))
+        .routes(routes!(email_preferences, set_email_preferences))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,4 +144,73 @@ async fn read_one(
 ) -> Result<axum::http::StatusCode, ApiError> {
     state.store.mark_read(caller.user.id, Some(id)).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Which topics of notification also arrive by email. In a request, topics
+/// left out keep their current choice; unknown topics are refused.
+#[derive(Debug, Default, Serialize, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailPreferences {
+    /// New applicants, shortlisting, decisions, hiring, closing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applications: Option<bool>,
+    /// Messages and questions in threads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messages: Option<bool>,
+    /// Submissions, revisions, approval, payments, deadlines, disputes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    work: Option<bool>,
+    /// Reviews received and outcomes to confirm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reviews: Option<bool>,
+}
+
+fn email_view(choices: Vec<(stint_domain::notice::Topic, bool)>) -> EmailPreferences {
+    use stint_domain::notice::Topic;
+    let mut v = EmailPreferences::default();
+    for (t, on) in choices {
+        let slot = match t {
+            Topic::Applications => &mut v.applications,
+            Topic::Messages => &mut v.messages,
+            Topic::Work => &mut v.work,
+            Topic::Reviews => &mut v.reviews,
+        };
+        *slot = Some(on);
+    }
+    v
+}
+
+/// The caller's email choices per topic (in-app notifications are always on).
+#[utoipa::path(get, path = "/me/email-preferences", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = EmailPreferences), (status = 401, body = super::Problem)))]
+async fn email_preferences(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<EmailPreferences>, ApiError> {
+    Ok(Json(email_view(
+        crate::app::preferences::email_choices(&state, caller.user.id).await?,
+    )))
+}
+
+/// Change email choices: topics named are set, others keep theirs.
+#[utoipa::path(put, path = "/me/email-preferences", tag = "me", security(("bearer" = [])),
+    request_body = EmailPreferences,
+    responses((status = 200, body = EmailPreferences), (status = 401, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn set_email_preferences(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<EmailPreferences>,
+) -> Result<Json<EmailPreferences>, ApiError> {
+    let choices: Vec<(String, bool)> = [
+        ("applications", body.applications),
+        ("messages", body.messages),
+        ("work", body.work),
+        ("reviews", body.reviews),
+    ]
+    .into_iter()
+    .filter_map(|(t, on)| on.map(|on| (t.to_string(), on)))
+    .collect();
+    Ok(Json(email_view(
+        crate::app::preferences::set_email_choices(&state, &caller.user, &choices).await?,
+    )))
 }

@@ -7,6 +7,7 @@ mod auth;
 mod engagements;
 mod me;
 mod orgs;
+mod payments;
 mod portfolio;
 mod problem;
 mod projects;
@@ -30,7 +31,7 @@ use crate::AppState;
     info(
         title = "Stint API",
         version = "1",
-        description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `code`. Lists use cursor pagination: pass `next_cursor` back as `cursor`."
+        description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `code`. Lists use cursor pagination: pass `next_cursor` back as `cursor`. Any POST may carry an `Idempotency-Key` header (1–255 visible ASCII characters): a retry with the same key within 24 hours gets the first answer back (with `Idempotent-Replayed: true`) instead of repeating the action; the same key on a different request is refused with 422 `idempotency_key_reused`."
     ),
     modifiers(&BearerAuth),
     tags(
@@ -41,6 +42,7 @@ use crate::AppState;
         (name = "applications", description = "Applying, deciding and hiring"),
         (name = "engagements", description = "The workspace, delivery, approval and earnings"),
         (name = "portfolio", description = "Achievements and public portfolios"),
+        (name = "payments", description = "The manual payment provider: money received and paid out (admins)"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +68,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(applications::router())
         .merge(engagements::router())
         .merge(portfolio::router())
+        .merge(payments::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

@@ -103,6 +103,12 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(AppError::TooLarge(format!(
+                    "The request body is larger than the {} this endpoint accepts.",
+                    stint_domain::upload::human_size(crate::security::BODY_LIMIT)
+                ))))
+            }
             Err(rejection) => {
                 let message = match &rejection {
                     JsonRejection::MissingJsonContentType(_) => {

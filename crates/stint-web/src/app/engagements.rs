@@ -6,7 +6,9 @@ use stint_domain::engagement::{
     EngagementAction, EngagementActor, EngagementStatus, MessageKind, SubmissionForm,
     parse_cancel_reason, parse_feedback, parse_message, transition,
 };
-use stint_store::{Earnings, Engagement, Message, Movement, Project, Submission, User};
+use stint_store::{
+    Earnings, Engagement, Message, Movement, NewFile, Project, Submission, SubmissionFile, User,
+};
 
 use super::notify::{self, Kind};
 use crate::error::AppError;
@@ -63,6 +65,8 @@ pub struct Workspace {
     pub student_name: String,
     pub messages: Vec<Message>,
     pub submissions: Vec<Submission>,
+    /// Manual provider: the employer's money has not arrived yet.
+    pub awaiting_deposit: bool,
 }
 
 pub async fn get(state: &AppState, user: &User, id: i64) -> Result<Workspace, AppError> {
@@ -72,9 +76,40 @@ pub async fn get(state: &AppState, user: &User, id: i64) -> Result<Workspace, Ap
         student_name: state.store.user(engagement.student_id).await?.name,
         messages: state.store.messages(id).await?,
         submissions: state.store.submissions(id).await?,
+        awaiting_deposit: super::payments::awaiting_deposit(state, &engagement).await?,
         engagement,
         side,
     })
+}
+
+/// Removes stored bytes whose submission was not recorded.
+async fn forget(state: &AppState, files: &[NewFile]) {
+    for f in files {
+        if let Err(e) = state.config.files.delete(&f.storage_key).await {
+            tracing::warn!(error = %e, key = %f.storage_key, "could not remove an orphaned upload");
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A delivered file and its bytes, for the two sides only.
+pub async fn file(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    file_id: i64,
+) -> Result<(SubmissionFile, Vec<u8>), AppError> {
+    require_party(state, user, id).await?;
+    let f = state.store.engagement_file(id, file_id).await?;
+    let bytes = state.config.files.get(&f.storage_key).await?;
+    Ok((f, bytes))
 }
 
 /// Tells the other side of `e` what `user` did.
@@ -126,17 +161,45 @@ pub async fn post_message(
         .ok_or(AppError::NotFound)
 }
 
-/// The student submits (or resubmits) the work.
+/// The student submits (or resubmits) the work: a note, links and files.
+/// Every rule is checked before anything is stored; the files' bytes go to
+/// the file storage first and are removed again if the database refuses the
+/// submission, so nothing is half-saved.
 pub async fn submit(
     state: &AppState,
     user: &User,
     id: i64,
     form: &SubmissionForm,
+    files: &[(String, Vec<u8>)],
 ) -> Result<Submission, AppError> {
     let (e, side) = require_party(state, user, id).await?;
     transition(e.status, side.actor(), EngagementAction::Submit).map_err(refused)?;
-    let (note, links) = form.parse()?;
-    let s = state
+    let parsed = form.parse();
+    let checked = stint_domain::upload::check_files(files);
+    let ((note, links), checked) = match (parsed, checked) {
+        (Ok(p), Ok(c)) => (p, c),
+        (p, c) => {
+            let mut errs = p.err().unwrap_or_default();
+            errs.0.extend(c.err().unwrap_or_default().0);
+            return Err(AppError::Invalid(errs));
+        }
+    };
+    let mut stored = Vec::new();
+    for (c, (_, bytes)) in checked.iter().zip(files) {
+        let key = crate::auth::tokens::random_token()?;
+        if let Err(err) = state.config.files.put(&key, bytes).await {
+            forget(state, &stored).await;
+            return Err(err.into());
+        }
+        stored.push(NewFile {
+            name: c.name.clone(),
+            content_type: c.content_type.to_string(),
+            size: i64::try_from(c.size).unwrap_or(i64::MAX),
+            sha256: sha256_hex(bytes),
+            storage_key: key,
+        });
+    }
+    let s = match state
         .store
         .submit_work(
             id,
@@ -146,8 +209,16 @@ pub async fn submit(
             ],
             &note,
             &links,
+            &stored,
         )
-        .await?;
+        .await
+    {
+        Ok(s) => s,
+        Err(err) => {
+            forget(state, &stored).await;
+            return Err(err.into());
+        }
+    };
     state
         .store
         .audit(

@@ -9,6 +9,8 @@ pub mod engagements;
 pub mod jobs;
 pub mod notify;
 pub mod orgs;
+pub mod payments;
+pub mod preferences;
 pub mod profiles;
 pub mod projects;
 pub mod reviews;

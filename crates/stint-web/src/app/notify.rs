@@ -22,6 +22,7 @@ pub enum Kind {
     ReviewReceived,
     ConfirmOutcomes,
     Disputed,
+    Payment,
 }
 
 impl Kind {
@@ -42,11 +43,13 @@ impl Kind {
             Kind::ReviewReceived => "review_received",
             Kind::ConfirmOutcomes => "outcomes",
             Kind::Disputed => "dispute",
+            Kind::Payment => "payment",
         }
     }
 }
 
-/// Notifies `user_id` in the app and by email. `link` is a path on this site.
+/// Notifies `user_id` in the app, and by email unless they turned email off
+/// for this kind's topic. `link` is a path on this site.
 pub async fn send(
     state: &AppState,
     user_id: i64,
@@ -59,6 +62,9 @@ pub async fn send(
         .store
         .notify(user_id, kind.as_str(), title, body, Some(link))
         .await?;
+    if !super::preferences::wants_email(state, user_id, kind.as_str()).await? {
+        return Ok(());
+    }
     let user = state.store.user(user_id).await?;
     let text = format!(
         "Hello {},\n\n{body}\n\n{}{link}\n",

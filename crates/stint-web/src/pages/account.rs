@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/me/notifications", get(notifications))
         .route("/me/notifications/read", post(read_all))
+        .route("/me/notifications/email", post(email_choices))
 }
 
 /// Where a person lands after signing in, by role.
@@ -571,19 +572,30 @@ struct NotificationsPage {
     layout: Layout,
     items: Vec<NoteRow>,
     unread: i64,
+    /// (topic, label, emailed)
+    topics: Vec<(&'static str, &'static str, bool)>,
 }
 
 async fn notifications(
     State(state): State<AppState>,
     user: PageUser,
+    Query(n): Query<super::NoticeQuery>,
 ) -> Result<Response, PageError> {
     let u = user.user();
-    let mut layout = Layout::new("Notifications", Some(u), state.config.demo);
+    let mut layout =
+        Layout::new("Notifications", Some(u), state.config.demo).with_notice(n.notice.as_deref());
     layout.noindex = true;
     let err = |e: stint_store::StoreError| PageError(e.into(), layout.clone());
     let items = state.store.notifications(u.id, 100).await.map_err(err)?;
     let unread = state.store.unread_notifications(u.id).await.map_err(err)?;
+    let topics = crate::app::preferences::email_choices(&state, u.id)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?
+        .into_iter()
+        .map(|(t, on)| (t.as_str(), t.label(), on))
+        .collect();
     Ok(render(&NotificationsPage {
+        topics,
         items: items
             .into_iter()
             .map(|n| NoteRow {
@@ -597,6 +609,34 @@ async fn notifications(
         unread,
         layout,
     }))
+}
+
+/// The email choices form: every topic's checkbox; unchecked means off.
+async fn email_choices(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::form::HtmlForm(f): crate::form::HtmlForm<EmailChoicesForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let choices: Vec<(String, bool)> = stint_domain::notice::Topic::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.as_str().to_string(),
+                f.email.iter().any(|e| e == t.as_str()),
+            )
+        })
+        .collect();
+    crate::app::preferences::set_email_choices(&state, u, &choices)
+        .await
+        .map_err(|e| PageError(e, Layout::new("Notifications", Some(u), state.config.demo)))?;
+    Ok(Redirect::to("/me/notifications?notice=email_saved").into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EmailChoicesForm {
+    email: Vec<String>,
 }
 
 async fn read_all(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use stint_domain::FieldErrors;
-use stint_domain::engagement::{EngagementStatus, SubmissionForm};
+use stint_domain::engagement::EngagementStatus;
 use stint_domain::money::{Currency, Money};
 
 use super::{NoticeQuery, PageError, render};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}", get(show))
         .route("/engagements/{id}/messages", post(message))
         .route("/engagements/{id}/submissions", post(submit))
+        .route("/engagements/{id}/files/{file_id}", get(download))
         .route("/engagements/{id}/approve", post(approve))
         .route("/engagements/{id}/request-revision", post(revise))
         .route("/engagements/{id}/cancel", post(cancel))
@@ -53,6 +54,8 @@ struct SubmissionRow {
     when: String,
     note: String,
     links: Vec<String>,
+    /// (id, name, size in words)
+    files: Vec<(i64, String, String)>,
 }
 
 #[derive(Template)]
@@ -80,6 +83,9 @@ struct WorkspacePage {
     can_cancel: bool,
     can_dispute: bool,
     sandbox_note: Option<&'static str>,
+    /// `accept` for the file input: ".pdf,.png,…".
+    accept: String,
+    upload_rules: String,
     back_link: &'static str,
     back_label: &'static str,
     errors: FieldErrors,
@@ -245,6 +251,7 @@ async fn page(
             EngagementStatus::Approved => "released to the student",
             EngagementStatus::Paid => "paid out",
             EngagementStatus::Cancelled => "refunded to the employer",
+            _ if w.awaiting_deposit => "owed into escrow: awaiting the employer's payment",
             _ => "secured in escrow",
         },
         deliverables: w.project.input.deliverables.clone(),
@@ -267,6 +274,14 @@ async fn page(
                 when: date(&s.created_at.date_naive()),
                 note: s.note.clone(),
                 links: s.links.clone(),
+                files: s
+                    .files
+                    .iter()
+                    .map(|f| {
+                        let size = usize::try_from(f.size_bytes).unwrap_or(0);
+                        (f.id, f.name.clone(), stint_domain::upload::human_size(size))
+                    })
+                    .collect(),
             })
             .collect(),
         is_student,
@@ -284,6 +299,17 @@ async fn page(
         ),
         sandbox_note: (state.config.payment_provider == PaymentProvider::Sandbox)
             .then_some("Sandbox payments: money movements here are simulated and confirm at once."),
+        accept: stint_domain::upload::accepted_extensions()
+            .iter()
+            .map(|e| format!(".{e}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        upload_rules: format!(
+            "Up to {} files, {} each and {} in all: PDF, images, Office and OpenDocument files, ZIP, CSV, text, Markdown or JSON.",
+            stint_domain::upload::MAX_FILES,
+            stint_domain::upload::human_size(stint_domain::upload::MAX_FILE_BYTES),
+            stint_domain::upload::human_size(stint_domain::upload::MAX_TOTAL_BYTES)
+        ),
         back_link: if is_student { "/me/work" } else { "/employer" },
         back_label: if is_student { "Your work" } else { "Dashboard" },
         errors,
@@ -344,10 +370,29 @@ async fn submit(
     State(state): State<AppState>,
     user: PageUser,
     PageId(id): PageId,
-    HtmlForm(f): HtmlForm<SubmissionForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    let r = eng::submit(&state, user.user(), id, &f).await;
+    let r = match crate::upload::read_submission_body(req, &state).await {
+        Ok(u) => eng::submit(&state, user.user(), id, &u.form, &u.files).await,
+        Err(e) => Err(e),
+    };
     after(&state, &user, id, r, "submitted").await
+}
+
+/// A delivered file, for the two sides of the engagement.
+async fn download(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Path((id, file_id)): axum::extract::Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Workspace", &user, None);
+    let (Ok(id), Ok(file_id)) = (id.parse::<i64>(), file_id.parse::<i64>()) else {
+        return Err(PageError(AppError::NotFound, l));
+    };
+    let (f, bytes) = eng::file(&state, user.user(), id, file_id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(crate::upload::download(&f, bytes))
 }
 
 async fn approve(

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod admin_payments;
 mod applications;
 mod dev;
 mod employer;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())
+        .merge(admin_payments::router())
         .merge(dev::router())
         .route("/static/stint.css", get(css))
         .route("/static/favicon.svg", get(favicon))

@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "a long test password";
 pub struct TestApp {
     /// Held so the database lives as long as the app.
     _db: TestDb,
+    /// This app's file storage directory, removed with the app.
+    pub files_dir: std::path::PathBuf,
     pub state: AppState,
     router: Router,
 }
@@ -92,6 +94,12 @@ pub async fn send_to(router: Router, req: Request<Body>) -> Res {
     }
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.files_dir);
+    }
+}
+
 /// A signed-in person: a browser session and an API token.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -111,9 +119,16 @@ impl TestApp {
         tweak: impl FnOnce(&mut WebConfig),
     ) -> Option<TestApp> {
         let db = TestDb::new(engine).await?;
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let files_dir = std::env::temp_dir().join(format!(
+            "stint_files_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let mut config = WebConfig {
             password_cost: PasswordCost::Fast,
             auth_rate_per_minute: 10_000,
+            files: stint_store::FileStorage::local(&files_dir),
             ..WebConfig::default()
         };
         tweak(&mut config);
@@ -121,6 +136,7 @@ impl TestApp {
         let router = stint_web::router(state.clone());
         Some(TestApp {
             _db: db,
+            files_dir,
             state,
             router,
         })
@@ -214,6 +230,30 @@ impl TestApp {
         self.send(req.unwrap_or_default()).await
     }
 
+    /// A `multipart/form-data` POST: `parts` are (field, file name, bytes);
+    /// a file name makes the part a file. Signed with a bearer token or a
+    /// session cookie (then as a same-origin browser form).
+    pub async fn multipart(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        cookie: Option<&str>,
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> Res {
+        let (ct, body) = multipart_body(parts);
+        let mut b = Self::builder(Method::POST, path, cookie)
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::CONTENT_LENGTH, body.len());
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if cookie.is_some() {
+            b = b.header("sec-fetch-site", "same-origin");
+        }
+        self.send(b.body(Body::from(body)).unwrap_or_default())
+            .await
+    }
+
     /// Registers through the API, then signs in through the page and the API.
     pub async fn actor(&self, email: &str, role: &str) -> Actor {
         let r = self
@@ -288,6 +328,27 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{e}"));
         self.sign_in(u.id, email).await
     }
+}
+
+/// A multipart body and its content type.
+pub fn multipart_body(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "stint-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// The display name test actors get: "Person <local part>".

@@ -1,0 +1,151 @@
+//! The manual payment provider's bookkeeping. With `payment_provider =
+//! manual` hiring records the escrow as owed by the employer; an admin then
+//! records the employer's money as it arrives (`deposit`) and each payout to
+//! a student once sent, with the bank reference. Each is a ledger entry
+//! whose idempotency key makes a second recording a harmless conflict.
+
+use stint_domain::engagement::{EngagementAction, EngagementActor, EngagementStatus, transition};
+use stint_domain::ledger::parse_reference;
+use stint_domain::money::Money;
+use stint_store::{Engagement, Movement, PaymentDue, User};
+
+use super::notify::{self, Kind};
+use crate::AppState;
+use crate::auth::authz::require_admin;
+use crate::error::AppError;
+
+/// What the admin has to see to.
+pub struct Queues {
+    /// Employers' payments not yet received.
+    pub deposits: Vec<PaymentDue>,
+    /// Released money not yet paid out to students.
+    pub payouts: Vec<PaymentDue>,
+}
+
+pub async fn queues(state: &AppState, admin: &User) -> Result<Queues, AppError> {
+    require_admin(admin)?;
+    Ok(Queues {
+        deposits: state.store.deposits_due().await?,
+        payouts: state.store.payouts_due().await?,
+    })
+}
+
+/// Whether the employer's money for `e` is still to be received: funded
+/// through the manual provider and no deposit recorded.
+pub async fn awaiting_deposit(state: &AppState, e: &Engagement) -> Result<bool, AppError> {
+    let entries = state.store.ledger_entries(e.id).await?;
+    let manual = entries
+        .iter()
+        .any(|l| l.kind == "fund" && l.provider == "manual");
+    Ok(manual
+        && e.status != EngagementStatus::Cancelled
+        && !entries.iter().any(|l| l.kind == "deposit"))
+}
+
+/// An admin records the employer's payment for an engagement (the price and
+/// Stint's fee).
+pub async fn record_deposit(
+    state: &AppState,
+    admin: &User,
+    id: i64,
+    reference: &str,
+) -> Result<Engagement, AppError> {
+    require_admin(admin)?;
+    let e = state.store.engagement(id).await?;
+    let reference = parse_reference(reference)?;
+    if !awaiting_deposit(state, &e).await? {
+        return Err(AppError::conflict(
+            "nothing_to_receive",
+            "No payment is due from the employer for this engagement: it is recorded already, cancelled, or funded through another provider.",
+        ));
+    }
+    let total = Money::new(e.price.minor + e.fee.minor, e.price.currency);
+    let m = Movement::deposit(e.org_id, total.minor).with_reference(&reference);
+    state
+        .store
+        .record_movement(id, e.price.currency.code(), "manual", &m)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(admin.id),
+            "payment.received",
+            "engagement",
+            id,
+            &format!("{total} received, reference {reference}"),
+        )
+        .await?;
+    notify::members(
+        state,
+        e.org_id,
+        Kind::Payment,
+        "Payment received",
+        &format!("Stint received {total} (reference {reference}); the price is secured in escrow."),
+        &format!("/engagements/{id}"),
+    )
+    .await?;
+    Ok(e)
+}
+
+/// An admin records that the money released to the student has been paid
+/// out. An approved engagement becomes paid; one settled by a dispute is
+/// paid already and only gains the payout entry.
+pub async fn record_payout(
+    state: &AppState,
+    admin: &User,
+    id: i64,
+    reference: &str,
+) -> Result<Engagement, AppError> {
+    require_admin(admin)?;
+    let e = state.store.engagement(id).await?;
+    let reference = parse_reference(reference)?;
+    let entries = state.store.ledger_entries(id).await?;
+    let released: i64 = entries
+        .iter()
+        .filter(|l| l.kind == "release")
+        .map(|l| l.amount_minor)
+        .sum();
+    if released == 0 || entries.iter().any(|l| l.kind == "payout") {
+        return Err(AppError::conflict(
+            "nothing_to_pay",
+            "Nothing is waiting to be paid out for this engagement: no money is released yet, or the payout is recorded already.",
+        ));
+    }
+    let m = Movement::payout(e.student_id, released).with_reference(&reference);
+    let provider = state.config.payment_provider.as_str();
+    let currency = e.price.currency.code();
+    if e.status == EngagementStatus::Approved {
+        let to = transition(e.status, EngagementActor::Admin, EngagementAction::Release)
+            .map_err(|err| AppError::conflict("invalid_transition", err.to_string()))?;
+        state
+            .store
+            .move_engagement(id, e.status, to, currency, provider, &[m])
+            .await?;
+    } else {
+        state
+            .store
+            .record_movement(id, currency, provider, &m)
+            .await?;
+    }
+    let amount = Money::new(released, e.price.currency);
+    state
+        .store
+        .audit(
+            Some(admin.id),
+            "engagement.paid",
+            "engagement",
+            id,
+            &format!("{amount} paid out, reference {reference}"),
+        )
+        .await?;
+    notify::send(
+        state,
+        e.student_id,
+        Kind::Payment,
+        "You have been paid",
+        &format!("Stint paid out {amount} to you (reference {reference})."),
+        &format!("/engagements/{id}"),
+    )
+    .await?;
+    Ok(state.store.engagement(id).await?)
+}
