@@ -3,7 +3,7 @@
 // finds it and opens it. Pages are checked with axe and photographed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, checkA11y, shot } from './harness.mjs';
+import { startServer, launch, checkA11y, shot, shots } from './harness.mjs';
 
 let server;
 let browser;
@@ -175,8 +175,11 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await student.getByLabel('Files', { exact: true }).setInputFiles({ name: 'prices.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not really a pdf') });
   await student.getByRole('button', { name: 'Submit work' }).click();
   assert.match(await student.locator('main').innerText(), /prices\.pdf does not look like a \.pdf file/);
-  await student.getByLabel(/What you deliver/).fill('Comparison sheet of ten brands and a six-slide summary.');
+  // What was typed is kept; only the file has to be chosen again.
+  assert.equal(await student.getByLabel(/What you deliver/).inputValue(), 'Comparison sheet of ten brands and a six-slide summary.');
+  assert.equal(await student.locator('#slink0').inputValue(), 'https://docs.example/tea-v1');
   await student.getByLabel('Files', { exact: true }).setInputFiles({ name: 'tea-brands.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await student.locator('form[action$="/submissions"]').screenshot({ path: `${shots}/15a-submit-form.png` });
   await student.getByRole('button', { name: 'Submit work' }).click();
   await student.waitForURL(/notice=submitted/);
   assert.match(await student.locator('main').innerText(), /tea-brands\.csv/);
@@ -251,4 +254,27 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await checkA11y(anon, 'portfolio');
   await shot(anon, '19-portfolio');
   await ctx.close();
+});
+
+test('admin payments queue and email choices are usable', async () => {
+  const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+  await signIn(admin, 'admin@stint.example', DEMO_PASSWORD);
+  await admin.getByRole('link', { name: 'Payments' }).click();
+  await admin.waitForURL(/\/admin\/payments/);
+  assert.match(await admin.locator('h1').innerText(), /Payments/);
+  await checkA11y(admin, 'admin payments');
+  await shot(admin, '20-admin-payments');
+
+  const student = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+  await signIn(student, 'asha.rao@dit.example.ac.in', DEMO_PASSWORD);
+  await student.goto(`${server.base}/me/notifications`);
+  const messages = student.getByLabel('Messages and questions');
+  assert.equal(await messages.isChecked(), true);
+  await messages.uncheck();
+  await student.getByRole('button', { name: 'Save email choices' }).click();
+  await student.waitForURL(/notice=email_saved/);
+  assert.equal(await student.getByLabel('Messages and questions').isChecked(), false);
+  assert.equal(await student.getByLabel('Work, deadlines and payments').isChecked(), true);
+  await checkA11y(student, 'notifications');
+  await shot(student, '21-email-choices');
 });

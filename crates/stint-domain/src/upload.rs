@@ -212,7 +212,12 @@ pub fn human_size(bytes: usize) -> String {
     const KB: f64 = 1024.0;
     let b = bytes as f64;
     if b >= KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
+        let mb = b / (KB * KB);
+        if mb.fract() == 0.0 {
+            format!("{mb:.0} MB")
+        } else {
+            format!("{mb:.1} MB")
+        }
     } else if b >= KB {
         format!("{:.0} KB", b / KB)
     } else {
@@ -272,7 +277,7 @@ mod tests {
     fn sizes_and_counts_are_bounded() {
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         let e = check_file("big.txt", &big).err().map(|e| e.message);
-        assert!(e.is_some_and(|m| m.contains("at most 10.0 MB")));
+        assert!(e.is_some_and(|m| m.contains("at most 10 MB")));
         let six: Vec<(String, Vec<u8>)> = (0..6)
             .map(|i| (format!("{i}.txt"), b"x".to_vec()))
             .collect();

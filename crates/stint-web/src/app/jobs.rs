@@ -60,6 +60,11 @@ pub async fn schedule_for_engagement(
 
 /// Runs the jobs due now; returns how many succeeded.
 pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
+    // Stored `Idempotency-Key` answers live a day (an indexed delete).
+    state
+        .store
+        .purge_idempotency_keys(state.clock.now() - Duration::hours(24))
+        .await?;
     let jobs = state
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))

@@ -89,6 +89,10 @@ struct WorkspacePage {
     back_link: &'static str,
     back_label: &'static str,
     errors: FieldErrors,
+    /// What the student typed into the submission form, kept after an error.
+    draft_note: String,
+    /// Always three link inputs, prefilled from the draft.
+    draft_links: Vec<String>,
     reviews: Option<ReviewsBox>,
     review_errors: FieldErrors,
     achievement: Option<AchievementBox>,
@@ -153,6 +157,17 @@ async fn page(
     id: i64,
     notice: Option<&str>,
     errors: FieldErrors,
+) -> Result<Response, PageError> {
+    page_with_draft(state, user, id, notice, errors, None).await
+}
+
+async fn page_with_draft(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    notice: Option<&str>,
+    errors: FieldErrors,
+    draft: Option<&stint_domain::engagement::SubmissionForm>,
 ) -> Result<Response, PageError> {
     let l = layout(state, "Workspace", user, notice);
     let w = eng::get(state, user.user(), id)
@@ -313,6 +328,14 @@ async fn page(
         back_link: if is_student { "/me/work" } else { "/employer" },
         back_label: if is_student { "Your work" } else { "Dashboard" },
         errors,
+        draft_note: draft.map(|d| d.note.clone()).unwrap_or_default(),
+        draft_links: {
+            let mut links: Vec<String> = draft
+                .map(|d| d.links.iter().take(3).cloned().collect())
+                .unwrap_or_default();
+            links.resize(3, String::new());
+            links
+        },
         reviews,
         review_errors,
         achievement,
@@ -372,11 +395,17 @@ async fn submit(
     PageId(id): PageId,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    let r = match crate::upload::read_submission_body(req, &state).await {
-        Ok(u) => eng::submit(&state, user.user(), id, &u.form, &u.files).await,
-        Err(e) => Err(e),
+    let u = match crate::upload::read_submission_body(req, &state).await {
+        Ok(u) => u,
+        Err(e) => return after(&state, &user, id, Err::<(), _>(e), "submitted").await,
     };
-    after(&state, &user, id, r, "submitted").await
+    match eng::submit(&state, user.user(), id, &u.form, &u.files).await {
+        // Keep what was typed; files must be chosen again (browsers drop them).
+        Err(AppError::Invalid(errors)) => {
+            page_with_draft(&state, &user, id, None, errors, Some(&u.form)).await
+        }
+        r => after(&state, &user, id, r, "submitted").await,
+    }
 }
 
 /// A delivered file, for the two sides of the engagement.
