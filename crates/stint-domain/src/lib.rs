@@ -9,6 +9,7 @@ pub mod application;
 pub mod engagement;
 pub mod error;
 pub mod ledger;
+pub mod matching;
 pub mod money;
 pub mod notice;
 pub mod organization;
