@@ -44,6 +44,36 @@ pub const WEIGHTS: Weights = Weights {
     pay: 5.0,
 };
 
+/// Who reads the reasons: the student ("your 10 h/week") or an employer
+/// looking at an applicant ("their 10 h/week").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Viewer {
+    #[default]
+    Student,
+    Employer,
+}
+
+impl Viewer {
+    fn your(self) -> &'static str {
+        match self {
+            Viewer::Student => "your",
+            Viewer::Employer => "their",
+        }
+    }
+    fn you(self) -> &'static str {
+        match self {
+            Viewer::Student => "you",
+            Viewer::Employer => "they",
+        }
+    }
+    fn for_you(self) -> &'static str {
+        match self {
+            Viewer::Student => "for you",
+            Viewer::Employer => "for them",
+        }
+    }
+}
+
 /// What matching needs to know about a student.
 #[derive(Debug, Clone, Default)]
 pub struct StudentFacts<'a> {
@@ -209,6 +239,17 @@ fn study_words(category: &str) -> &'static [&'static str] {
 /// Scores `project` for `student`. `floors` gives the hourly floor per
 /// currency, for the pay part.
 pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloors) -> Match {
+    score_for(Viewer::Student, student, project, floors)
+}
+
+/// [`score`], with the reasons worded for `viewer`.
+pub fn score_for(
+    viewer: Viewer,
+    student: &StudentFacts,
+    project: &ProjectFacts,
+    floors: &HourlyFloors,
+) -> Match {
+    let (your, you) = (viewer.your(), viewer.you());
     let w = WEIGHTS;
     let mut reasons = Vec::with_capacity(7);
     let has = |s: &String| student.skills.iter().any(|k| k == s);
@@ -243,7 +284,10 @@ pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloo
             )
         };
         if !near.is_empty() {
-            text.push_str(&format!(" (you have related skills for {})", names(&near)));
+            text.push_str(&format!(
+                " ({you} have related skills for {})",
+                names(&near)
+            ));
         }
         (points, text)
     };
@@ -296,18 +340,25 @@ pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloo
         Some(have) => {
             let have = f64::from(have);
             if need <= have {
-                (w.hours, format!("{need_text} of your {have} h/week"), true)
+                (
+                    w.hours,
+                    format!("{need_text} of {your} {have} h/week"),
+                    true,
+                )
             } else {
                 (
                     w.hours * have / need,
-                    format!("{need_text}; you have {have} h/week"),
+                    format!("{need_text}; {you} have {have} h/week"),
                     false,
                 )
             }
         }
         None => (
             w.hours / 2.0,
-            format!("{need_text}; add your weekly hours to your profile"),
+            match viewer {
+                Viewer::Student => format!("{need_text}; add your weekly hours to your profile"),
+                Viewer::Employer => format!("{need_text}; weekly hours not given"),
+            },
             false,
         ),
     };
@@ -327,13 +378,13 @@ pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloo
         .iter()
         .any(|c| c == project.category);
     let (points, text, good) = if interested {
-        (w.interests, format!("In your interests: {cat}"), true)
+        (w.interests, format!("In {your} interests: {cat}"), true)
     } else if student.interests.is_empty() {
         (w.interests / 2.0, format!("Field: {cat}"), false)
     } else if new_field {
-        (0.0, format!("New field for you: {cat}"), false)
+        (0.0, format!("New field {}: {cat}", viewer.for_you()), false)
     } else {
-        (0.0, format!("Not among your interests: {cat}"), false)
+        (0.0, format!("Not among {your} interests: {cat}"), false)
     };
     reasons.push(Reason {
         part: Part::Interests,
@@ -348,9 +399,9 @@ pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloo
         Some(area) => {
             let a = area.to_lowercase();
             if study_words(project.category).iter().any(|k| a.contains(k)) {
-                (w.studies, format!("Fits your studies ({area})"), true)
+                (w.studies, format!("Fits {your} studies ({area})"), true)
             } else {
-                (0.0, format!("Outside your studies ({area})"), false)
+                (0.0, format!("Outside {your} studies ({area})"), false)
             }
         }
         None => (
@@ -381,7 +432,7 @@ pub fn score(student: &StudentFacts, project: &ProjectFacts, floors: &HourlyFloo
         }
         (mode, Some(there), Some(here)) => (
             0.0,
-            format!("{} in {there}; you are in {here}", mode.label()),
+            format!("{} in {there}; {you} are in {here}", mode.label()),
             false,
         ),
         (mode, there, _) => (

@@ -15,14 +15,17 @@ pub enum Topic {
     Work,
     /// Reviews received and outcomes to confirm.
     Reviews,
+    /// New projects that match the student well, and saved-search news.
+    Alerts,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 4] = [
+    pub const ALL: [Topic; 5] = [
         Topic::Applications,
         Topic::Messages,
         Topic::Work,
         Topic::Reviews,
+        Topic::Alerts,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +34,7 @@ impl Topic {
             Topic::Messages => "messages",
             Topic::Work => "work",
             Topic::Reviews => "reviews",
+            Topic::Alerts => "alerts",
         }
     }
 
@@ -44,12 +48,15 @@ impl Topic {
             Topic::Messages => "Messages and questions",
             Topic::Work => "Work, deadlines and payments",
             Topic::Reviews => "Reviews and portfolio confirmations",
+            Topic::Alerts => "New projects that match me",
         }
     }
 
-    /// Whether email is on when the person has not chosen.
+    /// Whether email is on when the person has not chosen: everything
+    /// about their own applications and work, but match alerts only for
+    /// those who opt in.
     pub fn default_enabled(self) -> bool {
-        true
+        self != Topic::Alerts
     }
 
     /// The topic of a notification kind (the stable names clients filter on).
@@ -60,6 +67,7 @@ impl Topic {
             }
             "message" => Topic::Messages,
             "review_received" | "outcomes" => Topic::Reviews,
+            "match_alert" | "saved_search" => Topic::Alerts,
             _ => Topic::Work,
         }
     }

@@ -91,6 +91,7 @@ pub struct ApplicantProfile {
     pub area_of_study: Option<String>,
     pub graduation_year: Option<i32>,
     pub skills: String,
+    pub interests: String,
     pub availability_hours: Option<i32>,
     pub location: Option<String>,
     pub portfolio_url: Option<String>,
@@ -101,6 +102,10 @@ pub struct ApplicantProfile {
 impl ApplicantProfile {
     pub fn skill_list(&self) -> Vec<String> {
         split_list(&self.skills)
+    }
+
+    pub fn interest_list(&self) -> Vec<String> {
+        split_list(&self.interests)
     }
 }
 
@@ -305,7 +310,7 @@ impl Store {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT a.student_id, s.headline, o.name AS university, s.area_of_study, s.graduation_year,
-                    COALESCE(s.skills, '') AS skills, s.availability_hours, s.location, s.portfolio_url, s.linkedin_url, s.github_url
+                    COALESCE(s.skills, '') AS skills, COALESCE(s.interests, '') AS interests, s.availability_hours, s.location, s.portfolio_url, s.linkedin_url, s.github_url
                  FROM applications a LEFT JOIN student_profiles s ON s.user_id = a.student_id
                  LEFT JOIN organizations o ON o.id = s.university_id WHERE a.project_id = $1",
             )

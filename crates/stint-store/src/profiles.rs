@@ -62,7 +62,15 @@ impl Store {
 
     #[tracing::instrument(skip(self, p))]
     pub async fn save_profile(&self, user_id: i64, p: &StudentProfile) -> StoreResult<()> {
+        let keys: Vec<String> = p
+            .skills
+            .iter()
+            .map(|k| format!("skill:{k}"))
+            .chain(p.interests.iter().map(|c| format!("cat:{c}")))
+            .collect();
         with_db!(self, write, |pool| {
+            async {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO student_profiles (user_id, headline, university_id, area_of_study, degree, graduation_year, skills,
                     coursework, availability_hours, interests, location, time_zone, portfolio_url, linkedin_url, github_url, bio, updated_at)
@@ -91,9 +99,23 @@ impl Store {
             .bind(&p.github_url)
             .bind(&p.bio)
             .bind(Utc::now())
-            .execute(pool)
+            .execute(&mut *tx)
+            .await?;
+            // The match keys follow the profile in the same transaction.
+            sqlx::query("DELETE FROM student_match_keys WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            for k in &keys {
+                sqlx::query("INSERT INTO student_match_keys (user_id, match_key) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(user_id)
+                    .bind(k)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+            }
             .await
-            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

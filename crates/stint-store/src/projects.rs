@@ -70,11 +70,11 @@ pub struct Project {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-fn currency_of(code: &str) -> Currency {
+pub(crate) fn currency_of(code: &str) -> Currency {
     code.parse().unwrap_or(Currency::Usd)
 }
 
-fn mode_of(s: &str) -> WorkMode {
+pub(crate) fn mode_of(s: &str) -> WorkMode {
     WorkMode::parse(s).unwrap_or(WorkMode::Remote)
 }
 

@@ -41,7 +41,7 @@ pub struct ApplicationView {
     pub pitch: String,
     pub answer: Option<String>,
     pub links: Vec<String>,
-    /// Share of required skills covered when the student applied, 0–100.
+    /// The match score (0–100) when the student applied.
     pub match_percent: u8,
     pub reject_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -84,6 +84,36 @@ pub struct ApplicantView {
     pub missing_skills: Vec<String>,
     /// True while blind screening hides identity (until shortlisted).
     pub identity_hidden: bool,
+    /// The match now, 0–100, and why (strongest first).
+    pub match_score: u8,
+    pub match_reasons: Vec<ReasonView>,
+}
+
+/// One part of a match score and its reason.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    /// required | preferred | hours | interests | studies | place | pay
+    pub part: String,
+    pub points: f64,
+    pub max: f64,
+    pub text: String,
+    /// Counts for (true) or against (false).
+    pub good: bool,
+}
+
+impl From<&stint_domain::matching::Reason> for ReasonView {
+    fn from(r: &stint_domain::matching::Reason) -> Self {
+        ReasonView {
+            part: serde_json::to_value(r.part)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            points: (r.points * 10.0).round() / 10.0,
+            max: r.max,
+            text: r.text.clone(),
+            good: r.good,
+        }
+    }
 }
 
 impl From<&Applicant> for ApplicantView {
@@ -102,6 +132,8 @@ impl From<&Applicant> for ApplicantView {
             matched_skills: a.skill_match.matched.clone(),
             missing_skills: a.skill_match.missing.clone(),
             identity_hidden: a.hidden,
+            match_score: a.m.score,
+            match_reasons: a.m.reasons.iter().map(ReasonView::from).collect(),
         }
     }
 }

@@ -163,6 +163,9 @@ pub struct EmailPreferences {
     /// Reviews received and outcomes to confirm.
     #[serde(skip_serializing_if = "Option::is_none")]
     reviews: Option<bool>,
+    /// New projects that match (off unless chosen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerts: Option<bool>,
 }
 
 fn email_view(choices: Vec<(stint_domain::notice::Topic, bool)>) -> EmailPreferences {
@@ -174,6 +177,7 @@ fn email_view(choices: Vec<(stint_domain::notice::Topic, bool)>) -> EmailPrefere
             Topic::Messages => &mut v.messages,
             Topic::Work => &mut v.work,
             Topic::Reviews => &mut v.reviews,
+            Topic::Alerts => &mut v.alerts,
         };
         *slot = Some(on);
     }
@@ -206,6 +210,7 @@ async fn set_email_preferences(
         ("messages", body.messages),
         ("work", body.work),
         ("reviews", body.reviews),
+        ("alerts", body.alerts),
     ]
     .into_iter()
     .filter_map(|(t, on)| on.map(|on| (t.to_string(), on)))

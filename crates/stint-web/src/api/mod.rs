@@ -4,6 +4,7 @@
 
 mod applications;
 mod auth;
+mod discovery;
 mod engagements;
 mod me;
 mod orgs;
@@ -42,6 +43,7 @@ use crate::AppState;
         (name = "applications", description = "Applying, deciding and hiring"),
         (name = "engagements", description = "The workspace, delivery, approval and earnings"),
         (name = "portfolio", description = "Achievements and public portfolios"),
+        (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "The manual payment provider: money received and paid out (admins)"),
     )
 )]
@@ -69,6 +71,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(engagements::router())
         .merge(portfolio::router())
         .merge(payments::router())
+        .merge(discovery::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

@@ -61,9 +61,11 @@ pub async fn apply(
         return Err(AppError::conflict("not_accepting", why));
     }
     let input = form.parse(project.input.screening_question.as_deref())?;
-    let m = preview_match(state, user, &project).await?;
+    let score = super::matching::explain(state, Some(user), &project)
+        .await?
+        .map_or(0, |m| m.score);
     let quota = i64::from(state.config.max_open_applications);
-    let app = state.store.apply(project_id, user.id, &input, m.percent, quota).await.map_err(|e| match e {
+    let app = state.store.apply(project_id, user.id, &input, score, quota).await.map_err(|e| match e {
         StoreError::Conflict("quota") => AppError::conflict(
             "quota_reached",
             format!("You already have {quota} applications waiting for a decision. Withdraw one, or wait for answers, before applying again."),
@@ -87,7 +89,7 @@ pub async fn apply(
         Kind::NewApplicant,
         &format!("New applicant for {}", project.input.title),
         &format!(
-            "{} applied to \"{}\" ({}% of the required skills).",
+            "{} applied to \"{}\" ({}% match).",
             user.name, project.input.title, app.match_percent
         ),
         &format!("/employer/projects/{}/applicants", project.id),
@@ -283,10 +285,17 @@ pub struct Applicant {
     pub location: Option<String>,
     pub links: Vec<String>,
     pub skill_match: SkillMatch,
+    /// The applicant's match now, with reasons worded for the employer.
+    pub m: stint_domain::matching::Match,
     pub hidden: bool,
 }
 
-fn applicant(project: &Project, a: Application, profile: Option<&ApplicantProfile>) -> Applicant {
+fn applicant(
+    state: &AppState,
+    project: &Project,
+    a: Application,
+    profile: Option<&ApplicantProfile>,
+) -> Applicant {
     let hidden = project.input.blind_screening && a.status == ApplicationStatus::Submitted;
     let skills = profile
         .map(ApplicantProfile::skill_list)
@@ -304,6 +313,40 @@ fn applicant(project: &Project, a: Application, profile: Option<&ApplicantProfil
         }
     }
     let reveal = |v: Option<String>| if hidden { None } else { v };
+    let interests = profile
+        .map(ApplicantProfile::interest_list)
+        .unwrap_or_default();
+    let location = profile.and_then(|p| p.location.clone());
+    // Only the employer's own field counts as tried, so the reasons say
+    // "not among their interests" rather than "new field".
+    let tried = vec![project.input.category.clone()];
+    let mut m = stint_domain::matching::score_for(
+        stint_domain::matching::Viewer::Employer,
+        &stint_domain::matching::StudentFacts {
+            skills: &skills,
+            interests: &interests,
+            area_of_study: profile.and_then(|p| p.area_of_study.as_deref()),
+            availability_hours: profile.and_then(|p| p.availability_hours),
+            location: location.as_deref(),
+            tried_categories: &tried,
+        },
+        &super::matching::facts_of_project(project, state.clock.today()),
+        &state.config.floors,
+    );
+    if hidden {
+        // Blind screening: the place counts, but where they are stays hidden.
+        for r in &mut m.reasons {
+            if r.part == stint_domain::matching::Part::Place
+                && project.input.work_mode != stint_domain::project::WorkMode::Remote
+            {
+                r.text = format!(
+                    "{} in {}: location hidden until shortlisted",
+                    project.input.work_mode.label(),
+                    project.input.location.as_deref().unwrap_or("person")
+                );
+            }
+        }
+    }
     let mut application = a;
     if hidden {
         application.links.clear();
@@ -319,6 +362,7 @@ fn applicant(project: &Project, a: Application, profile: Option<&ApplicantProfil
         location: reveal(profile.and_then(|p| p.location.clone())),
         links,
         skill_match: skill_match(&project.input.required_skills, &skills),
+        m,
         hidden,
         application,
     }
@@ -337,9 +381,16 @@ pub async fn for_project(
         .into_iter()
         .map(|a| {
             let p = profiles.iter().find(|p| p.student_id == a.student_id);
-            applicant(&project, a, p)
+            applicant(state, &project, a, p)
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut list = list;
+    // Best match first, with the reasons; ties by who applied first.
+    list.sort_by(|a, b| {
+        b.m.score
+            .cmp(&a.m.score)
+            .then(a.application.id.cmp(&b.application.id))
+    });
     Ok((project, list))
 }
 

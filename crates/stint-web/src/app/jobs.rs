@@ -17,15 +17,20 @@ pub const DECISION_REMINDER: &str = "decision_reminder";
 pub const AUTO_APPROVE: &str = "auto_approve";
 pub const DUE_REMINDER: &str = "due_reminder";
 pub const REVIEW_REVEAL: &str = "review_reveal";
+pub const MATCH_ALERTS: &str = "match_alerts";
 const MAX_ATTEMPTS: i32 = 5;
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// At publish: close what is undecided once the decision-by day is over, and
-/// remind the employer two days before.
+/// At publish: alert matching students at once, close what is undecided
+/// once the decision-by day is over, and remind the employer two days before.
 pub async fn schedule_for(state: &AppState, p: &Project) -> Result<(), AppError> {
+    state
+        .store
+        .schedule_job(MATCH_ALERTS, p.id, state.clock.now())
+        .await?;
     let decision = p.input.decision_by;
     state
         .store
@@ -77,6 +82,7 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             AUTO_APPROVE => super::engagements::auto_approve(state, job.subject_id).await,
             DUE_REMINDER => super::engagements::due_reminder(state, job.subject_id).await,
             REVIEW_REVEAL => super::reviews::reveal(state, job.subject_id).await,
+            MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };
         match result {

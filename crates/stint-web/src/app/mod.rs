@@ -7,6 +7,7 @@ pub mod achievements;
 pub mod applications;
 pub mod engagements;
 pub mod jobs;
+pub mod matching;
 pub mod notify;
 pub mod orgs;
 pub mod payments;

@@ -23,6 +23,8 @@ pub enum Kind {
     ConfirmOutcomes,
     Disputed,
     Payment,
+    /// A new project that matches a student well.
+    MatchAlert,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::ConfirmOutcomes => "outcomes",
             Kind::Disputed => "dispute",
             Kind::Payment => "payment",
+            Kind::MatchAlert => "match_alert",
         }
     }
 }

@@ -107,8 +107,8 @@ struct Card {
     area: Option<String>,
     hours: Option<i32>,
     matched: Vec<String>,
-    missing: Vec<String>,
     required_count: usize,
+    m: super::discovery::MatchView,
     pitch: String,
     answer: Option<String>,
     links: Vec<String>,
@@ -200,13 +200,8 @@ async fn applicants(
                     .iter()
                     .map(|s| skill_name(s).to_string())
                     .collect(),
-                missing: a
-                    .skill_match
-                    .missing
-                    .iter()
-                    .map(|s| skill_name(s).to_string())
-                    .collect(),
                 required_count: project.input.required_skills.len(),
+                m: super::discovery::MatchView::from(&a.m),
                 pitch: a.application.pitch.clone(),
                 answer: a.application.answer.clone(),
                 links: a.links,

@@ -23,6 +23,70 @@ struct HomePage {
     layout: Layout,
     latest: Vec<CardView>,
     open_count: i64,
+    /// For a signed-in student.
+    mine: Option<ForYou>,
+}
+
+struct Suggested {
+    id: i64,
+    title: String,
+    org_name: String,
+    facts: String,
+    m: super::discovery::MatchView,
+    exploration: bool,
+}
+
+/// A row of the student's record by field: (name, applied, hired, completed).
+type FieldRow = (String, i64, i64, i64);
+
+struct ForYou {
+    top: Vec<Suggested>,
+    categories: Vec<FieldRow>,
+    skills: Vec<FieldRow>,
+    profile_empty: bool,
+}
+
+async fn for_you(
+    state: &AppState,
+    user: &stint_store::User,
+) -> Result<ForYou, crate::error::AppError> {
+    let s = crate::app::matching::suggestions(state, user).await?;
+    let row =
+        |t: &stint_store::Tried, name: &str| (name.to_string(), t.applied, t.hired, t.completed);
+    Ok(ForYou {
+        top: s
+            .top
+            .iter()
+            .map(|x| {
+                let p = &x.project;
+                Suggested {
+                    id: p.id,
+                    title: p.title.clone(),
+                    org_name: p.org_name.clone(),
+                    facts: format!(
+                        "{} · {} hours · {} · apply by {}",
+                        p.price,
+                        p.estimated_hours,
+                        p.work_mode.label(),
+                        crate::view::date(&p.application_deadline)
+                    ),
+                    m: super::discovery::MatchView::from(&x.m),
+                    exploration: x.exploration,
+                }
+            })
+            .collect(),
+        categories: s
+            .categories
+            .iter()
+            .map(|t| row(t, stint_domain::taxonomy::category_name(&t.slug)))
+            .collect(),
+        skills: s
+            .skills
+            .iter()
+            .map(|t| row(t, stint_domain::taxonomy::skill_name(&t.slug)))
+            .collect(),
+        profile_empty: s.profile_empty,
+    })
 }
 
 async fn home(
@@ -40,7 +104,16 @@ async fn home(
     let page = crate::app::projects::search(&state, &params)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
+    let mine = match user.user() {
+        Some(u) if u.role == stint_domain::account::Role::Student => Some(
+            for_you(&state, u)
+                .await
+                .map_err(|e| PageError(e, layout.clone()))?,
+        ),
+        _ => None,
+    };
     Ok(render(&HomePage {
+        mine,
         latest: page.items.iter().map(CardView::from).collect(),
         open_count: page.total,
         layout,

@@ -6,6 +6,7 @@ mod admin;
 mod admin_payments;
 mod applications;
 mod dev;
+mod discovery;
 mod employer;
 mod engagements;
 mod home;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(admin_payments::router())
         .merge(dev::router())
+        .merge(discovery::router())
         .route("/static/stint.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .route("/healthz", get(healthz))

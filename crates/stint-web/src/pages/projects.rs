@@ -48,6 +48,10 @@ pub struct CardView {
     pub for_credit: bool,
     pub skills: Vec<String>,
     pub status: &'static str,
+    /// The signed-in student's match, when there is one.
+    pub m: Option<super::discovery::MatchView>,
+    /// Offer a "compare" checkbox (for the form `compare-form`).
+    pub compare: bool,
 }
 
 impl From<&ProjectCard> for CardView {
@@ -72,6 +76,8 @@ impl From<&ProjectCard> for CardView {
                 .map(|s| skill_name(s).to_string())
                 .collect(),
             status: c.status.label(),
+            m: None,
+            compare: false,
         }
     }
 }
@@ -181,7 +187,13 @@ async fn browse(
         .iter()
         .map(|(v, l)| Choice::new(v, l, query.sort.as_str() == *v))
         .collect(),
-        cards: page.items.iter().map(CardView::from).collect(),
+        cards: super::discovery::with_matches(
+            &state,
+            user.user(),
+            page.items.iter().map(CardView::from).collect(),
+        )
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?,
         total: page.total,
         errors,
         prev_link: (query.offset > 0)
@@ -212,6 +224,8 @@ struct ShowPage {
     json_ld: Option<String>,
     apply: Option<ApplyBox>,
     record: Vec<String>,
+    /// The signed-in student's match and its reasons.
+    m: Option<super::discovery::MatchView>,
 }
 
 /// The apply box on a project page, in whichever state fits the viewer.
@@ -374,6 +388,10 @@ async fn show_page(
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
     let record = crate::view::record_lines(&profile.record, profile.ratings, profile.reviews.len());
+    let m = crate::app::matching::explain(state, viewer, &p)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?
+        .map(|m| super::discovery::MatchView::from(&m));
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
@@ -403,6 +421,7 @@ async fn show_page(
             .then(|| job_posting(&p, &state.config.base_url)),
         apply,
         record,
+        m,
         layout,
         p,
     }))

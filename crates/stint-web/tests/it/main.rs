@@ -9,6 +9,7 @@ mod api_projects;
 mod api_reviews;
 mod application_messages;
 mod common;
+mod discovery;
 mod disputes;
 mod idempotency;
 mod jobs_notifications;

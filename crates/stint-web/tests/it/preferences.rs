@@ -19,7 +19,7 @@ app_test!(email_follows_the_choices, |app| async move {
         .await;
     assert_eq!(
         r.json(),
-        json!({"applications": true, "messages": true, "work": true, "reviews": true})
+        json!({"applications": true, "messages": true, "work": true, "reviews": true, "alerts": false})
     );
     assert_eq!(
         app.api(Method::GET, "/api/v1/me/email-preferences", None, None)
@@ -38,7 +38,7 @@ app_test!(email_follows_the_choices, |app| async move {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
         r.json(),
-        json!({"applications": true, "messages": false, "work": true, "reviews": true})
+        json!({"applications": true, "messages": false, "work": true, "reviews": true, "alerts": false})
     );
     let r = app
         .api(
@@ -135,8 +135,12 @@ app_test!(the_notifications_page_saves_choices, |app| async move {
     let s = app.student("s@x.com").await;
     let page = app.get("/me/notifications", Some(&s.cookie)).await;
     assert!(page.body.contains("Email me about"));
-    assert_eq!(page.body.matches("name=\"email\"").count(), 4);
-    assert_eq!(page.body.matches(" checked").count(), 4);
+    assert_eq!(page.body.matches("name=\"email\"").count(), 5);
+    assert_eq!(
+        page.body.matches(" checked").count(),
+        4,
+        "alerts by email are opt-in"
+    );
     let r = app
         .form(
             "/me/notifications/email",
@@ -160,7 +164,7 @@ app_test!(the_notifications_page_saves_choices, |app| async move {
         .await;
     assert_eq!(
         r.json(),
-        json!({"applications": true, "messages": false, "work": true, "reviews": false})
+        json!({"applications": true, "messages": false, "work": true, "reviews": false, "alerts": false})
     );
     // Signed out: to the sign-in page, nothing saved.
     let r = app

@@ -1,0 +1,202 @@
+//! Discovery pages: matches with reasons (on cards and project pages),
+//! hiding a suggestion, and comparing projects side by side.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use stint_domain::matching::Match;
+use stint_domain::taxonomy::{category_name, skill_name};
+
+use super::projects::CardView;
+use super::{PageError, render};
+use crate::AppState;
+use crate::app::matching;
+use crate::auth::{MaybeUser, PageUser};
+use crate::error::AppError;
+use crate::form::PageId;
+use crate::view::{Layout, date};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/compare", get(compare))
+        .route("/me/suggestions/{id}/hide", post(hide))
+        .route("/me/suggestions/{id}/unhide", post(unhide))
+}
+
+/// A match as pages show it.
+#[derive(Debug, Clone)]
+pub struct MatchView {
+    pub score: u8,
+    /// What counts for the student.
+    pub good: Vec<String>,
+    /// What counts against.
+    pub gaps: Vec<String>,
+    pub new_field: bool,
+}
+
+impl From<&Match> for MatchView {
+    fn from(m: &Match) -> Self {
+        MatchView {
+            score: m.score,
+            good: m
+                .reasons
+                .iter()
+                .filter(|r| r.good)
+                .map(|r| r.text.clone())
+                .collect(),
+            gaps: m
+                .reasons
+                .iter()
+                .filter(|r| !r.good)
+                .map(|r| r.text.clone())
+                .collect(),
+            new_field: m.new_field,
+        }
+    }
+}
+
+impl MatchView {
+    /// The one-line summary a card shows: the two strongest reasons.
+    pub fn summary(&self) -> String {
+        self.good
+            .iter()
+            .chain(&self.gaps)
+            .take(2)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// Adds the signed-in student's match to each card, and the compare box.
+pub async fn with_matches(
+    state: &AppState,
+    user: Option<&stint_store::User>,
+    mut cards: Vec<CardView>,
+) -> Result<Vec<CardView>, AppError> {
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    let matches = matching::explain_many(state, user, &ids).await?;
+    for c in &mut cards {
+        c.compare = true;
+        c.m = matches
+            .iter()
+            .find(|(id, _)| *id == c.id)
+            .map(|(_, m)| MatchView::from(m));
+    }
+    Ok(cards)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CompareQuery {
+    ids: Vec<String>,
+}
+
+struct Column {
+    id: i64,
+    title: String,
+    org_name: String,
+    org_slug: String,
+    category: String,
+    price: String,
+    hourly: String,
+    hours: u16,
+    dates: String,
+    deadline: String,
+    mode: String,
+    skills: Vec<String>,
+    m: Option<MatchView>,
+    record: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "projects/compare.html")]
+struct ComparePage {
+    layout: Layout,
+    columns: Vec<Column>,
+    is_student: bool,
+}
+
+async fn compare(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Compare projects", user.user(), state.config.demo);
+    layout.noindex = true;
+    let q: CompareQuery =
+        serde_html_form::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let ids: Vec<i64> = q.ids.iter().filter_map(|i| i.trim().parse().ok()).collect();
+    let list = matching::compare(&state, user.user(), &ids)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let columns = list
+        .into_iter()
+        .map(|c| {
+            let p = c.project;
+            Column {
+                id: p.id,
+                hourly: p.price.per_hour(p.estimated_hours).to_string(),
+                price: p.price.to_string(),
+                hours: p.estimated_hours,
+                dates: format!("{} – {}", date(&p.start_date), date(&p.due_date)),
+                deadline: date(&p.application_deadline),
+                mode: match &p.location {
+                    Some(l) => format!("{} · {l}", p.work_mode.label()),
+                    None => p.work_mode.label().to_string(),
+                },
+                skills: p
+                    .required_skills
+                    .iter()
+                    .map(|s| skill_name(s).to_string())
+                    .collect(),
+                category: category_name(&p.category).to_string(),
+                m: c.m.as_ref().map(MatchView::from),
+                record: c.record,
+                title: p.title,
+                org_name: p.org_name,
+                org_slug: p.org_slug,
+            }
+        })
+        .collect();
+    Ok(render(&ComparePage {
+        is_student: user
+            .user()
+            .is_some_and(|u| u.role == stint_domain::account::Role::Student),
+        columns,
+        layout,
+    }))
+}
+
+async fn hide(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    matching::hide(&state, user.user(), id).await.map_err(|e| {
+        PageError(
+            e,
+            Layout::new("Suggestions", Some(user.user()), state.config.demo),
+        )
+    })?;
+    Ok(Redirect::to("/?notice=suggestion_hidden").into_response())
+}
+
+async fn unhide(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    matching::unhide(&state, user.user(), id)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Suggestions", Some(user.user()), state.config.demo),
+            )
+        })?;
+    Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+}
