@@ -69,6 +69,11 @@ pub struct ProjectQuery {
     pub sort: Sort,
     pub offset: u32,
     pub limit: u32,
+    /// Set by code, never from a query string: only this project (does a
+    /// new project match a saved search?).
+    pub project_id: Option<i64>,
+    /// Set by code: only projects published after this (daily digests).
+    pub published_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -190,8 +195,100 @@ impl SearchParams {
             sort,
             offset,
             limit,
+            project_id: None,
+            published_after: None,
         })
     }
+
+    /// The parameters as a query string, empty ones left out (for links and
+    /// saved searches); `cursor` and `limit` are not kept.
+    pub fn to_query_string(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("skill", &self.skill),
+            ("mode", &self.mode),
+            ("location", &self.location),
+            ("currency", &self.currency),
+            ("min_price", &self.min_price),
+            ("max_hours", &self.max_hours),
+            ("max_days", &self.max_days),
+            ("for_credit", &self.for_credit),
+            ("sort", &self.sort),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Whether no filter or words are set.
+    pub fn is_empty(&self) -> bool {
+        self.to_query_string().is_empty()
+    }
+
+    /// Words for a person: "“market research” · Finance · remote".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.q.trim().is_empty() {
+            parts.push(format!("“{}”", self.q.trim()));
+        }
+        if let Some(c) = category(self.category.trim()) {
+            parts.push(c.name.to_string());
+        }
+        if let Some(s) = skill(self.skill.trim()) {
+            parts.push(s.name.to_string());
+        }
+        if let Ok(m) = WorkMode::parse(&self.mode)
+            && !self.mode.trim().is_empty()
+        {
+            parts.push(m.label().to_lowercase());
+        }
+        if !self.location.trim().is_empty() {
+            parts.push(format!("in {}", self.location.trim()));
+        }
+        if !self.min_price.trim().is_empty() {
+            parts.push(
+                format!("from {} {}", self.min_price.trim(), self.currency.trim())
+                    .trim()
+                    .to_string(),
+            );
+        }
+        if !self.max_hours.trim().is_empty() {
+            parts.push(format!("up to {} hours", self.max_hours.trim()));
+        }
+        if !self.max_days.trim().is_empty() {
+            parts.push(format!("within {} days", self.max_days.trim()));
+        }
+        if matches!(self.for_credit.trim(), "true" | "1" | "on" | "yes") {
+            parts.push("for credit".into());
+        }
+        if parts.is_empty() {
+            "All open projects".into()
+        } else {
+            parts.join(" · ")
+        }
+    }
+}
+
+/// Percent-encodes a query-string value.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else if b == b' ' {
+                "+".to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Splits free text into search words: letters and digits only, lower-cased,

@@ -69,14 +69,19 @@ impl Store {
         })?)
     }
 
-    pub async fn finish_job(&self, id: i64) -> StoreResult<()> {
+    /// Marks a claimed job done, unless it was rescheduled while it ran (a
+    /// recurring job moves its own `run_at`), in which case it stays due.
+    pub async fn finish_job(&self, job: &Job) -> StoreResult<()> {
         with_db!(self, write, |p| {
-            sqlx::query("UPDATE jobs SET done_at = $1, last_error = NULL WHERE id = $2")
-                .bind(Utc::now())
-                .bind(id)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "UPDATE jobs SET done_at = $1, last_error = NULL WHERE id = $2 AND run_at = $3",
+            )
+            .bind(Utc::now())
+            .bind(job.id)
+            .bind(job.run_at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

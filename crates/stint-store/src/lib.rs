@@ -24,6 +24,7 @@ mod preferences;
 mod profiles;
 mod projects;
 mod reviews;
+mod saved_searches;
 mod users;
 mod workspace;
 
@@ -50,6 +51,7 @@ pub use outbox::{OutboxMessage, OutboxStatus};
 pub use payments::PaymentDue;
 pub use projects::{Project, ProjectCard, SearchPage};
 pub use reviews::Review;
+pub use saved_searches::SavedSearch;
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, Message, Movement, Submission};
 

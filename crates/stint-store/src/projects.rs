@@ -254,6 +254,12 @@ macro_rules! push_filters {
         if q.for_credit {
             $qb.push(" AND p.for_credit = TRUE");
         }
+        if let Some(id) = q.project_id {
+            $qb.push(" AND p.id = ").push_bind(id);
+        }
+        if let Some(t) = q.published_after {
+            $qb.push(" AND p.published_at > ").push_bind(t);
+        }
     }};
 }
 

@@ -98,6 +98,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "revision_requested" => "Revision requested. The student has your feedback.",
         "engagement_cancelled" => "The engagement is cancelled and the escrow refunded.",
         "email_saved" => "Your email choices are saved.",
+        "search_saved" => "Saved. New projects that match will reach you.",
+        "search_deleted" => "The saved search is deleted.",
         "suggestion_hidden" => "Hidden. We will not suggest that project again.",
         "deposit_recorded" => "Payment received is recorded; the employer has been told.",
         "payout_recorded" => "Payout recorded; the student has been told.",

@@ -24,6 +24,90 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unhide))
         .routes(routes!(project_match))
         .routes(routes!(compare))
+        .routes(routes!(searches, save_search))
+        .routes(routes!(delete_search))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavedSearchView {
+    id: i64,
+    name: String,
+    /// The search as the query string of `GET /api/v1/projects`.
+    params: String,
+    /// The search in words.
+    description: String,
+    /// instant | daily
+    frequency: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&stint_store::SavedSearch> for SavedSearchView {
+    fn from(s: &stint_store::SavedSearch) -> Self {
+        SavedSearchView {
+            id: s.id,
+            name: s.name.clone(),
+            params: s.params.clone(),
+            description: crate::app::saved_searches::params_of(s).describe(),
+            frequency: s.frequency.clone(),
+            created_at: s.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SaveSearchRequest {
+    /// Optional; the search in words when left out (at most 80 characters).
+    name: String,
+    /// instant (default) | daily
+    frequency: String,
+    /// The same parameters as `GET /api/v1/projects`.
+    #[serde(flatten)]
+    search: super::views::SearchQuery,
+}
+
+/// The caller's saved searches (students).
+#[utoipa::path(get, path = "/me/searches", tag = "discovery", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SavedSearchView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn searches(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<SavedSearchView>>, ApiError> {
+    let list = crate::app::saved_searches::list(&state, &caller.user).await?;
+    Ok(Json(list.iter().map(SavedSearchView::from).collect()))
+}
+
+/// Save a search; new matching projects alert at once or in a daily digest (students, at most 10).
+#[utoipa::path(post, path = "/me/searches", tag = "discovery", security(("bearer" = [])),
+    request_body = SaveSearchRequest,
+    responses((status = 201, body = SavedSearchView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 409, body = super::Problem, description = "saved_search_limit"), (status = 422, body = super::Problem)))]
+async fn save_search(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    super::ApiJson(r): super::ApiJson<SaveSearchRequest>,
+) -> Result<(StatusCode, Json<SavedSearchView>), ApiError> {
+    let s = crate::app::saved_searches::save(
+        &state,
+        &caller.user,
+        &r.search.to_params(),
+        &r.name,
+        &r.frequency,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(SavedSearchView::from(&s))))
+}
+
+/// Delete one of the caller's saved searches.
+#[utoipa::path(delete, path = "/me/searches/{id}", tag = "discovery", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn delete_search(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<StatusCode, ApiError> {
+    crate::app::saved_searches::delete(&state, &caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

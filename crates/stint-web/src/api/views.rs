@@ -294,7 +294,7 @@ impl ProjectRequest {
 }
 
 /// Search parameters, shared with the `/projects` page.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {

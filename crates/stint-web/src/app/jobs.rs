@@ -18,6 +18,7 @@ pub const AUTO_APPROVE: &str = "auto_approve";
 pub const DUE_REMINDER: &str = "due_reminder";
 pub const REVIEW_REVEAL: &str = "review_reveal";
 pub const MATCH_ALERTS: &str = "match_alerts";
+pub const SEARCH_DIGEST: &str = "search_digest";
 const MAX_ATTEMPTS: i32 = 5;
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
@@ -83,11 +84,12 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             DUE_REMINDER => super::engagements::due_reminder(state, job.subject_id).await,
             REVIEW_REVEAL => super::reviews::reveal(state, job.subject_id).await,
             MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
+            SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };
         match result {
             Ok(()) => {
-                state.store.finish_job(job.id).await?;
+                state.store.finish_job(&job).await?;
                 done += 1;
             }
             Err(e) => {

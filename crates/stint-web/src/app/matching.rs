@@ -354,6 +354,8 @@ pub async fn alert_new_project(state: &AppState, project_id: i64) -> Result<(), 
     if project.status != stint_domain::project::ProjectStatus::Open {
         return Ok(());
     }
+    // Saved searches first: the student asked for these explicitly.
+    super::saved_searches::on_publish(state, &project).await?;
     let now = state.clock.now();
     let today = state.clock.today();
     let facts = facts_of_project(&project, today);

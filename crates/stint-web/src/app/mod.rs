@@ -15,6 +15,7 @@ pub mod preferences;
 pub mod profiles;
 pub mod projects;
 pub mod reviews;
+pub mod saved_searches;
 
 use chrono::{Datelike, Utc};
 

@@ -25,6 +25,8 @@ pub enum Kind {
     Payment,
     /// A new project that matches a student well.
     MatchAlert,
+    /// News for a saved search.
+    SavedSearch,
 }
 
 impl Kind {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Disputed => "dispute",
             Kind::Payment => "payment",
             Kind::MatchAlert => "match_alert",
+            Kind::SavedSearch => "saved_search",
         }
     }
 }

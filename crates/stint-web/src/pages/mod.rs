@@ -11,6 +11,7 @@ mod employer;
 mod engagements;
 mod home;
 mod projects;
+mod saved_searches;
 mod student;
 
 use askama::Template;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin_payments::router())
         .merge(dev::router())
         .merge(discovery::router())
+        .merge(saved_searches::router())
         .route("/static/stint.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .route("/healthz", get(healthz))

@@ -102,6 +102,9 @@ struct BrowsePage {
     errors: FieldErrors,
     prev_link: Option<String>,
     next_link: Option<String>,
+    /// The current search as hidden fields, for "Save this search" (students).
+    save_fields: Option<Vec<(&'static str, String)>>,
+    describe: String,
 }
 
 /// A link to the same search at another page.
@@ -199,6 +202,29 @@ async fn browse(
         prev_link: (query.offset > 0)
             .then(|| page_link(&params, Some(query.offset.saturating_sub(query.limit)))),
         next_link: page.next_offset.map(|o| page_link(&params, Some(o))),
+        save_fields: user
+            .user()
+            .filter(|u| u.role == stint_domain::account::Role::Student)
+            .map(|_| {
+                [
+                    ("q", &params.q),
+                    ("category", &params.category),
+                    ("skill", &params.skill),
+                    ("mode", &params.mode),
+                    ("location", &params.location),
+                    ("currency", &params.currency),
+                    ("min_price", &params.min_price),
+                    ("max_hours", &params.max_hours),
+                    ("max_days", &params.max_days),
+                    ("for_credit", &params.for_credit),
+                    ("sort", &params.sort),
+                ]
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k, v.clone()))
+                .collect()
+            }),
+        describe: params.describe(),
         layout,
     }))
 }

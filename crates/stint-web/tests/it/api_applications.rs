@@ -56,12 +56,23 @@ app_test!(apply_decide_hire, |app| async move {
         vec!["answer", "links", "pitch"],
         "the screening question must be answered"
     );
+    let expected = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/match"),
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json()["score"]
+        .as_i64();
     let r = apply(&app, &s, project).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let a = r.json();
     assert_eq!(
         (a["status"].as_str(), a["match_percent"].as_i64()),
-        (Some("submitted"), Some(50))
+        (Some("submitted"), expected),
+        "the match score at the time of applying"
     );
     assert_eq!(apply(&app, &s, project).await.code(), "already_applied");
     assert_eq!(

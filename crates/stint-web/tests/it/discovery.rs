@@ -475,3 +475,195 @@ app_test!(
         assert_eq!(alerts(&keen).await, 4);
     }
 );
+
+/// How many notifications of `kind` a person has.
+async fn count_kind(app: &TestApp, who: &Actor, kind: &str) -> usize {
+    app.api(
+        Method::GET,
+        "/api/v1/me/notifications",
+        Some(&who.token),
+        None,
+    )
+    .await
+    .json()["items"]
+        .as_array()
+        .map(|a| a.iter().filter(|n| n["kind"] == kind).count())
+        .unwrap_or(0)
+}
+
+app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let s = app.student("s@x.com").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/me/searches",
+            Some(&s.token),
+            Some(json!({"q": "survey", "category": "data-analysis", "frequency": "instant"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["name"], "“survey” · Data analysis");
+    let instant = r.json()["id"].as_i64().unwrap_or_default();
+    for (body, field) in [
+        (json!({"category": "astrology"}), "category"),
+        (json!({"q": "x", "frequency": "hourly"}), "frequency"),
+        (json!({"q": "x", "name": "n".repeat(81)}), "name"),
+    ] {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/searches",
+                Some(&s.token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.fields(), vec![field]);
+    }
+    assert_eq!(
+        app.api(
+            Method::POST,
+            "/api/v1/me/searches",
+            Some(&boss.token),
+            Some(json!({"q": "x"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A matching project alerts at once; one outside the search does not.
+    publish(&app, &boss, finance("Budget survey for a café")).await;
+    run_jobs(&app).await;
+    assert_eq!(count_kind(&app, &s, "saved_search").await, 0);
+    let hit = publish(&app, &boss, project_json("Customer survey analysis")).await;
+    run_jobs(&app).await;
+    run_jobs(&app).await;
+    assert_eq!(
+        count_kind(&app, &s, "saved_search").await,
+        1,
+        "once per project"
+    );
+    let n = app
+        .api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(n["items"][0]["link"], format!("/projects/{hit}"));
+
+    // Daily: nothing at once, then one digest a day later.
+    let r = app
+        .api(Method::POST, "/api/v1/me/searches", Some(&s.token),
+            Some(json!({"name": "Remote analysis", "mode": "remote", "category": "data-analysis", "frequency": "daily"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.api(
+        Method::DELETE,
+        &format!("/api/v1/me/searches/{instant}"),
+        Some(&s.token),
+        None,
+    )
+    .await;
+    for i in 0..2 {
+        publish(&app, &boss, project_json(&format!("Remote analysis {i}"))).await;
+    }
+    run_jobs(&app).await;
+    assert_eq!(
+        count_kind(&app, &s, "saved_search").await,
+        1,
+        "no digest yet"
+    );
+    app.state.clock.advance(chrono::Duration::hours(25));
+    run_jobs(&app).await;
+    assert_eq!(count_kind(&app, &s, "saved_search").await, 2);
+    let n = app
+        .api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        n["items"][0]["title"],
+        "2 new projects for “Remote analysis”"
+    );
+    run_jobs(&app).await;
+    app.state.clock.advance(chrono::Duration::hours(25));
+    run_jobs(&app).await;
+    assert_eq!(
+        count_kind(&app, &s, "saved_search").await,
+        2,
+        "nothing new, no digest"
+    );
+
+    // Own searches only; at most ten.
+    let other = app.student("other@x.com").await;
+    let mine = app
+        .api(Method::GET, "/api/v1/me/searches", Some(&s.token), None)
+        .await
+        .json();
+    let id = mine[0]["id"].as_i64().unwrap_or_default();
+    assert_eq!(
+        app.api(
+            Method::DELETE,
+            &format!("/api/v1/me/searches/{id}"),
+            Some(&other.token),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    for i in 0..9 {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/searches",
+                Some(&other.token),
+                Some(json!({"q": format!("word{i}")})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let page = app
+        .form(
+            "/me/searches",
+            Some(&other.cookie),
+            &[("q", "tenth"), ("frequency", "daily")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/me/searches",
+            Some(&other.token),
+            Some(json!({"q": "eleventh"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "saved_search_limit");
+    let list = app.get("/me/searches", Some(&other.cookie)).await;
+    assert!(list.body.contains("“tenth”"));
+    assert!(list.body.contains("Daily digest"));
+    // The search page offers saving to students only.
+    assert!(
+        app.get("/projects?q=survey", Some(&s.cookie))
+            .await
+            .body
+            .contains("Save this search")
+    );
+    assert!(
+        !app.get("/projects?q=survey", Some(&boss.cookie))
+            .await
+            .body
+            .contains("Save this search")
+    );
+});

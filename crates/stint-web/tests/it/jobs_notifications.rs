@@ -46,7 +46,7 @@ app_test!(
         let jobs = app.state.store.pending_jobs().await.unwrap_or_default();
         assert_eq!(
             jobs.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>(),
-            vec!["decision_reminder", "close_undecided"]
+            vec!["match_alerts", "decision_reminder", "close_undecided"]
         );
 
         let (a, b, c) = (
@@ -84,8 +84,8 @@ app_test!(
             stint_web::app::jobs::run_due(&app.state, 10)
                 .await
                 .unwrap_or(99),
-            0,
-            "nothing is due yet"
+            1,
+            "only the publish-time match alerts are due yet"
         );
         // Two days before the decision date: a reminder.
         app.state
@@ -197,7 +197,10 @@ app_test!(concurrent_workers_run_each_job_once, |app| async move {
             .await
             .unwrap_or_default();
     }
-    assert_eq!(total, 12, "six reminders and six closings, each run once");
+    assert_eq!(
+        total, 18,
+        "six match-alert runs, six reminders and six closings, each run once"
+    );
     // A reminder whose project another worker closed first finds nothing
     // waiting and stays silent: at most one per project.
     let reminders = kinds(&app, &boss)
