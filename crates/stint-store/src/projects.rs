@@ -628,3 +628,119 @@ macro_rules! write_skills {
     };
 }
 use write_skills;
+
+/// Counts of open projects matching a search, per facet value.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// (category slug, count), largest first.
+    pub categories: Vec<(String, i64)>,
+    /// (work mode, count).
+    pub modes: Vec<(String, i64)>,
+    /// (at least this many US dollars, count), cumulative.
+    pub price_from_usd: Vec<(i64, i64)>,
+    /// (at most this many hours, count), cumulative.
+    pub hours_up_to: Vec<(i64, i64)>,
+    pub for_credit: i64,
+    pub total: i64,
+}
+
+/// Price bands in US cents and hour bands the facets count.
+const PRICE_BANDS_USD: [i64; 3] = [100, 250, 500];
+const HOUR_BANDS: [i64; 3] = [10, 20, 40];
+
+#[derive(sqlx::FromRow)]
+struct FacetRow {
+    category: String,
+    work_mode: String,
+    price_band: i32,
+    hours_band: i32,
+    for_credit: bool,
+    n: i64,
+}
+
+const FACET_SELECT: &str = "p.category, p.work_mode,
+    CAST(CASE WHEN p.price_usd_cents >= 50000 THEN 3 WHEN p.price_usd_cents >= 25000 THEN 2 WHEN p.price_usd_cents >= 10000 THEN 1 ELSE 0 END AS INTEGER) AS price_band,
+    CAST(CASE WHEN p.estimated_hours <= 10 THEN 0 WHEN p.estimated_hours <= 20 THEN 1 WHEN p.estimated_hours <= 40 THEN 2 ELSE 3 END AS INTEGER) AS hours_band,
+    p.for_credit, CAST(COUNT(*) AS BIGINT) AS n";
+const FACET_GROUP: &str = " GROUP BY p.category, p.work_mode, price_band, hours_band, p.for_credit";
+
+impl Store {
+    /// Facet counts for a search: one grouped pass over the matching open
+    /// projects, summed per facet here.
+    #[tracing::instrument(skip(self))]
+    pub async fn search_facets(&self, q: &ProjectQuery) -> StoreResult<Facets> {
+        let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
+        let has_text = !terms.is_empty();
+        let rows: Vec<FacetRow> = match &self.db {
+            Db::Sqlite { read, .. } => {
+                let fts = terms
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + "*";
+                let mut qb: QueryBuilder<sqlx::Sqlite> = QueryBuilder::new("");
+                if has_text {
+                    qb.push("WITH hits AS MATERIALIZED (SELECT rowid AS pid FROM projects_fts WHERE projects_fts MATCH ")
+                        .push_bind(fts)
+                        .push(" ORDER BY bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) LIMIT ")
+                        .push_bind(MAX_TEXT_CANDIDATES)
+                        .push(") SELECT ")
+                        .push(FACET_SELECT)
+                        .push(" FROM hits JOIN projects p ON p.id = hits.pid");
+                } else {
+                    qb.push("SELECT ")
+                        .push(FACET_SELECT)
+                        .push(" FROM projects p");
+                }
+                push_filters!(qb, q);
+                qb.push(FACET_GROUP);
+                qb.build_query_as().fetch_all(read).await?
+            }
+            Db::Postgres(pool) => {
+                let mut qb: QueryBuilder<sqlx::Postgres> = QueryBuilder::new("SELECT ");
+                qb.push(FACET_SELECT).push(" FROM projects p");
+                push_filters!(qb, q);
+                if has_text {
+                    qb.push(" AND p.search @@ to_tsquery('english', ")
+                        .push_bind(terms.join(" & ") + ":*")
+                        .push(")");
+                }
+                qb.push(FACET_GROUP);
+                qb.build_query_as().fetch_all(pool).await?
+            }
+        };
+        let mut f = Facets::default();
+        let add = |list: &mut Vec<(String, i64)>, key: &str, n: i64| match list
+            .iter_mut()
+            .find(|(k, _)| k == key)
+        {
+            Some(e) => e.1 += n,
+            None => list.push((key.to_string(), n)),
+        };
+        f.price_from_usd = PRICE_BANDS_USD.iter().map(|b| (*b, 0)).collect();
+        f.hours_up_to = HOUR_BANDS.iter().map(|b| (*b, 0)).collect();
+        for r in rows {
+            f.total += r.n;
+            add(&mut f.categories, &r.category, r.n);
+            add(&mut f.modes, &r.work_mode, r.n);
+            for (i, e) in f.price_from_usd.iter_mut().enumerate() {
+                if r.price_band > i as i32 {
+                    e.1 += r.n;
+                }
+            }
+            for (i, e) in f.hours_up_to.iter_mut().enumerate() {
+                if r.hours_band <= i as i32 {
+                    e.1 += r.n;
+                }
+            }
+            if r.for_credit {
+                f.for_credit += r.n;
+            }
+        }
+        f.categories
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        f.modes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(f)
+    }
+}

@@ -26,6 +26,62 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(compare))
         .routes(routes!(searches, save_search))
         .routes(routes!(delete_search))
+        .routes(routes!(facets))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountView {
+    value: String,
+    count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsView {
+    total: i64,
+    /// Per category slug, largest first.
+    category: Vec<CountView>,
+    /// Per work mode.
+    mode: Vec<CountView>,
+    /// Cumulative: projects paying at least this many US dollars (pass as `min_price` without `currency`).
+    min_price: Vec<CountView>,
+    /// Cumulative: projects of at most this many hours (pass as `max_hours`).
+    max_hours: Vec<CountView>,
+    for_credit: i64,
+}
+
+/// Counts per facet value for a search (the same parameters as `GET /projects`).
+#[utoipa::path(get, path = "/projects/facets", tag = "discovery", params(super::views::SearchQuery),
+    responses((status = 200, body = FacetsView), (status = 422, body = super::Problem)))]
+async fn facets(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<super::views::SearchQuery>,
+) -> Result<Json<FacetsView>, ApiError> {
+    let query = q.to_params().parse()?;
+    let f = state.store.search_facets(&query).await?;
+    let counts = |v: &[(String, i64)]| {
+        v.iter()
+            .map(|(value, count)| CountView {
+                value: value.clone(),
+                count: *count,
+            })
+            .collect()
+    };
+    let bands = |v: &[(i64, i64)]| {
+        v.iter()
+            .map(|(value, count)| CountView {
+                value: value.to_string(),
+                count: *count,
+            })
+            .collect()
+    };
+    Ok(Json(FacetsView {
+        total: f.total,
+        category: counts(&f.categories),
+        mode: counts(&f.modes),
+        min_price: bands(&f.price_from_usd),
+        max_hours: bands(&f.hours_up_to),
+        for_credit: f.for_credit,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

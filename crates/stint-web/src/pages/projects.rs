@@ -105,6 +105,96 @@ struct BrowsePage {
     /// The current search as hidden fields, for "Save this search" (students).
     save_fields: Option<Vec<(&'static str, String)>>,
     describe: String,
+    /// Refinements with counts: (heading, [(label, count, link, current)]).
+    facets: Vec<(&'static str, Vec<(String, i64, String, bool)>)>,
+}
+
+/// Facet links: each narrows the current search by one value.
+fn facet_links(
+    params: &SearchParams,
+    f: &stint_store::Facets,
+) -> Vec<(&'static str, Vec<(String, i64, String, bool)>)> {
+    let with = |set: &dyn Fn(&mut SearchParams)| {
+        let mut p = params.clone();
+        p.cursor.clear();
+        set(&mut p);
+        page_link(&p, None)
+    };
+    let mut out = Vec::new();
+    out.push((
+        "Category",
+        f.categories
+            .iter()
+            .map(|(slug, n)| {
+                (
+                    category_name(slug).to_string(),
+                    *n,
+                    with(&|p| p.category = slug.clone()),
+                    params.category.trim() == slug,
+                )
+            })
+            .collect(),
+    ));
+    out.push((
+        "Work mode",
+        f.modes
+            .iter()
+            .map(|(m, n)| {
+                let label = WorkMode::parse(m).map(|w| w.label()).unwrap_or("Other");
+                (
+                    label.to_string(),
+                    *n,
+                    with(&|p| p.mode = m.clone()),
+                    params.mode.trim() == m,
+                )
+            })
+            .collect(),
+    ));
+    if params.currency.trim().is_empty() {
+        out.push((
+            "Pay",
+            f.price_from_usd
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(usd, n)| {
+                    (
+                        format!("From about ${usd}"),
+                        *n,
+                        with(&|p| p.min_price = usd.to_string()),
+                        params.min_price.trim() == usd.to_string(),
+                    )
+                })
+                .collect(),
+        ));
+    }
+    out.push((
+        "Hours",
+        f.hours_up_to
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(h, n)| {
+                (
+                    format!("Up to {h} hours"),
+                    *n,
+                    with(&|p| p.max_hours = h.to_string()),
+                    params.max_hours.trim() == h.to_string(),
+                )
+            })
+            .collect(),
+    ));
+    if f.for_credit > 0 {
+        out.push((
+            "Credit",
+            vec![(
+                "For academic credit".to_string(),
+                f.for_credit,
+                with(&|p| p.for_credit = "true".into()),
+                matches!(params.for_credit.trim(), "true" | "1" | "on" | "yes"),
+            )],
+        ));
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
 }
 
 /// A link to the same search at another page.
@@ -225,6 +315,14 @@ async fn browse(
                 .collect()
             }),
         describe: params.describe(),
+        facets: facet_links(
+            &params,
+            &state
+                .store
+                .search_facets(&query)
+                .await
+                .map_err(|e| PageError(e.into(), layout.clone()))?,
+        ),
         layout,
     }))
 }

@@ -19,4 +19,5 @@ mod pages_engagements;
 mod pages_projects;
 mod payments;
 mod preferences;
+mod search_quality;
 mod uploads;

@@ -1,0 +1,203 @@
+//! Search quality on a small fixed corpus, on both engines: relevance,
+//! word forms and prefixes, common words, and facet counts that agree with
+//! the filtered totals.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::app_test;
+use crate::common::{TestApp, project_json};
+
+fn project(
+    title: &str,
+    summary: &str,
+    category: &str,
+    skills: &[&str],
+    hours: u32,
+    mode: &str,
+) -> Value {
+    let mut p = project_json(title);
+    p["summary"] = json!(summary);
+    p["category"] = json!(category);
+    p["required_skills"] = json!(skills);
+    p["preferred_skills"] = json!([]);
+    p["estimated_hours"] = json!(hours);
+    p["work_mode"] = json!(mode);
+    if mode != "remote" {
+        p["location"] = json!("Pune");
+    }
+    p
+}
+
+async fn search(app: &TestApp, qs: &str) -> Value {
+    let r = app
+        .api(Method::GET, &format!("/api/v1/projects?{qs}"), None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{qs}: {}", r.body);
+    r.json()
+}
+
+fn titles(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["title"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+app_test!(relevance_word_forms_and_facets, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let corpus = [
+        project(
+            "Market research on plant-based snacks",
+            "Size the market and profile five competitors for our snack launch.",
+            "market-research",
+            &["desk-research", "competitive-analysis"],
+            20,
+            "remote",
+        ),
+        project(
+            "Instagram content calendar",
+            "Plan a month of posts and write captions for our research-backed brand.",
+            "social-media",
+            &["instagram"],
+            10,
+            "remote",
+        ),
+        project(
+            "Survey analysis in R",
+            "Analyse 500 survey responses and chart the results.",
+            "data-analysis",
+            &["r", "statistics"],
+            25,
+            "hybrid",
+        ),
+        project(
+            "Budget model for a café",
+            "Build a twelve-month budget and cash-flow model.",
+            "finance",
+            &["budgeting"],
+            15,
+            "in_person",
+        ),
+        project(
+            "Competitor pricing research",
+            "Collect the prices of the market leaders in three cities.",
+            "market-research",
+            &["web-research"],
+            8,
+            "remote",
+        ),
+    ];
+    for p in corpus {
+        let r = app
+            .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap_or_default();
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/projects/{id}/publish"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    // Relevance: the market-research project ranks first for its own words.
+    let r = search(&app, "q=market+research").await;
+    assert_eq!(
+        titles(&r).first().map(String::as_str),
+        Some("Market research on plant-based snacks"),
+        "{r}"
+    );
+    // Word forms (stemming) and the last word as a prefix while typing.
+    assert!(titles(&search(&app, "q=surveys").await).contains(&"Survey analysis in R".to_string()));
+    assert!(
+        titles(&search(&app, "q=analyses").await).contains(&"Survey analysis in R".to_string()),
+        "analyses ~ analyse"
+    );
+    assert_eq!(
+        titles(&search(&app, "q=compet").await).len(),
+        2,
+        "prefix of competitor(s)"
+    );
+    assert_eq!(
+        titles(&search(&app, "q=budg").await),
+        vec!["Budget model for a café".to_string()]
+    );
+    // Very common words and odd input are safe.
+    assert_eq!(
+        search(&app, "q=the").await["total"].as_i64().is_some(),
+        true
+    );
+    assert!(
+        search(&app, "q=%22%29%28*%3A%26%7C").await["total"]
+            .as_i64()
+            .is_some()
+    );
+
+    // Facets agree with the filtered totals.
+    let f = app
+        .api(Method::GET, "/api/v1/projects/facets", None, None)
+        .await
+        .json();
+    assert_eq!(f["total"], 5);
+    assert_eq!(
+        f["category"][0],
+        json!({"value": "market-research", "count": 2})
+    );
+    for c in f["category"].as_array().cloned().unwrap_or_default() {
+        let slug = c["value"].as_str().unwrap_or_default();
+        assert_eq!(
+            search(&app, &format!("category={slug}")).await["total"],
+            c["count"],
+            "{slug}"
+        );
+    }
+    for m in f["mode"].as_array().cloned().unwrap_or_default() {
+        let mode = m["value"].as_str().unwrap_or_default();
+        assert_eq!(
+            search(&app, &format!("mode={mode}")).await["total"],
+            m["count"],
+            "{mode}"
+        );
+    }
+    for h in f["max_hours"].as_array().cloned().unwrap_or_default() {
+        let v = h["value"].as_str().unwrap_or_default();
+        assert_eq!(
+            search(&app, &format!("max_hours={v}")).await["total"],
+            h["count"],
+            "hours {v}"
+        );
+    }
+    assert_eq!(f["max_hours"][0], json!({"value": "10", "count": 2}));
+    // With words: facets count only the matches.
+    let f = app
+        .api(
+            Method::GET,
+            "/api/v1/projects/facets?q=research",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(f["total"], search(&app, "q=research").await["total"]);
+    let bad = app
+        .api(
+            Method::GET,
+            "/api/v1/projects/facets?category=astrology",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page shows them as links that narrow the search.
+    let page = app.get("/projects?q=research", None).await;
+    assert!(page.body.contains("Refine results"));
+    assert!(page.body.contains("category=market-research"));
+});
