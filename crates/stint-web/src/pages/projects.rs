@@ -106,14 +106,16 @@ struct BrowsePage {
     save_fields: Option<Vec<(&'static str, String)>>,
     describe: String,
     /// Refinements with counts: (heading, [(label, count, link, current)]).
-    facets: Vec<(&'static str, Vec<(String, i64, String, bool)>)>,
+    facets: Vec<FacetGroup>,
 }
 
+/// (label, count, link, current) for one facet value.
+type FacetLink = (String, i64, String, bool);
+/// A facet's heading and its values.
+type FacetGroup = (&'static str, Vec<FacetLink>);
+
 /// Facet links: each narrows the current search by one value.
-fn facet_links(
-    params: &SearchParams,
-    f: &stint_store::Facets,
-) -> Vec<(&'static str, Vec<(String, i64, String, bool)>)> {
+fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup> {
     let with = |set: &dyn Fn(&mut SearchParams)| {
         let mut p = params.clone();
         p.cursor.clear();
