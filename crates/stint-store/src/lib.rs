@@ -25,6 +25,7 @@ mod profiles;
 mod projects;
 mod reviews;
 mod saved_searches;
+mod seed;
 mod users;
 mod workspace;
 
@@ -52,6 +53,7 @@ pub use payments::PaymentDue;
 pub use projects::{Facets, Project, ProjectCard, SearchPage};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
+pub use seed::{SeedProject, SeedStudent};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, Message, Movement, Submission};
 

@@ -104,6 +104,9 @@ pub struct AppState {
     limiter: Arc<security::RateLimiter>,
     openapi: Arc<utoipa::openapi::OpenApi>,
     pub clock: Arc<Clock>,
+    /// Wakes this process's job runner when work is due now (a publish's
+    /// alerts), instead of waiting for its next pass.
+    pub jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The time as Stint sees it: the system clock plus an offset that tests
@@ -139,6 +142,7 @@ impl AppState {
             limiter,
             openapi: Arc::new(api::openapi()),
             clock: Arc::new(Clock::default()),
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! data and runs admin tasks. With no settings it keeps its data in an
 //! embedded SQLite file under `./stint-data`.
 
+mod bench_data;
 mod config;
 mod demo;
 mod demo_data;
@@ -54,6 +55,22 @@ enum Command {
     Migrate,
     /// Load the demo data into the configured database (idempotent).
     Demo,
+    /// Load benchmark volumes (see bench/README.md) into the configured database.
+    BenchData {
+        /// Open projects.
+        #[arg(long, default_value_t = 100_000)]
+        projects: usize,
+        /// Closed projects besides the open ones.
+        #[arg(long, default_value_t = 900_000)]
+        closed: usize,
+        #[arg(long, default_value_t = 200_000)]
+        students: usize,
+        /// Applicants on the first open project.
+        #[arg(long, default_value_t = 2_000)]
+        applicants: usize,
+        #[arg(long, default_value_t = 2_000)]
+        orgs: usize,
+    },
     /// Administration tasks.
     Admin {
         #[command(subcommand)]
@@ -165,6 +182,26 @@ async fn run() -> anyhow::Result<()> {
             demo::print_accounts();
             Ok(())
         }
+        Command::BenchData {
+            projects,
+            closed,
+            students,
+            applicants,
+            orgs,
+        } => {
+            let store = open(&settings).await?;
+            bench_data::load(
+                &store,
+                bench_data::Volumes {
+                    open: projects,
+                    closed,
+                    students,
+                    applicants,
+                    orgs,
+                },
+            )
+            .await
+        }
         Command::Admin { task } => admin(settings, task).await,
     }
 }
@@ -210,14 +247,19 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs due jobs (decision-by closing, reminders) every few seconds. Every
-/// `serve` process runs this; the job queue's claims make each job run once.
+/// Runs due jobs (decision-by closing, reminders, alerts) every few
+/// seconds, and at once when this process schedules work due now (a
+/// publish). Every `serve` process runs this; the job queue's claims make
+/// each job run once.
 async fn run_jobs(state: AppState) {
     loop {
         if let Err(e) = stint_web::app::jobs::run_due(&state, 50).await {
             tracing::error!(error = %e, "job pass failed");
         }
-        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+            _ = state.jobs_wake.notified() => {}
+        }
     }
 }
 

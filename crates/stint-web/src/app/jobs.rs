@@ -32,6 +32,7 @@ pub async fn schedule_for(state: &AppState, p: &Project) -> Result<(), AppError>
         .store
         .schedule_job(MATCH_ALERTS, p.id, state.clock.now())
         .await?;
+    state.jobs_wake.notify_one();
     let decision = p.input.decision_by;
     state
         .store

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Measures a running Stint server loaded with `stint bench-data`.
+
+Latency: sequential requests over one keep-alive connection, after a
+warm-up pass, so the numbers are the server's time plus loopback, not queueing.
+Throughput: ApacheBench (`ab -k -c 32`) on loopback, the search page beside
+a trivial route (`/healthz`) as the ceiling. Memory: the server's VmRSS and
+VmHWM from /proc. Prints one JSON object.
+"""
+import argparse
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import time
+import urllib.parse
+
+PASSWORD = "bench-password-2026"
+
+# The fixed, mixed query set: (class, query string for /api/v1/projects).
+QUERIES = [
+    ("rare word", "q=zephyrine"),
+    ("rare word", "q=quillmark"),
+    ("rare word", "q=vellichor+brand"),
+    ("common word", "q=the"),
+    ("common word", "q=data"),
+    ("common word", "q=project+for"),
+    ("common word", "q=research"),
+    ("filters only", "category=finance"),
+    ("filters only", "mode=remote&max_hours=10"),
+    ("filters only", "currency=INR&min_price=5000"),
+    ("filters only", "for_credit=true&category=software"),
+    ("empty", ""),
+    ("empty", "sort=newest"),
+    ("words and filters", "q=survey&category=market-research"),
+    ("words and filters", "q=pricing&mode=remote"),
+    ("words and filters", "q=customer+feedback&max_hours=20"),
+    ("words and filters", "q=brand&currency=GBP"),
+    ("prefix as you type", "q=compet"),
+    ("prefix as you type", "q=onboard"),
+    ("words and sort", "q=analyse&sort=price"),
+]
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return None
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+class Client:
+    def __init__(self, base):
+        u = urllib.parse.urlparse(base)
+        self.host, self.port = u.hostname, u.port
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method, path, token=None, body=None):
+        headers = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        t0 = time.perf_counter()
+        self.conn.request(method, path, body=data, headers=headers)
+        r = self.conn.getresponse()
+        payload = r.read()
+        ms = (time.perf_counter() - t0) * 1000
+        return r.status, payload, ms
+
+
+def token(c, email):
+    s, body, _ = c.request("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})
+    if s != 201:
+        raise SystemExit(f"cannot sign in as {email}: {s} {body[:200]}")
+    return json.loads(body)["token"]
+
+
+def latency(c, paths, rounds, tok=None):
+    for p in paths:
+        c.request("GET", p, tok)
+    out = {}
+    for _ in range(rounds):
+        for p in paths:
+            s, body, ms = c.request("GET", p, tok)
+            if s != 200:
+                raise SystemExit(f"{p}: {s} {body[:300]}")
+            out.setdefault(p, []).append(ms)
+    return out
+
+
+def summary(ms):
+    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 2), "p99_ms": round(pct(ms, 99), 2),
+            "max_ms": round(max(ms), 2), "mean_ms": round(statistics.mean(ms), 2)}
+
+
+def ab(base, path, seconds, conc=32):
+    out = subprocess.run(["ab", "-k", "-q", "-c", str(conc), "-t", str(seconds), "-n", "10000000", base + path],
+                         capture_output=True, text=True)
+    rps = re.search(r"Requests per second:\s+([\d.]+)", out.stdout)
+    failed = re.search(r"Failed requests:\s+(\d+)", out.stdout)
+    non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out.stdout)
+    p50 = re.search(r"\n\s+50%\s+(\d+)", out.stdout)
+    p99 = re.search(r"\n\s+99%\s+(\d+)", out.stdout)
+    if not rps:
+        raise SystemExit(f"ab failed on {path}: {out.stdout[-500:]} {out.stderr[-500:]}")
+    return {"path": path, "concurrency": conc, "seconds": seconds, "req_per_s": float(rps.group(1)),
+            "failed": int(failed.group(1)) if failed else None, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "p50_ms": int(p50.group(1)) if p50 else None, "p99_ms": int(p99.group(1)) if p99 else None}
+
+
+def memory(pid):
+    status = open(f"/proc/{pid}/status").read()
+    get = lambda k: int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024
+    return {"rss_mib": get("VmRSS"), "peak_rss_mib": get("VmHWM")}
+
+
+def publish_and_alert(c, owner, student):
+    today = time.strftime("%Y-%m-%d")
+    day = lambda n: time.strftime("%Y-%m-%d", time.gmtime(time.time() + n * 86400))
+    project = {
+        "title": "Benchmark survey analysis with statistics",
+        "summary": "Analyse survey responses with statistics and spreadsheets and summarise the findings.",
+        "brief": "We surveyed our customers. Code the open answers and summarise the scores by city for our team.",
+        "deliverables": "- Coded dataset\n- Report", "acceptance_criteria": "- Every response coded",
+        "category": "data-analysis", "required_skills": ["spreadsheets", "statistics"], "preferred_skills": ["python"],
+        "estimated_hours": 20, "start_date": day(12), "due_date": day(26), "price_minor": 900000, "currency": "INR",
+        "work_mode": "remote", "slots": 1, "application_deadline": day(5), "decision_by": day(8),
+    }
+    s, body, _ = c.request("POST", "/api/v1/projects", owner, project)
+    if s != 201:
+        raise SystemExit(f"create: {s} {body[:300]}")
+    pid = json.loads(body)["id"]
+    t0 = time.perf_counter()
+    s, body, publish_ms = c.request("POST", f"/api/v1/projects/{pid}/publish", owner)
+    if s != 200:
+        raise SystemExit(f"publish: {s} {body[:300]}")
+    link = f"/projects/{pid}"
+    while time.perf_counter() - t0 < 60:
+        s, body, _ = c.request("GET", "/api/v1/me/notifications", student)
+        items = json.loads(body)["items"]
+        if any(i["kind"] == "match_alert" and i.get("link") == link for i in items):
+            return {"publish_ms": round(publish_ms, 1), "alert_delivered_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        time.sleep(0.02)
+    return {"publish_ms": round(publish_ms, 1), "alert_delivered_ms": None}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", required=True)
+    ap.add_argument("--pid", type=int, required=True)
+    ap.add_argument("--rounds", type=int, default=25)
+    ap.add_argument("--ab-seconds", type=int, default=15)
+    a = ap.parse_args()
+    c = Client(a.base)
+    student = token(c, "bench.student@stint.bench")
+    owner = token(c, "owner0@org.bench")
+    res = {}
+    paths = [f"/api/v1/projects?{q}" for _, q in QUERIES]
+    lat = latency(c, paths, a.rounds)
+    all_ms = [m for v in lat.values() for m in v]
+    res["search_api"] = summary(all_ms)
+    by_class = {}
+    for (cls, q), p in zip(QUERIES, paths):
+        by_class.setdefault(cls, []).extend(lat[p])
+    res["search_api_by_class"] = {k: summary(v) for k, v in by_class.items()}
+    worst = max(lat.items(), key=lambda kv: pct(kv[1], 99))
+    res["slowest_query"] = {"path": worst[0], **summary(worst[1])}
+    res["search_page_latency"] = summary(latency(c, ["/projects?q=market+research"], a.rounds * 4)["/projects?q=market+research"])
+    res["top5_matches"] = summary(latency(c, ["/api/v1/me/matches"], a.rounds * 8, student)["/api/v1/me/matches"])
+    res["rank_applicants"] = summary(latency(c, ["/api/v1/projects/1/applications"], a.rounds * 4, owner)["/api/v1/projects/1/applications"])
+    res["load_search_page"] = ab(a.base, "/projects?q=market+research", a.ab_seconds)
+    res["load_healthz"] = ab(a.base, "/healthz", a.ab_seconds)
+    res["memory_after_load"] = memory(a.pid)
+    res["publish_alerts"] = publish_and_alert(c, owner, student)
+    print(json.dumps(res, indent=2))
+
+
+if __name__ == "__main__":
+    main()
