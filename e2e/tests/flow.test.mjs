@@ -278,3 +278,69 @@ test('admin payments queue and email choices are usable', async () => {
   await checkA11y(student, 'notifications');
   await shot(student, '21-email-choices');
 });
+
+test('a student sees matches with reasons, compares, saves a search and is alerted', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const student = await ctx.newPage();
+  await signIn(student, 'asha.rao@dit.example.ac.in', DEMO_PASSWORD);
+  await student.goto(`${server.base}/`);
+  assert.match(await student.locator('h1').first().innerText(), /Matched for you/);
+  const suggestions = student.locator('ol.suggestions > li');
+  assert.ok((await suggestions.count()) >= 3, 'at least three suggestions');
+  assert.match(await suggestions.first().innerText(), /% match/);
+  assert.ok((await suggestions.first().locator('ul.reasons li').count()) >= 3, 'reasons listed');
+  await checkA11y(student, 'home (student)');
+  await shot(student, '22-matched-for-you');
+
+  // Compare three of them side by side.
+  for (let i = 0; i < 3; i++) {
+    await suggestions.nth(i).getByLabel(/Compare/).check();
+  }
+  await student.getByRole('button', { name: 'Compare selected' }).click();
+  await student.waitForURL(/\/compare\?/);
+  assert.equal(await student.locator('table.compare thead th').count(), 4, 'a label column and three projects');
+  assert.match(await student.locator('table.compare').innerText(), /Your match/);
+  await checkA11y(student, 'compare');
+  await shot(student, '23-compare');
+
+  // Save a search, then an employer publishes a project that matches it.
+  await student.goto(`${server.base}/projects?q=churn`);
+  await student.getByLabel('Name', { exact: true }).fill('Churn analysis');
+  await student.getByRole('button', { name: 'Save search' }).click();
+  await student.waitForURL(/notice=search_saved/);
+  assert.match(await student.locator('main').innerText(), /Churn analysis/);
+  await checkA11y(student, 'saved searches');
+
+  const login = await fetch(`${server.base}/api/v1/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'priya@brightleaf.example', password: DEMO_PASSWORD }),
+  });
+  const { token } = await login.json();
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.base}/api/v1/projects`, {
+    method: 'POST', headers: auth,
+    body: JSON.stringify({
+      title: 'Customer churn analysis for a subscription app',
+      summary: 'Find out why subscribers cancel: analyse churn in our usage and survey data.',
+      brief: 'We have twelve months of subscription data and an exit survey. Find the main reasons for churn and size them.',
+      deliverables: '- A churn analysis in a spreadsheet\n- A two-page summary', acceptance_criteria: '- Every figure is sourced',
+      category: 'data-analysis', required_skills: ['spreadsheets', 'statistics'], preferred_skills: ['python'],
+      estimated_hours: 20, start_date: isoDate(12), due_date: isoDate(26), price_minor: 1200000, currency: 'INR',
+      work_mode: 'remote', slots: 1, application_deadline: isoDate(5), decision_by: isoDate(8),
+    }),
+  });
+  assert.equal(created.status, 201);
+  const { id } = await created.json();
+  const published = await fetch(`${server.base}/api/v1/projects/${id}/publish`, { method: 'POST', headers: auth });
+  assert.equal(published.status, 200);
+
+  let found = false;
+  for (let i = 0; i < 50 && !found; i++) {
+    await student.goto(`${server.base}/me/notifications`);
+    found = (await student.locator('main').innerText()).includes('New for your search “Churn analysis”');
+    if (!found) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(found, 'the saved search alerted the student');
+  await shot(student, '24-search-alert');
+  await ctx.close();
+});

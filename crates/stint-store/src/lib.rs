@@ -50,7 +50,7 @@ pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use payments::PaymentDue;
-pub use projects::{Facets, Project, ProjectCard, SearchPage};
+pub use projects::{COUNT_CAP, Facets, Project, ProjectCard, SearchPage};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedProject, SeedStudent};

@@ -193,8 +193,10 @@ impl From<CardRow> for ProjectCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchPage {
     pub items: Vec<ProjectCard>,
-    /// All matches, across pages.
+    /// All matches, across pages, counted up to [`COUNT_CAP`].
     pub total: i64,
+    /// More than [`COUNT_CAP`] match: `total` is a lower bound.
+    pub total_capped: bool,
     /// Offset of the next page, when there is one.
     pub next_offset: Option<u32>,
 }
@@ -272,9 +274,14 @@ fn order_by(sort: Sort, has_text: bool) -> &'static str {
     }
 }
 
-/// Most text matches considered before filters and ranking; bounds the work a
-/// very common word can cause.
+/// Most text matches considered before filters and ranking: the newest this
+/// many open projects containing the words. Bounds the work a very common
+/// word can cause; rarer words (fewer matches) are ranked in full.
 const MAX_TEXT_CANDIDATES: i64 = 5000;
+
+/// Matches are counted up to this many; past it a search says "1,000+".
+/// An exact count of 100,000 rows costs more than the page itself.
+pub const COUNT_CAP: i64 = 1000;
 
 impl Store {
     #[tracing::instrument(skip(self, input))]
@@ -476,10 +483,12 @@ impl Store {
                     + "*";
                 let head = |qb: &mut QueryBuilder<sqlx::Sqlite>, select: &str| {
                     if has_text {
+                        // ORDER BY rowid walks the index newest first and stops
+                        // at the cap, so bm25 runs only for the candidates.
                         qb.push("WITH hits AS MATERIALIZED (SELECT rowid AS pid, bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) AS rank
                                  FROM projects_fts WHERE projects_fts MATCH ")
                             .push_bind(fts.clone())
-                            .push(" ORDER BY rank LIMIT ")
+                            .push(" ORDER BY rowid DESC LIMIT ")
                             .push_bind(MAX_TEXT_CANDIDATES)
                             .push(") SELECT ")
                             .push(select)
@@ -499,9 +508,12 @@ impl Store {
                     .push(" OFFSET ")
                     .push_bind(offset);
                 let rows = qb.build_query_as::<CardRow>().fetch_all(read).await?;
-                let mut cq = QueryBuilder::new("");
-                head(&mut cq, "COUNT(*)");
+                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM (");
+                head(&mut cq, "1");
                 push_filters!(cq, q);
+                cq.push(" LIMIT ")
+                    .push_bind(COUNT_CAP + 1)
+                    .push(") counted");
                 let total: i64 = cq.build_query_scalar().fetch_one(read).await?;
                 (rows, total)
             }
@@ -533,9 +545,12 @@ impl Store {
                     .push(" OFFSET ")
                     .push_bind(offset);
                 let rows = qb.build_query_as::<CardRow>().fetch_all(pool).await?;
-                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM projects p");
+                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
                 push_filters!(cq, q);
                 text_filter(&mut cq);
+                cq.push(" LIMIT ")
+                    .push_bind(COUNT_CAP + 1)
+                    .push(") counted");
                 let total: i64 = cq.build_query_scalar().fetch_one(pool).await?;
                 (rows, total)
             }
@@ -548,7 +563,8 @@ impl Store {
             .collect();
         Ok(SearchPage {
             items,
-            total,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
             next_offset: more.then(|| q.offset + q.limit),
         })
     }
@@ -683,7 +699,7 @@ impl Store {
                 if has_text {
                     qb.push("WITH hits AS MATERIALIZED (SELECT rowid AS pid FROM projects_fts WHERE projects_fts MATCH ")
                         .push_bind(fts)
-                        .push(" ORDER BY bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) LIMIT ")
+                        .push(" ORDER BY rowid DESC LIMIT ")
                         .push_bind(MAX_TEXT_CANDIDATES)
                         .push(") SELECT ")
                         .push(FACET_SELECT)

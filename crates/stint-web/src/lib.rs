@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+mod cache;
 mod error;
 mod form;
 mod idempotency;
@@ -107,6 +108,8 @@ pub struct AppState {
     /// Wakes this process's job runner when work is due now (a publish's
     /// alerts), instead of waiting for its next pass.
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Anonymous search pages for a few seconds (see `cache`).
+    pub(crate) page_cache: Arc<cache::PageCache>,
 }
 
 /// The time as Stint sees it: the system clock plus an offset that tests
@@ -143,6 +146,7 @@ impl AppState {
             openapi: Arc::new(api::openapi()),
             clock: Arc::new(Clock::default()),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            page_cache: Arc::new(cache::PageCache::default()),
         }
     }
 }

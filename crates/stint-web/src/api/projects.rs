@@ -37,6 +37,7 @@ async fn search(
     Ok(Json(ProjectList {
         items: page.items.iter().map(ProjectCardView::from).collect(),
         total: page.total,
+        total_is_lower_bound: page.total_capped,
         next_cursor: page.next_offset.map(encode_cursor),
     }))
 }

@@ -219,8 +219,10 @@ impl From<&ProjectCard> for ProjectCardView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectList {
     pub items: Vec<ProjectCardView>,
-    /// Matches across all pages.
+    /// Matches across all pages, counted up to 1,000.
     pub total: i64,
+    /// More than 1,000 match: `total` is a lower bound.
+    pub total_is_lower_bound: bool,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }

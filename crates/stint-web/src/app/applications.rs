@@ -376,15 +376,20 @@ pub async fn for_project(
 ) -> Result<(Project, Vec<Applicant>), AppError> {
     let (project, _) = require_project_member(&state.store, user, project_id).await?;
     let apps = state.store.project_applications(project_id).await?;
-    let profiles = state.store.applicant_profiles(project_id).await?;
-    let list = apps
+    let profiles: std::collections::HashMap<i64, ApplicantProfile> = state
+        .store
+        .applicant_profiles(project_id)
+        .await?
+        .into_iter()
+        .map(|p| (p.student_id, p))
+        .collect();
+    let mut list: Vec<Applicant> = apps
         .into_iter()
         .map(|a| {
-            let p = profiles.iter().find(|p| p.student_id == a.student_id);
+            let p = profiles.get(&a.student_id);
             applicant(state, &project, a, p)
         })
-        .collect::<Vec<_>>();
-    let mut list = list;
+        .collect();
     // Best match first, with the reasons; ties by who applied first.
     list.sort_by(|a, b| {
         b.m.score

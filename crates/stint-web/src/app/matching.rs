@@ -19,10 +19,12 @@ use crate::error::AppError;
 
 /// Suggestions shown on a student's home.
 pub const TOP_N: usize = 5;
-/// Newest related open projects scored for the suggestions.
-const CANDIDATES: i64 = 3_000;
+/// Newest related open projects scored for the suggestions. Projects are
+/// filled within days, so the newest few hundred related ones hold the best
+/// matches; scoring more costs more than it finds.
+const CANDIDATES: i64 = 600;
 /// Projects outside the tried field scored for the exploration pick.
-const EXPLORE_CANDIDATES: i64 = 500;
+const EXPLORE_CANDIDATES: i64 = 300;
 /// The least score an exploration pick needs to be worth showing.
 const EXPLORE_MIN: u8 = 40;
 /// A new project alerts students whose match is at least this.

@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 struct HomePage {
     layout: Layout,
     latest: Vec<CardView>,
-    open_count: i64,
+    open_count: String,
     /// For a signed-in student.
     mine: Option<ForYou>,
 }
@@ -115,7 +115,11 @@ async fn home(
     Ok(render(&HomePage {
         mine,
         latest: page.items.iter().map(CardView::from).collect(),
-        open_count: page.total,
+        open_count: if page.total_capped {
+            format!("{}+", page.total)
+        } else {
+            page.total.to_string()
+        },
         layout,
     }))
 }

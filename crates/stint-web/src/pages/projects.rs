@@ -99,6 +99,8 @@ struct BrowsePage {
     sorts: Vec<Choice>,
     cards: Vec<CardView>,
     total: i64,
+    /// More match than were counted: show "1000+".
+    total_capped: bool,
     errors: FieldErrors,
     prev_link: Option<String>,
     next_link: Option<String>,
@@ -233,7 +235,34 @@ async fn browse(
     State(state): State<AppState>,
     user: MaybeUser,
     Query(sq): Query<SearchQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, PageError> {
+    // Everyone signed out sees the same page for the same query.
+    let cache_key = user.user().is_none().then(|| raw.unwrap_or_default());
+    if let Some(html) = cache_key.as_deref().and_then(|k| state.page_cache.get(k)) {
+        return Ok(axum::response::Html(html).into_response());
+    }
+    let res = browse_page(&state, &user, sq).await?;
+    match cache_key {
+        Some(key) if res.status() == axum::http::StatusCode::OK => {
+            let (parts, body) = res.into_parts();
+            let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024)
+                .await
+                .unwrap_or_default();
+            let html = String::from_utf8_lossy(&bytes).into_owned();
+            state.page_cache.put(key, html.clone());
+            Ok(Response::from_parts(parts, axum::body::Body::from(html)))
+        }
+        _ => Ok(res),
+    }
+}
+
+async fn browse_page(
+    state: &AppState,
+    user: &MaybeUser,
+    sq: SearchQuery,
+) -> Result<Response, PageError> {
+    let state = state.clone();
     let layout = Layout::new("Find projects", user.user(), state.config.demo);
     let params = sq.to_params();
     // Bad filters are shown, not fatal: the page falls back to all projects.
@@ -290,6 +319,7 @@ async fn browse(
         .await
         .map_err(|e| PageError(e, layout.clone()))?,
         total: page.total,
+        total_capped: page.total_capped,
         errors,
         prev_link: (query.offset > 0)
             .then(|| page_link(&params, Some(query.offset.saturating_sub(query.limit)))),
