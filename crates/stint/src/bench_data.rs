@@ -176,7 +176,7 @@ fn project(rng: &mut Rng, n: usize, org: (i64, i64), open: bool) -> SeedProject 
         rng.pick(OBJECTS),
         rng.pick(FOR)
     );
-    let rare = if n % 50 == 0 {
+    let rare = if n.is_multiple_of(50) {
         format!(" Brand: {}.", rng.pick(RARE))
     } else {
         String::new()
@@ -283,9 +283,9 @@ fn student(rng: &mut Rng, n: usize) -> SeedStudent {
         name: format!("Student {n}"),
         skills,
         interests,
-        area_of_study: *rng.pick(AREAS),
+        area_of_study: rng.pick(AREAS),
         hours: rng.range(4, 25) as i32,
-        location: *rng.pick(CITIES),
+        location: rng.pick(CITIES),
     }
 }
 
