@@ -283,9 +283,9 @@ fn student(rng: &mut Rng, n: usize) -> SeedStudent {
         name: format!("Student {n}"),
         skills,
         interests,
-        area_of_study: rng.pick(AREAS),
+        area_of_study: rng.pick::<&str>(AREAS),
         hours: rng.range(4, 25) as i32,
-        location: rng.pick(CITIES),
+        location: rng.pick::<&str>(CITIES),
     }
 }
 
