@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Prints the results table of bench/README.md from bench/results/*.json."""
+import json
+import pathlib
+
+here = pathlib.Path(__file__).parent / "results"
+res = {e: json.loads((here / f"{e}.json").read_text()) for e in ("sqlite", "postgres") if (here / f"{e}.json").exists()}
+
+
+def lat(d):
+    return f"{d['p50_ms']:.1f} / {d['p99_ms']:.1f}"
+
+
+rows = [
+    ("Search API, mixed query set (p50 / p99 ms)", "≤ 5 / ≤ 25", lambda r: lat(r["search_api"])),
+]
+classes = ["rare word", "common word", "filters only", "empty", "words and filters", "prefix as you type", "words and sort"]
+for c in classes:
+    rows.append((f"— {c}", "", lambda r, c=c: lat(r["search_api_by_class"][c])))
+rows += [
+    ("Slowest query in the set (p99 ms)", "", lambda r: f"{r['slowest_query']['p99_ms']:.1f} `{r['slowest_query']['path'].split('?', 1)[1]}`"),
+    ("Search page, uncached render (p50 / p99 ms)", "", lambda r: lat(r["search_page_uncached"]) if "search_page_uncached" in r else "—"),
+    ("Search page under load, 32 connections (req/s)", "≥ 2,000", lambda r: f"{r['load_search_page']['req_per_s']:,.0f}"),
+    ("`/healthz` under the same load (req/s, the ceiling)", "", lambda r: f"{r['load_healthz']['req_per_s']:,.0f}"),
+    ("Top-5 matches for a student (p50 / p99 ms)", "p99 ≤ 25", lambda r: lat(r["top5_matches"])),
+    ("Ranking 2,000 applicants (p50 / p99 ms)", "p99 ≤ 25", lambda r: lat(r["rank_applicants"])),
+    ("Server memory after the run (RSS / peak MiB)", "", lambda r: f"{r['memory_after_load']['rss_mib']} / {r['memory_after_load']['peak_rss_mib']}"),
+    ("Publish a project (ms)", "", lambda r: f"{r['publish_alerts']['publish_ms']:.0f}"),
+    ("Publish → first alert in the app (ms)", "", lambda r: f"{r['publish_alerts']['alert_delivered_ms']:.0f}"),
+]
+engines = list(res)
+print("| measure | target | " + " | ".join(e.replace("sqlite", "SQLite").replace("postgres", "PostgreSQL") for e in engines) + " |")
+print("| --- | --- | " + " | ".join("---" for _ in engines) + " |")
+for name, target, f in rows:
+    print(f"| {name} | {target} | " + " | ".join(f(res[e]) for e in engines) + " |")
