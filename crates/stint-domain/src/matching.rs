@@ -8,7 +8,7 @@
 //!
 //! | part | points | full marks when |
 //! | --- | --- | --- |
-//! | required skills | 45 | every required skill is on the profile; a missing one the student has a *related* skill for (same taxonomy category) counts half |
+//! | required skills | 45 | every required skill is on the profile; a missing one the student has a *related* skill for (same taxonomy category) counts [`RELATED_CREDIT`] |
 //! | preferred skills | 10 | every preferred skill is on the profile (full when none are listed) |
 //! | hours | 15 | the weekly hours the project needs fit the student's availability; scaled down when they do not; half when availability is unknown |
 //! | interests | 10 | the category is among the student's interests; half when no interests are set |
@@ -33,6 +33,9 @@ pub struct Weights {
     pub place: f64,
     pub pay: f64,
 }
+
+/// The share of a required skill's points a related skill earns.
+pub const RELATED_CREDIT: f64 = 0.3;
 
 pub const WEIGHTS: Weights = Weights {
     required: 45.0,
@@ -271,7 +274,7 @@ pub fn score_for(
     let (points, text) = if req.is_empty() {
         (w.required, "No particular skills required".to_string())
     } else {
-        let credit = matched.len() as f64 + 0.5 * near.len() as f64;
+        let credit = matched.len() as f64 + RELATED_CREDIT * near.len() as f64;
         let points = w.required * credit / req.len() as f64;
         let mut text = if missing.is_empty() {
             format!("All {} required skills", req.len())
@@ -283,7 +286,9 @@ pub fn score_for(
                 names(&missing)
             )
         };
-        if !near.is_empty() {
+        if !near.is_empty() && near.len() == missing.len() {
+            text.push_str(&format!(" ({you} have related skills)"));
+        } else if !near.is_empty() {
             text.push_str(&format!(
                 " ({you} have related skills for {})",
                 names(&near)
@@ -534,8 +539,7 @@ mod tests {
         let m = score(&st, &project(&req, &pref), &HourlyFloors::default());
         let lines = m.lines().join(" | ");
         assert!(
-            lines
-                .contains("4 of 5 required skills; missing: SQL (you have related skills for SQL)"),
+            lines.contains("4 of 5 required skills; missing: SQL (you have related skills)"),
             "{lines}"
         );
         assert!(
@@ -549,13 +553,14 @@ mod tests {
         assert!(lines.contains("Fits your studies (Economics)"), "{lines}");
         assert!(lines.contains("Remote"), "{lines}");
         assert!(m.new_field);
-        // 45 * 4.5/5 + 0 + 15 + 0 + 5 + 10 + pay
+        // 45 * (4 + related)/5 + 0 + 15 + 0 + 5 + 10 + pay
         let pay = m
             .reasons
             .iter()
             .find(|r| r.part == Part::Pay)
             .map_or(0.0, |r| r.points);
-        assert_eq!(m.score, (40.5 + 15.0 + 5.0 + 10.0 + pay).round() as u8);
+        let required = 45.0 * (4.0 + RELATED_CREDIT) / 5.0;
+        assert_eq!(m.score, (required + 15.0 + 5.0 + 10.0 + pay).round() as u8);
     }
 
     #[test]

@@ -200,10 +200,10 @@ impl SearchParams {
         })
     }
 
-    /// The parameters as a query string, empty ones left out (for links and
-    /// saved searches); `cursor` and `limit` are not kept.
-    pub fn to_query_string(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [
+    /// The search's parameters that are set, trimmed, in a fixed order;
+    /// paging (`cursor`, `limit`) is not part of a search.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
             ("q", &self.q),
             ("category", &self.category),
             ("skill", &self.skill),
@@ -217,10 +217,14 @@ impl SearchParams {
             ("sort", &self.sort),
         ]
         .into_iter()
-        .map(|(k, v)| (k, v.trim()))
+        .map(|(k, v)| (k, v.trim().to_string()))
         .filter(|(_, v)| !v.is_empty())
-        .collect();
-        pairs
+        .collect()
+    }
+
+    /// The parameters as a query string (for links and saved searches).
+    pub fn to_query_string(&self) -> String {
+        self.pairs()
             .iter()
             .map(|(k, v)| format!("{k}={}", encode(v)))
             .collect::<Vec<_>>()

@@ -203,24 +203,10 @@ fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup
 
 /// A link to the same search at another page.
 fn page_link(params: &SearchParams, offset: Option<u32>) -> String {
-    let mut pairs: Vec<(&str, String)> = [
-        ("q", &params.q),
-        ("category", &params.category),
-        ("skill", &params.skill),
-        ("mode", &params.mode),
-        ("location", &params.location),
-        ("currency", &params.currency),
-        ("min_price", &params.min_price),
-        ("max_hours", &params.max_hours),
-        ("max_days", &params.max_days),
-        ("for_credit", &params.for_credit),
-        ("sort", &params.sort),
-        ("limit", &params.limit),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(k, v)| (k, v.clone()))
-    .collect();
+    let mut pairs = params.pairs();
+    if !params.limit.trim().is_empty() {
+        pairs.push(("limit", params.limit.trim().to_string()));
+    }
     if let Some(o) = offset.filter(|o| *o > 0) {
         pairs.push(("cursor", encode_cursor(o)));
     }
@@ -327,25 +313,7 @@ async fn browse_page(
         save_fields: user
             .user()
             .filter(|u| u.role == stint_domain::account::Role::Student)
-            .map(|_| {
-                [
-                    ("q", &params.q),
-                    ("category", &params.category),
-                    ("skill", &params.skill),
-                    ("mode", &params.mode),
-                    ("location", &params.location),
-                    ("currency", &params.currency),
-                    ("min_price", &params.min_price),
-                    ("max_hours", &params.max_hours),
-                    ("max_days", &params.max_days),
-                    ("for_credit", &params.for_credit),
-                    ("sort", &params.sort),
-                ]
-                .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| (k, v.clone()))
-                .collect()
-            }),
+            .map(|_| params.pairs()),
         describe: params.describe(),
         facets: facet_links(
             &params,

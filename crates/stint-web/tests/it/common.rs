@@ -420,12 +420,16 @@ impl TestApp {
         let mut p = project_json(title);
         p["slots"] = json!(slots);
         p["blind_screening"] = json!(blind);
-        let id = self
+        self.publish_json(boss, p).await
+    }
+
+    /// Creates a project from `p` (a `project_json` to adjust) and publishes it.
+    pub async fn publish_json(&self, boss: &Actor, p: Value) -> i64 {
+        let r = self
             .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
-            .await
-            .json()["id"]
-            .as_i64()
-            .unwrap_or_default();
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap_or_default();
         let r = self
             .api(
                 Method::POST,

@@ -24,25 +24,6 @@ async fn analyst(app: &TestApp, email: &str) -> Actor {
     s
 }
 
-/// Publishes a project from `p` (a `project_json` to adjust).
-async fn publish(app: &TestApp, boss: &Actor, p: Value) -> i64 {
-    let r = app
-        .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_i64().unwrap_or_default();
-    let r = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/projects/{id}/publish"),
-            Some(&boss.token),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    id
-}
-
 fn finance(title: &str) -> Value {
     let mut p = project_json(title);
     p["category"] = json!("finance");
@@ -72,11 +53,15 @@ app_test!(
     suggestions_rank_explain_hide_and_explore,
     |app| async move {
         let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
-        let fin = publish(&app, &boss, finance("Budget model for a café")).await;
+        let fin = app
+            .publish_json(&boss, finance("Budget model for a café"))
+            .await;
         let mut analysis = Vec::new();
         for i in 0..6 {
-            analysis
-                .push(publish(&app, &boss, project_json(&format!("Survey analysis {i}"))).await);
+            analysis.push(
+                app.publish_json(&boss, project_json(&format!("Survey analysis {i}")))
+                    .await,
+            );
         }
         let s = analyst(&app, "s@x.com").await;
         let m = app
@@ -224,9 +209,13 @@ app_test!(
 
 app_test!(compare_two_to_four, |app| async move {
     let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
-    let a = publish(&app, &boss, project_json("Survey analysis A")).await;
-    let b = publish(&app, &boss, finance("Budget model B")).await;
-    let c = publish(&app, &boss, project_json("Survey analysis C")).await;
+    let a = app
+        .publish_json(&boss, project_json("Survey analysis A"))
+        .await;
+    let b = app.publish_json(&boss, finance("Budget model B")).await;
+    let c = app
+        .publish_json(&boss, project_json("Survey analysis C"))
+        .await;
     let s = analyst(&app, "s@x.com").await;
     let r = app
         .api(
@@ -318,7 +307,7 @@ app_test!(applicants_best_match_first_with_reasons, |app| async move {
     p["blind_screening"] = json!(true);
     p["work_mode"] = json!("hybrid");
     p["location"] = json!("Mumbai");
-    let pid = publish(&app, &boss, p).await;
+    let pid = app.publish_json(&boss, p).await;
     let weak = app.student("weak@x.com").await;
     assert_eq!(app.apply(&weak, pid).await.status, StatusCode::CREATED);
     let strong = analyst(&app, "strong@x.com").await;
@@ -417,7 +406,9 @@ app_test!(
         };
         let (keen_mail, quiet_mail) = (emails(&keen).await, emails(&quiet).await);
 
-        let first = publish(&app, &boss, project_json("Survey analysis for a clinic")).await;
+        let first = app
+            .publish_json(&boss, project_json("Survey analysis for a clinic"))
+            .await;
         run_jobs(&app).await;
         run_jobs(&app).await;
         assert_eq!(alerts(&keen).await, 1);
@@ -446,7 +437,9 @@ app_test!(
         );
 
         // A project closed before the job runs alerts nobody.
-        let closed = publish(&app, &boss, project_json("Survey analysis, closed at once")).await;
+        let closed = app
+            .publish_json(&boss, project_json("Survey analysis, closed at once"))
+            .await;
         app.api(
             Method::POST,
             &format!("/api/v1/projects/{closed}/close"),
@@ -459,18 +452,15 @@ app_test!(
 
         // At most three a day.
         for i in 0..4 {
-            publish(
-                &app,
-                &boss,
-                project_json(&format!("Survey analysis batch {i}")),
-            )
-            .await;
+            app.publish_json(&boss, project_json(&format!("Survey analysis batch {i}")))
+                .await;
         }
         run_jobs(&app).await;
         assert_eq!(alerts(&keen).await, 3, "the daily cap");
         // A day later alerts flow again.
         app.state.clock.advance(chrono::Duration::hours(25));
-        publish(&app, &boss, project_json("Survey analysis next day")).await;
+        app.publish_json(&boss, project_json("Survey analysis next day"))
+            .await;
         run_jobs(&app).await;
         assert_eq!(alerts(&keen).await, 4);
     }
@@ -534,10 +524,13 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
     );
 
     // A matching project alerts at once; one outside the search does not.
-    publish(&app, &boss, finance("Budget survey for a café")).await;
+    app.publish_json(&boss, finance("Budget survey for a café"))
+        .await;
     run_jobs(&app).await;
     assert_eq!(count_kind(&app, &s, "saved_search").await, 0);
-    let hit = publish(&app, &boss, project_json("Customer survey analysis")).await;
+    let hit = app
+        .publish_json(&boss, project_json("Customer survey analysis"))
+        .await;
     run_jobs(&app).await;
     run_jobs(&app).await;
     assert_eq!(
@@ -570,7 +563,8 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
     )
     .await;
     for i in 0..2 {
-        publish(&app, &boss, project_json(&format!("Remote analysis {i}"))).await;
+        app.publish_json(&boss, project_json(&format!("Remote analysis {i}")))
+            .await;
     }
     run_jobs(&app).await;
     assert_eq!(

@@ -93,20 +93,7 @@ app_test!(relevance_word_forms_and_facets, |app| async move {
         ),
     ];
     for p in corpus {
-        let r = app
-            .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let id = r.json()["id"].as_i64().unwrap_or_default();
-        let r = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/projects/{id}/publish"),
-                Some(&boss.token),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        app.publish_json(&boss, p).await;
     }
     // Relevance: the market-research project ranks first for its own words.
     let r = search(&app, "q=market+research").await;
