@@ -23,7 +23,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/compare", get(compare))
         .route("/me/suggestions/{id}/hide", post(hide))
-        .route("/me/suggestions/{id}/unhide", post(unhide))
 }
 
 /// A match as pages show it.
@@ -183,20 +182,4 @@ async fn hide(
         )
     })?;
     Ok(Redirect::to("/?notice=suggestion_hidden").into_response())
-}
-
-async fn unhide(
-    State(state): State<AppState>,
-    user: PageUser,
-    PageId(id): PageId,
-) -> Result<Response, PageError> {
-    matching::unhide(&state, user.user(), id)
-        .await
-        .map_err(|e| {
-            PageError(
-                e,
-                Layout::new("Suggestions", Some(user.user()), state.config.demo),
-            )
-        })?;
-    Ok(Redirect::to(&format!("/projects/{id}")).into_response())
 }

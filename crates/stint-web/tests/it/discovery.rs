@@ -644,6 +644,27 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.code(), "saved_search_limit");
+    // Deleting through the page: someone else's is not found, one's own goes.
+    let r = app
+        .form(
+            &format!("/me/searches/{id}/delete"),
+            Some(&other.cookie),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app
+        .form(&format!("/me/searches/{id}/delete"), Some(&s.cookie), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me/searches", Some(&s.token), None)
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
     let list = app.get("/me/searches", Some(&other.cookie)).await;
     assert!(list.body.contains("“tenth”"));
     assert!(list.body.contains("Daily digest"));
