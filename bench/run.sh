@@ -6,6 +6,7 @@
 # bench/measure.py against it, and stops it. Results go to
 # bench/results/<engine>.json; bench/README.md explains them.
 # --small loads a tenth of the volumes (a quick check, not the published run).
+# STINT_BENCH_ENGINES="postgres" (or "sqlite") runs one engine only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OPEN=100000 CLOSED=900000 STUDENTS=200000 APPLICANTS=2000 ORGS=2000
@@ -20,7 +21,7 @@ mkdir -p bench/results
 WORK="$(mktemp -d)"
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-for ENGINE in sqlite postgres; do
+for ENGINE in ${STINT_BENCH_ENGINES:-sqlite postgres}; do
   echo "== $ENGINE"
   if [ "$ENGINE" = sqlite ]; then
     DB_ARGS=(--data-dir "$WORK/sqlite")
