@@ -519,50 +519,35 @@ impl Store {
             }
             Db::Postgres(pool) => {
                 let tsq = terms.join(" & ") + ":*";
-                // Like SQLite: the newest matching open projects, capped, and
-                // `ts_rank` only for those.
-                let hits = |qb: &mut QueryBuilder<sqlx::Postgres>| {
-                    qb.push(
-                        "WITH hits AS MATERIALIZED (SELECT id AS pid, search AS doc FROM projects
-                             WHERE status = 'open' AND search @@ to_tsquery('english', ",
-                    )
-                    .push_bind(tsq.clone())
-                    .push(") ORDER BY published_at DESC LIMIT ")
-                    .push_bind(MAX_TEXT_CANDIDATES)
-                    .push(") ");
-                };
-                let from = |qb: &mut QueryBuilder<sqlx::Postgres>| {
+                let head = |qb: &mut QueryBuilder<sqlx::Postgres>, select: &str| {
+                    qb.push("SELECT ").push(select);
                     if has_text {
-                        qb.push(" FROM hits JOIN projects p ON p.id = hits.pid JOIN organizations o ON o.id = p.org_id");
-                    } else {
-                        qb.push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
+                        qb.push(", -ts_rank(p.search, to_tsquery('english', ")
+                            .push_bind(tsq.clone())
+                            .push(")) AS rank");
+                    }
+                    qb.push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
+                };
+                let text_filter = |qb: &mut QueryBuilder<sqlx::Postgres>| {
+                    if has_text {
+                        qb.push(" AND p.search @@ to_tsquery('english', ")
+                            .push_bind(tsq.clone())
+                            .push(")");
                     }
                 };
                 let mut qb = QueryBuilder::new("");
-                if has_text {
-                    hits(&mut qb);
-                }
-                qb.push("SELECT ").push(CARD_COLS);
-                if has_text {
-                    qb.push(", -ts_rank(hits.doc, to_tsquery('english', ")
-                        .push_bind(tsq.clone())
-                        .push(")) AS rank");
-                }
-                from(&mut qb);
+                head(&mut qb, CARD_COLS);
                 push_filters!(qb, q);
+                text_filter(&mut qb);
                 qb.push(order_by(q.sort, has_text))
                     .push(" LIMIT ")
                     .push_bind(limit + 1)
                     .push(" OFFSET ")
                     .push_bind(offset);
                 let rows = qb.build_query_as::<CardRow>().fetch_all(pool).await?;
-                let mut cq = QueryBuilder::new("");
-                if has_text {
-                    hits(&mut cq);
-                }
-                cq.push("SELECT COUNT(*) FROM (SELECT 1");
-                from(&mut cq);
+                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
                 push_filters!(cq, q);
+                text_filter(&mut cq);
                 cq.push(" LIMIT ")
                     .push_bind(COUNT_CAP + 1)
                     .push(") counted");
@@ -729,21 +714,14 @@ impl Store {
                 qb.build_query_as().fetch_all(read).await?
             }
             Db::Postgres(pool) => {
-                let mut qb: QueryBuilder<sqlx::Postgres> = QueryBuilder::new("");
-                if has_text {
-                    qb.push("WITH hits AS MATERIALIZED (SELECT id AS pid FROM projects WHERE status = 'open' AND search @@ to_tsquery('english', ")
-                        .push_bind(terms.join(" & ") + ":*")
-                        .push(") ORDER BY published_at DESC LIMIT ")
-                        .push_bind(MAX_TEXT_CANDIDATES)
-                        .push(") SELECT ")
-                        .push(FACET_SELECT)
-                        .push(" FROM hits JOIN projects p ON p.id = hits.pid");
-                } else {
-                    qb.push("SELECT ")
-                        .push(FACET_SELECT)
-                        .push(" FROM projects p");
-                }
+                let mut qb: QueryBuilder<sqlx::Postgres> = QueryBuilder::new("SELECT ");
+                qb.push(FACET_SELECT).push(" FROM projects p");
                 push_filters!(qb, q);
+                if has_text {
+                    qb.push(" AND p.search @@ to_tsquery('english', ")
+                        .push_bind(terms.join(" & ") + ":*")
+                        .push(")");
+                }
                 qb.push(FACET_GROUP);
                 qb.build_query_as().fetch_all(pool).await?
             }
