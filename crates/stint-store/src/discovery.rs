@@ -160,9 +160,20 @@ impl Store {
                         .push_bind(today)
                         .push(" AND (p.category");
                     push_in!(qb, categories);
-                    qb.push(" OR EXISTS (SELECT 1 FROM project_skills ps WHERE ps.project_id = p.id AND ps.skill");
-                    push_in!(qb, skills);
-                    qb.push("))");
+                    // The skills are tested on the row's own skill lists, not
+                    // with a subquery: PostgreSQL would hash every project's
+                    // skills (closed ones too) before walking the newest open
+                    // projects; this way the walk stops after `limit` hits.
+                    for skill in skills.iter() {
+                        let pattern = skill
+                            .replace('\\', "\\\\")
+                            .replace('%', "\\%")
+                            .replace('_', "\\_");
+                        qb.push(" OR (',' || p.required_skills || ',' || p.preferred_skills || ',') LIKE ")
+                            .push_bind(format!("%,{pattern},%"))
+                            .push(" ESCAPE '\\'");
+                    }
+                    qb.push(")");
                 }
                 Pool::Outside { categories } => {
                     qb.push(" WHERE p.status = 'open' AND p.application_deadline >= ")

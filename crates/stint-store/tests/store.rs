@@ -650,3 +650,94 @@ async fn local_file_storage() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+both_engines!(match_candidates_by_category_or_skill, |db| async move {
+    use stint_store::Pool;
+    let s = &db.store;
+    let (user, org) = employer(s, "m@acme.com", "Match Co").await;
+    let today = Utc::now().date_naive();
+    let mut ids = Vec::new();
+    for (title, cat, skills) in [
+        ("Sheet for operations", "operations", &["spreadsheets"][..]),
+        ("Survey analysis", "data-analysis", &["statistics"][..]),
+        ("Logo design", "graphic-design", &["figma"][..]),
+        ("Draft never published", "operations", &["spreadsheets"][..]),
+    ] {
+        let p = s
+            .create_project(org, user, &project_input(title, cat, skills, "1500", "USD"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if !title.starts_with("Draft") {
+            s.set_project_status(p.id, ProjectStatus::Draft, ProjectStatus::Open)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        ids.push(p.id);
+    }
+    let student = s
+        .create_user("c@x.com", "hash", "C", Role::Student)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id;
+    let titles = |list: Vec<stint_store::Candidate>| {
+        let mut t: Vec<String> = list.into_iter().map(|c| c.title).collect();
+        t.sort();
+        t
+    };
+    // A skill outside the categories still brings its project in.
+    let cats = vec!["data-analysis".to_string()];
+    let skills = vec!["spreadsheets".to_string()];
+    let found = s
+        .match_candidates(
+            student,
+            Pool::Related {
+                categories: &cats,
+                skills: &skills,
+            },
+            today,
+            10,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        titles(found),
+        vec!["Sheet for operations", "Survey analysis"]
+    );
+    // A pattern character in a skill matches nothing by accident.
+    let odd = vec!["%".to_string()];
+    let found = s
+        .match_candidates(
+            student,
+            Pool::Related {
+                categories: &[],
+                skills: &odd,
+            },
+            today,
+            10,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.is_empty());
+    // Hidden projects leave; the outside pool excludes the tried fields.
+    s.hide_project(student, ids[0])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = s
+        .match_candidates(
+            student,
+            Pool::Related {
+                categories: &cats,
+                skills: &skills,
+            },
+            today,
+            10,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(titles(found), vec!["Survey analysis"]);
+    let found = s
+        .match_candidates(student, Pool::Outside { categories: &cats }, today, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(titles(found), vec!["Logo design"]);
+});
