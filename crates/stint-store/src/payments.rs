@@ -102,24 +102,20 @@ impl Store {
         m: &Movement,
     ) -> StoreResult<()> {
         let r = with_db!(self, write, |p| {
-            sqlx::query(
-                "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account, amount_minor, currency, provider,
-                    idempotency_key, created_at, reference)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(engagement_id)
-            .bind(m.kind.as_str())
-            .bind(&m.from)
-            .bind(&m.to)
-            .bind(m.amount)
-            .bind(currency)
-            .bind(provider)
-            .bind(format!("{}:{engagement_id}", m.kind.as_str()))
-            .bind(Utc::now())
-            .bind(&m.reference)
-            .execute(p)
-            .await
-            .map(|_| ())
+            sqlx::query(crate::workspace::INSERT_LEDGER_ENTRY)
+                .bind(engagement_id)
+                .bind(m.kind.as_str())
+                .bind(&m.from)
+                .bind(&m.to)
+                .bind(m.amount)
+                .bind(currency)
+                .bind(provider)
+                .bind(format!("{}:{engagement_id}", m.kind.as_str()))
+                .bind(Utc::now())
+                .bind(&m.reference)
+                .execute(p)
+                .await
+                .map(|_| ())
         });
         match r.map_err(StoreError::from) {
             Ok(_) => Ok(()),

@@ -52,6 +52,13 @@ pub struct Earnings {
     pub paid_out: i64,
 }
 
+/// One ledger entry; binds, in order: engagement, kind, from, to, amount,
+/// currency, provider, idempotency key, time, reference.
+pub(crate) const INSERT_LEDGER_ENTRY: &str =
+    "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account,
+    amount_minor, currency, provider, idempotency_key, created_at, reference)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
 /// A money movement that goes with a status change.
 pub struct Movement {
     pub kind: EntryKind,
@@ -255,9 +262,7 @@ impl Store {
                 }
                 for m in movements {
                     sqlx::query(
-                        "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account, amount_minor, currency, provider,
-                            idempotency_key, created_at, reference)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        INSERT_LEDGER_ENTRY,
                     )
                     .bind(engagement_id)
                     .bind(m.kind.as_str())

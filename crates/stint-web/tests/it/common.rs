@@ -442,6 +442,34 @@ impl TestApp {
         id
     }
 
+    /// The kinds of `a`'s notifications, newest first.
+    pub async fn notification_kinds(&self, a: &Actor) -> Vec<String> {
+        self.api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&a.token),
+            None,
+        )
+        .await
+        .json()["items"]
+            .as_array()
+            .map(|i| {
+                i.iter()
+                    .filter_map(|n| n["kind"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many of `a`'s notifications are of `kind`.
+    pub async fn count_kind(&self, a: &Actor, kind: &str) -> usize {
+        self.notification_kinds(a)
+            .await
+            .iter()
+            .filter(|k| *k == kind)
+            .count()
+    }
+
     /// `s` applies to `project` with a valid pitch and answer.
     pub async fn apply(&self, s: &Actor, project: i64) -> Res {
         let body = json!({"pitch": PITCH, "answer": "Sheets, then R for the charts.", "links": ["https://portfolio.example/survey"]});

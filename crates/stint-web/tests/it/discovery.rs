@@ -392,18 +392,6 @@ app_test!(
                     .len()
             }
         };
-        let alerts = |who: &Actor| {
-            let token = who.token.clone();
-            let app = &app;
-            async move {
-                app.api(Method::GET, "/api/v1/me/notifications", Some(&token), None)
-                    .await
-                    .json()["items"]
-                    .as_array()
-                    .map(|a| a.iter().filter(|n| n["kind"] == "match_alert").count())
-                    .unwrap_or(0)
-            }
-        };
         let (keen_mail, quiet_mail) = (emails(&keen).await, emails(&quiet).await);
 
         let first = app
@@ -411,9 +399,13 @@ app_test!(
             .await;
         run_jobs(&app).await;
         run_jobs(&app).await;
-        assert_eq!(alerts(&keen).await, 1);
-        assert_eq!(alerts(&quiet).await, 1);
-        assert_eq!(alerts(&other).await, 0, "below the threshold");
+        assert_eq!(app.count_kind(&keen, "match_alert").await, 1);
+        assert_eq!(app.count_kind(&quiet, "match_alert").await, 1);
+        assert_eq!(
+            app.count_kind(&other, "match_alert").await,
+            0,
+            "below the threshold"
+        );
         assert_eq!(emails(&keen).await, keen_mail + 1, "opted in to email");
         assert_eq!(
             emails(&quiet).await,
@@ -448,7 +440,7 @@ app_test!(
         )
         .await;
         run_jobs(&app).await;
-        assert_eq!(alerts(&keen).await, 1);
+        assert_eq!(app.count_kind(&keen, "match_alert").await, 1);
 
         // At most three a day.
         for i in 0..4 {
@@ -456,30 +448,19 @@ app_test!(
                 .await;
         }
         run_jobs(&app).await;
-        assert_eq!(alerts(&keen).await, 3, "the daily cap");
+        assert_eq!(
+            app.count_kind(&keen, "match_alert").await,
+            3,
+            "the daily cap"
+        );
         // A day later alerts flow again.
         app.state.clock.advance(chrono::Duration::hours(25));
         app.publish_json(&boss, project_json("Survey analysis next day"))
             .await;
         run_jobs(&app).await;
-        assert_eq!(alerts(&keen).await, 4);
+        assert_eq!(app.count_kind(&keen, "match_alert").await, 4);
     }
 );
-
-/// How many notifications of `kind` a person has.
-async fn count_kind(app: &TestApp, who: &Actor, kind: &str) -> usize {
-    app.api(
-        Method::GET,
-        "/api/v1/me/notifications",
-        Some(&who.token),
-        None,
-    )
-    .await
-    .json()["items"]
-        .as_array()
-        .map(|a| a.iter().filter(|n| n["kind"] == kind).count())
-        .unwrap_or(0)
-}
 
 app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
     let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
@@ -527,14 +508,14 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
     app.publish_json(&boss, finance("Budget survey for a café"))
         .await;
     run_jobs(&app).await;
-    assert_eq!(count_kind(&app, &s, "saved_search").await, 0);
+    assert_eq!(app.count_kind(&s, "saved_search").await, 0);
     let hit = app
         .publish_json(&boss, project_json("Customer survey analysis"))
         .await;
     run_jobs(&app).await;
     run_jobs(&app).await;
     assert_eq!(
-        count_kind(&app, &s, "saved_search").await,
+        app.count_kind(&s, "saved_search").await,
         1,
         "once per project"
     );
@@ -567,14 +548,10 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
             .await;
     }
     run_jobs(&app).await;
-    assert_eq!(
-        count_kind(&app, &s, "saved_search").await,
-        1,
-        "no digest yet"
-    );
+    assert_eq!(app.count_kind(&s, "saved_search").await, 1, "no digest yet");
     app.state.clock.advance(chrono::Duration::hours(25));
     run_jobs(&app).await;
-    assert_eq!(count_kind(&app, &s, "saved_search").await, 2);
+    assert_eq!(app.count_kind(&s, "saved_search").await, 2);
     let n = app
         .api(
             Method::GET,
@@ -592,7 +569,7 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
     app.state.clock.advance(chrono::Duration::hours(25));
     run_jobs(&app).await;
     assert_eq!(
-        count_kind(&app, &s, "saved_search").await,
+        app.count_kind(&s, "saved_search").await,
         2,
         "nothing new, no digest"
     );

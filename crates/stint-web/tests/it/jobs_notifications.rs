@@ -18,26 +18,6 @@ async fn apply(app: &TestApp, s: &Actor, project: i64) -> i64 {
         .unwrap_or_default()
 }
 
-async fn kinds(app: &TestApp, a: &Actor) -> Vec<String> {
-    let list = app
-        .api(
-            Method::GET,
-            "/api/v1/me/notifications",
-            Some(&a.token),
-            None,
-        )
-        .await
-        .json();
-    list["items"]
-        .as_array()
-        .map(|i| {
-            i.iter()
-                .filter_map(|n| n["kind"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 app_test!(
     decision_by_closes_undecided_applications_once,
     |app| async move {
@@ -72,7 +52,7 @@ app_test!(
         )
         .await;
         assert!(
-            kinds(&app, &boss)
+            app.notification_kinds(&boss)
                 .await
                 .iter()
                 .filter(|k| *k == "new_applicant")
@@ -98,7 +78,7 @@ app_test!(
             1
         );
         assert!(
-            kinds(&app, &boss)
+            app.notification_kinds(&boss)
                 .await
                 .contains(&"decision_due".to_string())
         );
@@ -121,7 +101,7 @@ app_test!(
         assert_eq!(states, vec!["closed", "closed", "rejected"]);
         for s in [&a, &b] {
             assert_eq!(
-                kinds(&app, s)
+                app.notification_kinds(s)
                     .await
                     .iter()
                     .filter(|k| *k == "closed")
@@ -131,7 +111,9 @@ app_test!(
             );
         }
         assert!(
-            !kinds(&app, &c).await.contains(&"closed".to_string()),
+            !app.notification_kinds(&c)
+                .await
+                .contains(&"closed".to_string()),
             "a decided application is not closed"
         );
         assert_eq!(
@@ -203,14 +185,15 @@ app_test!(concurrent_workers_run_each_job_once, |app| async move {
     );
     // A reminder whose project another worker closed first finds nothing
     // waiting and stays silent: at most one per project.
-    let reminders = kinds(&app, &boss)
+    let reminders = app
+        .notification_kinds(&boss)
         .await
         .iter()
         .filter(|k| *k == "decision_due")
         .count();
     assert!(reminders <= 6, "{reminders} reminders");
     assert_eq!(
-        kinds(&app, &s)
+        app.notification_kinds(&s)
             .await
             .iter()
             .filter(|k| *k == "closed")
@@ -379,8 +362,16 @@ app_test!(silence_after_a_submission_approves_once, |app| async move {
         .filter(|e| e.kind == "release")
         .count();
     assert_eq!(releases, 1);
-    assert!(kinds(&app, &s).await.contains(&"approved".to_string()));
-    assert!(kinds(&app, &boss).await.contains(&"approved".to_string()));
+    assert!(
+        app.notification_kinds(&s)
+            .await
+            .contains(&"approved".to_string())
+    );
+    assert!(
+        app.notification_kinds(&boss)
+            .await
+            .contains(&"approved".to_string())
+    );
     let audit = app
         .state
         .store
@@ -419,7 +410,7 @@ app_test!(
             .await
             .unwrap_or_default();
         assert_eq!(
-            kinds(&app, &s)
+            app.notification_kinds(&s)
                 .await
                 .iter()
                 .filter(|k| *k == "due_soon")
