@@ -411,7 +411,10 @@ pub fn score_for(
         }
         None => (
             w.studies / 2.0,
-            "Add your area of study to your profile".into(),
+            match viewer {
+                Viewer::Student => "Add your area of study to your profile".into(),
+                Viewer::Employer => "Area of study not given".into(),
+            },
             false,
         ),
     };
@@ -572,6 +575,38 @@ mod tests {
         assert!(lines.contains("add your weekly hours"), "{lines}");
         assert!(lines.contains("Add your area of study"), "{lines}");
         assert!(m.score < 50, "{}", m.score);
+    }
+
+    #[test]
+    fn employers_read_about_the_applicant_not_themselves() {
+        let req = s(&["sql"]);
+        let skills = s(&["python"]);
+        let st = StudentFacts {
+            skills: &skills,
+            availability_hours: Some(10),
+            ..Default::default()
+        };
+        let f = HourlyFloors::default();
+        let p = project(&req, &[]);
+        let lines = score_for(Viewer::Employer, &st, &p, &f).lines().join(" | ");
+        assert!(lines.contains("of their 10 h/week"), "{lines}");
+        assert!(lines.contains("they have related skills"), "{lines}");
+        assert!(lines.contains("Area of study not given"), "{lines}");
+        assert!(
+            !lines.contains("your") && !lines.contains("you "),
+            "{lines}"
+        );
+        let none = StudentFacts::default();
+        let lines = score_for(Viewer::Employer, &none, &p, &f)
+            .lines()
+            .join(" | ");
+        assert!(lines.contains("weekly hours not given"), "{lines}");
+        assert!(!lines.contains("your"), "{lines}");
+        // The score does not depend on who reads it.
+        assert_eq!(
+            score_for(Viewer::Employer, &st, &p, &f).score,
+            score(&st, &p, &f).score
+        );
     }
 
     #[test]
