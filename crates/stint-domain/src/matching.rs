@@ -494,6 +494,41 @@ pub fn score_for(
     }
 }
 
+/// Search results whose relevance is within this fraction of the best
+/// result's count as equally relevant; among them the better match goes first.
+pub const RELEVANCE_BAND: f64 = 0.25;
+
+/// The order of search results for a signed-in student: relevance first,
+/// then match. `items` holds each result's text relevance (lower is better,
+/// as both engines report it; `None` when the search had no words) and its
+/// match score, in the engine's order. Results are grouped into bands of
+/// [`RELEVANCE_BAND`] of the best relevance; within a band the higher match
+/// goes first, and equal matches keep the engine's order. Without words every
+/// result is in one band, so the order is by match alone.
+///
+/// Returns the indices of `items` in their new order.
+pub fn relevance_then_match(items: &[(Option<f64>, u8)]) -> Vec<usize> {
+    let best = items
+        .iter()
+        .filter_map(|(r, _)| *r)
+        .filter(|r| r.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let band = |rank: Option<f64>| -> u32 {
+        match rank {
+            Some(r) if r.is_finite() && best.is_finite() && best != 0.0 => {
+                let behind = ((r - best) / best.abs()).max(0.0);
+                // Saturating: anything 64 bands behind is simply last.
+                (behind / RELEVANCE_BAND).floor().min(64.0) as u32
+            }
+            Some(r) if !r.is_finite() => 65,
+            _ => 0,
+        }
+    };
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (band(items[i].0), std::cmp::Reverse(items[i].1)));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,7 +678,42 @@ mod tests {
         "budgeting",
     ];
 
+    #[test]
+    fn relevance_then_match_orders_bands_by_match() {
+        // Two nearly equally relevant results: the better match goes first;
+        // a far less relevant one stays behind even with a perfect match.
+        let items = [(Some(-10.0), 40), (Some(-9.0), 90), (Some(-2.0), 100)];
+        assert_eq!(relevance_then_match(&items), vec![1, 0, 2]);
+        // Without words: match alone, ties in the engine's order.
+        let items = [(None, 50), (None, 70), (None, 50), (None, 80)];
+        assert_eq!(relevance_then_match(&items), vec![3, 1, 0, 2]);
+        assert!(relevance_then_match(&[]).is_empty());
+    }
+
     proptest! {
+        /// Re-ranking by match is a permutation, and never puts a result
+        /// ahead of one in a more relevant band.
+        #[test]
+        fn relevance_then_match_keeps_bands(
+            items in proptest::collection::vec((proptest::option::of(-50.0f64..0.0), 0u8..=100), 0..40),
+        ) {
+            let order = relevance_then_match(&items);
+            let mut seen = order.clone();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..items.len()).collect::<Vec<_>>());
+            let best = items.iter().filter_map(|(r, _)| *r).fold(f64::INFINITY, f64::min);
+            let band = |r: Option<f64>| r.filter(|_| best.is_finite() && best != 0.0)
+                .map(|r| (((r - best) / best.abs()).max(0.0) / RELEVANCE_BAND).floor() as i64)
+                .unwrap_or(0);
+            for w in order.windows(2) {
+                let (a, b) = (items[w[0]], items[w[1]]);
+                prop_assert!(band(a.0) <= band(b.0));
+                if band(a.0) == band(b.0) {
+                    prop_assert!(a.1 >= b.1);
+                }
+            }
+        }
+
         /// Covering one more required skill never lowers the score.
         #[test]
         fn more_required_skills_never_lower_the_score(

@@ -139,6 +139,13 @@ struct CardRow {
     org_name: String,
     org_slug: String,
     org_verified: bool,
+    /// Text relevance, lower is better; absent without search words.
+    #[sqlx(default)]
+    rank: Option<f64>,
+    /// Matches counted up to [`COUNT_CAP`] + 1, the same on every row
+    /// (searches only).
+    #[sqlx(default)]
+    total: i64,
 }
 
 /// What a listing shows of a project.
@@ -162,6 +169,10 @@ pub struct ProjectCard {
     pub org_name: String,
     pub org_slug: String,
     pub org_verified: bool,
+    /// Text relevance (lower is more relevant, comparable within one
+    /// search only); `None` when the search had no words.
+    #[serde(skip)]
+    pub rank: Option<f64>,
 }
 
 impl From<CardRow> for ProjectCard {
@@ -185,6 +196,7 @@ impl From<CardRow> for ProjectCard {
             org_name: r.org_name,
             org_slug: r.org_slug,
             org_verified: r.org_verified,
+            rank: r.rank,
         }
     }
 }
@@ -465,14 +477,15 @@ impl Store {
         self.project(id).await
     }
 
-    /// Open projects matching `q`, one page of them.
+    /// Open projects matching `q`, one page of them, with the number of
+    /// matches (up to [`COUNT_CAP`]) counted in the same statement.
     #[tracing::instrument(skip(self))]
     pub async fn search_projects(&self, q: &ProjectQuery) -> StoreResult<SearchPage> {
         let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
         let has_text = !terms.is_empty();
         let limit = i64::from(q.limit);
         let offset = i64::from(q.offset);
-        let (rows, total): (Vec<CardRow>, i64) = match &self.db {
+        let rows: Vec<CardRow> = match &self.db {
             Db::Sqlite { read, .. } => {
                 // Quoted terms are literal to FTS5; the last one matches as a prefix.
                 let fts = terms
@@ -481,53 +494,44 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(" ")
                     + "*";
-                let head = |qb: &mut QueryBuilder<sqlx::Sqlite>, select: &str| {
-                    if has_text {
-                        // ORDER BY rowid walks the index newest first and stops
-                        // at the cap, so bm25 runs only for the candidates.
-                        qb.push("WITH hits AS MATERIALIZED (SELECT rowid AS pid, bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) AS rank
-                                 FROM projects_fts WHERE projects_fts MATCH ")
-                            .push_bind(fts.clone())
-                            .push(" ORDER BY rowid DESC LIMIT ")
-                            .push_bind(MAX_TEXT_CANDIDATES)
-                            .push(") SELECT ")
-                            .push(select)
-                            .push(" FROM hits JOIN projects p ON p.id = hits.pid JOIN organizations o ON o.id = p.org_id");
-                    } else {
-                        qb.push("SELECT ")
-                            .push(select)
-                            .push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
-                    }
-                };
-                let mut qb = QueryBuilder::new("");
-                head(&mut qb, CARD_COLS);
-                push_filters!(qb, q);
+                let mut qb = QueryBuilder::<sqlx::Sqlite>::new("");
+                if has_text {
+                    // ORDER BY rowid walks the index newest first and stops at
+                    // the cap, so bm25 runs only for the candidates; the
+                    // filtered candidates are kept once for the page and the count.
+                    qb.push(
+                        "WITH hits AS MATERIALIZED (SELECT rowid AS pid, bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) AS rank
+                         FROM projects_fts WHERE projects_fts MATCH ",
+                    )
+                    .push_bind(fts)
+                    .push(" ORDER BY rowid DESC LIMIT ")
+                    .push_bind(MAX_TEXT_CANDIDATES)
+                    .push("), found AS MATERIALIZED (SELECT p.id AS fid, hits.rank AS rank FROM hits JOIN projects p ON p.id = hits.pid");
+                    push_filters!(qb, q);
+                    qb.push(") SELECT ")
+                        .push(CARD_COLS)
+                        .push(", found.rank AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT ")
+                        .push_bind(COUNT_CAP + 1)
+                        .push(")) AS total FROM found JOIN projects p ON p.id = found.fid JOIN organizations o ON o.id = p.org_id");
+                } else {
+                    qb.push("SELECT ")
+                        .push(CARD_COLS)
+                        .push(", NULL AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
+                    push_filters!(qb, q);
+                    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(
+                        ")) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
+                    );
+                    push_filters!(qb, q);
+                }
                 qb.push(order_by(q.sort, has_text))
                     .push(" LIMIT ")
                     .push_bind(limit + 1)
                     .push(" OFFSET ")
                     .push_bind(offset);
-                let rows = qb.build_query_as::<CardRow>().fetch_all(read).await?;
-                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM (");
-                head(&mut cq, "1");
-                push_filters!(cq, q);
-                cq.push(" LIMIT ")
-                    .push_bind(COUNT_CAP + 1)
-                    .push(") counted");
-                let total: i64 = cq.build_query_scalar().fetch_one(read).await?;
-                (rows, total)
+                qb.build_query_as().fetch_all(read).await?
             }
             Db::Postgres(pool) => {
                 let tsq = terms.join(" & ") + ":*";
-                let head = |qb: &mut QueryBuilder<sqlx::Postgres>, select: &str| {
-                    qb.push("SELECT ").push(select);
-                    if has_text {
-                        qb.push(", -ts_rank(p.search, to_tsquery('english', ")
-                            .push_bind(tsq.clone())
-                            .push(")) AS rank");
-                    }
-                    qb.push(" FROM projects p JOIN organizations o ON o.id = p.org_id");
-                };
                 let text_filter = |qb: &mut QueryBuilder<sqlx::Postgres>| {
                     if has_text {
                         qb.push(" AND p.search @@ to_tsquery('english', ")
@@ -535,8 +539,22 @@ impl Store {
                             .push(")");
                     }
                 };
-                let mut qb = QueryBuilder::new("");
-                head(&mut qb, CARD_COLS);
+                let mut qb = QueryBuilder::<sqlx::Postgres>::new("SELECT ");
+                qb.push(CARD_COLS);
+                if has_text {
+                    qb.push(", (-ts_rank(p.search, to_tsquery('english', ")
+                        .push_bind(tsq.clone())
+                        .push(")))::float8 AS rank");
+                } else {
+                    qb.push(", NULL::float8 AS rank");
+                }
+                // An uncorrelated subquery: run once for the statement.
+                qb.push(", (SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
+                push_filters!(qb, q);
+                text_filter(&mut qb);
+                qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(
+                    ") counted) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
+                );
                 push_filters!(qb, q);
                 text_filter(&mut qb);
                 qb.push(order_by(q.sort, has_text))
@@ -544,16 +562,25 @@ impl Store {
                     .push_bind(limit + 1)
                     .push(" OFFSET ")
                     .push_bind(offset);
-                let rows = qb.build_query_as::<CardRow>().fetch_all(pool).await?;
-                let mut cq = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
-                push_filters!(cq, q);
-                text_filter(&mut cq);
-                cq.push(" LIMIT ")
-                    .push_bind(COUNT_CAP + 1)
-                    .push(") counted");
-                let total: i64 = cq.build_query_scalar().fetch_one(pool).await?;
-                (rows, total)
+                qb.build_query_as().fetch_all(pool).await?
             }
+        };
+        let total = match rows.first() {
+            Some(r) => r.total,
+            // Past the last page the rows carry no count: count on their own.
+            None if offset > 0 => {
+                let mut unpaged = q.clone();
+                unpaged.offset = 0;
+                unpaged.limit = 1;
+                return Box::pin(self.search_projects(&unpaged))
+                    .await
+                    .map(|p| SearchPage {
+                        items: Vec::new(),
+                        next_offset: None,
+                        ..p
+                    });
+            }
+            None => 0,
         };
         let more = rows.len() as i64 > limit;
         let items: Vec<ProjectCard> = rows

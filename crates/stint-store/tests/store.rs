@@ -514,6 +514,23 @@ both_engines!(projects_lifecycle_and_search, |db| async move {
     })
     .await;
     assert_eq!((r.items.len(), r.next_offset), (1, None));
+    assert_eq!(r.total, 3, "the count rides on the page's rows");
+    for q in ["", "market"] {
+        let r = search(SearchParams {
+            q: q.into(),
+            cursor: stint_domain::search::encode_cursor(50),
+            ..Default::default()
+        })
+        .await;
+        let all = search(SearchParams {
+            q: q.into(),
+            ..Default::default()
+        })
+        .await;
+        assert!(r.items.is_empty() && r.next_offset.is_none());
+        assert_eq!(r.total, all.total, "past the last page, {q:?} still counts");
+        assert!(all.total > 0);
+    }
     let r = search(SearchParams {
         location: "%".into(),
         ..Default::default()

@@ -26,16 +26,24 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
 }
 
-/// Search open projects.
+/// Search open projects. With a student's credentials, each result carries
+/// the student's match, and the default order is relevance, then match.
 #[utoipa::path(get, path = "/projects", tag = "projects", params(SearchQuery),
     responses((status = 200, body = ProjectList), (status = 422, body = super::Problem)))]
 async fn search(
     State(state): State<AppState>,
+    caller: Option<ApiUser>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<ProjectList>, ApiError> {
-    let page = projects::search(&state, &q.to_params()).await?;
+    let results =
+        projects::search(&state, caller.as_ref().map(|c| &c.user), &q.to_params()).await?;
+    let page = &results.page;
     Ok(Json(ProjectList {
-        items: page.items.iter().map(ProjectCardView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|c| ProjectCardView::from(c).with_match(results.match_of(c.id)))
+            .collect(),
         total: page.total,
         total_is_lower_bound: page.total_capped,
         next_cursor: page.next_offset.map(encode_cursor),

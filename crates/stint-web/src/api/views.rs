@@ -185,6 +185,16 @@ pub struct ProjectCardView {
     pub for_credit: bool,
     pub organization: ProjectOrg,
     pub published_at: Option<DateTime<Utc>>,
+    /// The signed-in student's match; absent for anyone else.
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub m: Option<super::discovery::MatchView>,
+}
+
+impl ProjectCardView {
+    pub fn with_match(mut self, m: Option<&stint_domain::matching::Match>) -> Self {
+        self.m = m.map(super::discovery::MatchView::from);
+        self
+    }
 }
 
 impl From<&ProjectCard> for ProjectCardView {
@@ -212,6 +222,7 @@ impl From<&ProjectCard> for ProjectCardView {
                 verified: c.org_verified,
             },
             published_at: c.published_at,
+            m: None,
         }
     }
 }

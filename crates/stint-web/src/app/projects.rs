@@ -1,10 +1,14 @@
 //! Posting projects and finding them.
 
+use stint_domain::account::Role;
+use stint_domain::matching::{Match, relevance_then_match};
 use stint_domain::project::{
     ProjectAction, ProjectForm, ProjectStatus, PublishWarnings, check_publish, transition,
 };
-use stint_domain::search::SearchParams;
-use stint_store::{Project, SearchPage, User};
+use stint_domain::search::{ProjectQuery, SearchParams, Sort};
+use stint_store::{Project, ProjectCard, SearchPage, User};
+
+use super::matching;
 
 use crate::AppState;
 use crate::auth::authz::{can_view_project, require_employer_member, require_project_member};
@@ -109,7 +113,100 @@ pub async fn get(state: &AppState, viewer: Option<&User>, id: i64) -> Result<Pro
     }
 }
 
-pub async fn search(state: &AppState, params: &SearchParams) -> Result<SearchPage, AppError> {
+/// Results re-ranked by match for a signed-in student: the first this many
+/// by relevance (or newest, without words). Later pages keep the engine's
+/// order, so paging never repeats or skips a project.
+pub const RERANK_WINDOW: u32 = 100;
+
+/// One page of search results and, for a signed-in student, their matches.
+pub struct Results {
+    pub page: SearchPage,
+    /// Each shown project's match, by id; empty for anyone but a student.
+    pub matches: Vec<(i64, Match)>,
+}
+
+impl Results {
+    pub fn match_of(&self, id: i64) -> Option<&Match> {
+        self.matches.iter().find(|(i, _)| *i == id).map(|(_, m)| m)
+    }
+}
+
+/// Searches open projects. For a signed-in student sorting by relevance
+/// (the default), results rank by relevance, then match
+/// ([`stint_domain::matching::relevance_then_match`]) within the first
+/// [`RERANK_WINDOW`].
+pub async fn search(
+    state: &AppState,
+    viewer: Option<&User>,
+    params: &SearchParams,
+) -> Result<Results, AppError> {
     let q = params.parse()?;
-    Ok(state.store.search_projects(&q).await?)
+    search_query(state, viewer, &q).await
+}
+
+pub async fn search_query(
+    state: &AppState,
+    viewer: Option<&User>,
+    q: &ProjectQuery,
+) -> Result<Results, AppError> {
+    let student = viewer.filter(|u| u.role == Role::Student);
+    let rerank = student.is_some() && q.sort == Sort::Relevance && q.offset < RERANK_WINDOW;
+    if !rerank {
+        let page = state.store.search_projects(q).await?;
+        let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+        let matches = matching::explain_many(state, student, &ids).await?;
+        return Ok(Results { page, matches });
+    }
+    let window = state
+        .store
+        .search_projects(&ProjectQuery {
+            offset: 0,
+            limit: RERANK_WINDOW,
+            ..q.clone()
+        })
+        .await?;
+    let ids: Vec<i64> = window.items.iter().map(|c| c.id).collect();
+    let mut matches = matching::explain_many(state, student, &ids).await?;
+    let score = |id: i64| {
+        matches
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or(0, |(_, m)| m.score)
+    };
+    let keys: Vec<(Option<f64>, u8)> = window.items.iter().map(|c| (c.rank, score(c.id))).collect();
+    let mut ranked: Vec<Option<ProjectCard>> = window.items.into_iter().map(Some).collect();
+    let mut items: Vec<ProjectCard> = relevance_then_match(&keys)
+        .into_iter()
+        .filter_map(|i| ranked[i].take())
+        .skip(q.offset as usize)
+        .take(q.limit as usize)
+        .collect();
+    let end = q.offset + q.limit;
+    let mut next_offset = window.next_offset.map(|_| end);
+    if end > RERANK_WINDOW && window.next_offset.is_some() {
+        // The page runs past the window: the rest comes in the engine's order.
+        let rest = state
+            .store
+            .search_projects(&ProjectQuery {
+                offset: RERANK_WINDOW,
+                limit: end - RERANK_WINDOW,
+                ..q.clone()
+            })
+            .await?;
+        let ids: Vec<i64> = rest.items.iter().map(|c| c.id).collect();
+        matches.extend(matching::explain_many(state, student, &ids).await?);
+        next_offset = rest.next_offset.map(|_| end);
+        items.extend(rest.items);
+    } else if window.next_offset.is_none() && (end as usize) < keys.len() {
+        next_offset = Some(end);
+    }
+    matches.retain(|(id, _)| items.iter().any(|c| c.id == *id));
+    Ok(Results {
+        page: SearchPage {
+            items,
+            next_offset,
+            ..window
+        },
+        matches,
+    })
 }

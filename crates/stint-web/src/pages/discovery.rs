@@ -15,7 +15,6 @@ use super::{PageError, render};
 use crate::AppState;
 use crate::app::matching;
 use crate::auth::{MaybeUser, PageUser};
-use crate::error::AppError;
 use crate::form::PageId;
 use crate::view::{Layout, date};
 
@@ -70,22 +69,11 @@ impl MatchView {
     }
 }
 
-/// Adds the signed-in student's match to each card, and the compare box.
-pub async fn with_matches(
-    state: &AppState,
-    user: Option<&stint_store::User>,
-    mut cards: Vec<CardView>,
-) -> Result<Vec<CardView>, AppError> {
-    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
-    let matches = matching::explain_many(state, user, &ids).await?;
-    for c in &mut cards {
-        c.compare = true;
-        c.m = matches
-            .iter()
-            .find(|(id, _)| *id == c.id)
-            .map(|(_, m)| MatchView::from(m));
-    }
-    Ok(cards)
+/// Adds the signed-in student's match to a card, and the compare box.
+pub fn with_match(mut card: CardView, m: Option<&stint_domain::matching::Match>) -> CardView {
+    card.compare = true;
+    card.m = m.map(MatchView::from);
+    card
 }
 
 #[derive(Deserialize, Default)]

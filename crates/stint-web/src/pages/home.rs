@@ -101,9 +101,10 @@ async fn home(
         limit: "6".into(),
         ..Default::default()
     };
-    let page = crate::app::projects::search(&state, &params)
+    let page = crate::app::projects::search(&state, None, &params)
         .await
-        .map_err(|e| PageError(e, layout.clone()))?;
+        .map_err(|e| PageError(e, layout.clone()))?
+        .page;
     let mine = match user.user() {
         Some(u) if u.role == stint_domain::account::Role::Student => Some(
             for_you(&state, u)

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(discovery::router())
         .merge(saved_searches::router())
         .route("/static/stint.css", get(css))
+        .route("/static/search.js", get(search_js))
         .route("/static/favicon.svg", get(favicon))
         .route("/healthz", get(healthz))
         .fallback(not_found)
@@ -113,6 +114,13 @@ async fn css() -> Response {
     static_asset(
         include_str!("../../static/stint.css"),
         "text/css; charset=utf-8",
+    )
+}
+
+async fn search_js() -> Response {
+    static_asset(
+        include_str!("../../static/search.js"),
+        "text/javascript; charset=utf-8",
     )
 }
 

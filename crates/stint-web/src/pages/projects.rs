@@ -256,11 +256,10 @@ async fn browse_page(
         Ok(q) => (q, FieldErrors::new()),
         Err(e) => (SearchParams::default().parse().unwrap_or_default(), e),
     };
-    let page = state
-        .store
-        .search_projects(&query)
+    let results = crate::app::projects::search_query(&state, user.user(), &query)
         .await
-        .map_err(|e| PageError(e.into(), layout.clone()))?;
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let page = &results.page;
     let sel = |v: &str, cur: &str| v == cur;
     Ok(render(&BrowsePage {
         q: params.q.clone(),
@@ -297,13 +296,11 @@ async fn browse_page(
         .iter()
         .map(|(v, l)| Choice::new(v, l, query.sort.as_str() == *v))
         .collect(),
-        cards: super::discovery::with_matches(
-            &state,
-            user.user(),
-            page.items.iter().map(CardView::from).collect(),
-        )
-        .await
-        .map_err(|e| PageError(e, layout.clone()))?,
+        cards: page
+            .items
+            .iter()
+            .map(|c| super::discovery::with_match(CardView::from(c), results.match_of(c.id)))
+            .collect(),
         total: page.total,
         total_capped: page.total_capped,
         errors,

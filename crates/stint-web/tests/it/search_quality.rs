@@ -185,3 +185,127 @@ app_test!(relevance_word_forms_and_facets, |app| async move {
     assert!(page.body.contains("Refine results"));
     assert!(page.body.contains("category=market-research"));
 });
+
+app_test!(relevance_then_match_for_a_student, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let text = |p: &mut Value, title: &str, summary: &str, brief: &str| {
+        p["title"] = json!(title);
+        p["summary"] = json!(summary);
+        p["brief"] = json!(brief);
+    };
+    // Two about equally relevant projects for "survey analysis" (the data
+    // one a little more: its category is data analysis); the student fits
+    // the finance one. A third fits them as well but only mentions a
+    // survey analysis once, in its brief.
+    let mut b = project_json("");
+    text(
+        &mut b,
+        "Survey analysis of app users",
+        "Analyse survey answers from the users of our app.",
+        "Survey answers from 300 app users need coding into themes.",
+    );
+    let mut c = finance_project();
+    text(
+        &mut c,
+        "Budget dashboard for a café",
+        "Build a weekly budget dashboard for our team.",
+        "Includes one chart from a guest survey analysis next to the figures.",
+    );
+    let mut a = finance_project();
+    text(
+        &mut a,
+        "Survey analysis of café guests",
+        "Analyse survey answers from the guests of our café.",
+        "Survey answers from 300 café guests need coding into themes.",
+    );
+    let b = app.publish_json(&boss, b).await;
+    let c = app.publish_json(&boss, c).await;
+    let a = app.publish_json(&boss, a).await;
+    let s = app.student("s@x.com").await;
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/me/profile",
+            Some(&s.token),
+            Some(
+                json!({"skills": ["budgeting", "financial-modeling"], "interests": ["finance"],
+                "availability_hours": 10}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let ids = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|i| i["id"].as_i64()).collect())
+            .unwrap_or_default()
+    };
+    let as_student = |qs: String| {
+        let app = &app;
+        let token = s.token.clone();
+        async move {
+            let r = app
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/projects?{qs}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{qs}: {}", r.body);
+            r.json()
+        }
+    };
+
+    // Signed out: relevance alone, and no match.
+    let anon = search(&app, "q=survey+analysis").await;
+    assert_eq!(ids(&anon), vec![b, a, c], "{anon}");
+    assert!(anon["items"][0].get("match").is_none());
+    // The student: the better match of the two equals first; the far less
+    // relevant perfect match stays last.
+    let mine = as_student("q=survey+analysis".into()).await;
+    assert_eq!(ids(&mine), vec![a, b, c], "{mine}");
+    let first = mine["items"][0]["match"]["score"].as_u64().unwrap_or(0);
+    let second = mine["items"][1]["match"]["score"].as_u64().unwrap_or(100);
+    assert!(first > second, "{mine}");
+    assert!(
+        mine["items"][0]["match"]["reasons"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    // Paging walks the same order without repeats.
+    let mut walked = Vec::new();
+    let mut qs = "q=survey+analysis&limit=1".to_string();
+    loop {
+        let page = as_student(qs.clone()).await;
+        walked.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cur) => qs = format!("q=survey+analysis&limit=1&cursor={cur}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, vec![a, b, c]);
+    // Other sorts are the engine's: newest first for everyone.
+    assert_eq!(ids(&as_student("sort=newest".into()).await), vec![a, c, b]);
+    // No words: best match first for the student; newest first signed out.
+    assert_eq!(ids(&as_student(String::new()).await).last(), Some(&b));
+    assert_eq!(ids(&search(&app, "").await).first(), Some(&a));
+    // The page shows the same order to the student.
+    let page = app
+        .get("/projects?q=survey+analysis", Some(&s.cookie))
+        .await;
+    let pos = |id: i64| {
+        page.body
+            .find(&format!("/projects/{id}\""))
+            .unwrap_or(usize::MAX)
+    };
+    assert!(pos(a) < pos(b) && pos(b) < pos(c), "student's page order");
+});
+
+fn finance_project() -> Value {
+    let mut p = project_json("");
+    p["category"] = json!("finance");
+    p["required_skills"] = json!(["budgeting"]);
+    p["preferred_skills"] = json!([]);
+    p
+}
