@@ -344,3 +344,40 @@ test('a student sees matches with reasons, compares, saves a search and is alert
   await shot(student, '24-search-alert');
   await ctx.close();
 });
+
+test('search updates as you type, and is a plain form without JavaScript', async () => {
+  // The page's own Content-Security-Policy applies here: the script must load under it.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const blocked = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+  await page.goto(`${server.base}/projects`);
+  const before = await page.locator('#result-count').innerText();
+  await page.evaluate(() => { window.stillHere = true; });
+  await page.getByLabel('Keywords').pressSequentially('coff', { delay: 60 });
+  await page.waitForURL(/[?&]q=coff/);
+  await page.waitForFunction(() => {
+    const titles = [...document.querySelectorAll('.project-card h3')].map((h) => h.textContent);
+    return titles.length > 0 && titles.every((t) => /coffee/i.test(t));
+  });
+  assert.notEqual(await page.locator('#result-count').innerText(), before, 'the count follows the words');
+  assert.equal(await page.evaluate(() => window.stillHere), true, 'no page load: results were swapped in');
+  assert.equal(await page.getByLabel('Keywords').evaluate((el) => el === document.activeElement), true, 'focus stays in the box');
+  // A filter change applies at once too.
+  await page.getByLabel('Work mode').selectOption('in_person');
+  await page.waitForURL(/mode=in_person/);
+  await page.waitForFunction(() => /^0 projects/.test(document.getElementById('result-count').textContent)
+    || [...document.querySelectorAll('.project-card')].every((c) => /In person/i.test(c.textContent)));
+  assert.deepEqual(blocked, [], 'nothing blocked by the CSP');
+  await shot(page, '26-search-as-you-type');
+  await ctx.close();
+
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const p2 = await plain.newPage();
+  await p2.goto(`${server.base}/projects`);
+  await p2.getByLabel('Keywords').fill('coffee');
+  await p2.getByLabel('Keywords').press('Enter');
+  await p2.waitForURL(/[?&]q=coffee/);
+  assert.match(await p2.locator('.project-card h3').first().innerText(), /coffee/i);
+  await plain.close();
+});

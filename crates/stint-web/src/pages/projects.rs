@@ -261,6 +261,10 @@ async fn browse_page(
         .map_err(|e| PageError(e, layout.clone()))?;
     let page = &results.page;
     let sel = |v: &str, cur: &str| v == cur;
+    // For a student, relevance is refined by their match.
+    let is_student = user
+        .user()
+        .is_some_and(|u| u.role == stint_domain::account::Role::Student);
     Ok(render(&BrowsePage {
         q: params.q.clone(),
         location: params.location.clone(),
@@ -288,7 +292,14 @@ async fn browse_page(
             })
             .collect(),
         sorts: [
-            ("relevance", "Best match"),
+            (
+                "relevance",
+                if is_student {
+                    "Best match"
+                } else {
+                    "Most relevant"
+                },
+            ),
             ("newest", "Newest"),
             ("price", "Highest pay"),
             ("deadline", "Closing soon"),
