@@ -100,6 +100,38 @@ fn decode_cursor(raw: &str) -> Option<u32> {
         .filter(|o| *o <= 100_000)
 }
 
+/// Reads a list's `cursor` and `limit` into an offset and a page size,
+/// adding a field error for each that is not understood.
+pub fn parse_paging(
+    cursor: &str,
+    limit: &str,
+    default: u32,
+    max: u32,
+    e: &mut FieldErrors,
+) -> (u32, u32) {
+    let offset = match cursor.trim() {
+        "" => 0,
+        c => decode_cursor(c).unwrap_or_else(|| {
+            e.add(
+                "cursor",
+                "This page link is no longer valid; start from the first page.",
+            );
+            0
+        }),
+    };
+    let limit = match limit.trim() {
+        "" => default,
+        l => match l.parse::<u32>() {
+            Ok(v) if (1..=max).contains(&v) => v,
+            _ => {
+                e.add("limit", format!("Limit must be from 1 to {max}."));
+                default
+            }
+        },
+    };
+    (offset, limit)
+}
+
 impl SearchParams {
     pub fn parse(&self) -> Result<ProjectQuery, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -160,26 +192,8 @@ impl SearchParams {
                 Sort::Relevance
             }
         };
-        let offset = match self.cursor.trim() {
-            "" => 0,
-            c => decode_cursor(c).unwrap_or_else(|| {
-                e.add(
-                    "cursor",
-                    "This page link is no longer valid; start from the first page.",
-                );
-                0
-            }),
-        };
-        let limit = match self.limit.trim() {
-            "" => DEFAULT_LIMIT,
-            l => match l.parse::<u32>() {
-                Ok(v) if (1..=MAX_LIMIT).contains(&v) => v,
-                _ => {
-                    e.add("limit", format!("Limit must be from 1 to {MAX_LIMIT}."));
-                    DEFAULT_LIMIT
-                }
-            },
-        };
+        let (offset, limit) =
+            parse_paging(&self.cursor, &self.limit, DEFAULT_LIMIT, MAX_LIMIT, &mut e);
         e.into_result()?;
         Ok(ProjectQuery {
             text,

@@ -171,17 +171,57 @@ async fn apply(
     Ok((StatusCode::CREATED, Json(ApplicationView::from(&a))))
 }
 
-/// A project's applicants, best skill match first (the project's organization only).
-#[utoipa::path(get, path = "/projects/{id}/applications", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ApplicantView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
-              (status = 404, body = super::Problem)))]
+/// Paging for a list: pass the previous page's `next_cursor` as `cursor`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<String>,
+}
+
+/// One page of a project's applicants, best match first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantList {
+    pub items: Vec<ApplicantView>,
+    /// All applicants of the project, in every status.
+    pub total: usize,
+    /// Applicants still waiting for a decision.
+    pub waiting: usize,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A project's applicants, best match first with the reasons, 50 to a page
+/// (the project's organization only). All are scored and sorted on each
+/// request, so the order follows profile changes at once.
+#[utoipa::path(get, path = "/projects/{id}/applications", tag = "applications", security(("bearer" = [])),
+    params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = ApplicantList), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 422, body = super::Problem)))]
 async fn list_for_project(
     State(state): State<AppState>,
     caller: ApiUser,
     ApiId(id): ApiId,
-) -> Result<Json<Vec<ApplicantView>>, ApiError> {
-    let (_, list) = apps::for_project(&state, &caller.user, id).await?;
-    Ok(Json(list.iter().map(ApplicantView::from).collect()))
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> Result<Json<ApplicantList>, ApiError> {
+    let mut e = stint_domain::FieldErrors::new();
+    let (offset, limit) = stint_domain::search::parse_paging(
+        q.cursor.as_deref().unwrap_or_default(),
+        q.limit.as_deref().unwrap_or_default(),
+        apps::APPLICANTS_PAGE,
+        apps::MAX_APPLICANTS_PAGE,
+        &mut e,
+    );
+    e.into_result()?;
+    let page = apps::for_project(&state, &caller.user, id, offset, limit).await?;
+    Ok(Json(ApplicantList {
+        items: page.items.iter().map(ApplicantView::from).collect(),
+        total: page.total,
+        waiting: page.waiting,
+        next_cursor: page.next_offset.map(stint_domain::search::encode_cursor),
+    }))
 }
 
 /// The caller's applications, newest first (students).

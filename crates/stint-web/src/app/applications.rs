@@ -368,12 +368,35 @@ fn applicant(
     }
 }
 
-/// A project's applicants, best match first, for its organization's members.
+/// Applicants shown at once; the employer asks for more.
+pub const APPLICANTS_PAGE: u32 = 50;
+/// The most applicants one API page may hold.
+pub const MAX_APPLICANTS_PAGE: u32 = 200;
+
+/// One page of a project's applicants, best match first, with figures about
+/// all of them.
+pub struct Applicants {
+    pub project: Project,
+    pub items: Vec<Applicant>,
+    /// All applicants, in every status.
+    pub total: usize,
+    /// Applicants still waiting for a decision, and since when the oldest.
+    pub waiting: usize,
+    pub oldest_waiting: Option<chrono::DateTime<chrono::Utc>>,
+    /// Offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
+}
+
+/// A project's applicants, best match first, for its organization's
+/// members: all are scored and sorted; `limit` of them from `offset` are
+/// returned in full.
 pub async fn for_project(
     state: &AppState,
     user: &User,
     project_id: i64,
-) -> Result<(Project, Vec<Applicant>), AppError> {
+    offset: u32,
+    limit: u32,
+) -> Result<Applicants, AppError> {
     let (project, _) = require_project_member(&state.store, user, project_id).await?;
     let apps = state.store.project_applications(project_id).await?;
     let profiles: std::collections::HashMap<i64, ApplicantProfile> = state
@@ -383,6 +406,10 @@ pub async fn for_project(
         .into_iter()
         .map(|p| (p.student_id, p))
         .collect();
+    let total = apps.len();
+    let undecided = apps.iter().filter(|a| a.status.is_undecided());
+    let waiting = undecided.clone().count();
+    let oldest_waiting = undecided.map(|a| a.created_at).min();
     let mut list: Vec<Applicant> = apps
         .into_iter()
         .map(|a| {
@@ -396,7 +423,20 @@ pub async fn for_project(
             .cmp(&a.m.score)
             .then(a.application.id.cmp(&b.application.id))
     });
-    Ok((project, list))
+    let end = offset.saturating_add(limit) as usize;
+    let items: Vec<Applicant> = list
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
+    Ok(Applicants {
+        project,
+        items,
+        total,
+        waiting,
+        oldest_waiting,
+        next_offset: (end < total).then_some(end as u32),
+    })
 }
 
 pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Application>, AppError> {

@@ -130,6 +130,11 @@ struct ApplicantsPage {
     oldest_wait: Option<String>,
     decision_by: String,
     blind: bool,
+    /// All applicants, and the positions of those on this page.
+    total: usize,
+    shown: (usize, usize),
+    prev_link: Option<String>,
+    next_link: Option<String>,
     list: Vec<Card>,
 }
 
@@ -145,42 +150,61 @@ fn waited(since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Ut
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ApplicantsQuery {
+    notice: Option<String>,
+    cursor: String,
+}
+
 async fn applicants(
     State(state): State<AppState>,
     user: PageUser,
     PageId(id): PageId,
-    Query(n): Query<NoticeQuery>,
+    Query(q): Query<ApplicantsQuery>,
 ) -> Result<Response, PageError> {
-    let l = layout(&state, "Applicants", &user, n.notice.as_deref());
-    let (project, list) = apps::for_project(&state, user.user(), id)
+    let l = layout(&state, "Applicants", &user, q.notice.as_deref());
+    // A stale page link falls back to the first page.
+    let (offset, limit) = stint_domain::search::parse_paging(
+        &q.cursor,
+        "",
+        apps::APPLICANTS_PAGE,
+        apps::APPLICANTS_PAGE,
+        &mut stint_domain::FieldErrors::new(),
+    );
+    let page = apps::for_project(&state, user.user(), id, offset, limit)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let project = page.project;
     let engagements = state
         .store
         .project_engagements(id)
         .await
         .map_err(|e| PageError(e.into(), l.clone()))?;
-    let undecided: Vec<_> = list
-        .iter()
-        .filter(|a| a.application.status.is_undecided())
-        .collect();
     let now = state.clock.now();
     let open = project.status == stint_domain::project::ProjectStatus::Open;
+    let link = |o: u32| {
+        format!(
+            "/employer/projects/{id}/applicants?cursor={}",
+            stint_domain::search::encode_cursor(o)
+        )
+    };
     Ok(render(&ApplicantsPage {
         project_id: project.id,
         title: project.input.title.clone(),
         hired: project.hired_count,
         slots: project.input.slots,
         places_left: open && project.hired_count < project.input.slots,
-        waiting: undecided.len(),
-        oldest_wait: undecided
-            .iter()
-            .map(|a| a.application.created_at)
-            .min()
-            .map(|t| waited(t, now)),
+        waiting: page.waiting,
+        oldest_wait: page.oldest_waiting.map(|t| waited(t, now)),
         decision_by: date(&project.input.decision_by),
         blind: project.input.blind_screening,
-        list: list
+        total: page.total,
+        shown: (offset as usize + 1, offset as usize + page.items.len()),
+        prev_link: (offset > 0).then(|| link(offset.saturating_sub(limit))),
+        next_link: page.next_offset.map(link),
+        list: page
+            .items
             .into_iter()
             .map(|a| Card {
                 id: a.application.id,

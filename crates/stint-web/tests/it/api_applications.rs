@@ -120,7 +120,8 @@ app_test!(apply_decide_hire, |app| async move {
             None,
         )
         .await
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(list[0]["name"], "Person s");
     assert_eq!(list[0]["missing_skills"], json!(["statistics"]));
 
@@ -517,7 +518,7 @@ app_test!(
                 None,
             )
             .await;
-        let first = &list.json()[0];
+        let first = &list.json()["items"][0];
         assert_eq!(
             (first["identity_hidden"].as_bool(), first["name"].is_null()),
             (Some(true), true)
@@ -557,7 +558,7 @@ app_test!(
                 None,
             )
             .await
-            .json()[0]
+            .json()["items"][0]
             .clone();
         assert_eq!(first["name"], "Person blind");
         assert!(first["links"].as_array().is_some_and(|l| l.len() == 2));

@@ -323,7 +323,7 @@ app_test!(applicants_best_match_first_with_reasons, |app| async move {
         )
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
-    let list = list.json();
+    let list = list.json()["items"].clone();
     let first = &list.as_array().cloned().unwrap_or_default()[0];
     assert_eq!(
         first["id"], strong_app,
@@ -358,6 +358,46 @@ app_test!(applicants_best_match_first_with_reasons, |app| async move {
         .await;
     assert!(page.body.contains("% match"));
     assert!(!page.body.contains("Pune"));
+
+    // Paging: one at a time walks the same best-first order.
+    let base = format!("/api/v1/projects/{pid}/applications");
+    let all: Vec<Value> = list.as_array().cloned().unwrap_or_default();
+    let mut walked = Vec::new();
+    let mut url = format!("{base}?limit=1");
+    loop {
+        let r = app.api(Method::GET, &url, Some(&boss.token), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["total"].as_u64(), Some(all.len() as u64));
+        walked.extend(v["items"].as_array().cloned().unwrap_or_default());
+        match v["next_cursor"].as_str() {
+            Some(c) => url = format!("{base}?limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        walked.iter().map(|a| a["id"].clone()).collect::<Vec<_>>(),
+        all.iter().map(|a| a["id"].clone()).collect::<Vec<_>>()
+    );
+    for bad in ["?limit=0", "?limit=201", "?limit=x", "?cursor=zzz"] {
+        let r = app
+            .api(
+                Method::GET,
+                &format!("{base}{bad}"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed".to_string()
+            ),
+            "{bad}: {}",
+            r.body
+        );
+    }
 });
 
 app_test!(
