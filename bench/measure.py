@@ -176,8 +176,16 @@ def main():
     res["search_page_cached"] = summary(latency(c, ["/projects?q=market+research"], a.rounds * 4)["/projects?q=market+research"])
     uncached = [f"/projects?q=market+research&u={i}" for i in range(a.rounds * 4)]
     res["search_page_uncached"] = summary([m for v in latency(c, uncached, 1, warm=False).values() for m in v])
+    # The same set as the bench student: relevance, then match over the
+    # first 100 results, each result with its match.
+    mine = latency(c, paths, max(a.rounds // 5, 1), student)
+    res["search_api_student"] = summary([m for v in mine.values() for m in v])
     res["top5_matches"] = summary(latency(c, ["/api/v1/me/matches"], a.rounds * 8, student)["/api/v1/me/matches"])
+    # All 2,000 applicants scored and sorted; the best 50 returned (the default page).
     res["rank_applicants"] = summary(latency(c, ["/api/v1/projects/1/applications"], a.rounds * 4, owner)["/api/v1/projects/1/applications"])
+    # The same ranking, 200 returned (the largest page).
+    big = "/api/v1/projects/1/applications?limit=200"
+    res["rank_applicants_200"] = summary(latency(c, [big], a.rounds * 2, owner)[big])
     res["load_search_page"] = ab(a.base, "/projects?q=market+research", a.ab_seconds)
     res["load_healthz"] = ab(a.base, "/healthz", a.ab_seconds)
     res["memory_after_load"] = memory(a.pid)

@@ -13,7 +13,7 @@ use stint_domain::ledger::{EntryKind, PLATFORM_FEES, employer_account, escrow_ac
 use stint_domain::money::{Currency, Money};
 
 use crate::error::OptionalExt;
-use crate::{Db, Store, StoreError, StoreResult, split_list, with_db};
+use crate::{Db, Store, StoreError, StoreResult, push_in, split_list, with_db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct ApplicationRow {
@@ -97,6 +97,46 @@ pub struct ApplicantProfile {
     pub portfolio_url: Option<String>,
     pub linkedin_url: Option<String>,
     pub github_url: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct FactsRow {
+    id: i64,
+    status: String,
+    created_at: DateTime<Utc>,
+    skills: String,
+    interests: String,
+    area_of_study: Option<String>,
+    availability_hours: Option<i32>,
+    location: Option<String>,
+}
+
+/// An application and the profile facts its match is scored from.
+#[derive(Debug, Clone)]
+pub struct ApplicantFacts {
+    pub application_id: i64,
+    pub status: ApplicationStatus,
+    pub created_at: DateTime<Utc>,
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
+    pub area_of_study: Option<String>,
+    pub availability_hours: Option<i32>,
+    pub location: Option<String>,
+}
+
+impl From<FactsRow> for ApplicantFacts {
+    fn from(r: FactsRow) -> Self {
+        ApplicantFacts {
+            application_id: r.id,
+            status: ApplicationStatus::parse(&r.status).unwrap_or(ApplicationStatus::Submitted),
+            created_at: r.created_at,
+            skills: split_list(&r.skills),
+            interests: split_list(&r.interests),
+            area_of_study: r.area_of_study,
+            availability_hours: r.availability_hours,
+            location: r.location,
+        }
+    }
 }
 
 impl ApplicantProfile {
@@ -305,18 +345,61 @@ impl Store {
         Ok(rows.into_iter().map(Application::from).collect())
     }
 
-    /// Profiles of a project's applicants, for the employer's list.
-    pub async fn applicant_profiles(&self, project_id: i64) -> StoreResult<Vec<ApplicantProfile>> {
-        Ok(with_db!(self, read, |p| {
+    /// Some of a project's applications, by id (one page of the employer's
+    /// list), in no particular order.
+    pub async fn project_applications_in(
+        &self,
+        project_id: i64,
+        ids: &[i64],
+    ) -> StoreResult<Vec<Application>> {
+        let rows: Vec<ApplicationRow> = with_db!(self, read, |p| {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
+                    a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
+                 FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
+                 JOIN users u ON u.id = a.student_id WHERE a.project_id = ",
+            );
+            qb.push_bind(project_id).push(" AND a.id");
+            push_in!(qb, ids);
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        Ok(rows.into_iter().map(Application::from).collect())
+    }
+
+    /// What ranking a project's applicants needs of each, and no more: one
+    /// narrow row per application. Reading every applicant's full row costs
+    /// more than scoring them; the full rows are read for one page only.
+    pub async fn applicant_facts(&self, project_id: i64) -> StoreResult<Vec<ApplicantFacts>> {
+        let rows: Vec<FactsRow> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT a.student_id, s.headline, o.name AS university, s.area_of_study, s.graduation_year,
-                    COALESCE(s.skills, '') AS skills, COALESCE(s.interests, '') AS interests, s.availability_hours, s.location, s.portfolio_url, s.linkedin_url, s.github_url
-                 FROM applications a LEFT JOIN student_profiles s ON s.user_id = a.student_id
-                 LEFT JOIN organizations o ON o.id = s.university_id WHERE a.project_id = $1",
+                "SELECT a.id, a.status, a.created_at, COALESCE(s.skills, '') AS skills, COALESCE(s.interests, '') AS interests,
+                    s.area_of_study, s.availability_hours, s.location
+                 FROM applications a LEFT JOIN student_profiles s ON s.user_id = a.student_id WHERE a.project_id = $1",
             )
             .bind(project_id)
             .fetch_all(p)
             .await
+        })?;
+        Ok(rows.into_iter().map(ApplicantFacts::from).collect())
+    }
+
+    /// Profiles of some of a project's applicants (by student id), for the
+    /// employer's list.
+    pub async fn applicant_profiles(
+        &self,
+        project_id: i64,
+        student_ids: &[i64],
+    ) -> StoreResult<Vec<ApplicantProfile>> {
+        Ok(with_db!(self, read, |p| {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT a.student_id, s.headline, o.name AS university, s.area_of_study, s.graduation_year,
+                    COALESCE(s.skills, '') AS skills, COALESCE(s.interests, '') AS interests, s.availability_hours, s.location, s.portfolio_url, s.linkedin_url, s.github_url
+                 FROM applications a LEFT JOIN student_profiles s ON s.user_id = a.student_id
+                 LEFT JOIN organizations o ON o.id = s.university_id WHERE a.project_id = ",
+            );
+            qb.push_bind(project_id).push(" AND a.student_id");
+            push_in!(qb, student_ids);
+            qb.build_query_as().fetch_all(p).await
         })?)
     }
 

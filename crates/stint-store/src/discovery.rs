@@ -11,7 +11,7 @@ use stint_domain::profile::StudentProfile;
 use stint_domain::project::WorkMode;
 
 use crate::projects::{currency_of, mode_of};
-use crate::{Store, StoreResult, split_list, with_db};
+use crate::{Store, StoreResult, push_in, split_list, with_db};
 
 /// The fields matching needs, and what a suggestion card shows.
 #[derive(Debug, Clone, Serialize)]
@@ -120,23 +120,6 @@ const CANDIDATE_COLS: &str = "SELECT p.id, p.title, p.summary, p.category, p.req
         p.estimated_hours, p.start_date, p.due_date, p.application_deadline, p.price_minor, p.currency, p.work_mode,
         p.location, o.name AS org_name, o.slug AS org_slug
     FROM projects p JOIN organizations o ON o.id = p.org_id";
-
-/// Pushes `IN ($a, $b, …)` for `items`, or a list that matches nothing.
-macro_rules! push_in {
-    ($qb:expr, $items:expr) => {{
-        let items = $items;
-        if items.is_empty() {
-            $qb.push(" IN (NULL)");
-        } else {
-            $qb.push(" IN (");
-            let mut sep = $qb.separated(", ");
-            for i in items.iter() {
-                sep.push_bind(i.clone());
-            }
-            $qb.push(")");
-        }
-    }};
-}
 
 impl Store {
     /// Open projects a student has not applied to nor hidden, still taking

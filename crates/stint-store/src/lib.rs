@@ -39,7 +39,9 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accountability::Accountability;
 pub use achievements::Achievement;
-pub use applications::{ApplicantProfile, Application, Engagement, Hire, LedgerEntry};
+pub use applications::{
+    ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
+};
 pub use audit::AuditEntry;
 pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
@@ -100,6 +102,24 @@ macro_rules! with_db {
     (@pick write, $r:expr, $w:expr) => { $w };
 }
 pub(crate) use with_db;
+
+/// Pushes `IN ($a, $b, …)` for `items`, or a list that matches nothing.
+macro_rules! push_in {
+    ($qb:expr, $items:expr) => {{
+        let items = $items;
+        if items.is_empty() {
+            $qb.push(" IN (NULL)");
+        } else {
+            $qb.push(" IN (");
+            let mut sep = $qb.separated(", ");
+            for i in items.iter() {
+                sep.push_bind(i.clone());
+            }
+            $qb.push(")");
+        }
+    }};
+}
+pub(crate) use push_in;
 
 impl Store {
     /// Opens the database named by `url`: `sqlite:` (a file, created if

@@ -290,6 +290,34 @@ pub struct Applicant {
     pub hidden: bool,
 }
 
+/// An applicant's match as their employer sees it.
+fn employer_match(
+    state: &AppState,
+    project: &Project,
+    skills: &[String],
+    interests: &[String],
+    area_of_study: Option<&str>,
+    availability_hours: Option<i32>,
+    location: Option<&str>,
+) -> stint_domain::matching::Match {
+    // Only the employer's own field counts as tried, so the reasons say
+    // "not among their interests" rather than "new field".
+    let tried = [project.input.category.clone()];
+    stint_domain::matching::score_for(
+        stint_domain::matching::Viewer::Employer,
+        &stint_domain::matching::StudentFacts {
+            skills,
+            interests,
+            area_of_study,
+            availability_hours,
+            location,
+            tried_categories: &tried,
+        },
+        &super::matching::facts_of_project(project, state.clock.today()),
+        &state.config.floors,
+    )
+}
+
 fn applicant(
     state: &AppState,
     project: &Project,
@@ -317,21 +345,14 @@ fn applicant(
         .map(ApplicantProfile::interest_list)
         .unwrap_or_default();
     let location = profile.and_then(|p| p.location.clone());
-    // Only the employer's own field counts as tried, so the reasons say
-    // "not among their interests" rather than "new field".
-    let tried = vec![project.input.category.clone()];
-    let mut m = stint_domain::matching::score_for(
-        stint_domain::matching::Viewer::Employer,
-        &stint_domain::matching::StudentFacts {
-            skills: &skills,
-            interests: &interests,
-            area_of_study: profile.and_then(|p| p.area_of_study.as_deref()),
-            availability_hours: profile.and_then(|p| p.availability_hours),
-            location: location.as_deref(),
-            tried_categories: &tried,
-        },
-        &super::matching::facts_of_project(project, state.clock.today()),
-        &state.config.floors,
+    let mut m = employer_match(
+        state,
+        project,
+        &skills,
+        &interests,
+        profile.and_then(|p| p.area_of_study.as_deref()),
+        profile.and_then(|p| p.availability_hours),
+        location.as_deref(),
     );
     if hidden {
         // Blind screening: the place counts, but where they are stays hidden.
@@ -398,37 +419,61 @@ pub async fn for_project(
     limit: u32,
 ) -> Result<Applicants, AppError> {
     let (project, _) = require_project_member(&state.store, user, project_id).await?;
-    let apps = state.store.project_applications(project_id).await?;
+    // Rank all from narrow rows; read the full rows for this page only.
+    let facts = state.store.applicant_facts(project_id).await?;
+    let total = facts.len();
+    let undecided = facts.iter().filter(|f| f.status.is_undecided());
+    let waiting = undecided.clone().count();
+    let oldest_waiting = undecided.map(|f| f.created_at).min();
+    let mut ranked: Vec<(u8, i64)> = facts
+        .iter()
+        .map(|f| {
+            let m = employer_match(
+                state,
+                &project,
+                &f.skills,
+                &f.interests,
+                f.area_of_study.as_deref(),
+                f.availability_hours,
+                f.location.as_deref(),
+            );
+            (m.score, f.application_id)
+        })
+        .collect();
+    // Best match first; ties by who applied first.
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let page_ids: Vec<i64> = ranked
+        .iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|(_, id)| *id)
+        .collect();
+    let apps = state
+        .store
+        .project_applications_in(project_id, &page_ids)
+        .await?;
+    let student_ids: Vec<i64> = apps.iter().map(|a| a.student_id).collect();
     let profiles: std::collections::HashMap<i64, ApplicantProfile> = state
         .store
-        .applicant_profiles(project_id)
+        .applicant_profiles(project_id, &student_ids)
         .await?
         .into_iter()
         .map(|p| (p.student_id, p))
         .collect();
-    let total = apps.len();
-    let undecided = apps.iter().filter(|a| a.status.is_undecided());
-    let waiting = undecided.clone().count();
-    let oldest_waiting = undecided.map(|a| a.created_at).min();
-    let mut list: Vec<Applicant> = apps
+    let mut items: Vec<Applicant> = apps
         .into_iter()
         .map(|a| {
             let p = profiles.get(&a.student_id);
             applicant(state, &project, a, p)
         })
         .collect();
-    // Best match first, with the reasons; ties by who applied first.
-    list.sort_by(|a, b| {
-        b.m.score
-            .cmp(&a.m.score)
-            .then(a.application.id.cmp(&b.application.id))
+    items.sort_by_key(|a| {
+        page_ids
+            .iter()
+            .position(|id| *id == a.application.id)
+            .unwrap_or(usize::MAX)
     });
     let end = offset.saturating_add(limit) as usize;
-    let items: Vec<Applicant> = list
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
     Ok(Applicants {
         project,
         items,
