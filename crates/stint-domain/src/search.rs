@@ -76,6 +76,23 @@ pub struct ProjectQuery {
     pub published_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl ProjectQuery {
+    /// Whether anything narrows the open projects besides the words.
+    pub fn has_filters(&self) -> bool {
+        self.category.is_some()
+            || self.skill.is_some()
+            || self.mode.is_some()
+            || self.location.is_some()
+            || self.currency.is_some()
+            || self.min_price_minor.is_some()
+            || self.max_hours.is_some()
+            || self.max_days.is_some()
+            || self.for_credit
+            || self.project_id.is_some()
+            || self.published_after.is_some()
+    }
+}
+
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 

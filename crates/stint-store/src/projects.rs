@@ -496,9 +496,13 @@ impl Store {
                     + "*";
                 let mut qb = QueryBuilder::<sqlx::Sqlite>::new("");
                 if has_text {
-                    // ORDER BY rowid walks the index newest first and stops at
-                    // the cap, so bm25 runs only for the candidates; the
-                    // filtered candidates are kept once for the page and the count.
+                    // `hits`: ORDER BY rowid walks the index newest first and
+                    // stops at the cap, so bm25 runs only for the candidates.
+                    // `found`: the candidates that pass the filters, kept once
+                    // for the page and the count. `page`: ordered and cut
+                    // before the wide project rows are read, so only the shown
+                    // ones are. The index holds open projects only: words
+                    // alone, by relevance, need no project row to rank.
                     qb.push(
                         "WITH hits AS MATERIALIZED (SELECT rowid AS pid, bm25(projects_fts, 10.0, 4.0, 6.0, 1.0) AS rank
                          FROM projects_fts WHERE projects_fts MATCH ",
@@ -506,13 +510,29 @@ impl Store {
                     .push_bind(fts)
                     .push(" ORDER BY rowid DESC LIMIT ")
                     .push_bind(MAX_TEXT_CANDIDATES)
-                    .push("), found AS MATERIALIZED (SELECT p.id AS fid, hits.rank AS rank FROM hits JOIN projects p ON p.id = hits.pid");
-                    push_filters!(qb, q);
-                    qb.push(") SELECT ")
+                    .push("), found AS MATERIALIZED (");
+                    if q.has_filters() || q.sort != Sort::Relevance {
+                        qb.push(
+                            "SELECT p.id AS id, hits.rank AS rank, p.published_at AS published_at,
+                             p.price_usd_cents AS price_usd_cents, p.application_deadline AS application_deadline
+                             FROM hits JOIN projects p ON p.id = hits.pid",
+                        );
+                        push_filters!(qb, q);
+                    } else {
+                        qb.push("SELECT pid AS id, rank FROM hits");
+                    }
+                    qb.push("), page AS MATERIALIZED (SELECT p.id AS fid, p.rank AS rank FROM found p")
+                        .push(order_by(q.sort, has_text))
+                        .push(" LIMIT ")
+                        .push_bind(limit + 1)
+                        .push(" OFFSET ")
+                        .push_bind(offset)
+                        .push(") SELECT ")
                         .push(CARD_COLS)
-                        .push(", found.rank AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT ")
+                        .push(", page.rank AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT ")
                         .push_bind(COUNT_CAP + 1)
-                        .push(")) AS total FROM found JOIN projects p ON p.id = found.fid JOIN organizations o ON o.id = p.org_id");
+                        .push(")) AS total FROM page JOIN projects p ON p.id = page.fid JOIN organizations o ON o.id = p.org_id")
+                        .push(order_by(q.sort, has_text));
                 } else {
                     qb.push("SELECT ")
                         .push(CARD_COLS)
@@ -522,12 +542,12 @@ impl Store {
                         ")) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
                     );
                     push_filters!(qb, q);
+                    qb.push(order_by(q.sort, has_text))
+                        .push(" LIMIT ")
+                        .push_bind(limit + 1)
+                        .push(" OFFSET ")
+                        .push_bind(offset);
                 }
-                qb.push(order_by(q.sort, has_text))
-                    .push(" LIMIT ")
-                    .push_bind(limit + 1)
-                    .push(" OFFSET ")
-                    .push_bind(offset);
                 qb.build_query_as().fetch_all(read).await?
             }
             Db::Postgres(pool) => {

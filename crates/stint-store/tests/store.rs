@@ -493,6 +493,51 @@ both_engines!(projects_lifecycle_and_search, |db| async move {
         vec![q3.id, p.id],
         "USD-equivalent: £250 ≈ $317 and $300 clear $290; ₹20,000 does not"
     );
+    // Words with another order, and words with a filter, page by page.
+    for sort in ["price", "newest", "deadline"] {
+        let all = search(SearchParams {
+            q: "market".into(),
+            sort: sort.into(),
+            ..Default::default()
+        })
+        .await;
+        let plain = search(SearchParams {
+            sort: sort.into(),
+            ..Default::default()
+        })
+        .await;
+        let order: Vec<i64> = plain
+            .items
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| all.items.iter().any(|c| c.id == *id))
+            .collect();
+        assert_eq!(
+            all.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+            order,
+            "q=market&sort={sort} keeps the sort's order"
+        );
+    }
+    let first = search(SearchParams {
+        q: "market".into(),
+        limit: "1".into(),
+        ..Default::default()
+    })
+    .await;
+    let second = search(SearchParams {
+        q: "market".into(),
+        limit: "1".into(),
+        cursor: stint_domain::search::encode_cursor(1),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(first.total, second.total);
+    assert!(first.total >= 2 && second.items.len() == 1);
+    assert_ne!(
+        first.items.first().map(|c| c.id),
+        second.items.first().map(|c| c.id),
+        "the second page is the next result"
+    );
     let r = search(SearchParams {
         sort: "price".into(),
         ..Default::default()
