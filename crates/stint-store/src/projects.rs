@@ -291,6 +291,13 @@ fn order_by(sort: Sort, has_text: bool) -> &'static str {
 /// word can cause; rarer words (fewer matches) are ranked in full.
 const MAX_TEXT_CANDIDATES: i64 = 5000;
 
+/// The capped count without words walks the open projects newest first, by
+/// index. Unordered, PostgreSQL chose a sequential scan "until 1,001 open
+/// rows", which reads every closed project stored before them: 280 ms instead
+/// of 2 ms at 900,000 closed projects, and only on some runs, because
+/// synchronized scans start where the previous scan of the table stopped.
+const COUNT_ORDER: &str = " ORDER BY p.published_at DESC";
+
 /// Matches are counted up to this many; past it a search says "1,000+".
 /// An exact count of 100,000 rows costs more than the page itself.
 pub const COUNT_CAP: i64 = 1000;
@@ -538,6 +545,7 @@ impl Store {
                         .push(CARD_COLS)
                         .push(", NULL AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
                     push_filters!(qb, q);
+                    qb.push(COUNT_ORDER);
                     qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(
                         ")) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
                     );
@@ -572,6 +580,10 @@ impl Store {
                 qb.push(", (SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
                 push_filters!(qb, q);
                 text_filter(&mut qb);
+                if !has_text {
+                    // Text matches come from the GIN index; see COUNT_ORDER.
+                    qb.push(COUNT_ORDER);
+                }
                 qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(
                     ") counted) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
                 );
