@@ -291,11 +291,13 @@ fn order_by(sort: Sort, has_text: bool) -> &'static str {
 /// word can cause; rarer words (fewer matches) are ranked in full.
 const MAX_TEXT_CANDIDATES: i64 = 5000;
 
-/// The capped count without words walks the open projects newest first, by
-/// index. Unordered, PostgreSQL chose a sequential scan "until 1,001 open
-/// rows", which reads every closed project stored before them: 280 ms instead
-/// of 2 ms at 900,000 closed projects, and only on some runs, because
-/// synchronized scans start where the previous scan of the table stopped.
+/// On PostgreSQL the capped count without words walks the open projects
+/// newest first, by index. Unordered, PostgreSQL chose a sequential scan
+/// "until 1,001 open rows", which reads every closed project stored before
+/// them: 280 ms instead of 2 ms at 900,000 closed projects, and only on some
+/// runs, because synchronized scans start where the previous scan of the
+/// table stopped. SQLite counts through an index either way, faster unordered
+/// (9 against 14 ms for `currency=INR&min_price=5000`).
 const COUNT_ORDER: &str = " ORDER BY p.published_at DESC";
 
 /// Matches are counted up to this many; past it a search says "1,000+".
@@ -545,7 +547,6 @@ impl Store {
                         .push(CARD_COLS)
                         .push(", NULL AS rank, (SELECT COUNT(*) FROM (SELECT 1 FROM projects p");
                     push_filters!(qb, q);
-                    qb.push(COUNT_ORDER);
                     qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(
                         ")) AS total FROM projects p JOIN organizations o ON o.id = p.org_id",
                     );
