@@ -219,10 +219,16 @@ pub struct Hire {
     pub closed_students: Vec<i64>,
 }
 
-const APP_SELECT: &str = "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
-        a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
-    FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
-    JOIN users u ON u.id = a.student_id";
+/// An application with its project, organization and student names; a
+/// literal, so queries can `concat!` their conditions to it.
+macro_rules! app_select {
+    () => {
+        "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
+                a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
+            FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
+            JOIN users u ON u.id = a.student_id"
+    };
+}
 
 impl Store {
     /// Records an application, unless the student already holds `quota`
@@ -276,17 +282,11 @@ impl Store {
     }
 
     pub async fn application(&self, id: i64) -> StoreResult<Application> {
-        let _ = APP_SELECT;
         let row: ApplicationRow = with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
-                    a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
-                 FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
-                 JOIN users u ON u.id = a.student_id WHERE a.id = $1",
-            )
-            .bind(id)
-            .fetch_one(p)
-            .await
+            sqlx::query_as(concat!(app_select!(), " WHERE a.id = $1"))
+                .bind(id)
+                .fetch_one(p)
+                .await
         })?;
         Ok(row.into())
     }
@@ -316,12 +316,10 @@ impl Store {
     /// A student's applications, newest first.
     pub async fn student_applications(&self, student_id: i64) -> StoreResult<Vec<Application>> {
         let rows: Vec<ApplicationRow> = with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
-                    a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
-                 FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
-                 JOIN users u ON u.id = a.student_id WHERE a.student_id = $1 ORDER BY a.id DESC",
-            )
+            sqlx::query_as(concat!(
+                app_select!(),
+                " WHERE a.student_id = $1 ORDER BY a.id DESC"
+            ))
             .bind(student_id)
             .fetch_all(p)
             .await
@@ -332,12 +330,10 @@ impl Store {
     /// A project's applications, best skill match first, then oldest.
     pub async fn project_applications(&self, project_id: i64) -> StoreResult<Vec<Application>> {
         let rows: Vec<ApplicationRow> = with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
-                    a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
-                 FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
-                 JOIN users u ON u.id = a.student_id WHERE a.project_id = $1 ORDER BY a.match_percent DESC, a.id",
-            )
+            sqlx::query_as(concat!(
+                app_select!(),
+                " WHERE a.project_id = $1 ORDER BY a.match_percent DESC, a.id"
+            ))
             .bind(project_id)
             .fetch_all(p)
             .await
@@ -353,12 +349,7 @@ impl Store {
         ids: &[i64],
     ) -> StoreResult<Vec<Application>> {
         let rows: Vec<ApplicationRow> = with_db!(self, read, |p| {
-            let mut qb = sqlx::QueryBuilder::new(
-                "SELECT a.id, a.project_id, a.student_id, a.status, a.pitch, a.answer, a.links, a.match_percent,
-                    a.reject_reason, a.created_at, a.decided_at, p.title AS project_title, p.org_id, o.name AS org_name, u.name AS student_name
-                 FROM applications a JOIN projects p ON p.id = a.project_id JOIN organizations o ON o.id = p.org_id
-                 JOIN users u ON u.id = a.student_id WHERE a.project_id = ",
-            );
+            let mut qb = sqlx::QueryBuilder::new(concat!(app_select!(), " WHERE a.project_id = "));
             qb.push_bind(project_id).push(" AND a.id");
             push_in!(qb, ids);
             qb.build_query_as().fetch_all(p).await
