@@ -379,6 +379,31 @@ app_test!(applicants_best_match_first_with_reasons, |app| async move {
         walked.iter().map(|a| a["id"].clone()).collect::<Vec<_>>(),
         all.iter().map(|a| a["id"].clone()).collect::<Vec<_>>()
     );
+    // Someone else's project: refused before the paging is even read.
+    let (rival, _) = app.employer("rival@other.com", "Other", true).await;
+    for q in ["", "?limit=0"] {
+        let r = app
+            .api(Method::GET, &format!("{base}{q}"), Some(&rival.token), None)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{q}: {}", r.body);
+    }
+    let r = app
+        .get(
+            &format!("/employer/projects/{pid}/applicants?cursor=zzz"),
+            Some(&rival.cookie),
+        )
+        .await;
+    assert!(r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND);
+    // The page: a stale page link shows the first page; all fit on one page,
+    // so there is no pager.
+    let page = app
+        .get(
+            &format!("/employer/projects/{pid}/applicants?cursor=zzz"),
+            Some(&boss.cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("% match") && !page.body.contains("More applicants"));
     for bad in ["?limit=0", "?limit=201", "?limit=x", "?cursor=zzz"] {
         let r = app
             .api(
@@ -698,4 +723,74 @@ app_test!(saved_searches_alert_instantly_or_daily, |app| async move {
             .body
             .contains("Save this search")
     );
+});
+
+app_test!(applicants_page_pages_best_first, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let pid = app.published(&boss, "Survey analysis", 1, false).await;
+    // 60 applicants: every third has both required skills.
+    let rows: Vec<stint_store::SeedStudent> = (0..60)
+        .map(|i| stint_store::SeedStudent {
+            email: format!("s{i}@x.com"),
+            name: format!("Seeded {i}"),
+            skills: if i % 3 == 0 {
+                vec!["spreadsheets", "statistics"]
+            } else {
+                vec!["figma"]
+            },
+            interests: vec!["data-analysis"],
+            area_of_study: "Statistics",
+            hours: 10,
+            location: "Pune",
+        })
+        .collect();
+    let ids = app
+        .state
+        .store
+        .seed_students(&rows, "unused")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.state
+        .store
+        .seed_applications(pid, &ids)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = app
+        .get(
+            &format!("/employer/projects/{pid}/applicants"),
+            Some(&boss.cookie),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("Showing 1–50 of 60"), "{}", first.body);
+    assert_eq!(
+        first.body.matches("<article class=\"card stack\"").count(),
+        50
+    );
+    assert!(first.body.contains("60 waiting for your decision"));
+    // The 20 strong applicants come before any weak one.
+    let pos = |name: &str, body: &str| body.find(&format!(">{name}<")).unwrap_or(usize::MAX);
+    assert!(pos("Seeded 1", &first.body) < usize::MAX);
+    assert!(pos("Seeded 57", &first.body) < pos("Seeded 1", &first.body));
+    let next = first
+        .body
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.contains("/applicants?cursor="))
+        .map(|h| h.replace("&amp;", "&"))
+        .unwrap_or_else(|| panic!("a link to more applicants"));
+    let second = app.get(&next, Some(&boss.cookie)).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Showing 51–60 of 60"));
+    assert_eq!(
+        second.body.matches("<article class=\"card stack\"").count(),
+        10
+    );
+    assert!(second.body.contains("← Better matches") && !second.body.contains("More applicants"));
+    for i in (0..60).step_by(3) {
+        assert!(
+            !second.body.contains(&format!(">Seeded {i}<")),
+            "strong {i} on page two"
+        );
+    }
 });
