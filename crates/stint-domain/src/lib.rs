@@ -18,7 +18,7 @@ pub mod project;
 pub mod review;
 pub mod search;
 pub mod taxonomy;
-mod text;
+pub mod text;
 pub mod upload;
 
 pub use error::{FieldError, FieldErrors};

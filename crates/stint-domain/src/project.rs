@@ -1,7 +1,7 @@
 //! Projects: what an employer posts, the rules a project must meet before
 //! students can see it, and its state machine.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, HourlyFloors, Money};
@@ -204,13 +204,25 @@ fn parse_date(field: &'static str, label: &str, raw: &str) -> Result<NaiveDate, 
     if s.is_empty() {
         return Err(FieldError::new(field, format!("Enter the {label}.")));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         FieldError::new(
             field,
             format!("Enter the {label} as a date like 2026-03-01."),
         )
-    })
+    })?;
+    if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year()) {
+        return Err(FieldError::new(
+            field,
+            format!("Enter the {label} as a date from {EARLIEST_YEAR} to {LATEST_YEAR}."),
+        ));
+    }
+    Ok(date)
 }
+
+/// Dates a project may carry at all (publishing narrows them to the coming
+/// weeks); outside these years a date is a typing mistake, not a plan.
+pub const EARLIEST_YEAR: i32 = 2000;
+pub const LATEST_YEAR: i32 = 2100;
 
 fn parse_count(
     field: &'static str,
@@ -413,6 +425,11 @@ impl ProjectInput {
 
 /// Longest a micro-internship may run, start to due.
 pub const MAX_DURATION_DAYS: i64 = 42;
+/// Furthest ahead, from the day of publishing, that applications may close
+/// and decisions be due: a decision-by date a year away promises nothing.
+pub const MAX_DECISION_AHEAD_DAYS: i64 = 90;
+/// Longest the work may wait after the decision-by date to start.
+pub const MAX_START_AFTER_DECISION_DAYS: i64 = 30;
 
 /// The outcome of a publish check that passed: warnings an employer should see.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -465,6 +482,19 @@ pub fn check_publish(
             "The application deadline has passed; choose a later date.",
         );
     }
+    let horizon = today + chrono::Days::new(MAX_DECISION_AHEAD_DAYS as u64);
+    if p.application_deadline > horizon {
+        e.add(
+            "application_deadline",
+            format!("Close applications within {MAX_DECISION_AHEAD_DAYS} days of today, by {horizon} at the latest."),
+        );
+    }
+    if p.decision_by > horizon {
+        e.add(
+            "decision_by",
+            format!("Decide within {MAX_DECISION_AHEAD_DAYS} days of today, by {horizon} at the latest, so applicants are not kept waiting."),
+        );
+    }
     if p.decision_by < p.application_deadline {
         e.add(
             "decision_by",
@@ -473,6 +503,11 @@ pub fn check_publish(
     }
     if p.start_date < p.decision_by {
         e.add("start_date", "Start on or after the decision-by date.");
+    } else if (p.start_date - p.decision_by).num_days() > MAX_START_AFTER_DECISION_DAYS {
+        e.add(
+            "start_date",
+            format!("Start the work within {MAX_START_AFTER_DECISION_DAYS} days of the decision-by date."),
+        );
     }
     if p.due_date < p.start_date {
         e.add(
@@ -594,6 +629,22 @@ mod tests {
         ] {
             assert!(e.get(field).is_some(), "{field}: {e}");
         }
+        for extreme in [
+            "-4714-01-01",
+            "-262143-01-01",
+            "+262142-12-31",
+            "1899-12-31",
+            "2101-01-01",
+        ] {
+            let mut f = form();
+            f.start_date = extreme.into();
+            f.decision_by = extreme.into();
+            let e = f.parse().err().unwrap_or_default();
+            assert!(
+                e.get("start_date").is_some() && e.get("decision_by").is_some(),
+                "{extreme}: {e}"
+            );
+        }
     }
 
     #[test]
@@ -693,6 +744,25 @@ mod tests {
             let floors = HourlyFloors::default();
             let ok = check_publish(&p, true, &floors, d(TODAY)).err().is_none_or(|e| e.get("price").is_none());
             prop_assert_eq!(ok, minor >= floors.floor(Currency::ALL[cur]).minor * i64::from(hours));
+        }
+
+        /// Dates far from today never publish: deadlines and decisions are
+        /// due within 90 days, and the work starts within 30 days after.
+        #[test]
+        fn far_dates_do_not_publish(extra in 1i64..3000) {
+            let today = d(TODAY);
+            let mut p = input();
+            p.application_deadline = today + chrono::Days::new((MAX_DECISION_AHEAD_DAYS + extra) as u64);
+            p.decision_by = p.application_deadline;
+            p.start_date = p.decision_by;
+            p.due_date = p.start_date;
+            let e = check_publish(&p, true, &HourlyFloors::default(), today).err().unwrap_or_default();
+            prop_assert!(e.get("application_deadline").is_some() && e.get("decision_by").is_some());
+            let mut p = input();
+            p.start_date = p.decision_by + chrono::Days::new((MAX_START_AFTER_DECISION_DAYS + extra) as u64);
+            p.due_date = p.start_date;
+            let e = check_publish(&p, true, &HourlyFloors::default(), today).err().unwrap_or_default();
+            prop_assert!(e.get("start_date").is_some());
         }
 
         /// Any dates in order with a deadline not in the past and at most six

@@ -152,6 +152,15 @@ pub fn parse_paging(
 impl SearchParams {
     pub fn parse(&self) -> Result<ProjectQuery, FieldErrors> {
         let mut e = FieldErrors::new();
+        // Checked before anything else reads them: a NUL byte in a saved
+        // search would fail every query that carries it on PostgreSQL.
+        for (field, raw) in self.fields() {
+            if crate::text::has_control(raw) {
+                e.add(field, crate::text::control_message("The search"));
+            }
+        }
+        e.into_result()?;
+        let mut e = FieldErrors::new();
         let opt = |s: &str| {
             let t = s.trim();
             (!t.is_empty()).then(|| t.to_string())
@@ -231,9 +240,8 @@ impl SearchParams {
         })
     }
 
-    /// The search's parameters that are set, trimmed, in a fixed order;
-    /// paging (`cursor`, `limit`) is not part of a search.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+    /// Every parameter with its name, paging included.
+    fn fields(&self) -> [(&'static str, &str); 13] {
         [
             ("q", &self.q),
             ("category", &self.category),
@@ -246,11 +254,20 @@ impl SearchParams {
             ("max_days", &self.max_days),
             ("for_credit", &self.for_credit),
             ("sort", &self.sort),
+            ("cursor", &self.cursor),
+            ("limit", &self.limit),
         ]
-        .into_iter()
-        .map(|(k, v)| (k, v.trim().to_string()))
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
+    }
+
+    /// The search's parameters that are set, trimmed, in a fixed order;
+    /// paging (`cursor`, `limit`) is not part of a search.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        self.fields()
+            .into_iter()
+            .filter(|(k, _)| !matches!(*k, "cursor" | "limit"))
+            .map(|(k, v)| (k, v.trim().to_string()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
     }
 
     /// The parameters as a query string (for links and saved searches).
@@ -340,6 +357,26 @@ pub fn search_terms(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn control_characters_are_refused_in_every_field() {
+        for field in ["q", "location", "cursor", "skill"] {
+            let mut p = SearchParams::default();
+            match field {
+                "q" => p.q = "data\u{0}".into(),
+                "location" => p.location = "\u{0}".into(),
+                "cursor" => p.cursor = "o1\u{1b}".into(),
+                _ => p.skill = "sql\u{7}".into(),
+            }
+            let e = p.parse().err().unwrap_or_default();
+            assert!(e.get(field).is_some(), "{field}: {e:?}");
+        }
+        let ok = SearchParams {
+            location: "Pune".into(),
+            ..SearchParams::default()
+        };
+        assert!(ok.parse().is_ok());
+    }
 
     #[test]
     fn parses_filters() {

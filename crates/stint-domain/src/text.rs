@@ -1,6 +1,19 @@
-//! Small helpers for bounded text fields.
+//! Small helpers for bounded text fields, and the one rule every text input
+//! meets at the boundary: no control characters but line breaks and tabs.
+//! (PostgreSQL cannot store a NUL byte at all, and no person types one.)
 
 use crate::FieldError;
+
+/// Whether `s` holds a control character other than a line break or tab.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+}
+
+/// The message for a field that holds control characters.
+pub fn control_message(label: &str) -> String {
+    format!("{label} contains control characters (such as a NUL byte); remove them and try again.")
+}
 
 /// Trims `raw` and checks its length in characters.
 pub(crate) fn bounded(
@@ -27,13 +40,8 @@ pub(crate) fn bounded(
             format!("{label} must be at most {max} characters (it has {n})."),
         ));
     }
-    if s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(FieldError::new(
-            field,
-            format!("{label} contains control characters."),
-        ));
+    if has_control(s) {
+        return Err(FieldError::new(field, control_message(label)));
     }
     Ok(s.to_string())
 }
@@ -71,7 +79,10 @@ pub(crate) fn url(
             )
         })?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || !host.contains('.') || s.len() > 300 || s.chars().any(char::is_whitespace)
+    if host.is_empty()
+        || !host.contains('.')
+        || s.len() > 300
+        || s.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         return Err(FieldError::new(
             field,
@@ -94,6 +105,11 @@ mod tests {
         assert!(bounded("f", "Title", "   ", 1, 5).is_err());
         assert!(bounded("f", "Title", "abcdef", 1, 5).is_err());
         assert!(bounded("f", "Title", "a\u{0}b", 1, 5).is_err());
+        assert!(bounded("f", "Title", "a\u{7f}b", 1, 5).is_err());
+        assert_eq!(
+            bounded("f", "Note", "a\nb\tc", 1, 9).as_deref(),
+            Ok("a\nb\tc")
+        );
     }
 
     #[test]
@@ -104,5 +120,6 @@ mod tests {
         assert!(url("u", "Link", "javascript:alert(1)").is_err());
         assert!(url("u", "Link", "https://exa mple.com").is_err());
         assert!(url("u", "Link", "https://example.com/x").is_ok());
+        assert!(url("u", "Link", "https://example.com/\u{0}").is_err());
     }
 }

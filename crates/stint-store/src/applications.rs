@@ -247,6 +247,10 @@ impl Store {
         let id: StoreResult<i64> = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
+                sqlx::query(crate::LOCK_PERSON)
+                    .bind(student_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let open: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM applications WHERE student_id = $1 AND status IN ('submitted', 'shortlisted')",
                 )

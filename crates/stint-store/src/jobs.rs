@@ -124,3 +124,62 @@ impl Store {
         })?)
     }
 }
+
+/// One recipient a job could not serve, kept so an admin can see it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct JobFailure {
+    pub id: i64,
+    pub job_kind: String,
+    pub subject_id: i64,
+    /// Who or what the job was serving (`student 42`, `saved search 7`).
+    pub item: String,
+    pub error: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Records that `kind` for `subject_id` failed for `item` and went on.
+    pub async fn record_job_failure(
+        &self,
+        kind: &str,
+        subject_id: i64,
+        item: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        // The error text may quote the very input that failed (a NUL byte
+        // cannot be stored on PostgreSQL), so only printable text is kept.
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(1000)
+                .collect()
+        };
+        with_db!(self, write, |p| {
+            sqlx::query(
+                "INSERT INTO job_failures (job_kind, subject_id, item, error, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(kind)
+            .bind(subject_id)
+            .bind(clean(item))
+            .bind(clean(error))
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// The newest recorded failures, newest first.
+    pub async fn job_failures(&self, limit: i64) -> StoreResult<Vec<JobFailure>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT id, job_kind, subject_id, item, error, created_at FROM job_failures ORDER BY id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

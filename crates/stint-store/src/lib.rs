@@ -47,7 +47,7 @@ pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileStorage, NewFile, SubmissionFile};
 pub use idempotency::{Claim, StoredResponse};
-pub use jobs::Job;
+pub use jobs::{Job, JobFailure};
 pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
@@ -102,6 +102,14 @@ macro_rules! with_db {
     (@pick write, $r:expr, $w:expr) => { $w };
 }
 pub(crate) use with_db;
+
+/// Takes the person's row lock for the rest of the transaction. Limits that
+/// are counted and then inserted (open applications, saved searches) run
+/// after it, so two requests of one person cannot both count below the limit
+/// at READ COMMITTED. Setting the key to itself is a `FOR NO KEY UPDATE` lock
+/// on PostgreSQL (foreign-key checks of other inserts do not wait on it) and a
+/// write that starts the transaction's write lock on SQLite.
+pub(crate) const LOCK_PERSON: &str = "UPDATE users SET id = id WHERE id = $1";
 
 /// Pushes `IN ($a, $b, …)` for `items`, or a list that matches nothing.
 macro_rules! push_in {

@@ -30,7 +30,8 @@ macro_rules! select {
 
 impl Store {
     /// Saves a search unless the student has `max` already
-    /// (`Conflict("saved_search_limit")`).
+    /// (`Conflict("saved_search_limit")`); counted under the student's row
+    /// lock, so concurrent saves cannot pass the limit together.
     pub async fn save_search(
         &self,
         student_id: i64,
@@ -41,19 +42,29 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<SavedSearch> {
         let id: Option<i64> = with_db!(self, write, |p| {
-            sqlx::query_scalar(
-                "INSERT INTO saved_searches (student_id, name, params, frequency, last_sent_at, created_at)
-                 SELECT $1, $2, $3, $4, $5, $5
-                 WHERE (SELECT COUNT(*) FROM saved_searches WHERE student_id = $1) < $6
-                 RETURNING id",
-            )
-            .bind(student_id)
-            .bind(name)
-            .bind(params)
-            .bind(frequency)
-            .bind(now)
-            .bind(max)
-            .fetch_optional(p)
+            async {
+                let mut tx = p.begin().await?;
+                sqlx::query(crate::LOCK_PERSON)
+                    .bind(student_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO saved_searches (student_id, name, params, frequency, last_sent_at, created_at)
+                     SELECT $1, $2, $3, $4, $5, $5
+                     WHERE (SELECT COUNT(*) FROM saved_searches WHERE student_id = $1) < $6
+                     RETURNING id",
+                )
+                .bind(student_id)
+                .bind(name)
+                .bind(params)
+                .bind(frequency)
+                .bind(now)
+                .bind(max)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(id)
+            }
             .await
         })?;
         let id = id.ok_or(StoreError::Conflict("saved_search_limit"))?;

@@ -168,3 +168,16 @@ macro_rules! both_engines {
         }
     };
 }
+
+impl Store {
+    /// Runs SQL text as it is (several statements allowed), for tests that
+    /// must put the database in a state no API allows, such as a trigger
+    /// that makes one insert fail.
+    pub async fn raw_sql_for_tests(&self, sql: &'static str) -> crate::StoreResult<()> {
+        crate::with_db!(self, write, |p| sqlx::raw_sql(sql)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}

@@ -29,9 +29,22 @@ pub enum AppError {
     Unprocessable { code: &'static str, message: String },
     #[error("too many requests")]
     RateLimited,
+    /// Stint is at capacity for this kind of work (password checks); the
+    /// client should retry shortly.
+    #[error("busy")]
+    Busy,
     /// The request body is over the limit for its route.
     #[error("payload too large")]
     TooLarge(String),
+    /// A refusal the framework raises before a handler runs (a method the
+    /// route does not take, a media type it cannot read, a timeout), with
+    /// its status kept.
+    #[error("{message}")]
+    Http {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -41,6 +54,32 @@ impl AppError {
         AppError::Conflict {
             code,
             message: message.into(),
+        }
+    }
+
+    /// The problem for a bare framework response of `status` (no body of
+    /// ours), worded for a client that sent something this route does not take.
+    pub fn from_status(status: StatusCode, cause: &str) -> AppError {
+        let (code, message) = match status.as_u16() {
+            400 => ("bad_request", format!("The request could not be read: {cause}")),
+            404 => return AppError::NotFound,
+            405 => (
+                "method_not_allowed",
+                "This address does not take that method; the Allow header lists those it does.".into(),
+            ),
+            406 => ("not_acceptable", "This address answers only in the media type it documents.".into()),
+            408 => ("request_timeout", "The request took too long and was stopped. Try again.".into()),
+            413 => ("payload_too_large", "The request is larger than this address accepts.".into()),
+            415 => ("unsupported_media_type", "Send the body in the media type this address documents (JSON unless it says otherwise).".into()),
+            422 => ("validation_failed", format!("The request could not be read: {cause}")),
+            503 => ("service_unavailable", "Stint is busy; try again in a moment.".into()),
+            s if s >= 500 => return AppError::Internal(format!("{status}: {cause}")),
+            _ => ("request_refused", format!("The request was refused: {cause}")),
+        };
+        AppError::Http {
+            status,
+            code,
+            message,
         }
     }
 
@@ -59,7 +98,9 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Http { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,7 +116,9 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::Unprocessable { code, .. } => code,
             AppError::RateLimited => "rate_limited",
+            AppError::Busy => "busy",
             AppError::TooLarge(_) => "payload_too_large",
+            AppError::Http { code, .. } => code,
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -90,7 +133,9 @@ impl AppError {
             AppError::Conflict { .. } => "That cannot be done now",
             AppError::Unprocessable { .. } => "That cannot be done",
             AppError::RateLimited => "Too many attempts",
+            AppError::Busy => "Stint is busy",
             AppError::TooLarge(_) => "Too large",
+            AppError::Http { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             AppError::Internal(_) => "Something went wrong on our side",
         }
     }
@@ -110,11 +155,14 @@ impl AppError {
             }
             AppError::Forbidden(why) => (*why).into(),
             AppError::NotFound => "There is nothing here, or you do not have access to it.".into(),
-            AppError::Conflict { message, .. } | AppError::Unprocessable { message, .. } => {
-                message.clone()
-            }
+            AppError::Conflict { message, .. }
+            | AppError::Unprocessable { message, .. }
+            | AppError::Http { message, .. } => message.clone(),
             AppError::RateLimited => {
                 "Too many attempts from your address. Wait a minute and try again.".into()
+            }
+            AppError::Busy => {
+                "Stint is handling many sign-ins right now. Try again in a few seconds.".into()
             }
             AppError::TooLarge(why) => why.clone(),
             AppError::Internal(_) => {

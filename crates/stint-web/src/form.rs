@@ -1,6 +1,7 @@
 //! `HtmlForm<T>`: a urlencoded form body that may repeat keys (checkbox
 //! groups such as skills), parsed with `serde_html_form`. A body that does not
-//! parse gets a friendly error page instead of axum's plain-text rejection.
+//! parse, or that carries control characters, gets a friendly error page
+//! instead of axum's plain-text rejection.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -28,6 +29,16 @@ where
                 None,
             )
         })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        if pairs
+            .iter()
+            .any(|(k, v)| stint_domain::text::has_control(k) || stint_domain::text::has_control(v))
+        {
+            return Err(crate::pages::error_page(
+                AppError::invalid("body", stint_domain::text::control_message("The form")),
+                None,
+            ));
+        }
         serde_html_form::from_bytes(&bytes)
             .map(HtmlForm)
             .map_err(|e| {

@@ -4,8 +4,9 @@
 //! back (marked `Idempotent-Replayed: true`) instead of doing the work again.
 //! A key reused for a different request is refused (422
 //! `idempotency_key_reused`), and a retry while the first still runs gets 409
-//! `idempotency_request_in_progress`. Keys are scoped to the caller's
-//! credentials. Server errors are not stored, so a retry after one runs again.
+//! `idempotency_request_in_progress`. Keys are scoped to the person asking,
+//! whichever of their tokens or sessions sends them. Server errors are not
+//! stored, so a retry after one runs again.
 //!
 //! Money moving once does not rest on this alone: the ledger's unique keys
 //! refuse a second release whatever the client sends.
@@ -52,14 +53,23 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         ))
         .into_response();
     };
-    let mut who = Sha256::new();
-    for h in [header::AUTHORIZATION, header::COOKIE] {
-        if let Some(v) = req.headers().get(&h) {
-            who.update(v.as_bytes());
+    let scope = match crate::auth::caller_id(req.headers(), &state).await {
+        Err(e) => return ApiError(e).into_response(),
+        // A person's keys are theirs whichever token or session sends them.
+        Ok(Some(id)) => format!("user:{id}"),
+        // Nobody signed in: the credentials sent (none, or ones that will be
+        // refused) are all there is to tell callers apart.
+        Ok(None) => {
+            let mut who = Sha256::new();
+            for h in [header::AUTHORIZATION, header::COOKIE] {
+                if let Some(v) = req.headers().get(&h) {
+                    who.update(v.as_bytes());
+                }
+                who.update([0]);
+            }
+            format!("anon:{}", hex(&who.finalize()))
         }
-        who.update([0]);
-    }
-    let scope = hex(&who.finalize());
+    };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return ApiError(AppError::TooLarge(

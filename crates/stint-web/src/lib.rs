@@ -105,6 +105,8 @@ pub struct AppState {
     limiter: Arc<security::RateLimiter>,
     openapi: Arc<utoipa::openapi::OpenApi>,
     pub clock: Arc<Clock>,
+    /// Bounds concurrent password hashing (see `auth::password`).
+    pub passwords: Arc<auth::password::PasswordGate>,
     /// Wakes this process's job runner when work is due now (a publish's
     /// alerts), instead of waiting for its next pass.
     pub jobs_wake: Arc<tokio::sync::Notify>,
@@ -145,6 +147,7 @@ impl AppState {
             limiter,
             openapi: Arc::new(api::openapi()),
             clock: Arc::new(Clock::default()),
+            passwords: Arc::new(auth::password::PasswordGate::for_this_machine()),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             page_cache: Arc::new(cache::PageCache::default()),
         }
@@ -167,6 +170,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, security::cross_origin_guard))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(axum::middleware::from_fn(security::refuse_control_chars))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(security::uniform_errors))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -183,8 +190,6 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
             ),
         ))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

@@ -50,6 +50,108 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Refuses a request whose path or query string holds a control character
+/// (after percent-decoding), before any handler or the database sees it:
+/// PostgreSQL cannot store a NUL byte, and nobody types one.
+pub async fn refuse_control_chars(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let path_bad = percent_decoded_has_control(uri.path());
+    let query_bad = uri.query().is_some_and(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q).map_or_else(
+            |_| percent_decoded_has_control(q),
+            |pairs| {
+                pairs.iter().any(|(k, v)| {
+                    stint_domain::text::has_control(k) || stint_domain::text::has_control(v)
+                })
+            },
+        )
+    });
+    if !(path_bad || query_bad) {
+        return next.run(req).await;
+    }
+    let err = AppError::invalid(
+        if path_bad { "path" } else { "query" },
+        stint_domain::text::control_message("The address"),
+    );
+    if uri.path().starts_with("/api/") {
+        crate::api::ApiError(err).into_response()
+    } else {
+        crate::pages::error_page(err, None)
+    }
+}
+
+/// Whether `%XX`-decoding `s` gives a control character (or bytes that are
+/// not UTF-8, which no form of ours sends).
+fn percent_decoded_has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).map_or(true, |t| stint_domain::text::has_control(&t))
+}
+
+/// Every error the API sends is problem+json with a `code`, and every error
+/// page is HTML, including the answers the framework gives before a handler
+/// runs (a malformed path or query, a method the route does not take, an
+/// unreadable media type, a timeout, a panic). Responses of ours pass as
+/// they are; a bare one is replaced, keeping its status and `Allow`.
+pub async fn uniform_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let ct = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let ours = if api {
+        ct.starts_with("application/problem+json")
+    } else {
+        ct.starts_with("text/html")
+            || ct.starts_with("application/problem+json")
+            || ct.starts_with("application/json")
+    };
+    if ours {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (_, body) = res.into_parts();
+    let cause = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let err = AppError::from_status(status, &cause);
+    let mut out = if api {
+        crate::api::ApiError(err).into_response()
+    } else {
+        crate::pages::error_page(err, None)
+    };
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
+}
+
 /// Largest request body on most routes (forms and JSON).
 pub const BODY_LIMIT: usize = 256 * 1024;
 /// Largest request body where work is uploaded: every file at its largest
@@ -182,6 +284,18 @@ mod tests {
         assert!(l.check("login", a).is_err());
         assert!(l.check("signup", a).is_ok());
         assert!(l.check("login", b).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_found_through_percent_encoding() {
+        assert!(percent_decoded_has_control("/projects/%00"));
+        assert!(percent_decoded_has_control("a%1Bb"));
+        assert!(percent_decoded_has_control("%ff%fe"));
+        assert!(!percent_decoded_has_control("/projects/caf%C3%A9"));
+        assert!(!percent_decoded_has_control("100%"));
+        assert!(!percent_decoded_has_control(
+            "q=data+analysis&location=Pune"
+        ));
     }
 
     #[test]

@@ -207,3 +207,40 @@ pub fn record_lines(
     }
     out
 }
+
+/// JSON to place inside a `<script>` element. `<`, `>` and `&` become `\u`
+/// escapes (the same string to any JSON reader), so neither `</script>` nor
+/// `<!--` in someone's text can end the element or swallow the page; the
+/// two JavaScript line separators are escaped too.
+pub fn inline_json(v: &serde_json::Value) -> String {
+    let raw = v.to_string();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod inline_json_tests {
+    use super::inline_json;
+
+    #[test]
+    fn nothing_in_the_text_can_close_or_comment_the_script() {
+        let v = serde_json::json!({"a": "<!--<script></script>&\u{2028}"});
+        let s = inline_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+        assert_eq!(back, v);
+    }
+}

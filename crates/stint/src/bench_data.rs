@@ -292,10 +292,10 @@ fn student(rng: &mut Rng, n: usize) -> SeedStudent {
 /// Loads the volumes into `store` (migrated, preferably empty).
 pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let hash =
-        stint_web::auth::password::hash(BENCH_PASSWORD.into(), stint_web::PasswordCost::Standard)
-            .await
-            .map_err(|e| anyhow::anyhow!("hashing the bench password: {e}"))?;
+    let hash = stint_web::auth::password::PasswordGate::for_this_machine()
+        .hash(BENCH_PASSWORD.into(), stint_web::PasswordCost::Standard)
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing the bench password: {e}"))?;
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let orgs = store
         .seed_orgs(v.orgs.max(1), &hash, "org")

@@ -13,7 +13,6 @@ use stint_domain::project::{ProjectForm, ProjectStatus, check_publish};
 use stint_domain::search::SearchParams;
 use stint_store::{Organization, User};
 use stint_web::AppState;
-use stint_web::auth::password;
 use stint_web::auth::tokens::invite_code;
 
 use crate::demo_data::{EMPLOYERS, PROJECTS, STUDENTS, UNIVERSITIES};
@@ -39,7 +38,9 @@ pub async fn ensure_user(
     if let Some(u) = state.store.user_by_email(email).await? {
         return Ok(u);
     }
-    let hash = password::hash(password.to_string(), state.config.password_cost)
+    let hash = state
+        .passwords
+        .hash(password.to_string(), state.config.password_cost)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let user = state.store.create_user(email, &hash, name, role).await?;

@@ -204,7 +204,7 @@ async fn list_for_project(
     State(state): State<AppState>,
     caller: ApiUser,
     ApiId(id): ApiId,
-    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+    super::ApiQuery(q): super::ApiQuery<PageQuery>,
 ) -> Result<Json<ApplicantList>, ApiError> {
     let mut e = stint_domain::FieldErrors::new();
     let (offset, limit) = stint_domain::search::parse_paging(

@@ -54,7 +54,7 @@ pub struct FacetsView {
     responses((status = 200, body = FacetsView), (status = 422, body = super::Problem)))]
 async fn facets(
     State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<super::views::SearchQuery>,
+    super::ApiQuery(q): super::ApiQuery<super::views::SearchQuery>,
 ) -> Result<Json<FacetsView>, ApiError> {
     let query = q.to_params().parse()?;
     let f = state.store.search_facets(&query).await?;
@@ -352,7 +352,7 @@ pub struct CompareParams {
 async fn compare(
     State(state): State<AppState>,
     caller: Option<ApiUser>,
-    axum::extract::Query(q): axum::extract::Query<CompareParams>,
+    super::ApiQuery(q): super::ApiQuery<CompareParams>,
 ) -> Result<Json<Vec<ComparedView>>, ApiError> {
     let mut ids = Vec::new();
     for raw in q.ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {

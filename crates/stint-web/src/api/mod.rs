@@ -23,7 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-pub use problem::{ApiError, ApiId, ApiJson, Problem};
+pub use problem::{ApiError, ApiId, ApiJson, ApiQuery, Problem};
 
 use crate::AppState;
 

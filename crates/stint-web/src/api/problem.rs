@@ -79,6 +79,15 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if matches!(e, AppError::Busy | AppError::RateLimited) {
+            let secs = if matches!(e, AppError::Busy) {
+                "2"
+            } else {
+                "60"
+            };
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(secs));
+        }
         if status == axum::http::StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -90,7 +99,10 @@ impl IntoResponse for ApiError {
 }
 
 /// `Json<T>` whose failures (wrong content type, bad syntax, wrong shape)
-/// answer with a problem naming what was wrong.
+/// answer with a problem naming what was wrong. Every body the API takes is
+/// a JSON object: an array or a scalar is refused before it reaches a
+/// handler (serde would otherwise read `[null, null]` as a struct of empty
+/// fields). Text anywhere in the body must be free of control characters.
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
@@ -101,13 +113,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
             Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError(AppError::TooLarge(format!(
+                return Err(ApiError(AppError::TooLarge(format!(
                     "The request body is larger than the {} this endpoint accepts.",
                     stint_domain::upload::human_size(crate::security::BODY_LIMIT)
-                ))))
+                ))));
             }
             Err(rejection) => {
                 let message = match &rejection {
@@ -115,22 +127,80 @@ where
                         "Send the body as JSON with Content-Type: application/json.".to_string()
                     }
                     JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON.".to_string(),
-                    JsonRejection::JsonDataError(e) => format!(
-                        "The JSON does not have the expected shape: {}",
-                        e.body_text()
-                    ),
                     other => other.body_text(),
                 };
-                Err(ApiError(AppError::conflict_like_bad_request(message)))
+                return Err(ApiError(AppError::invalid("body", message)));
             }
+        };
+        if !value.is_object() {
+            return Err(ApiError(AppError::invalid(
+                "body",
+                "The body must be a JSON object, like {\"field\": \"value\"}.",
+            )));
         }
+        if let Some(path) = control_in(&value, String::new()) {
+            return Err(ApiError(AppError::invalid(
+                "body",
+                stint_domain::text::control_message(&format!("The text at `{path}`")),
+            )));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            ApiError(AppError::invalid(
+                "body",
+                format!("The JSON does not have the expected shape: {e}"),
+            ))
+        })
     }
 }
 
-impl AppError {
-    /// A malformed request body, reported as a validation problem on `body`.
-    fn conflict_like_bad_request(message: String) -> AppError {
-        AppError::invalid("body", message)
+/// The path (`links[2]`, `pitch`) of the first string in `v`, key or value,
+/// that holds a control character.
+fn control_in(v: &serde_json::Value, at: String) -> Option<String> {
+    use stint_domain::text::has_control;
+    match v {
+        serde_json::Value::String(s) => has_control(s).then_some(at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| control_in(x, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if has_control(k) {
+                Some(here)
+            } else {
+                control_in(x, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// `Query<T>` whose failures are problems: a missing or malformed query
+/// parameter is a 422 naming the parameter, never axum's plain-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_html_form::from_str(query).map(ApiQuery).map_err(|e| {
+            ApiError(AppError::invalid(
+                "query",
+                format!("The query string could not be read: {e}."),
+            ))
+        })
     }
 }
 

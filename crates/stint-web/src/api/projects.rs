@@ -2,7 +2,7 @@
 //! close and cancel their organization's projects.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use stint_domain::project::ProjectAction;
@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn search(
     State(state): State<AppState>,
     caller: Option<ApiUser>,
-    Query(q): Query<SearchQuery>,
+    super::ApiQuery(q): super::ApiQuery<SearchQuery>,
 ) -> Result<Json<ProjectList>, ApiError> {
     let results =
         projects::search(&state, caller.as_ref().map(|c| &c.user), &q.to_params()).await?;

@@ -6,7 +6,7 @@ use stint_domain::account::{DisplayName, Email, Password, Role};
 use stint_store::{EmailPurpose, User};
 
 use crate::AppState;
-use crate::auth::password::{self, DUMMY_HASH};
+use crate::auth::password::DUMMY_HASH;
 use crate::auth::tokens::{API_TOKEN_PREFIX, hash_token, random_token};
 use crate::error::AppError;
 
@@ -31,7 +31,10 @@ pub async fn register(state: &AppState, r: Registration<'_>) -> Result<User, App
     else {
         return Err(AppError::Invalid(e));
     };
-    let hash = password::hash(password.expose().to_string(), state.config.password_cost).await?;
+    let hash = state
+        .passwords
+        .hash(password.expose().to_string(), state.config.password_cost)
+        .await?;
     let user = state
         .store
         .create_user(email.as_str(), &hash, name.as_str(), role)
@@ -109,7 +112,7 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let ok = password::verify(password.to_string(), stored).await;
+    let ok = state.passwords.verify(password.to_string(), stored).await?;
     match user {
         Some(u) if ok => Ok(u),
         _ => Err(AppError::BadCredentials),
@@ -138,7 +141,11 @@ pub async fn change_password(
     new: &str,
     keep_session: Option<&str>,
 ) -> Result<(), AppError> {
-    if !password::verify(current.to_string(), user.password_hash.clone()).await {
+    if !state
+        .passwords
+        .verify(current.to_string(), user.password_hash.clone())
+        .await?
+    {
         return Err(AppError::invalid(
             "current_password",
             "Your current password is not right.",
@@ -149,7 +156,10 @@ pub async fn change_password(
         e.field = "new_password";
         FieldErrors::from(e)
     })?;
-    let hash = password::hash(new.expose().to_string(), state.config.password_cost).await?;
+    let hash = state
+        .passwords
+        .hash(new.expose().to_string(), state.config.password_cost)
+        .await?;
     state.store.set_password(user.id, &hash).await?;
     state
         .store
@@ -192,7 +202,10 @@ pub async fn reset_password(state: &AppState, token: &str, new: &str) -> Result<
             )
         })?;
     let user = state.store.user(user_id).await?;
-    let hash = password::hash(parsed.expose().to_string(), state.config.password_cost).await?;
+    let hash = state
+        .passwords
+        .hash(parsed.expose().to_string(), state.config.password_cost)
+        .await?;
     state.store.set_password(user.id, &hash).await?;
     state.store.delete_other_sessions(user.id, None).await?;
     // The link proves the address works.

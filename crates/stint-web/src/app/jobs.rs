@@ -65,6 +65,31 @@ pub async fn schedule_for_engagement(
     Ok(())
 }
 
+/// Serves one recipient of a job that works through many: a failure is
+/// logged and recorded (`job_failures`, shown to admins) and the job goes on
+/// with the others, so one bad row never stops alerts or notices for
+/// everyone.
+pub(crate) async fn for_each_recipient(
+    state: &AppState,
+    kind: &'static str,
+    subject_id: i64,
+    item: impl std::fmt::Display,
+    result: Result<(), AppError>,
+) {
+    let Err(e) = result else {
+        return;
+    };
+    let item = item.to_string();
+    tracing::warn!(kind, subject_id, %item, error = %e, "job item failed; going on");
+    if let Err(e) = state
+        .store
+        .record_job_failure(kind, subject_id, &item, &e.to_string(), state.clock.now())
+        .await
+    {
+        tracing::error!(error = %e, "could not record a job item failure");
+    }
+}
+
 /// Runs the jobs due now; returns how many succeeded.
 pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
     // Stored `Idempotency-Key` answers live a day (an indexed delete).
@@ -123,14 +148,22 @@ async fn close_undecided(state: &AppState, project_id: i64) -> Result<(), AppErr
         }
     }
     let title = format!("{} closed without a decision", project.input.title);
+    let body = format!(
+        "{} did not decide on your application to \"{}\" by {}, so it is closed. This counts against their response record on Stint. New projects appear every day.",
+        project.org_name,
+        project.input.title,
+        date(&project.input.decision_by)
+    );
     for student in &closed {
-        let body = format!(
-            "{} did not decide on your application to \"{}\" by {}, so it is closed. This counts against their response record on Stint. New projects appear every day.",
-            project.org_name,
-            project.input.title,
-            date(&project.input.decision_by)
-        );
-        notify::send(state, *student, Kind::Closed, &title, &body, "/projects").await?;
+        let sent = notify::send(state, *student, Kind::Closed, &title, &body, "/projects").await;
+        for_each_recipient(
+            state,
+            CLOSE_UNDECIDED,
+            project_id,
+            format!("student {student}"),
+            sent,
+        )
+        .await;
     }
     if !closed.is_empty() {
         let body = format!(

@@ -356,8 +356,17 @@ pub async fn alert_new_project(state: &AppState, project_id: i64) -> Result<(), 
     if project.status != stint_domain::project::ProjectStatus::Open {
         return Ok(());
     }
-    // Saved searches first: the student asked for these explicitly.
-    super::saved_searches::on_publish(state, &project).await?;
+    // Saved searches first: the student asked for these explicitly. If they
+    // cannot be read at all, match alerts still go out.
+    let searched = super::saved_searches::on_publish(state, &project).await;
+    super::jobs::for_each_recipient(
+        state,
+        super::jobs::MATCH_ALERTS,
+        project_id,
+        "saved searches",
+        searched,
+    )
+    .await;
     let now = state.clock.now();
     let today = state.clock.today();
     let facts = facts_of_project(&project, today);
@@ -385,44 +394,65 @@ pub async fn alert_new_project(state: &AppState, project_id: i64) -> Result<(), 
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let since = now - chrono::Duration::hours(24);
-    let link = format!("/projects/{project_id}");
     for (score, student_id, m) in scored {
-        if state.store.alerts_since(student_id, since).await? >= DAILY_ALERT_CAP {
-            continue;
-        }
-        if !state
-            .store
-            .record_alert(project_id, student_id, score, now)
-            .await?
-        {
-            continue;
-        }
-        let why = m
-            .reasons
-            .iter()
-            .filter(|r| r.good)
-            .take(3)
-            .map(|r| r.text.clone())
-            .collect::<Vec<_>>()
-            .join("; ");
-        notify::send(
+        let result = alert_student(state, &project, student_id, score, &m, since, now).await;
+        super::jobs::for_each_recipient(
             state,
-            student_id,
-            Kind::MatchAlert,
-            &format!(
-                "A new project matches you ({score}%): {}",
-                project.input.title
-            ),
-            &format!(
-                "{} posted \"{}\" ({}). Why it fits: {why}. Applications close on {}.",
-                project.org_name,
-                project.input.title,
-                project.input.price,
-                crate::view::date(&project.input.application_deadline)
-            ),
-            &link,
+            super::jobs::MATCH_ALERTS,
+            project_id,
+            format!("student {student_id}"),
+            result,
         )
-        .await?;
+        .await;
     }
     Ok(())
+}
+
+/// One student's match alert for a new project, within the daily cap and
+/// once per project.
+async fn alert_student(
+    state: &AppState,
+    project: &stint_store::Project,
+    student_id: i64,
+    score: u8,
+    m: &Match,
+    since: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if state.store.alerts_since(student_id, since).await? >= DAILY_ALERT_CAP {
+        return Ok(());
+    }
+    if !state
+        .store
+        .record_alert(project.id, student_id, score, now)
+        .await?
+    {
+        return Ok(());
+    }
+    let why = m
+        .reasons
+        .iter()
+        .filter(|r| r.good)
+        .take(3)
+        .map(|r| r.text.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    notify::send(
+        state,
+        student_id,
+        Kind::MatchAlert,
+        &format!(
+            "A new project matches you ({score}%): {}",
+            project.input.title
+        ),
+        &format!(
+            "{} posted \"{}\" ({}). Why it fits: {why}. Applications close on {}.",
+            project.org_name,
+            project.input.title,
+            project.input.price,
+            crate::view::date(&project.input.application_deadline)
+        ),
+        &format!("/projects/{}", project.id),
+    )
+    .await
 }

@@ -89,8 +89,15 @@ pub async fn members(
     body: &str,
     link: &str,
 ) -> Result<(), AppError> {
+    // One member who cannot be told (their row refuses the notice) must not
+    // keep the others from hearing: the first error is returned after all
+    // were tried.
+    let mut first_error = None;
     for (user_id, _, _, _) in state.store.org_members(org_id).await? {
-        send(state, user_id, kind, title, body, link).await?;
+        if let Err(e) = send(state, user_id, kind, title, body, link).await {
+            tracing::warn!(user_id, error = %e, "could not notify a member");
+            first_error.get_or_insert(e);
+        }
     }
-    Ok(())
+    first_error.map_or(Ok(()), Err)
 }

@@ -89,53 +89,73 @@ pub async fn delete(state: &AppState, user: &User, id: i64) -> Result<(), AppErr
 }
 
 /// At publish: every instant search the new project matches alerts its
-/// student once (shared with match alerts: one alert per student and project).
+/// student once (shared with match alerts: one alert per student and
+/// project). A search that fails is recorded and the others still run.
 pub async fn on_publish(state: &AppState, project: &Project) -> Result<(), AppError> {
     let now = state.clock.now();
     for s in state.store.instant_searches().await? {
-        let Ok(mut q) = params_of(&s).parse() else {
-            continue;
-        };
-        // Cheap checks first; the words go to the engine's full-text search.
-        if q.category
-            .as_ref()
-            .is_some_and(|c| *c != project.input.category)
-            || q.mode.is_some_and(|m| m != project.input.work_mode)
-            || (q.for_credit && !project.input.for_credit)
-        {
-            continue;
-        }
-        q.project_id = Some(project.id);
-        q.limit = 1;
-        q.offset = 0;
-        if state.store.search_projects(&q).await?.total == 0 {
-            continue;
-        }
-        if !state
-            .store
-            .record_alert(project.id, s.student_id, 0, now)
-            .await?
-        {
-            continue;
-        }
-        notify::send(
+        let result = alert_one(state, project, &s, now).await;
+        super::jobs::for_each_recipient(
             state,
-            s.student_id,
-            Kind::SavedSearch,
-            &format!("New for your search “{}”: {}", s.name, project.input.title),
-            &format!(
-                "{} posted \"{}\" ({}, {} hours). Applications close on {}.",
-                project.org_name,
-                project.input.title,
-                project.input.price,
-                project.input.estimated_hours,
-                crate::view::date(&project.input.application_deadline)
-            ),
-            &format!("/projects/{}", project.id),
+            super::jobs::MATCH_ALERTS,
+            project.id,
+            format!("saved search {} of student {}", s.id, s.student_id),
+            result,
         )
-        .await?;
+        .await;
     }
     Ok(())
+}
+
+/// Alerts the student of one instant search if `project` matches it.
+async fn alert_one(
+    state: &AppState,
+    project: &Project,
+    s: &SavedSearch,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    // A search that no longer parses (saved under older rules) alerts nobody.
+    let Ok(mut q) = params_of(s).parse() else {
+        return Ok(());
+    };
+    // Cheap checks first; the words go to the engine's full-text search.
+    if q.category
+        .as_ref()
+        .is_some_and(|c| *c != project.input.category)
+        || q.mode.is_some_and(|m| m != project.input.work_mode)
+        || (q.for_credit && !project.input.for_credit)
+    {
+        return Ok(());
+    }
+    q.project_id = Some(project.id);
+    q.limit = 1;
+    q.offset = 0;
+    if state.store.search_projects(&q).await?.total == 0 {
+        return Ok(());
+    }
+    if !state
+        .store
+        .record_alert(project.id, s.student_id, 0, now)
+        .await?
+    {
+        return Ok(());
+    }
+    notify::send(
+        state,
+        s.student_id,
+        Kind::SavedSearch,
+        &format!("New for your search “{}”: {}", s.name, project.input.title),
+        &format!(
+            "{} posted \"{}\" ({}, {} hours). Applications close on {}.",
+            project.org_name,
+            project.input.title,
+            project.input.price,
+            project.input.estimated_hours,
+            crate::view::date(&project.input.application_deadline)
+        ),
+        &format!("/projects/{}", project.id),
+    )
+    .await
 }
 
 /// Job: the daily digest of one saved search, then the next one scheduled.

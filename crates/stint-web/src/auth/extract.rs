@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use stint_store::User;
 
@@ -21,9 +21,8 @@ pub struct SessionUser {
     pub session_hash: String,
 }
 
-fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -44,7 +43,7 @@ pub fn session_cookie(token: &str, secure: bool, max_age_secs: i64) -> HeaderVal
 }
 
 async fn session_user(parts: &Parts, state: &AppState) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = cookie_value(parts, SESSION_COOKIE).filter(|t| t.len() == 64) else {
+    let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| t.len() == 64) else {
         return Ok(None);
     };
     let hash = hash_token(token);
@@ -144,6 +143,37 @@ where
     }
 }
 
+/// The API token in `Authorization: Bearer stint_…`, if it has that shape.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(API_TOKEN_PREFIX) && t.len() < 200)
+}
+
+/// The id of the person a request's credentials (bearer token, else session
+/// cookie) belong to, or `None` when they name nobody. For middleware that
+/// must know who is asking before a handler runs.
+pub async fn caller_id(headers: &HeaderMap, state: &AppState) -> Result<Option<i64>, AppError> {
+    if let Some(token) = bearer(headers) {
+        return Ok(state
+            .store
+            .token_user(&hash_token(token))
+            .await?
+            .map(|(_, u)| u.id));
+    }
+    let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| t.len() == 64) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .session_user(&hash_token(token))
+        .await?
+        .map(|u| u.id))
+}
+
 /// An API caller authenticated by `Authorization: Bearer stint_…`.
 #[derive(Debug, Clone)]
 pub struct ApiUser {
@@ -160,14 +190,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| t.starts_with(API_TOKEN_PREFIX) && t.len() < 200)
-            .ok_or(ApiError(AppError::Unauthenticated))?;
+        let token = bearer(&parts.headers).ok_or(ApiError(AppError::Unauthenticated))?;
         match state.store.token_user(&hash_token(token)).await {
             Ok(Some((token_id, user))) => Ok(ApiUser { user, token_id }),
             Ok(None) => Err(ApiError(AppError::Unauthenticated)),

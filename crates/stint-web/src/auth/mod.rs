@@ -6,4 +6,6 @@ mod extract;
 pub mod password;
 pub mod tokens;
 
-pub use extract::{ApiUser, MaybeUser, PageUser, SESSION_COOKIE, SessionUser, session_cookie};
+pub use extract::{
+    ApiUser, MaybeUser, PageUser, SESSION_COOKIE, SessionUser, caller_id, session_cookie,
+};

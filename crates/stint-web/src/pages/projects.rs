@@ -380,8 +380,9 @@ impl ApplyBox {
     }
 }
 
-/// schema.org JobPosting, so search engines list the project; `</` is
-/// escaped so the JSON cannot end its script element.
+/// schema.org JobPosting, so search engines list the project, written with
+/// [`crate::view::inline_json`] so no text in it can end or comment out its
+/// script element.
 fn job_posting(p: &Project, base_url: &str) -> String {
     let i = &p.input;
     let price = format!("{}.{:02}", i.price.minor / 100, i.price.minor % 100);
@@ -404,7 +405,7 @@ fn job_posting(p: &Project, base_url: &str) -> String {
     } else if let Some(l) = &i.location {
         v["jobLocation"] = serde_json::json!({ "@type": "Place", "address": l });
     }
-    v.to_string().replace("</", "<\\/")
+    crate::view::inline_json(&v)
 }
 
 async fn show(

@@ -142,6 +142,11 @@ impl TestApp {
         })
     }
 
+    /// The router, for requests sent from other tasks.
+    pub fn clone_router(&self) -> Router {
+        self.router.clone()
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
         send_to(self.router.clone(), req).await
     }
@@ -159,6 +164,30 @@ impl TestApp {
             set.spawn(send_to(self.router.clone(), req));
         }
         set.join_all().await.into_iter().map(|r| r.status).collect()
+    }
+
+    /// API calls with JSON bodies, all sent at once from separate tasks;
+    /// answers in the order given.
+    pub async fn concurrently_json(
+        &self,
+        calls: Vec<(Method, String, Value)>,
+        token: &str,
+    ) -> Vec<Res> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (method, path, body)) in calls.into_iter().enumerate() {
+            let req = Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap_or_default();
+            let router = self.router.clone();
+            set.spawn(async move { (i, send_to(router, req).await) });
+        }
+        let mut out = set.join_all().await;
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, r)| r).collect()
     }
 
     /// The same API call sent `n` times at once from separate tasks.
@@ -317,7 +346,10 @@ impl TestApp {
 
     pub async fn admin(&self) -> Actor {
         let email = "admin@stint.test";
-        let hash = stint_web::auth::password::hash(PASSWORD.into(), PasswordCost::Fast)
+        let hash = self
+            .state
+            .passwords
+            .hash(PASSWORD.into(), PasswordCost::Fast)
             .await
             .unwrap_or_default();
         let u = self

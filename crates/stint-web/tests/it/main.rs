@@ -11,6 +11,7 @@ mod application_messages;
 mod common;
 mod discovery;
 mod disputes;
+mod hardening;
 mod idempotency;
 mod jobs_notifications;
 mod pages_accounts;
