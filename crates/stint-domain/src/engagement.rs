@@ -154,6 +154,34 @@ impl MessageKind {
 
 pub const MESSAGE_MAX: usize = 4000;
 
+/// Messages a workspace thread shows at once; earlier ones page in.
+pub const THREAD_PAGE: u32 = 30;
+/// Most messages one API page may ask for.
+pub const THREAD_PAGE_MAX: u32 = 100;
+
+/// The cursor that leads to the messages before message `id`.
+pub fn thread_cursor(id: i64) -> String {
+    format!("m{id}")
+}
+
+/// Reads a thread cursor (`m<id>`); empty means the newest messages.
+pub fn parse_thread_cursor(raw: &str) -> Result<Option<i64>, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.strip_prefix('m')
+        .and_then(|d| d.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .map(Some)
+        .ok_or_else(|| {
+            FieldError::new(
+                "cursor",
+                "This page link is no longer valid; start from the newest messages.",
+            )
+        })
+}
+
 pub fn parse_message(raw: &str) -> Result<String, FieldError> {
     bounded("body", "Your message", raw, 1, MESSAGE_MAX)
 }
@@ -204,6 +232,18 @@ impl SubmissionForm {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thread_cursors_round_trip_and_refuse_junk() {
+        assert_eq!(
+            super::parse_thread_cursor(&super::thread_cursor(42)),
+            Ok(Some(42))
+        );
+        assert_eq!(super::parse_thread_cursor(" "), Ok(None));
+        for junk in ["42", "m", "m-1", "m0", "mx", "o1"] {
+            assert!(super::parse_thread_cursor(junk).is_err(), "{junk}");
+        }
+    }
+
     use super::*;
     use EngagementAction as A;
     use EngagementActor as W;

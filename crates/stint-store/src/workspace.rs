@@ -121,14 +121,45 @@ impl Store {
         })?)
     }
 
-    pub async fn messages(&self, engagement_id: i64) -> StoreResult<Vec<Message>> {
+    /// Up to `limit` messages of a thread written before message `before`
+    /// (the newest when `None`), oldest first, and whether earlier ones
+    /// exist. Reads walk the `(engagement_id, id)` index from the end, so a
+    /// long thread costs no more than a short one.
+    pub async fn messages_page(
+        &self,
+        engagement_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<(Vec<Message>, bool)> {
+        let mut rows: Vec<Message> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT m.id, m.author_id, u.name AS author_name, m.kind, m.body, m.created_at
+                 FROM engagement_messages m JOIN users u ON u.id = m.author_id
+                 WHERE m.engagement_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
+            )
+            .bind(engagement_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit + 1)
+            .fetch_all(p)
+            .await
+        })?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        rows.reverse();
+        Ok((rows, more))
+    }
+
+    /// One message of a thread.
+    pub async fn message(&self, engagement_id: i64, id: i64) -> StoreResult<Message> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT m.id, m.author_id, u.name AS author_name, m.kind, m.body, m.created_at
-                 FROM engagement_messages m JOIN users u ON u.id = m.author_id WHERE m.engagement_id = $1 ORDER BY m.id",
+                 FROM engagement_messages m JOIN users u ON u.id = m.author_id
+                 WHERE m.engagement_id = $1 AND m.id = $2",
             )
             .bind(engagement_id)
-            .fetch_all(p)
+            .bind(id)
+            .fetch_one(p)
             .await
         })?)
     }

@@ -19,7 +19,7 @@ use crate::auth::ApiUser;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(show))
-        .routes(routes!(post_message))
+        .routes(routes!(thread, post_message))
         .routes(routes!(submit))
         .routes(routes!(download))
         .routes(routes!(approve))
@@ -114,7 +114,11 @@ pub struct WorkspaceView {
     student_name: String,
     /// student | employer: which side the caller is on.
     your_side: String,
+    /// The newest messages of the thread (up to 30), oldest first.
     messages: Vec<MessageView>,
+    /// When the thread has earlier messages: pass as `cursor` to
+    /// `GET /engagements/{id}/messages` to read them.
+    messages_earlier_cursor: Option<String>,
     submissions: Vec<SubmissionView>,
     /// Manual payments: the employer's money has not been received yet.
     awaiting_employer_payment: bool,
@@ -128,7 +132,7 @@ async fn show(
     caller: ApiUser,
     ApiId(id): ApiId,
 ) -> Result<Json<WorkspaceView>, ApiError> {
-    let w = eng::get(&state, &caller.user, id).await?;
+    let w = eng::get(&state, &caller.user, id, "").await?;
     Ok(Json(WorkspaceView {
         engagement: EngagementView::from(&w.engagement),
         project_title: w.project.input.title.clone(),
@@ -140,8 +144,70 @@ async fn show(
             eng::Side::Employer => "employer".into(),
         },
         messages: w.messages.iter().map(MessageView::from).collect(),
+        messages_earlier_cursor: w.earlier.clone(),
         submissions: w.submissions.iter().map(SubmissionView::from).collect(),
         awaiting_employer_payment: w.awaiting_deposit,
+    }))
+}
+
+/// Paging back through a thread.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ThreadQuery {
+    /// From a previous page's `earlier_cursor` (or the workspace's
+    /// `messages_earlier_cursor`); absent for the newest messages.
+    pub cursor: Option<String>,
+    /// 1–100, default 30.
+    pub limit: Option<String>,
+}
+
+/// One page of a workspace thread, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadPage {
+    pub items: Vec<MessageView>,
+    /// Pass as `cursor` for the messages before these; absent at the start
+    /// of the thread.
+    pub earlier_cursor: Option<String>,
+}
+
+/// The workspace thread, newest page first: each page is oldest first, and
+/// `earlier_cursor` leads further back (the two sides only).
+#[utoipa::path(get, path = "/engagements/{id}/messages", tag = "engagements", security(("bearer" = [])),
+    params(("id" = i64, Path), ThreadQuery),
+    responses((status = 200, body = ThreadPage), (status = 401, body = super::Problem), (status = 404, body = super::Problem),
+              (status = 422, body = super::Problem)))]
+async fn thread(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    super::ApiQuery(q): super::ApiQuery<ThreadQuery>,
+) -> Result<Json<ThreadPage>, ApiError> {
+    use stint_domain::engagement::{THREAD_PAGE, THREAD_PAGE_MAX};
+    let limit = match q.limit.as_deref().map(str::trim) {
+        None | Some("") => THREAD_PAGE,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (1..=THREAD_PAGE_MAX).contains(v))
+            .ok_or_else(|| {
+                crate::error::AppError::invalid(
+                    "limit",
+                    format!("Limit must be from 1 to {THREAD_PAGE_MAX}."),
+                )
+            })?,
+    };
+    let (items, earlier) = eng::thread(
+        &state,
+        &caller.user,
+        id,
+        q.cursor.as_deref().unwrap_or(""),
+        limit,
+    )
+    .await?;
+    Ok(Json(ThreadPage {
+        items: items.iter().map(MessageView::from).collect(),
+        earlier_cursor: earlier,
     }))
 }
 

@@ -63,18 +63,32 @@ pub struct Workspace {
     pub project: Project,
     pub side: Side,
     pub student_name: String,
+    /// One page of the thread, oldest first: the newest messages, or
+    /// those before the cursor the caller asked for.
     pub messages: Vec<Message>,
+    /// Leads to the messages before this page, when there are any.
+    pub earlier: Option<String>,
     pub submissions: Vec<Submission>,
     /// Manual provider: the employer's money has not arrived yet.
     pub awaiting_deposit: bool,
 }
 
-pub async fn get(state: &AppState, user: &User, id: i64) -> Result<Workspace, AppError> {
+/// The workspace with the newest page of its thread, or the page before
+/// `cursor` (see [`thread`]).
+pub async fn get(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    cursor: &str,
+) -> Result<Workspace, AppError> {
     let (engagement, side) = require_party(state, user, id).await?;
+    let (messages, earlier) =
+        page_of_thread(state, id, cursor, stint_domain::engagement::THREAD_PAGE).await?;
     Ok(Workspace {
         project: state.store.project(engagement.project_id).await?,
         student_name: state.store.user(engagement.student_id).await?.name,
-        messages: state.store.messages(id).await?,
+        messages,
+        earlier,
         submissions: state.store.submissions(id).await?,
         awaiting_deposit: super::payments::awaiting_deposit(state, &engagement).await?,
         engagement,
@@ -152,13 +166,42 @@ pub async fn post_message(
         MessageKind::Message => format!("New message from {}", user.name),
     };
     tell_other(state, &e, side, Kind::Message, &title, &body).await?;
-    state
+    Ok(state.store.message(id, mid).await?)
+}
+
+/// One page of a workspace thread for the two sides: `limit` messages
+/// before `cursor` (the newest when empty), oldest first, and the cursor to
+/// the page before it.
+pub async fn thread(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    cursor: &str,
+    limit: u32,
+) -> Result<(Vec<Message>, Option<String>), AppError> {
+    require_party(state, user, id).await?;
+    page_of_thread(state, id, cursor, limit).await
+}
+
+async fn page_of_thread(
+    state: &AppState,
+    id: i64,
+    cursor: &str,
+    limit: u32,
+) -> Result<(Vec<Message>, Option<String>), AppError> {
+    let before = stint_domain::engagement::parse_thread_cursor(cursor)?;
+    let (messages, more) = state
         .store
-        .messages(id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == mid)
-        .ok_or(AppError::NotFound)
+        .messages_page(id, before, i64::from(limit))
+        .await?;
+    let earlier = more
+        .then(|| {
+            messages
+                .first()
+                .map(|m| stint_domain::engagement::thread_cursor(m.id))
+        })
+        .flatten();
+    Ok((messages, earlier))
 }
 
 /// The student submits (or resubmits) the work: a note, links and files.

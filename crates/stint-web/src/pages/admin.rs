@@ -14,6 +14,9 @@ use crate::auth::authz::require_admin;
 use crate::form::PageId;
 use crate::view::{Layout, date};
 
+/// The newest messages of a disputed engagement shown to the admin.
+const DISPUTE_THREAD: i64 = 200;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/verifications", get(queue))
@@ -134,9 +137,10 @@ async fn disputes(
                 .name,
             messages: state
                 .store
-                .messages(e.id)
+                .messages_page(e.id, None, DISPUTE_THREAD)
                 .await
                 .map_err(|x| err(x.into()))?
+                .0
                 .into_iter()
                 .map(|m| (m.author_name, m.body))
                 .collect(),

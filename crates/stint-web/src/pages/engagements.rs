@@ -10,7 +10,7 @@ use stint_domain::FieldErrors;
 use stint_domain::engagement::EngagementStatus;
 use stint_domain::money::{Currency, Money};
 
-use super::{NoticeQuery, PageError, render};
+use super::{PageError, render};
 use crate::app::engagements::{self as eng, Side};
 use crate::auth::PageUser;
 use crate::error::AppError;
@@ -75,6 +75,10 @@ struct WorkspacePage {
     deliverables: String,
     criteria: String,
     messages: Vec<MessageRow>,
+    /// Link to the messages before those shown, when there are any.
+    earlier: Option<String>,
+    /// Showing an earlier page of the thread, not the newest messages.
+    paged: bool,
     submissions: Vec<SubmissionRow>,
     is_student: bool,
     open: bool,
@@ -158,7 +162,7 @@ async fn page(
     notice: Option<&str>,
     errors: FieldErrors,
 ) -> Result<Response, PageError> {
-    page_with_draft(state, user, id, notice, errors, None).await
+    page_with_draft(state, user, id, notice, errors, None, "").await
 }
 
 async fn page_with_draft(
@@ -168,9 +172,16 @@ async fn page_with_draft(
     notice: Option<&str>,
     errors: FieldErrors,
     draft: Option<&stint_domain::engagement::SubmissionForm>,
+    before: &str,
 ) -> Result<Response, PageError> {
     let l = layout(state, "Workspace", user, notice);
-    let w = eng::get(state, user.user(), id)
+    // A stale or mangled link to earlier messages shows the newest ones.
+    let before = if stint_domain::engagement::parse_thread_cursor(before).is_ok() {
+        before
+    } else {
+        ""
+    };
+    let w = eng::get(state, user.user(), id, before)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
     let reviews = if matches!(
@@ -281,6 +292,8 @@ async fn page_with_draft(
                 body: m.body.clone(),
             })
             .collect(),
+        earlier: w.earlier.clone(),
+        paged: !before.is_empty(),
         submissions: w
             .submissions
             .iter()
@@ -352,9 +365,25 @@ async fn show(
     State(state): State<AppState>,
     user: PageUser,
     PageId(id): PageId,
-    Query(n): Query<NoticeQuery>,
+    Query(q): Query<WorkspaceQuery>,
 ) -> Result<Response, PageError> {
-    page(&state, &user, id, n.notice.as_deref(), FieldErrors::new()).await
+    page_with_draft(
+        &state,
+        &user,
+        id,
+        q.notice.as_deref(),
+        FieldErrors::new(),
+        None,
+        q.before.as_deref().unwrap_or(""),
+    )
+    .await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct WorkspaceQuery {
+    notice: Option<String>,
+    /// Show the thread's messages before this cursor.
+    before: Option<String>,
 }
 
 /// After an action: back to the workspace, or the form again with its errors.
@@ -402,7 +431,7 @@ async fn submit(
     match eng::submit(&state, user.user(), id, &u.form, &u.files).await {
         // Keep what was typed; files must be chosen again (browsers drop them).
         Err(AppError::Invalid(errors)) => {
-            page_with_draft(&state, &user, id, None, errors, Some(&u.form)).await
+            page_with_draft(&state, &user, id, None, errors, Some(&u.form), "").await
         }
         r => after(&state, &user, id, r, "submitted").await,
     }

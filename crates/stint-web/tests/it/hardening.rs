@@ -631,3 +631,124 @@ mod password_checks {
         burst(stint_store::Engine::Postgres).await;
     }
 }
+
+app_test!(the_workspace_thread_comes_in_pages, |app| async move {
+    let (boss, s, id) = crate::api_engagements::hired(&app).await;
+    for i in 0..75 {
+        let who = if i % 2 == 0 { &s } else { &boss };
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/engagements/{id}/messages"),
+                Some(&who.token),
+                Some(json!({"body": format!("Note {i}")})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["body"], format!("Note {i}"));
+    }
+    // The workspace carries the newest 30, oldest first, and a way back.
+    let w = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/engagements/{id}"),
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    let bodies = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m["body"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let newest = bodies(&w["messages"]);
+    let notes: Vec<_> = newest.iter().filter(|b| b.starts_with("Note ")).collect();
+    assert_eq!(newest.len(), 30);
+    assert_eq!(notes.last().map(|s| s.as_str()), Some("Note 74"));
+    // Walking back page by page reads every message once, in order.
+    let mut seen = newest.clone();
+    let mut cursor = w["messages_earlier_cursor"].as_str().map(String::from);
+    let mut pages = 1;
+    while let Some(c) = cursor {
+        let p = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/engagements/{id}/messages?cursor={c}&limit=20"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        let p = p.json();
+        let mut page = bodies(&p["items"]);
+        assert!(page.len() <= 20);
+        page.extend(seen);
+        seen = page;
+        cursor = p["earlier_cursor"].as_str().map(String::from);
+        pages += 1;
+    }
+    let all_notes: Vec<_> = seen
+        .iter()
+        .filter(|b| b.starts_with("Note "))
+        .cloned()
+        .collect();
+    assert_eq!(
+        all_notes,
+        (0..75).map(|i| format!("Note {i}")).collect::<Vec<_>>()
+    );
+    assert!(pages >= 4, "{pages}");
+    // Bad paging is a problem; someone else's thread is not there.
+    for q in ["cursor=42", "limit=0", "limit=101"] {
+        let r = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/engagements/{id}/messages?{q}"),
+                Some(&s.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(r.code(), "validation_failed");
+    }
+    let stranger = app.student("stranger@x.com").await;
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/engagements/{id}/messages"),
+            Some(&stranger.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The page shows the newest and links to earlier ones, which work without scripts.
+    let page = app
+        .get(&format!("/engagements/{id}"), Some(&s.cookie))
+        .await;
+    assert!(
+        page.body.contains("Note 74") && !page.body.contains("Note 40<"),
+        "newest only"
+    );
+    let start = page
+        .body
+        .find("?before=")
+        .unwrap_or_else(|| panic!("no link to earlier messages"));
+    let link: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '#' && *c != '"')
+        .collect();
+    let earlier = app
+        .get(&format!("/engagements/{id}{link}"), Some(&s.cookie))
+        .await;
+    assert_eq!(earlier.status, StatusCode::OK);
+    assert!(earlier.body.contains("Note 40<") && earlier.body.contains("Newest messages"));
+    let stale = app
+        .get(&format!("/engagements/{id}?before=junk"), Some(&s.cookie))
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert!(stale.body.contains("Note 74"));
+});
