@@ -57,7 +57,7 @@ pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedProject, SeedStudent};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
-pub use workspace::{Earnings, Message, Movement, Submission};
+pub use workspace::{Earnings, EngagementListing, Message, Movement, Submission};
 
 /// Which database engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

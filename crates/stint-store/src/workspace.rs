@@ -21,6 +21,15 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
+/// An engagement in an organization's list.
+#[derive(Debug, Clone)]
+pub struct EngagementListing {
+    pub engagement: crate::Engagement,
+    pub project_title: String,
+    pub student_name: String,
+    pub achievement_id: Option<i64>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct SubmissionRow {
     id: i64,
@@ -332,6 +341,32 @@ impl Store {
         let mut out = Vec::new();
         for (id, title) in ids {
             out.push((self.engagement(id).await?, title));
+        }
+        Ok(out)
+    }
+
+    /// An organization's engagements, newest first, each with its project's
+    /// title, the student's name and the achievement drafted at approval
+    /// (the id an employer confirms outcomes on).
+    pub async fn org_engagements(&self, org_id: i64) -> StoreResult<Vec<EngagementListing>> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT e.id, p.title, u.name, a.id FROM engagements e JOIN projects p ON p.id = e.project_id
+                 JOIN users u ON u.id = e.student_id LEFT JOIN achievements a ON a.engagement_id = e.id
+                 WHERE e.org_id = $1 ORDER BY e.id DESC",
+            )
+            .bind(org_id)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut out = Vec::new();
+        for (id, project_title, student_name, achievement_id) in rows {
+            out.push(EngagementListing {
+                engagement: self.engagement(id).await?,
+                project_title,
+                student_name,
+                achievement_id,
+            });
         }
         Ok(out)
     }

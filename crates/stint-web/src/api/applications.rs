@@ -142,10 +142,13 @@ impl From<&Applicant> for ApplicantView {
 #[serde(default)]
 pub struct ApplyRequest {
     /// Why you can deliver this exact task: 50–1,200 characters.
+    #[schema(required = true, min_length = 50, max_length = 1200)]
     pitch: String,
     /// The answer to the project's screening question, when it has one.
+    #[schema(max_length = 1000)]
     answer: Option<String>,
-    /// Up to 3 links to relevant work or coursework.
+    /// Up to 3 links (http or https) to relevant work or coursework.
+    #[schema(max_items = 3)]
     links: Vec<String>,
 }
 
@@ -409,6 +412,7 @@ async fn messages(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ApplicationMessageRequest {
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     body: String,
 }
 

@@ -25,12 +25,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    #[schema(format = Email, max_length = 254)]
     email: String,
-    /// At least 10 characters; common passwords are refused.
+    /// 10–128 characters; common passwords are refused.
+    #[schema(min_length = 10, max_length = 128)]
     password: String,
+    #[schema(min_length = 1, max_length = 80)]
     name: String,
-    /// student | employer | university
+    #[schema(value_type = SignupRole)]
     role: String,
+}
+
+/// Who an account is for; admins are made on the command line.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SignupRole {
+    Student,
+    Employer,
+    University,
 }
 
 /// Create an account. A confirmation link is emailed.
@@ -58,7 +71,9 @@ async fn register(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(max_length = 254)]
     email: String,
+    #[schema(max_length = 1024)]
     password: String,
     /// A label to recognise the token by later.
     #[serde(default)]

@@ -114,8 +114,10 @@ impl From<&stint_store::SavedSearch> for SavedSearchView {
 #[serde(default)]
 pub struct SaveSearchRequest {
     /// Optional; the search in words when left out (at most 80 characters).
+    #[schema(max_length = 80)]
     name: String,
     /// instant (default) | daily
+    #[schema(value_type = Option<Frequency>)]
     frequency: String,
     /// The same parameters as `GET /api/v1/projects`.
     #[serde(flatten)]
@@ -373,4 +375,13 @@ async fn compare(
             })
             .collect(),
     ))
+}
+
+/// How often a saved search alerts.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Frequency {
+    Instant,
+    Daily,
 }

@@ -116,6 +116,9 @@ pub struct WorkspaceView {
     your_side: String,
     /// The newest messages of the thread (up to 30), oldest first.
     messages: Vec<MessageView>,
+    /// The portfolio entry drafted at approval, once there is one: the
+    /// employer confirms its outcomes with `POST /achievements/{id}/confirm`.
+    achievement_id: Option<i64>,
     /// When the thread has earlier messages: pass as `cursor` to
     /// `GET /engagements/{id}/messages` to read them.
     messages_earlier_cursor: Option<String>,
@@ -145,6 +148,7 @@ async fn show(
         },
         messages: w.messages.iter().map(MessageView::from).collect(),
         messages_earlier_cursor: w.earlier.clone(),
+        achievement_id: state.store.achievement_for(id).await?.map(|a| a.id),
         submissions: w.submissions.iter().map(SubmissionView::from).collect(),
         awaiting_employer_payment: w.awaiting_deposit,
     }))
@@ -214,8 +218,10 @@ async fn thread(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct MessageRequest {
-    /// message (default) | question | update
+    /// message (default) | question | update (students only)
+    #[schema(value_type = Option<MessageKind>)]
     kind: Option<String>,
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     body: String,
 }
 
@@ -319,6 +325,7 @@ async fn approve(
 #[serde(default)]
 pub struct RevisionRequest {
     /// What to change: at least 10 characters.
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     feedback: String,
 }
 
@@ -341,6 +348,7 @@ async fn request_revision(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct CancelRequest {
+    #[schema(required = true, min_length = 5, max_length = 500)]
     reason: String,
 }
 
@@ -360,16 +368,37 @@ async fn cancel(
     )))
 }
 
-/// The caller's engagements as a student, newest first.
+/// An engagement in a list, with what a list needs to name it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EngagementItem {
+    #[serde(flatten)]
+    engagement: EngagementView,
+    project_title: String,
+    student_name: String,
+    /// The portfolio entry drafted at approval: the employer confirms its
+    /// outcomes with `POST /achievements/{id}/confirm`.
+    achievement_id: Option<i64>,
+}
+
+/// The caller's engagements, newest first: a student's own, or all of an
+/// employer's organization.
 #[utoipa::path(get, path = "/me/engagements", tag = "engagements", security(("bearer" = [])),
-    responses((status = 200, body = Vec<EngagementView>), (status = 401, body = super::Problem)))]
+    responses((status = 200, body = Vec<EngagementItem>), (status = 401, body = super::Problem),
+              (status = 403, body = super::Problem), (status = 409, body = super::Problem, description = "no_organization")))]
 async fn mine(
     State(state): State<AppState>,
     caller: ApiUser,
-) -> Result<Json<Vec<EngagementView>>, ApiError> {
-    let list = state.store.student_engagements(caller.user.id).await?;
+) -> Result<Json<Vec<EngagementItem>>, ApiError> {
+    let list = eng::mine(&state, &caller.user).await?;
     Ok(Json(
-        list.iter().map(|(e, _)| EngagementView::from(e)).collect(),
+        list.iter()
+            .map(|l| EngagementItem {
+                engagement: EngagementView::from(&l.engagement),
+                project_title: l.project_title.clone(),
+                student_name: l.student_name.clone(),
+                achievement_id: l.achievement_id,
+            })
+            .collect(),
     ))
 }
 
@@ -472,9 +501,12 @@ async fn reviews(
 #[serde(default)]
 pub struct ReviewRequest {
     /// Three ratings from 1 to 5, in the order of the direction's criteria.
+    #[schema(required = true, min_items = 3, max_items = 3, value_type = Vec<Rating>)]
     ratings: Vec<u8>,
+    #[schema(required = true, min_length = 10, max_length = 2000)]
     body: String,
     /// Employers only: a recommendation the student may show.
+    #[schema(max_length = 1000)]
     recommendation: Option<String>,
 }
 
@@ -521,11 +553,13 @@ async fn dispute(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ResolveRequest {
-    /// release | partial | refund
+    #[schema(required = true, value_type = Outcome)]
     outcome: String,
     /// For `partial`: what the student is paid, in minor units.
+    #[schema(minimum = 1)]
     amount_minor: Option<i64>,
     /// The reasons for the decision (at least 10 characters).
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     note: String,
 }
 
@@ -569,4 +603,31 @@ async fn disputes(
             .map(|(e, _)| EngagementView::from(e))
             .collect(),
     ))
+}
+
+/// What a workspace message is.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum MessageKind {
+    Message,
+    Question,
+    Update,
+}
+
+/// A rating from 1 to 5 stars.
+#[derive(ToSchema)]
+#[schema(value_type = u8, minimum = 1, maximum = 5)]
+#[allow(dead_code)]
+struct Rating(u8);
+
+/// How an admin settles a dispute: release everything to the student, pay
+/// part and refund the rest, or refund the employer.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Outcome {
+    Release,
+    Partial,
+    Refund,
 }

@@ -81,7 +81,7 @@ async fn put_profile(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationView {
     id: i64,
-    /// new_applicant | shortlisted | rejected | hired | closed | decision_due
+    #[schema(value_type = super::doc::NotificationKind)]
     kind: String,
     title: String,
     body: String,

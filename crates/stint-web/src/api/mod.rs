@@ -5,6 +5,7 @@
 mod applications;
 mod auth;
 mod discovery;
+pub mod doc;
 mod engagements;
 mod me;
 mod orgs;
@@ -12,6 +13,7 @@ mod payments;
 mod portfolio;
 mod problem;
 mod projects;
+mod taxonomy;
 pub mod views;
 
 use axum::Json;
@@ -32,7 +34,7 @@ use crate::AppState;
     info(
         title = "Stint API",
         version = "1",
-        description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `code`. Lists use cursor pagination: pass `next_cursor` back as `cursor`. Any POST may carry an `Idempotency-Key` header (1–255 visible ASCII characters): a retry with the same key within 24 hours gets the first answer back (with `Idempotent-Replayed: true`) instead of repeating the action; the same key on a different request is refused with 422 `idempotency_key_reused`."
+        description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Every error is RFC 9457 `application/problem+json` with a stable `code` (`validation_failed` lists each field in `errors`). Bodies are JSON objects; text may not contain control characters other than line breaks and tabs. Lists use cursor pagination: pass `next_cursor` back as `cursor`. Any POST may carry an `Idempotency-Key` header (1–255 visible ASCII characters): a retry with the same key within 24 hours gets the first answer back (with `Idempotent-Replayed: true`) instead of repeating the action; the same key on a different request is refused with 422 `idempotency_key_reused`, and a retry while the first still runs gets 409 `idempotency_request_in_progress`. Keys belong to the person, whichever of their tokens sends them. Password checks are bounded: beyond capacity, 503 `busy` with `Retry-After`."
     ),
     modifiers(&BearerAuth),
     tags(
@@ -45,6 +47,7 @@ use crate::AppState;
         (name = "portfolio", description = "Achievements and public portfolios"),
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "The manual payment provider: money received and paid out (admins)"),
+        (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
     )
 )]
 struct ApiDoc;
@@ -72,6 +75,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(portfolio::router())
         .merge(payments::router())
         .merge(discovery::router())
+        .merge(taxonomy::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.
@@ -90,7 +94,14 @@ pub fn openapi() -> OpenApiDoc {
         .into_iter()
         .map(|(k, v)| (format!("/api/v1{k}"), v))
         .collect();
-    doc
+    // The shared conventions are applied to the document as JSON (see
+    // `doc`); the result is read back so the rest of the code keeps one type.
+    let mut json = match serde_json::to_value(&doc) {
+        Ok(v) => v,
+        Err(_) => return doc,
+    };
+    doc::apply_conventions(&mut json);
+    serde_json::from_value(json).unwrap_or(doc)
 }
 
 async fn openapi_json(State(state): State<AppState>) -> Json<OpenApiDoc> {

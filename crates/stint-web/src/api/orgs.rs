@@ -26,10 +26,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct OrgRequest {
+    #[schema(required = true, min_length = 2, max_length = 120)]
     name: String,
+    /// An http(s) address.
+    #[schema(max_length = 300)]
     website: Option<String>,
     /// ISO 3166-1 alpha-2, e.g. IN.
+    #[schema(
+        required = true,
+        min_length = 2,
+        max_length = 2,
+        pattern = "^[A-Za-z]{2}$"
+    )]
     country: String,
+    #[schema(max_length = 2000)]
     description: Option<String>,
     /// Universities only: the email domains of their students.
     email_domains: Vec<String>,

@@ -74,6 +74,7 @@ async fn queues(
 #[serde(default)]
 pub struct ReferenceRequest {
     /// The bank or transfer reference (3–100 characters).
+    #[schema(required = true, min_length = 3, max_length = 100)]
     reference: String,
 }
 

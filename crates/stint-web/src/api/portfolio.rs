@@ -90,8 +90,10 @@ async fn mine(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct AchievementRequest {
+    #[schema(required = true, min_length = 10, max_length = 600)]
     summary: String,
-    /// Quantified outcomes, each starting with a number: "500 survey responses analysed".
+    /// Quantified outcomes, each with a number: "500 survey responses analysed" (3–100 characters each).
+    #[schema(max_items = 8)]
     outcomes: Vec<String>,
 }
 

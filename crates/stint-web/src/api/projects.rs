@@ -24,6 +24,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(close))
         .routes(routes!(cancel))
+        .routes(routes!(mine))
+}
+
+/// Every project of the caller's organization, newest first, in every
+/// status (drafts, open, filled, closed, completed, cancelled).
+#[utoipa::path(get, path = "/me/projects", tag = "projects", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProjectCardView>), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 409, body = super::Problem, description = "no_organization")))]
+async fn mine(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<ProjectCardView>>, ApiError> {
+    let list = projects::of_my_organization(&state, &caller.user).await?;
+    Ok(Json(list.iter().map(ProjectCardView::from).collect()))
 }
 
 /// Search open projects. With a student's credentials, each result carries
@@ -50,7 +64,9 @@ async fn search(
     }))
 }
 
-/// Create a draft project for the caller's organization.
+/// Create a draft project for the caller's organization. A draft needs
+/// every required field in the right shape; the rules for going live are
+/// checked by `POST /projects/{id}/publish`.
 #[utoipa::path(post, path = "/projects", tag = "projects", security(("bearer" = [])), request_body = ProjectRequest,
     responses((status = 201, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
               (status = 409, body = super::Problem, description = "no_organization"), (status = 422, body = super::Problem)))]
@@ -97,7 +113,22 @@ pub struct PublishResponse {
     warnings: Vec<String>,
 }
 
-/// Publish a draft. Every rule that fails is listed in `errors`.
+/// Publish a draft. Every rule that fails is listed in `errors`, each under
+/// its field:
+///
+/// - the organization is verified by Stint (`organization`);
+/// - a brief of at least 50 characters, deliverables and acceptance
+///   criteria are written, and at least one required skill is chosen;
+/// - 1–80 estimated hours (outside 5–40 publishes with a warning);
+/// - the hourly rate (price / hours) clears the currency's floor (`price`);
+/// - the application deadline is not in the past, and it and the
+///   decision-by date are within 90 days of today;
+/// - deadline ≤ decision-by ≤ start ≤ due; the work starts within 30 days
+///   of the decision-by date and runs at most six weeks (42 days);
+/// - hybrid and in-person work names a location.
+///
+/// When the decision-by date passes, undecided applications are closed and
+/// their students told.
 #[utoipa::path(post, path = "/projects/{id}/publish", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = PublishResponse), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
               (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]

@@ -239,33 +239,62 @@ pub struct ProjectList {
 }
 
 /// A project's content as a client sends it, to create or replace a draft.
+/// A draft needs every required field in the right shape; publishing then
+/// checks the rules in `POST /projects/{id}/publish`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProjectRequest {
+    #[schema(required = true, min_length = 5, max_length = 120)]
     pub title: String,
+    /// One or two sentences shown in search results.
+    #[schema(required = true, min_length = 20, max_length = 300)]
     pub summary: String,
+    /// The work in full: at least 50 characters to publish.
+    #[schema(max_length = 10000)]
     pub brief: String,
+    /// Required to publish.
+    #[schema(max_length = 4000)]
     pub deliverables: String,
+    /// Required to publish.
+    #[schema(max_length = 4000)]
     pub acceptance_criteria: String,
-    /// A category slug, e.g. `market-research`.
+    #[schema(required = true, value_type = super::doc::CategorySlug)]
     pub category: String,
-    /// Skill slugs, e.g. `["sql", "python"]`.
+    /// At least one to publish.
+    #[schema(value_type = Vec<super::doc::SkillSlug>, max_items = 12)]
     pub required_skills: Vec<String>,
+    #[schema(value_type = Vec<super::doc::SkillSlug>, max_items = 12)]
     pub preferred_skills: Vec<String>,
+    /// Whole hours of work (5–40 is typical).
+    #[schema(required = true, minimum = 1, maximum = 80)]
     pub estimated_hours: i64,
-    /// YYYY-MM-DD
+    #[schema(required = true, value_type = super::doc::IsoDate)]
     pub start_date: String,
+    /// At most six weeks after the start date.
+    #[schema(required = true, value_type = super::doc::IsoDate)]
     pub due_date: String,
-    /// Price in minor units of `currency`.
+    /// Price in minor units of `currency`; the hourly rate (price / hours)
+    /// must clear the currency's floor to publish.
+    #[schema(required = true, minimum = 1)]
     pub price_minor: i64,
-    /// USD, GBP, EUR or INR.
+    #[schema(required = true, value_type = super::doc::CurrencyCode)]
     pub currency: String,
-    /// remote | hybrid | in_person
+    #[schema(required = true, value_type = super::doc::WorkModeName)]
     pub work_mode: String,
+    /// Required for hybrid and in-person work.
+    #[schema(max_length = 120)]
     pub location: Option<String>,
+    /// Places: how many students can be hired.
+    #[schema(required = true, minimum = 1, maximum = 50)]
     pub slots: i64,
+    /// Not in the past, and within 90 days of publishing.
+    #[schema(required = true, value_type = super::doc::IsoDate)]
     pub application_deadline: String,
+    /// On or after the deadline, within 90 days of publishing; undecided
+    /// applications close when it passes.
+    #[schema(required = true, value_type = super::doc::IsoDate)]
     pub decision_by: String,
+    #[schema(max_length = 300)]
     pub screening_question: Option<String>,
     pub for_credit: bool,
     /// Hide applicants' names, universities and links until shortlisted.
@@ -306,6 +335,17 @@ impl ProjectRequest {
     }
 }
 
+/// How search results are ordered.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SortName {
+    Relevance,
+    Newest,
+    Price,
+    Deadline,
+}
+
 /// Search parameters, shared with the `/projects` page.
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
 #[serde(default)]
@@ -314,27 +354,50 @@ pub struct SearchQuery {
     /// Words to find in title, summary, brief and skills.
     pub q: Option<String>,
     /// Category slug.
+    #[param(value_type = Option<super::doc::CategorySlug>)]
+    #[schema(value_type = Option<super::doc::CategorySlug>)]
     pub category: Option<String>,
     /// Skill slug.
+    #[param(value_type = Option<super::doc::SkillSlug>)]
+    #[schema(value_type = Option<super::doc::SkillSlug>)]
     pub skill: Option<String>,
-    /// remote | hybrid | in_person
+    /// Where the work happens.
+    #[param(value_type = Option<super::doc::WorkModeName>)]
+    #[schema(value_type = Option<super::doc::WorkModeName>)]
     pub mode: Option<String>,
     /// Part of the location, e.g. `Bengaluru`.
+    #[param(max_length = 100)]
+    #[schema(max_length = 100)]
     pub location: Option<String>,
     /// Only projects paid in this currency.
+    #[param(value_type = Option<super::doc::CurrencyCode>)]
+    #[schema(value_type = Option<super::doc::CurrencyCode>)]
     pub currency: Option<String>,
     /// Minimum price in whole units of `currency` (or US dollars, approximately, without one).
+    #[param(value_type = Option<u32>)]
+    #[schema(value_type = Option<u32>)]
     pub min_price: Option<String>,
-    /// Most estimated hours.
+    /// Most estimated hours, 1–80.
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 80)]
+    #[schema(value_type = Option<u16>, minimum = 1, maximum = 80)]
     pub max_hours: Option<String>,
-    /// Longest span from start to due date, in days.
+    /// Longest span from start to due date, in days (1–366).
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 366)]
+    #[schema(value_type = Option<u16>, minimum = 1, maximum = 366)]
     pub max_days: Option<String>,
     /// `true` for projects eligible for academic credit.
+    #[param(value_type = Option<bool>)]
+    #[schema(value_type = Option<bool>)]
     pub for_credit: Option<String>,
-    /// relevance | newest | price | deadline
+    /// relevance (the default) | newest | price | deadline
+    #[param(value_type = Option<SortName>)]
+    #[schema(value_type = Option<SortName>)]
     pub sort: Option<String>,
+    /// The previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// 1–100, default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
@@ -363,23 +426,38 @@ impl SearchQuery {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProfileBody {
+    #[schema(max_length = 120)]
     pub headline: Option<String>,
+    /// A university organization's id.
     pub university_id: Option<i64>,
+    #[schema(max_length = 120)]
     pub area_of_study: Option<String>,
+    #[schema(max_length = 120)]
     pub degree: Option<String>,
+    /// Within 60 years before and 8 after this year.
     pub graduation_year: Option<i32>,
-    /// Skill slugs.
+    #[schema(value_type = Vec<super::doc::SkillSlug>, max_items = 20)]
     pub skills: Vec<String>,
+    #[schema(max_length = 1000)]
     pub coursework: Option<String>,
+    /// Hours a week, 1–60.
+    #[schema(minimum = 1, maximum = 60)]
     pub availability_hours: Option<i32>,
-    /// Category slugs.
+    /// Categories of work the student wants.
+    #[schema(value_type = Vec<super::doc::CategorySlug>)]
     pub interests: Vec<String>,
+    #[schema(max_length = 120)]
     pub location: Option<String>,
     /// IANA name (Asia/Kolkata) or UTC offset (UTC+05:30).
     pub time_zone: Option<String>,
+    /// An http(s) address.
+    #[schema(max_length = 300)]
     pub portfolio_url: Option<String>,
+    #[schema(max_length = 300)]
     pub linkedin_url: Option<String>,
+    #[schema(max_length = 300)]
     pub github_url: Option<String>,
+    #[schema(max_length = 2000)]
     pub bio: Option<String>,
 }
 

@@ -772,3 +772,38 @@ pub async fn earnings(state: &AppState, user: &User) -> Result<Vec<Earnings>, Ap
     crate::auth::authz::require_role(user, Role::Student)?;
     Ok(state.store.earnings(user.id).await?)
 }
+
+/// The caller's engagements, newest first: a student's own, or every
+/// engagement of an employer's organization (with the achievement id the
+/// employer confirms outcomes on).
+pub async fn mine(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<stint_store::EngagementListing>, AppError> {
+    match user.role {
+        Role::Student => {
+            let mut out = Vec::new();
+            for (engagement, project_title) in state.store.student_engagements(user.id).await? {
+                let achievement_id = state
+                    .store
+                    .achievement_for(engagement.id)
+                    .await?
+                    .map(|a| a.id);
+                out.push(stint_store::EngagementListing {
+                    engagement,
+                    project_title,
+                    student_name: user.name.clone(),
+                    achievement_id,
+                });
+            }
+            Ok(out)
+        }
+        Role::Employer => {
+            let m = crate::auth::authz::require_employer_member(&state.store, user).await?;
+            Ok(state.store.org_engagements(m.org.id).await?)
+        }
+        _ => Err(AppError::Forbidden(
+            "Only students and employers have engagements.",
+        )),
+    }
+}

@@ -30,6 +30,28 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, for the API document.
+    pub const ALL: [Kind; 18] = [
+        Kind::NewApplicant,
+        Kind::Shortlisted,
+        Kind::Rejected,
+        Kind::Hired,
+        Kind::Closed,
+        Kind::DecisionDue,
+        Kind::Message,
+        Kind::Submission,
+        Kind::RevisionRequested,
+        Kind::Approved,
+        Kind::Cancelled,
+        Kind::DueSoon,
+        Kind::ReviewReceived,
+        Kind::ConfirmOutcomes,
+        Kind::Disputed,
+        Kind::Payment,
+        Kind::MatchAlert,
+        Kind::SavedSearch,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::NewApplicant => "new_applicant",

@@ -210,3 +210,13 @@ pub async fn search_query(
         matches,
     })
 }
+
+/// Every project of the caller's organization, newest first, in every
+/// status (drafts included): an employer's own list.
+pub async fn of_my_organization(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<ProjectCard>, AppError> {
+    let m = require_employer_member(&state.store, user).await?;
+    Ok(state.store.org_projects(m.org.id).await?)
+}

@@ -3,6 +3,7 @@
 mod accountability;
 mod api_accounts;
 mod api_applications;
+mod api_document;
 mod api_engagements;
 mod api_portfolio;
 mod api_projects;

@@ -9,3 +9,6 @@ CREATE TABLE job_failures (
     created_at TEXT NOT NULL
 );
 CREATE INDEX job_failures_created ON job_failures(created_at);
+
+-- An employer's list of its engagements (GET /api/v1/me/engagements).
+CREATE INDEX engagements_org ON engagements(org_id, id);
