@@ -17,7 +17,9 @@ import json
 import random
 import threading
 import time
-import urllib.parse
+
+import measure
+from measure import pct
 
 PASSWORD = "stint-demo-2026"
 STUDENTS = ["asha.rao@dit.example.ac.in", "karan.mehta@dit.example.ac.in", "divya.k@dit.example.ac.in",
@@ -32,36 +34,14 @@ FILTERS = ["", "&mode=remote", "&category=data-analysis", "&category=market-rese
            "&currency=INR", "&currency=GBP&min_price=100", "&for_credit=true", "&sort=newest", "&sort=price"]
 
 
-def pct(values, p):
-    values = sorted(values)
-    if not values:
-        return None
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
-
-
-class Client:
-    def __init__(self, base):
-        u = urllib.parse.urlparse(base)
-        self.host, self.port = u.hostname, u.port
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+class Client(measure.Client):
+    """measure.py's keep-alive client, reconnecting once if the server
+    closed the connection (long runs see that)."""
 
     def call(self, method, path, token=None, body=None):
-        headers = {}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
         for attempt in range(2):
             try:
-                t0 = time.perf_counter()
-                self.conn.request(method, path, body=data, headers=headers)
-                r = self.conn.getresponse()
-                payload = r.read()
-                return r.status, payload, (time.perf_counter() - t0) * 1000
+                return self.request(method, path, token, body)
             except (http.client.HTTPException, OSError):
                 self.conn.close()
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
