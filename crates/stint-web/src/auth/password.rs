@@ -3,15 +3,17 @@
 //! Each check or hash needs 19 MiB of working memory and tens of
 //! milliseconds of a core. Unbounded, a burst of wrong passwords from many
 //! addresses (the per-address rate limit bounds one address only) would run
-//! hundreds at once: gigabytes of memory that glibc then keeps in its
-//! per-thread arenas. So [`PasswordGate`] runs at most one hash per core,
-//! lets a short queue wait for a turn, and answers `503 busy` (with
-//! `Retry-After`) beyond it. The working memory is a pool of at most one
-//! buffer per core, reused by every hash: the memory hashing holds is fixed
-//! however many requests arrive, and nothing is allocated and freed per
-//! request for the allocator to keep.
+//! hundreds at once: gigabytes of memory that the allocator then keeps in
+//! its per-thread arenas. So [`PasswordGate`] runs at most one hash per
+//! core, lets a short queue wait for a turn, and answers `503 busy` (with
+//! `Retry-After`) beyond it.
+//!
+//! The working memory goes back to the system after each hash: it is
+//! allocated with a capacity above the allocator's largest threshold for
+//! serving memory from its arenas (32 MiB in glibc on 64-bit systems; musl
+//! maps far smaller blocks directly), so it is always a fresh mapping, and
+//! freeing it unmaps it. Only the 19 MiB the hash touches is ever resident.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -44,14 +46,16 @@ fn params(cost: PasswordCost) -> Params {
 const MAX_BLOCKS: usize = 64 * 1024;
 /// How long a request waits in the queue before it is told to come back.
 const MAX_WAIT: Duration = Duration::from_secs(5);
+/// Capacity of each working buffer, in 1 KiB blocks: over 32 MiB, so the
+/// allocator maps it afresh and unmaps it when it is dropped (see the module
+/// documentation); untouched capacity is never resident.
+const MAPPED_BLOCKS: usize = 33 * 1024;
 
 /// Bounds concurrent hashing; see the module documentation.
 pub struct PasswordGate {
     turns: Semaphore,
     waiting: AtomicUsize,
     max_waiting: usize,
-    /// Working memory, one buffer per hash in flight at most.
-    pool: Mutex<Vec<Vec<Block>>>,
 }
 
 impl std::fmt::Debug for PasswordGate {
@@ -70,7 +74,6 @@ impl PasswordGate {
             turns: Semaphore::new(workers.max(1)),
             waiting: AtomicUsize::new(0),
             max_waiting: queue,
-            pool: Mutex::new(Vec::new()),
         }
     }
 
@@ -80,9 +83,9 @@ impl PasswordGate {
         PasswordGate::new(cores, 8 * cores)
     }
 
-    /// Runs `work` with a working-memory buffer on the blocking pool, once a
-    /// turn is free; `AppError::Busy` when the queue is full or the wait too
-    /// long.
+    /// Runs `work` with a fresh working-memory buffer on the blocking pool,
+    /// once a turn is free; `AppError::Busy` when the queue is full or the
+    /// wait too long.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
@@ -102,21 +105,12 @@ impl PasswordGate {
                 }
             }
         };
-        let mut buf = self
-            .pool
-            .lock()
-            .ok()
-            .and_then(|mut p| p.pop())
-            .unwrap_or_default();
-        let (buf, out) = tokio::task::spawn_blocking(move || {
-            let out = work(&mut buf);
-            (buf, out)
+        let out = tokio::task::spawn_blocking(move || {
+            let mut buf = Vec::with_capacity(MAPPED_BLOCKS);
+            work(&mut buf)
         })
         .await
         .map_err(|e| AppError::Internal(format!("password task: {e}")))?;
-        if let Ok(mut p) = self.pool.lock() {
-            p.push(buf);
-        }
         drop(turn);
         Ok(out)
     }
@@ -161,7 +155,7 @@ impl PasswordGate {
     }
 }
 
-/// Fills `out` with the hash, growing the reused `buf` if it is too small.
+/// Fills `out` with the hash, growing `buf` to the blocks it needs.
 fn compute(
     algorithm: Algorithm,
     version: Version,
@@ -317,8 +311,6 @@ mod tests {
         let checked = results.iter().filter(|r| matches!(r, Ok(false))).count();
         assert_eq!(busy + checked, 12, "{results:?}");
         assert!(busy >= 1 && checked >= 3, "busy {busy}, checked {checked}");
-        // The pool never holds more buffers than hashes could run at once.
-        assert!(gate.pool.lock().map(|p| p.len()).unwrap_or(9) <= 1);
     }
 
     #[test]
