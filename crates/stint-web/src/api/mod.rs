@@ -2,6 +2,7 @@
 //! document, which is generated from this code and served at
 //! `/api/v1/openapi.json` (browsable at `/api/docs`).
 
+mod admin;
 mod applications;
 mod auth;
 mod discovery;
@@ -48,6 +49,7 @@ use crate::AppState;
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "The manual payment provider: money received and paid out (admins)"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
+        (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
 struct ApiDoc;
@@ -76,6 +78,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(payments::router())
         .merge(discovery::router())
         .merge(taxonomy::router())
+        .merge(admin::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

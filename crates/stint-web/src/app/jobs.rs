@@ -227,3 +227,13 @@ async fn decision_reminder(state: &AppState, project_id: i64) -> Result<(), AppE
     )
     .await
 }
+
+/// The newest recipients jobs could not serve, for admins (newest first).
+pub async fn failures(
+    state: &AppState,
+    user: &stint_store::User,
+    limit: i64,
+) -> Result<Vec<stint_store::JobFailure>, AppError> {
+    crate::auth::authz::require_admin(user)?;
+    Ok(state.store.job_failures(limit).await?)
+}

@@ -152,6 +152,28 @@ app_test!(one_failing_recipient_never_stops_alerts, |app| async move {
         failures[0].error.contains("poisoned notice"),
         "{failures:?}"
     );
+    // Admins see it over the API; nobody else does.
+    let admin = app.admin().await;
+    let seen = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/job-failures",
+            Some(&admin.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(seen.as_array().map(Vec::len), Some(1), "{seen}");
+    assert_eq!(seen[0]["job_kind"], "match_alerts");
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/job-failures",
+            Some(&students[0].token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
 
 app_test!(
