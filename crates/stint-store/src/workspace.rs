@@ -21,7 +21,21 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
-/// An engagement in an organization's list.
+/// The rows of an engagement list (ids, titles, names, achievement ids),
+/// filtered by `$where` on `e`.
+macro_rules! listing_sql {
+    ($where:literal) => {
+        concat!(
+            "SELECT e.id, p.title, u.name, a.id FROM engagements e JOIN projects p ON p.id = e.project_id
+             JOIN users u ON u.id = e.student_id LEFT JOIN achievements a ON a.engagement_id = e.id
+             WHERE ",
+            $where,
+            " ORDER BY e.id DESC"
+        )
+    };
+}
+
+/// An engagement in a list.
 #[derive(Debug, Clone)]
 pub struct EngagementListing {
     pub engagement: crate::Engagement,
@@ -349,15 +363,26 @@ impl Store {
     /// title, the student's name and the achievement drafted at approval
     /// (the id an employer confirms outcomes on).
     pub async fn org_engagements(&self, org_id: i64) -> StoreResult<Vec<EngagementListing>> {
-        let rows: Vec<(i64, String, String, Option<i64>)> = with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT e.id, p.title, u.name, a.id FROM engagements e JOIN projects p ON p.id = e.project_id
-                 JOIN users u ON u.id = e.student_id LEFT JOIN achievements a ON a.engagement_id = e.id
-                 WHERE e.org_id = $1 ORDER BY e.id DESC",
-            )
-            .bind(org_id)
-            .fetch_all(p)
+        self.engagement_listings(listing_sql!("e.org_id = $1"), org_id)
             .await
+    }
+
+    /// A student's engagements, listed the same way.
+    pub async fn student_engagement_listings(
+        &self,
+        student_id: i64,
+    ) -> StoreResult<Vec<EngagementListing>> {
+        self.engagement_listings(listing_sql!("e.student_id = $1"), student_id)
+            .await
+    }
+
+    async fn engagement_listings(
+        &self,
+        sql: &'static str,
+        id: i64,
+    ) -> StoreResult<Vec<EngagementListing>> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = with_db!(self, read, |p| {
+            sqlx::query_as(sql).bind(id).fetch_all(p).await
         })?;
         let mut out = Vec::new();
         for (id, project_title, student_name, achievement_id) in rows {

@@ -781,23 +781,7 @@ pub async fn mine(
     user: &User,
 ) -> Result<Vec<stint_store::EngagementListing>, AppError> {
     match user.role {
-        Role::Student => {
-            let mut out = Vec::new();
-            for (engagement, project_title) in state.store.student_engagements(user.id).await? {
-                let achievement_id = state
-                    .store
-                    .achievement_for(engagement.id)
-                    .await?
-                    .map(|a| a.id);
-                out.push(stint_store::EngagementListing {
-                    engagement,
-                    project_title,
-                    student_name: user.name.clone(),
-                    achievement_id,
-                });
-            }
-            Ok(out)
-        }
+        Role::Student => Ok(state.store.student_engagement_listings(user.id).await?),
         Role::Employer => {
             let m = crate::auth::authz::require_employer_member(&state.store, user).await?;
             Ok(state.store.org_engagements(m.org.id).await?)

@@ -249,6 +249,13 @@ app_test!(
             .json(),
             json!([])
         );
+        // An employer account without an organization is told to make one.
+        let loner = app.actor("loner@x.com", "employer").await;
+        for path in ["/api/v1/me/projects", "/api/v1/me/engagements"] {
+            let r = app.api(Method::GET, path, Some(&loner.token), None).await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{path}: {}", r.body);
+            assert_eq!(r.code(), "no_organization");
+        }
 
         // The engagement list and the workspace carry the achievement id once approved.
         let list = app
