@@ -1,7 +1,8 @@
 //! Engagements: one hired student on one project, from hire to payment.
 //!
-//! `active → submitted → (revision_requested → submitted)* → approved → paid`,
-//! or `cancelled | disputed`.
+//! `active → submitted → (revision_requested → submitted)* → approved → paid`;
+//! `active → cancelled`; `disputed → approved` (the student is paid in full
+//! or in part) or `disputed → cancelled`. `paid` means paid out.
 
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +117,8 @@ pub fn transition(
         (S::Approved, A::Release) => Ok(S::Paid),
         (S::Active, A::Cancel) => Ok(S::Cancelled),
         (S::Submitted | S::RevisionRequested, A::Dispute) => Ok(S::Disputed),
-        (S::Disputed, A::Resolve(true)) => Ok(S::Paid),
+        // Paid only once the money is paid out.
+        (S::Disputed, A::Resolve(true)) => Ok(S::Approved),
         (S::Disputed, A::Resolve(false)) => Ok(S::Cancelled),
         _ => Err(EngagementError::WrongState(from)),
     }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engagement::EngagementStatus;
 use crate::money::Money;
 
 /// What an entry records.
@@ -25,6 +26,18 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    pub fn parse(raw: &str) -> Option<EntryKind> {
+        Some(match raw {
+            "fund" => EntryKind::Fund,
+            "fee" => EntryKind::Fee,
+            "release" => EntryKind::Release,
+            "payout" => EntryKind::Payout,
+            "refund" => EntryKind::Refund,
+            "deposit" => EntryKind::Deposit,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Fund => "fund",
@@ -57,8 +70,320 @@ pub fn parse_reference(raw: &str) -> Result<String, crate::FieldError> {
 /// The platform fee on `price` at `basis_points` (1/100 of a percent),
 /// rounded half up to a minor unit.
 pub fn platform_fee(price: Money, basis_points: u32) -> Money {
+    share(price, basis_points)
+}
+
+/// `basis_points` of `price`, rounded half up to a minor unit.
+fn share(price: Money, basis_points: u32) -> Money {
     let minor = (price.minor * i64::from(basis_points) + 5_000) / 10_000;
     Money::new(minor, price.currency)
+}
+
+/// What hiring costs the employer, shown before they confirm and charged
+/// exactly so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HireQuote {
+    pub price: Money,
+    pub fee: Money,
+    pub total: Money,
+    pub fee_basis_points: u32,
+}
+
+impl HireQuote {
+    pub fn new(price: Money, fee_basis_points: u32) -> HireQuote {
+        let fee = platform_fee(price, fee_basis_points);
+        HireQuote {
+            price,
+            fee,
+            total: Money::new(price.minor + fee.minor, price.currency),
+            fee_basis_points,
+        }
+    }
+}
+
+/// Where the escrow goes when an engagement is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CancelSplit {
+    /// Kept by the student for work already started.
+    pub to_student: Money,
+    /// Back to the employer.
+    pub refund: Money,
+}
+
+/// Cancelling an engagement of `price`: when the employer cancels on or
+/// after the start date, the student keeps `share_basis_points` of the price
+/// for the work already started and the rest is refunded; otherwise (the
+/// student withdraws, or the work has not started) all of it is refunded.
+/// Once a submission exists cancelling is not possible: that is a dispute.
+pub fn cancel_split(price: Money, share_basis_points: u32, employer_after_start: bool) -> CancelSplit {
+    let to_student = if employer_after_start {
+        share(price, share_basis_points.min(10_000))
+    } else {
+        Money::new(0, price.currency)
+    };
+    CancelSplit {
+        to_student,
+        refund: Money::new(price.minor - to_student.minor, price.currency),
+    }
+}
+
+/// A rule of the ledger that a movement would break. Each has a stable code
+/// (the API's `code`) and a sentence a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerRule {
+    #[error("An amount must be more than zero.")]
+    NotPositive,
+    #[error("This engagement's escrow is funded already.")]
+    AlreadyFunded,
+    #[error("Stint's fee for this engagement is charged already.")]
+    AlreadyCharged,
+    #[error("Only {available} (minor units) is left in escrow; the movement asks for {asked}.")]
+    EscrowShort { available: i64, asked: i64 },
+    #[error("Only {available} (minor units) is released to the student and not yet paid out; the payout asks for {asked}.")]
+    NotReleased { available: i64, asked: i64 },
+    #[error("The employer's payment for this engagement has not been recorded yet, so nothing can be paid out: record the deposit first.")]
+    DepositMissing,
+    #[error("No payment is due from the employer for this engagement: it is recorded already, or the engagement is funded through another provider.")]
+    NothingToReceive,
+    #[error("A deposit must be the whole amount due ({due} minor units, the price and Stint's fee); it was {asked}.")]
+    DepositAmount { due: i64, asked: i64 },
+}
+
+impl LedgerRule {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LedgerRule::NotPositive => "amount_not_positive",
+            LedgerRule::AlreadyFunded => "already_funded",
+            LedgerRule::AlreadyCharged => "already_charged",
+            LedgerRule::EscrowShort { .. } => "escrow_short",
+            LedgerRule::NotReleased { .. } => "nothing_to_pay",
+            LedgerRule::DepositMissing => "deposit_missing",
+            LedgerRule::NothingToReceive => "nothing_to_receive",
+            LedgerRule::DepositAmount { .. } => "deposit_amount",
+        }
+    }
+}
+
+/// One engagement's ledger so far, summed by kind. Every movement passes
+/// [`Book::apply`] before it is written, in the same transaction, so no
+/// sequence of requests can pay out money that was never released, release
+/// money that was never funded, or (manual provider) pay out money whose
+/// deposit has not arrived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Book {
+    pub funded: i64,
+    pub fee: i64,
+    pub deposited: i64,
+    pub released: i64,
+    pub refunded: i64,
+    pub paid_out: i64,
+    /// The escrow was funded through the manual provider: the employer's
+    /// money arrives as a recorded deposit, and payouts wait for it.
+    pub manual: bool,
+}
+
+impl Book {
+    /// Money in escrow now.
+    pub fn escrow(&self) -> i64 {
+        self.funded - self.released - self.refunded
+    }
+
+    /// Released to the student and not yet paid out.
+    pub fn owed_to_student(&self) -> i64 {
+        self.released - self.paid_out
+    }
+
+    /// What the employer has to send (manual provider): the price and fee,
+    /// less what was refunded before the money arrived (a cancellation).
+    pub fn deposit_due(&self) -> i64 {
+        if self.manual && self.deposited == 0 && self.funded > 0 {
+            self.funded + self.fee - self.refunded
+        } else {
+            0
+        }
+    }
+
+    /// Whether `kind` of `amount` keeps every rule.
+    pub fn allow(&self, kind: EntryKind, amount: i64) -> Result<(), LedgerRule> {
+        if amount <= 0 {
+            return Err(LedgerRule::NotPositive);
+        }
+        match kind {
+            EntryKind::Fund if self.funded > 0 => Err(LedgerRule::AlreadyFunded),
+            EntryKind::Fee if self.fee > 0 || self.deposited > 0 => Err(LedgerRule::AlreadyCharged),
+            EntryKind::Fund | EntryKind::Fee => Ok(()),
+            EntryKind::Release | EntryKind::Refund if amount > self.escrow() => {
+                Err(LedgerRule::EscrowShort {
+                    available: self.escrow(),
+                    asked: amount,
+                })
+            }
+            EntryKind::Release | EntryKind::Refund => Ok(()),
+            EntryKind::Payout if amount > self.owed_to_student() => {
+                Err(LedgerRule::NotReleased {
+                    available: self.owed_to_student(),
+                    asked: amount,
+                })
+            }
+            EntryKind::Payout if self.manual && self.deposited == 0 => {
+                Err(LedgerRule::DepositMissing)
+            }
+            EntryKind::Payout => Ok(()),
+            EntryKind::Deposit if self.deposit_due() == 0 => Err(LedgerRule::NothingToReceive),
+            EntryKind::Deposit if amount != self.deposit_due() => Err(LedgerRule::DepositAmount {
+                due: self.deposit_due(),
+                asked: amount,
+            }),
+            EntryKind::Deposit => Ok(()),
+        }
+    }
+
+    /// Checks `kind` of `amount` and adds it to the book.
+    pub fn apply(&mut self, kind: EntryKind, amount: i64, provider: &str) -> Result<(), LedgerRule> {
+        self.allow(kind, amount)?;
+        self.add(kind, amount, provider);
+        Ok(())
+    }
+
+    /// Adds an entry without checking it (to replay what is written).
+    pub fn add(&mut self, kind: EntryKind, amount: i64, provider: &str) {
+        match kind {
+            EntryKind::Fund => {
+                self.funded += amount;
+                self.manual = provider == "manual";
+            }
+            EntryKind::Fee => self.fee += amount,
+            EntryKind::Deposit => self.deposited += amount,
+            EntryKind::Release => self.released += amount,
+            EntryKind::Refund => self.refunded += amount,
+            EntryKind::Payout => self.paid_out += amount,
+        }
+    }
+
+    /// What is wrong with this book for an engagement in `status` at
+    /// `price` (empty when it is consistent). Used by `stint ledger check`.
+    pub fn discrepancies(&self, status: EngagementStatus, price: i64) -> Vec<String> {
+        use EngagementStatus as S;
+        let mut out = Vec::new();
+        let mut say = |ok: bool, what: String| {
+            if !ok {
+                out.push(what);
+            }
+        };
+        say(
+            self.funded == price,
+            format!("funded {} but the price is {price}", self.funded),
+        );
+        say(self.escrow() >= 0, format!("escrow is negative ({})", self.escrow()));
+        say(
+            self.owed_to_student() >= 0,
+            format!("paid out {} but released only {}", self.paid_out, self.released),
+        );
+        say(
+            !(self.manual && self.paid_out > 0 && self.deposited == 0),
+            "paid out before the employer's deposit was recorded".into(),
+        );
+        say(
+            self.deposited <= self.funded + self.fee,
+            format!("deposit {} is more than price plus fee ({})", self.deposited, self.funded + self.fee),
+        );
+        match status {
+            S::Active | S::Submitted | S::RevisionRequested | S::Disputed => say(
+                self.escrow() == price && self.released == 0 && self.refunded == 0,
+                format!("is {} but escrow holds {} of {price}", status.as_str(), self.escrow()),
+            ),
+            S::Approved => say(
+                self.escrow() == 0 && self.released > 0,
+                format!(
+                    "is approved but released {} with {} left in escrow",
+                    self.released,
+                    self.escrow()
+                ),
+            ),
+            S::Paid => say(
+                self.escrow() == 0 && self.released > 0 && self.paid_out == self.released,
+                format!(
+                    "is paid but released {}, paid out {}, escrow {}",
+                    self.released,
+                    self.paid_out,
+                    self.escrow()
+                ),
+            ),
+            S::Cancelled => say(
+                self.escrow() == 0,
+                format!("is cancelled but {} is still in escrow", self.escrow()),
+            ),
+        }
+        out
+    }
+}
+
+/// The engagement facts an audit of its ledger compares against.
+#[derive(Debug, Clone)]
+pub struct AuditedEngagement {
+    pub id: i64,
+    pub org_id: i64,
+    pub student_id: i64,
+    pub status: EngagementStatus,
+    pub price_minor: i64,
+    pub fee_minor: i64,
+    pub currency: String,
+}
+
+/// One written entry, as an audit reads it.
+#[derive(Debug, Clone)]
+pub struct AuditedEntry {
+    pub id: i64,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub amount: i64,
+    pub currency: String,
+    pub provider: String,
+}
+
+/// Everything wrong with one engagement's entries, in words: replayed in
+/// the order written, each must have kept the rules of [`Book::apply`],
+/// move between the accounts its kind names, in the engagement's currency;
+/// the fee must be the one agreed; and the totals must fit the status.
+pub fn audit(e: &AuditedEngagement, entries: &[AuditedEntry]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut book = Book::default();
+    for x in entries {
+        let Some(kind) = EntryKind::parse(&x.kind) else {
+            out.push(format!("entry {}: unknown kind {:?}", x.id, x.kind));
+            continue;
+        };
+        let (from, to) = match kind {
+            EntryKind::Fund => (employer_account(e.org_id), escrow_account(e.id)),
+            EntryKind::Fee => (employer_account(e.org_id), PLATFORM_FEES.to_string()),
+            EntryKind::Release => (escrow_account(e.id), student_account(e.student_id)),
+            EntryKind::Refund => (escrow_account(e.id), employer_account(e.org_id)),
+            EntryKind::Payout => (student_account(e.student_id), "external:payouts".to_string()),
+            EntryKind::Deposit => ("external:deposits".to_string(), employer_account(e.org_id)),
+        };
+        if x.from != from || x.to != to {
+            out.push(format!(
+                "entry {} ({}): moves {} → {}, expected {from} → {to}",
+                x.id, x.kind, x.from, x.to
+            ));
+        }
+        if x.currency != e.currency {
+            out.push(format!(
+                "entry {} ({}): in {}, the engagement is in {}",
+                x.id, x.kind, x.currency, e.currency
+            ));
+        }
+        if let Err(rule) = book.allow(kind, x.amount) {
+            out.push(format!("entry {} ({} of {}): {rule}", x.id, x.kind, x.amount));
+        }
+        book.add(kind, x.amount, &x.provider);
+    }
+    if book.fee != e.fee_minor {
+        out.push(format!("fee charged {} but agreed {}", book.fee, e.fee_minor));
+    }
+    out.extend(book.discrepancies(e.status, e.price_minor));
+    out
 }
 
 #[cfg(test)]
@@ -82,7 +407,150 @@ mod tests {
         assert_eq!(platform_fee(Money::new(900_000, Currency::Inr), 0).minor, 0);
     }
 
+    fn kind(i: u8) -> EntryKind {
+        [
+            EntryKind::Fund,
+            EntryKind::Fee,
+            EntryKind::Deposit,
+            EntryKind::Release,
+            EntryKind::Refund,
+            EntryKind::Payout,
+        ][usize::from(i % 6)]
+    }
+
+    #[test]
+    fn manual_payouts_wait_for_the_deposit() {
+        let mut b = Book::default();
+        b.apply(EntryKind::Fund, 900, "manual").unwrap();
+        b.apply(EntryKind::Fee, 90, "manual").unwrap();
+        b.apply(EntryKind::Release, 900, "manual").unwrap();
+        assert_eq!(b.allow(EntryKind::Payout, 900), Err(LedgerRule::DepositMissing));
+        assert_eq!(
+            b.allow(EntryKind::Deposit, 900),
+            Err(LedgerRule::DepositAmount { due: 990, asked: 900 })
+        );
+        b.apply(EntryKind::Deposit, 990, "manual").unwrap();
+        assert_eq!(b.allow(EntryKind::Deposit, 990), Err(LedgerRule::NothingToReceive));
+        b.apply(EntryKind::Payout, 900, "manual").unwrap();
+        assert_eq!(
+            b.allow(EntryKind::Payout, 1),
+            Err(LedgerRule::NotReleased { available: 0, asked: 1 })
+        );
+        assert!(b.discrepancies(EngagementStatus::Paid, 900).is_empty());
+    }
+
+    #[test]
+    fn escrow_cannot_release_what_it_does_not_hold() {
+        let mut b = Book::default();
+        assert_eq!(
+            b.allow(EntryKind::Release, 1),
+            Err(LedgerRule::EscrowShort { available: 0, asked: 1 })
+        );
+        b.apply(EntryKind::Fund, 1_000, "sandbox").unwrap();
+        b.apply(EntryKind::Release, 250, "sandbox").unwrap();
+        assert_eq!(
+            b.allow(EntryKind::Refund, 751),
+            Err(LedgerRule::EscrowShort { available: 750, asked: 751 })
+        );
+        b.apply(EntryKind::Refund, 750, "sandbox").unwrap();
+        assert_eq!(b.allow(EntryKind::Fund, 1_000), Err(LedgerRule::AlreadyFunded));
+        assert!(b.discrepancies(EngagementStatus::Cancelled, 1_000).is_empty());
+        assert_eq!(b.discrepancies(EngagementStatus::Active, 1_000).len(), 1);
+        assert_eq!(b.allow(EntryKind::Payout, 0), Err(LedgerRule::NotPositive));
+    }
+
+    #[test]
+    fn cancelling_after_the_start_pays_the_share() {
+        let price = Money::new(90_000, Currency::Inr);
+        let s = cancel_split(price, 2_500, true);
+        assert_eq!((s.to_student.minor, s.refund.minor), (22_500, 67_500));
+        let s = cancel_split(price, 2_500, false);
+        assert_eq!((s.to_student.minor, s.refund.minor), (0, 90_000));
+        let q = HireQuote::new(price, 1_000);
+        assert_eq!((q.fee.minor, q.total.minor), (9_000, 99_000));
+    }
+
+    #[test]
+    fn audit_names_what_is_wrong() {
+        let e = AuditedEngagement {
+            id: 7,
+            org_id: 2,
+            student_id: 3,
+            status: EngagementStatus::Paid,
+            price_minor: 1_000,
+            fee_minor: 100,
+            currency: "USD".into(),
+        };
+        let entry = |id, kind: &str, from: &str, to: &str, amount| AuditedEntry {
+            id,
+            kind: kind.into(),
+            from: from.into(),
+            to: to.into(),
+            amount,
+            currency: "USD".into(),
+            provider: "manual".into(),
+        };
+        let good = vec![
+            entry(1, "fund", "employer:2", "escrow:7", 1_000),
+            entry(2, "fee", "employer:2", "platform:fees", 100),
+            entry(3, "deposit", "external:deposits", "employer:2", 1_100),
+            entry(4, "release", "escrow:7", "student:3", 1_000),
+            entry(5, "payout", "student:3", "external:payouts", 1_000),
+        ];
+        assert!(audit(&e, &good).is_empty(), "{:?}", audit(&e, &good));
+        // The payout written before the deposit, to the wrong student.
+        let bad = vec![
+            good[0].clone(),
+            good[1].clone(),
+            good[3].clone(),
+            entry(5, "payout", "student:9", "external:payouts", 1_000),
+            good[2].clone(),
+        ];
+        let found = audit(&e, &bad);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("expected student:3"));
+        assert!(found[1].contains("payment for this engagement has not been recorded"), "{found:?}");
+    }
+
     proptest! {
+        #[test]
+        fn a_split_keeps_the_whole_price(minor in 1i64..100_000_000, bps in 0u32..=20_000, after in any::<bool>()) {
+            let s = cancel_split(Money::new(minor, Currency::Usd), bps, after);
+            prop_assert_eq!(s.to_student.minor + s.refund.minor, minor);
+            prop_assert!(s.to_student.minor >= 0 && s.refund.minor >= 0);
+        }
+
+        /// Whatever is attempted in whatever order, what the book accepts
+        /// never leaves escrow or a student's balance below zero, never
+        /// pays out more than was released, and (manual) never pays out
+        /// before the deposit.
+        #[test]
+        fn no_sequence_breaks_the_rules(
+            manual in any::<bool>(),
+            steps in proptest::collection::vec((any::<u8>(), any::<u8>(), 1i64..2_000), 0..40),
+        ) {
+            let provider = if manual { "manual" } else { "sandbox" };
+            let mut b = Book::default();
+            for (k, pick, raw) in steps {
+                // Mostly amounts that could be right, sometimes any amount.
+                let amount = match pick % 4 {
+                    0 => raw,
+                    1 => b.escrow(),
+                    2 => b.deposit_due(),
+                    _ => b.owed_to_student(),
+                };
+                let before = b.clone();
+                if b.apply(kind(k), amount, provider).is_err() {
+                    prop_assert_eq!(&b, &before, "a refused movement changed nothing");
+                }
+                prop_assert!(b.escrow() >= 0);
+                prop_assert!(b.owed_to_student() >= 0);
+                prop_assert!(b.paid_out <= b.released && b.released + b.refunded <= b.funded);
+                prop_assert!(!(b.manual && b.paid_out > 0 && b.deposited == 0));
+                prop_assert!(b.deposited <= b.funded + b.fee);
+            }
+        }
+
         #[test]
         fn fee_is_never_more_than_the_rate_allows(minor in 1i64..100_000_000, bps in 0u32..=3_000) {
             let fee = platform_fee(Money::new(minor, Currency::Gbp), bps).minor;

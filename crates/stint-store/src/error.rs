@@ -8,6 +8,9 @@ pub enum StoreError {
     /// names it in words a person can act on.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A money movement would break a rule of the ledger; nothing was written.
+    #[error("ledger: {0}")]
+    Ledger(stint_domain::ledger::LedgerRule),
     #[error("configuration: {0}")]
     Config(String),
     #[error("migration failed: {0}")]

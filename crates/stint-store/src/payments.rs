@@ -6,8 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use stint_domain::ledger::{EntryKind, employer_account};
+use stint_domain::engagement::EngagementStatus;
+use stint_domain::ledger::{AuditedEngagement, AuditedEntry, Book, EntryKind, employer_account};
 
+use crate::workspace::{LOCK_ENGAGEMENT, write_checked};
 use crate::{Movement, Store, StoreError, StoreResult, with_db};
 
 /// One payment an admin has to see to.
@@ -47,18 +49,23 @@ impl Movement {
 
 impl Store {
     /// Engagements funded with the manual provider whose employer payment has
-    /// not been recorded, oldest first. Cancelled ones are left out.
+    /// not been recorded, oldest first: the price and fee, less what a
+    /// cancellation refunded. Cancelled ones are left out unless the student
+    /// kept a share (which must be received before it is paid out).
     pub async fn deposits_due(&self) -> StoreResult<Vec<PaymentDue>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT e.id AS engagement_id, p.title AS project_title, o.id AS org_id, o.name AS org_name,
-                        u.id AS student_id, u.name AS student_name, e.price_minor + e.fee_minor AS amount_minor,
+                        u.id AS student_id, u.name AS student_name,
+                        e.price_minor + e.fee_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM ledger_entries r
+                            WHERE r.engagement_id = e.id AND r.kind = 'refund'), 0) AS BIGINT) AS amount_minor,
                         e.currency, e.created_at AS since
                  FROM engagements e
                  JOIN projects p ON p.id = e.project_id
                  JOIN organizations o ON o.id = e.org_id
                  JOIN users u ON u.id = e.student_id
-                 WHERE e.status <> 'cancelled'
+                 WHERE (e.status <> 'cancelled'
+                        OR EXISTS (SELECT 1 FROM ledger_entries s WHERE s.engagement_id = e.id AND s.kind = 'release'))
                    AND EXISTS (SELECT 1 FROM ledger_entries f WHERE f.engagement_id = e.id AND f.kind = 'fund' AND f.provider = 'manual')
                    AND NOT EXISTS (SELECT 1 FROM ledger_entries d WHERE d.engagement_id = e.id AND d.kind = 'deposit')
                  ORDER BY e.created_at, e.id",
@@ -91,9 +98,80 @@ impl Store {
         })?)
     }
 
+    /// Every engagement with its entries in the order written, for
+    /// `stint ledger check`: one pass over each table.
+    pub async fn ledger_audit_rows(&self) -> StoreResult<Vec<(AuditedEngagement, Vec<AuditedEntry>)>> {
+        let engagements: Vec<(i64, i64, i64, String, i64, i64, String)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT id, org_id, student_id, status, price_minor, fee_minor, currency FROM engagements ORDER BY id",
+            )
+            .fetch_all(p)
+            .await
+        })?;
+        let entries: Vec<(i64, i64, String, String, String, i64, String, String)> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT engagement_id, id, kind, from_account, to_account, amount_minor, currency, provider
+                 FROM ledger_entries ORDER BY engagement_id, id",
+            )
+            .fetch_all(p)
+            .await
+        })?;
+        let mut by_engagement: std::collections::HashMap<i64, Vec<AuditedEntry>> =
+            std::collections::HashMap::new();
+        for (engagement_id, id, kind, from, to, amount, currency, provider) in entries {
+            by_engagement.entry(engagement_id).or_default().push(AuditedEntry {
+                id,
+                kind,
+                from,
+                to,
+                amount,
+                currency,
+                provider,
+            });
+        }
+        Ok(engagements
+            .into_iter()
+            .map(|(id, org_id, student_id, status, price_minor, fee_minor, currency)| {
+                let entries = by_engagement.remove(&id).unwrap_or_default();
+                (
+                    AuditedEngagement {
+                        id,
+                        org_id,
+                        student_id,
+                        // An unknown status fails every status rule below.
+                        status: EngagementStatus::parse(&status).unwrap_or(EngagementStatus::Disputed),
+                        price_minor,
+                        fee_minor,
+                        currency,
+                    },
+                    entries,
+                )
+            })
+            .collect())
+    }
+
+    /// An engagement's ledger summed by kind (what quotes, queues and
+    /// checks read; writes re-read it inside their transaction).
+    pub async fn book(&self, engagement_id: i64) -> StoreResult<Book> {
+        let rows: Vec<(String, String, i64)> = with_db!(self, read, |p| {
+            sqlx::query_as(crate::workspace::READ_BOOK)
+                .bind(engagement_id)
+                .fetch_all(p)
+                .await
+        })?;
+        let mut book = Book::default();
+        for (kind, provider, amount) in &rows {
+            if let Some(kind) = EntryKind::parse(kind) {
+                book.add(kind, *amount, provider);
+            }
+        }
+        Ok(book)
+    }
+
     /// Writes one movement that goes with no status change (a deposit, or a
-    /// payout after a dispute was settled). `Conflict("already_recorded")`
-    /// when that movement exists already.
+    /// payout of money already released), checked against the ledger's
+    /// rules under the engagement's row lock. `Conflict("already_recorded")`
+    /// when that movement exists already; `Ledger` when it breaks a rule.
     pub async fn record_movement(
         &self,
         engagement_id: i64,
@@ -101,26 +179,27 @@ impl Store {
         provider: &str,
         m: &Movement,
     ) -> StoreResult<()> {
-        let r = with_db!(self, write, |p| {
-            sqlx::query(crate::workspace::INSERT_LEDGER_ENTRY)
-                .bind(engagement_id)
-                .bind(m.kind.as_str())
-                .bind(&m.from)
-                .bind(&m.to)
-                .bind(m.amount)
-                .bind(currency)
-                .bind(provider)
-                .bind(format!("{}:{engagement_id}", m.kind.as_str()))
-                .bind(Utc::now())
-                .bind(&m.reference)
-                .execute(p)
-                .await
-                .map(|_| ())
+        let now = Utc::now();
+        let r: StoreResult<()> = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let n = sqlx::query(LOCK_ENGAGEMENT)
+                    .bind(engagement_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                write_checked!(tx, engagement_id, currency, provider, std::slice::from_ref(m), now)?;
+                tx.commit().await?;
+                Ok(())
+            }
+            .await
         });
-        match r.map_err(StoreError::from) {
-            Ok(_) => Ok(()),
+        match r {
             Err(StoreError::Conflict(_)) => Err(StoreError::Conflict("already_recorded")),
-            Err(e) => Err(e),
+            other => other,
         }
     }
 }

@@ -82,6 +82,53 @@ pub(crate) const INSERT_LEDGER_ENTRY: &str =
     amount_minor, currency, provider, idempotency_key, created_at, reference)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
+/// An engagement's ledger summed by kind and provider, read inside the
+/// transaction that is about to add to it.
+pub(crate) const READ_BOOK: &str = "SELECT kind, provider, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_entries
+    WHERE engagement_id = $1 GROUP BY kind, provider";
+
+/// Takes the engagement's row lock for the rest of the transaction, so
+/// movements on one engagement are checked and written one after another.
+pub(crate) const LOCK_ENGAGEMENT: &str = "UPDATE engagements SET id = id WHERE id = $1";
+
+/// Inside transaction `$tx`: reads the engagement's book, checks each of
+/// `$movements` against the ledger's rules (`StoreError::Ledger` for the
+/// first that breaks one, which rolls everything back) and writes it.
+/// Expanded once per engine by `with_db!`.
+macro_rules! write_checked {
+    ($tx:expr, $engagement_id:expr, $currency:expr, $provider:expr, $movements:expr, $now:expr) => {{
+        let rows: Vec<(String, String, i64)> = sqlx::query_as($crate::workspace::READ_BOOK)
+            .bind($engagement_id)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let mut book = stint_domain::ledger::Book::default();
+        for (kind, provider, amount) in &rows {
+            if let Some(kind) = stint_domain::ledger::EntryKind::parse(kind) {
+                book.add(kind, *amount, provider);
+            }
+        }
+        for m in $movements {
+            book.apply(m.kind, m.amount, $provider)
+                .map_err(StoreError::Ledger)?;
+            sqlx::query($crate::workspace::INSERT_LEDGER_ENTRY)
+                .bind($engagement_id)
+                .bind(m.kind.as_str())
+                .bind(&m.from)
+                .bind(&m.to)
+                .bind(m.amount)
+                .bind($currency)
+                .bind($provider)
+                .bind(format!("{}:{}", m.kind.as_str(), $engagement_id))
+                .bind($now)
+                .bind(&m.reference)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        Ok::<(), StoreError>(())
+    }};
+}
+pub(crate) use write_checked;
+
 /// A money movement that goes with a status change.
 pub struct Movement {
     pub kind: EntryKind,
@@ -289,7 +336,8 @@ impl Store {
     /// Moves an engagement from `from` to `to` and writes `movements` in the
     /// same transaction. `Conflict("status_changed")` if it was no longer in
     /// `from`; a movement already written (same idempotency key) makes the
-    /// whole change a conflict too, so money moves once.
+    /// whole change a conflict too, so money moves once; a movement that
+    /// breaks a ledger rule is `Ledger` and nothing changes.
     pub async fn move_engagement(
         &self,
         engagement_id: i64,
@@ -314,27 +362,10 @@ impl Store {
                 if n == 0 {
                     return Err(StoreError::Conflict("status_changed"));
                 }
-                for m in movements {
-                    sqlx::query(
-                        INSERT_LEDGER_ENTRY,
-                    )
-                    .bind(engagement_id)
-                    .bind(m.kind.as_str())
-                    .bind(&m.from)
-                    .bind(&m.to)
-                    .bind(m.amount)
-                    .bind(currency)
-                    .bind(provider)
-                    .bind(format!("{}:{engagement_id}", m.kind.as_str()))
-                    .bind(now)
-                    .bind(&m.reference)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| match StoreError::from(e) {
-                        StoreError::Conflict(_) => StoreError::Conflict("status_changed"),
-                        other => other,
-                    })?;
-                }
+                write_checked!(tx, engagement_id, currency, provider, movements, now).map_err(|e| match e {
+                    StoreError::Conflict(_) => StoreError::Conflict("status_changed"),
+                    other => other,
+                })?;
                 tx.commit().await?;
                 Ok(())
             }

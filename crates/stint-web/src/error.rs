@@ -200,6 +200,7 @@ impl From<StoreError> for AppError {
                     "This project changed meanwhile; reload the page to see its current state.",
                 )
             }
+            StoreError::Ledger(rule) => AppError::conflict(rule.code(), rule.to_string()),
             StoreError::Conflict("already_recorded") => AppError::conflict(
                 "already_recorded",
                 "This payment is recorded already; nothing was changed.",

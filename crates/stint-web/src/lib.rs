@@ -50,6 +50,9 @@ pub struct WebConfig {
     pub password_cost: PasswordCost,
     /// Stint's fee on each hire, in basis points of the price (1000 = 10%).
     pub fee_basis_points: u32,
+    /// What a student keeps when the employer cancels on or after the start
+    /// date, in basis points of the price.
+    pub cancellation_share_basis_points: u32,
     /// Undecided applications a student may hold at once.
     pub max_open_applications: u32,
     pub payment_provider: PaymentProvider,
@@ -88,6 +91,7 @@ impl Default for WebConfig {
             auth_rate_per_minute: 20,
             password_cost: PasswordCost::Standard,
             fee_basis_points: 1_000,
+            cancellation_share_basis_points: 2_500,
             max_open_applications: 10,
             payment_provider: PaymentProvider::Manual,
             auto_approve_days: 7,

@@ -32,6 +32,9 @@ pub struct Settings {
     pub mail_from: String,
     /// Stint's fee on each hire, in basis points of the price (1000 = 10%).
     pub fee_basis_points: u32,
+    /// What a student keeps, in basis points of the price, when the employer
+    /// cancels on or after the start date (2500 = 25%); the rest is refunded.
+    pub cancellation_share_basis_points: u32,
     /// Undecided applications a student may hold at once.
     pub max_open_applications: u32,
     /// `manual` (an admin records money in and out) or `sandbox` (confirms at
@@ -58,6 +61,7 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "Stint <no-reply@stint.localhost>".into(),
             fee_basis_points: 1_000,
+            cancellation_share_basis_points: 2_500,
             max_open_applications: 10,
             payment_provider: "manual".into(),
             auto_approve_days: 7,
@@ -69,7 +73,8 @@ impl Default for Settings {
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 15] = [
+    "cancellation_share_basis_points",
     "files_dir",
     "review_window_days",
     "auto_approve_days",
@@ -145,6 +150,12 @@ impl Settings {
             bail!(
                 "bad setting fee_basis_points: {} is more than 50%",
                 settings.fee_basis_points
+            );
+        }
+        if settings.cancellation_share_basis_points > 10_000 {
+            bail!(
+                "bad setting cancellation_share_basis_points: {} is more than 100%",
+                settings.cancellation_share_basis_points
             );
         }
         if !(1..=60).contains(&settings.auto_approve_days) {

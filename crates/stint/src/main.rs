@@ -76,6 +76,18 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// The money ledger.
+    Ledger {
+        #[command(subcommand)]
+        task: LedgerTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerTask {
+    /// Replay every engagement's entries against the ledger's rules and
+    /// its status; print each discrepancy and exit non-zero if any.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +142,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         auth_rate_per_minute: settings.auth_rate_per_minute,
         password_cost: stint_web::PasswordCost::Standard,
         fee_basis_points: settings.fee_basis_points,
+        cancellation_share_basis_points: settings.cancellation_share_basis_points,
         max_open_applications: settings.max_open_applications,
         // Demo mode never waits for real money.
         payment_provider: if demo {
@@ -203,7 +216,47 @@ async fn run() -> anyhow::Result<()> {
             .await
         }
         Command::Admin { task } => admin(settings, task).await,
+        Command::Ledger {
+            task: LedgerTask::Check,
+        } => ledger_check(settings).await,
     }
+}
+
+/// `stint ledger check`: every engagement's entries replayed against the
+/// rules ([`stint_domain::ledger::audit`]), then every account's balances
+/// summed per currency, which must be zero.
+async fn ledger_check(settings: Settings) -> anyhow::Result<()> {
+    let store = open(&settings).await?;
+    let rows = store.ledger_audit_rows().await?;
+    let mut problems = 0usize;
+    let mut entries = 0usize;
+    for (e, list) in &rows {
+        entries += list.len();
+        for p in stint_domain::ledger::audit(e, list) {
+            println!("engagement {}: {p}", e.id);
+            problems += 1;
+        }
+    }
+    let mut totals: std::collections::BTreeMap<String, i64> = Default::default();
+    for (_, currency, amount) in store.ledger_balances().await? {
+        *totals.entry(currency).or_default() += amount;
+    }
+    for (currency, sum) in totals.iter().filter(|(_, s)| **s != 0) {
+        println!("ledger: balances in {currency} sum to {sum}, not zero");
+        problems += 1;
+    }
+    if problems > 0 {
+        anyhow::bail!(
+            "{problems} discrepancies in {} engagements ({entries} entries)",
+            rows.len()
+        );
+    }
+    println!(
+        "Ledger consistent: {} engagements, {entries} entries, balances sum to zero in {} currencies.",
+        rows.len(),
+        totals.len()
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {

@@ -370,7 +370,7 @@ async fn hire(
     caller: ApiUser,
     ApiId(id): ApiId,
 ) -> Result<(StatusCode, Json<HireResponse>), ApiError> {
-    let h = apps::hire(&state, &caller.user, id).await?;
+    let h = apps::hire(&state, &caller.user, id, None).await?;
     Ok((
         StatusCode::CREATED,
         Json(HireResponse {

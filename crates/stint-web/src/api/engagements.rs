@@ -125,6 +125,21 @@ pub struct WorkspaceView {
     submissions: Vec<SubmissionView>,
     /// Manual payments: the employer's money has not been received yet.
     awaiting_employer_payment: bool,
+    /// For the employer while a submission waits: what approving releases
+    /// to the student.
+    on_approval: Option<super::views::MoneyView>,
+    /// While the work is in progress: where the escrow goes if the caller
+    /// cancels now.
+    on_cancellation: Option<CancelView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CancelView {
+    /// Kept by the student for work already started (an employer cancelling
+    /// on or after the start date).
+    to_student: super::views::MoneyView,
+    /// Back to the employer.
+    refund: super::views::MoneyView,
 }
 
 /// The workspace: the engagement, its thread and its submissions (the two sides only).
@@ -136,7 +151,18 @@ async fn show(
     ApiId(id): ApiId,
 ) -> Result<Json<WorkspaceView>, ApiError> {
     let w = eng::get(&state, &caller.user, id, "").await?;
+    let quote = crate::app::money::engagement_quote(
+        &state,
+        &w.engagement,
+        w.side,
+        w.project.input.start_date,
+    );
     Ok(Json(WorkspaceView {
+        on_approval: quote.on_approval.map(Into::into),
+        on_cancellation: quote.on_cancellation.map(|c| CancelView {
+            to_student: c.to_student.into(),
+            refund: c.refund.into(),
+        }),
         engagement: EngagementView::from(&w.engagement),
         project_title: w.project.input.title.clone(),
         deliverables: w.project.input.deliverables.clone(),

@@ -47,7 +47,7 @@ use crate::AppState;
         (name = "engagements", description = "The workspace, delivery, approval and earnings"),
         (name = "portfolio", description = "Achievements and public portfolios"),
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
-        (name = "payments", description = "The manual payment provider: money received and paid out (admins)"),
+        (name = "payments", description = "Money: what hiring costs before it is charged, and the manual payment provider's money received and paid out (admins)"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )

@@ -1,5 +1,6 @@
-//! The manual payment provider over the API (admins): the queues of money to
-//! receive and to pay out, and recording each with its reference.
+//! Money over the API: what hiring costs before the employer confirms, and
+//! for admins the manual provider's queues of money to receive and to pay
+//! out, recording each with its reference.
 
 use axum::Json;
 use axum::extract::State;
@@ -17,9 +18,40 @@ use crate::auth::ApiUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(hire_quote))
         .routes(routes!(queues))
         .routes(routes!(deposit))
         .routes(routes!(payout))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HireQuoteView {
+    /// The agreed price, secured in escrow at hire.
+    price: super::views::MoneyView,
+    /// Stint's fee, charged to the employer on top of the price.
+    fee: super::views::MoneyView,
+    /// What the employer is charged: price plus fee.
+    total: super::views::MoneyView,
+    /// The fee rate in basis points of the price (1000 = 10%).
+    fee_basis_points: u32,
+}
+
+/// What hiring this applicant costs, as charged if the employer hires now
+/// (employer members of the project's organization).
+#[utoipa::path(get, path = "/applications/{id}/hire-quote", tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = HireQuoteView), (status = 401, body = super::Problem), (status = 404, body = super::Problem)))]
+async fn hire_quote(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<HireQuoteView>, ApiError> {
+    let q = crate::app::money::hire_quote(&state, &caller.user, id).await?;
+    Ok(Json(HireQuoteView {
+        price: q.price.into(),
+        fee: q.fee.into(),
+        total: q.total.into(),
+        fee_basis_points: q.fee_basis_points,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

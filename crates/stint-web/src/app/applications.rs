@@ -5,7 +5,6 @@ use stint_domain::application::{
     Actor, ApplicationAction, ApplicationForm, ApplicationStatus, SkillMatch, parse_reject_reason,
     skill_match, transition,
 };
-use stint_domain::ledger::platform_fee;
 use stint_domain::project::ProjectStatus;
 use stint_store::{ApplicantProfile, Application, Hire, Project, StoreError, User};
 
@@ -202,11 +201,29 @@ pub async fn reject(
 }
 
 /// Hires the applicant: creates the engagement and secures the price in
-/// escrow, plus Stint's fee. Never exceeds the project's places.
-pub async fn hire(state: &AppState, user: &User, id: i64) -> Result<Hire, AppError> {
+/// escrow, plus Stint's fee. Never exceeds the project's places. With
+/// `expected_total` (what the confirmation showed, in minor units) the hire
+/// is refused as `quote_changed` if the total is no longer that.
+pub async fn hire(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    expected_total: Option<i64>,
+) -> Result<Hire, AppError> {
     let (a, project) = require_application_member(&state.store, user, id).await?;
     transition(a.status, Actor::Employer, ApplicationAction::Hire).map_err(refused)?;
-    let fee = platform_fee(project.input.price, state.config.fee_basis_points);
+    let quote =
+        stint_domain::ledger::HireQuote::new(project.input.price, state.config.fee_basis_points);
+    if expected_total.is_some_and(|t| t != quote.total.minor) {
+        return Err(AppError::conflict(
+            "quote_changed",
+            format!(
+                "The total is now {} (price {} plus fee {}); look at it again before you hire.",
+                quote.total, quote.price, quote.fee
+            ),
+        ));
+    }
+    let fee = quote.fee;
     let hire = state
         .store
         .hire(id, fee.minor, state.config.payment_provider.as_str())

@@ -522,14 +522,19 @@ pub async fn due_reminder(state: &AppState, id: i64) -> Result<(), AppError> {
     .await
 }
 
-/// Either side cancels before any submission; the escrow goes back to the
-/// employer.
+/// Either side cancels before any submission. The escrow goes back to the
+/// employer, except that an employer cancelling on or after the start date
+/// leaves the student their share of the price for the work started (paid
+/// out at once with the sandbox provider, queued for payout otherwise).
 pub async fn cancel(
     state: &AppState,
     user: &User,
     id: i64,
     reason: &str,
 ) -> Result<Engagement, AppError> {
+    let (e, side) = require_party(state, user, id).await?;
+    let start = state.store.project(e.project_id).await?.input.start_date;
+    let split = super::money::cancellation(state, &e, side, start);
     let step = ReasonedStep {
         action: EngagementAction::Cancel,
         audit: "engagement.cancelled",
@@ -537,16 +542,45 @@ pub async fn cancel(
         kind: Kind::Cancelled,
         title: "The engagement is cancelled",
     };
-    reasoned(
+    let tail = if split.to_student.minor > 0 {
+        format!(
+            " The work had started, so the student keeps {} and {} is refunded.",
+            split.to_student, split.refund
+        )
+    } else {
+        format!(" {} is refunded to the employer.", split.refund)
+    };
+    let cancelled = reasoned(
         state,
         user,
         id,
         reason,
         step,
-        |e| vec![Movement::refund(e.id, e.org_id, e.price.minor)],
-        "",
+        |e| {
+            let mut m = Vec::new();
+            if split.to_student.minor > 0 {
+                m.push(Movement::release(e.id, e.student_id, split.to_student.minor));
+            }
+            if split.refund.minor > 0 {
+                m.push(Movement::refund(e.id, e.org_id, split.refund.minor));
+            }
+            m
+        },
+        &tail,
     )
-    .await
+    .await?;
+    if split.to_student.minor > 0 && state.config.payment_provider == PaymentProvider::Sandbox {
+        state
+            .store
+            .record_movement(
+                id,
+                e.price.currency.code(),
+                PaymentProvider::Sandbox.as_str(),
+                &Movement::payout(e.student_id, split.to_student.minor),
+            )
+            .await?;
+    }
+    Ok(cancelled)
 }
 
 /// A step either side takes with a reason: the status change (and its
@@ -697,7 +731,7 @@ pub async fn resolve(
         stint_domain::FieldErrors::from(f)
     })?;
     let price = e.price.minor;
-    let mut movements = match resolution {
+    let movements = match resolution {
         Resolution::Release => vec![Movement::release(id, e.student_id, price)],
         Resolution::Partial(paid) => vec![
             Movement::release(id, e.student_id, paid),
@@ -710,9 +744,6 @@ pub async fn resolve(
         Resolution::Partial(p) => p,
         Resolution::Refund => 0,
     };
-    if pays && state.config.payment_provider == PaymentProvider::Sandbox {
-        movements.push(Movement::payout(e.student_id, paid));
-    }
     let provider = state.config.payment_provider.as_str();
     state
         .store
@@ -725,6 +756,22 @@ pub async fn resolve(
             &movements,
         )
         .await?;
+    // The sandbox pays out at once; otherwise the payout queue has it.
+    if pays && state.config.payment_provider == PaymentProvider::Sandbox {
+        let paid_out =
+            transition(to, EngagementActor::System, EngagementAction::Release).map_err(refused)?;
+        state
+            .store
+            .move_engagement(
+                id,
+                to,
+                paid_out,
+                e.price.currency.code(),
+                provider,
+                &[Movement::payout(e.student_id, paid)],
+            )
+            .await?;
+    }
     let amount = stint_domain::money::Money::new(paid, e.price.currency);
     let decision = format!("{resolution:?}: {amount} to the student. {note}");
     state

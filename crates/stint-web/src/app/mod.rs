@@ -8,6 +8,7 @@ pub mod applications;
 pub mod engagements;
 pub mod jobs;
 pub mod matching;
+pub mod money;
 pub mod notify;
 pub mod orgs;
 pub mod payments;

@@ -31,15 +31,11 @@ pub async fn queues(state: &AppState, admin: &User) -> Result<Queues, AppError> 
 }
 
 /// Whether the employer's money for `e` is still to be received: funded
-/// through the manual provider and no deposit recorded.
+/// through the manual provider and no deposit recorded (for a cancelled
+/// engagement, only when the student kept a share).
 pub async fn awaiting_deposit(state: &AppState, e: &Engagement) -> Result<bool, AppError> {
-    let entries = state.store.ledger_entries(e.id).await?;
-    let manual = entries
-        .iter()
-        .any(|l| l.kind == "fund" && l.provider == "manual");
-    Ok(manual
-        && e.status != EngagementStatus::Cancelled
-        && !entries.iter().any(|l| l.kind == "deposit"))
+    let book = state.store.book(e.id).await?;
+    Ok(book.deposit_due() > 0 && (e.status != EngagementStatus::Cancelled || book.released > 0))
 }
 
 /// An admin records the employer's payment for an engagement (the price and
@@ -59,7 +55,8 @@ pub async fn record_deposit(
             "No payment is due from the employer for this engagement: it is recorded already, cancelled, or funded through another provider.",
         ));
     }
-    let total = Money::new(e.price.minor + e.fee.minor, e.price.currency);
+    // The store checks again under the engagement's lock.
+    let total = Money::new(state.store.book(id).await?.deposit_due(), e.price.currency);
     let m = Movement::deposit(e.org_id, total.minor).with_reference(&reference);
     state
         .store
@@ -88,8 +85,9 @@ pub async fn record_deposit(
 }
 
 /// An admin records that the money released to the student has been paid
-/// out. An approved engagement becomes paid; one settled by a dispute is
-/// paid already and only gains the payout entry.
+/// out. An approved engagement becomes paid; a cancelled one (whose student
+/// kept a share) only gains the payout entry. Refused while the employer's
+/// deposit is not recorded (manual provider).
 pub async fn record_payout(
     state: &AppState,
     admin: &User,
@@ -99,13 +97,10 @@ pub async fn record_payout(
     require_admin(admin)?;
     let e = state.store.engagement(id).await?;
     let reference = parse_reference(reference)?;
-    let entries = state.store.ledger_entries(id).await?;
-    let released: i64 = entries
-        .iter()
-        .filter(|l| l.kind == "release")
-        .map(|l| l.amount_minor)
-        .sum();
-    if released == 0 || entries.iter().any(|l| l.kind == "payout") {
+    // What is owed now; the store re-checks it (and, with the manual
+    // provider, the employer's deposit) under the engagement's lock.
+    let released = state.store.book(id).await?.owed_to_student();
+    if released == 0 {
         return Err(AppError::conflict(
             "nothing_to_pay",
             "Nothing is waiting to be paid out for this engagement: no money is released yet, or the payout is recorded already.",

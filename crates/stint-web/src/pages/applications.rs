@@ -1,5 +1,6 @@
 //! Application pages: the student's list (and withdrawing), and the
-//! employer's applicants page with shortlist, reject and hire.
+//! employer's applicants page with shortlist and reject (hiring, with its
+//! confirmation, is in `money.rs`).
 
 use askama::Template;
 use axum::Router;
@@ -25,7 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/employer/projects/{id}/applicants", get(applicants))
         .route("/employer/applications/{id}/shortlist", post(shortlist))
         .route("/employer/applications/{id}/reject", post(reject))
-        .route("/employer/applications/{id}/hire", post(hire))
         .route("/applications/{id}", get(thread))
         .route("/applications/{id}/messages", post(post_message))
 }
@@ -279,23 +279,6 @@ async fn reject(
 ) -> Result<Response, PageError> {
     let r = apps::reject(&state, user.user(), id, &f.reason).await;
     back(&state, &user, r, "rejected").await
-}
-
-async fn hire(
-    State(state): State<AppState>,
-    user: PageUser,
-    PageId(id): PageId,
-) -> Result<Response, PageError> {
-    let l = layout(&state, "Applicants", &user, None);
-    let h = apps::hire(&state, user.user(), id)
-        .await
-        .map_err(|e| PageError(e, l))?;
-    Ok(Redirect::to(&format!(
-        "/employer/projects/{}/applicants?notice={}",
-        h.engagement.project_id,
-        if h.filled { "hired_filled" } else { "hired" }
-    ))
-    .into_response())
 }
 
 #[derive(Template)]

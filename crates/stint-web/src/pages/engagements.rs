@@ -24,9 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/messages", post(message))
         .route("/engagements/{id}/submissions", post(submit))
         .route("/engagements/{id}/files/{file_id}", get(download))
-        .route("/engagements/{id}/approve", post(approve))
         .route("/engagements/{id}/request-revision", post(revise))
-        .route("/engagements/{id}/cancel", post(cancel))
         .route("/engagements/{id}/reviews", post(review))
         .route("/engagements/{id}/dispute", post(dispute))
         .route("/achievements/{id}", post(edit_achievement))
@@ -85,6 +83,8 @@ struct WorkspacePage {
     can_submit: bool,
     can_decide: bool,
     can_cancel: bool,
+    /// Where the escrow would go if the viewer cancelled now.
+    cancel_rule: String,
     can_dispute: bool,
     sandbox_note: Option<&'static str>,
     /// `accept` for the file input: ".pdf,.png,…".
@@ -321,6 +321,7 @@ async fn page_with_draft(
             ),
         can_decide: !is_student && e.status == EngagementStatus::Submitted,
         can_cancel: e.status == EngagementStatus::Active,
+        cancel_rule: cancel_rule(state, &w),
         can_dispute: matches!(
             e.status,
             EngagementStatus::Submitted | EngagementStatus::RevisionRequested
@@ -453,15 +454,6 @@ async fn download(
     Ok(crate::upload::download(&f, bytes))
 }
 
-async fn approve(
-    State(state): State<AppState>,
-    user: PageUser,
-    PageId(id): PageId,
-) -> Result<Response, PageError> {
-    let r = eng::approve(&state, user.user(), id).await;
-    after(&state, &user, id, r, "approved").await
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct FeedbackForm {
@@ -500,18 +492,29 @@ async fn dispute(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CancelForm {
-    reason: String,
+pub(super) struct CancelForm {
+    pub(super) reason: String,
 }
 
-async fn cancel(
-    State(state): State<AppState>,
-    user: PageUser,
-    PageId(id): PageId,
-    HtmlForm(f): HtmlForm<CancelForm>,
-) -> Result<Response, PageError> {
-    let r = eng::cancel(&state, user.user(), id, &f.reason).await;
-    after(&state, &user, id, r, "engagement_cancelled").await
+/// The cancel box's sentence: what cancelling now would do to the money.
+fn cancel_rule(state: &AppState, w: &eng::Workspace) -> String {
+    let q = crate::app::money::engagement_quote(
+        state,
+        &w.engagement,
+        w.side,
+        w.project.input.start_date,
+    );
+    match q.on_cancellation {
+        Some(s) if s.to_student.minor > 0 => format!(
+            "Possible until work is submitted. The work has started: {} keeps {} and {} is refunded.",
+            w.student_name, s.to_student, s.refund
+        ),
+        Some(s) => format!(
+            "Possible until work is submitted. {} would be refunded to the employer.",
+            s.refund
+        ),
+        None => String::new(),
+    }
 }
 
 struct WorkRow {

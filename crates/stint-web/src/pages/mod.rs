@@ -10,6 +10,7 @@ mod discovery;
 mod employer;
 mod engagements;
 mod home;
+mod money;
 mod projects;
 mod saved_searches;
 mod student;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(applications::router())
         .merge(engagements::router())
+        .merge(money::router())
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())

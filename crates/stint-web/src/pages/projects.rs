@@ -339,6 +339,8 @@ async fn browse_page(
 #[template(path = "projects/show.html")]
 struct ShowPage {
     layout: Layout,
+    /// What happens to the money if the employer cancels.
+    cancel_rule: String,
     p: Project,
     status: &'static str,
     status_label: &'static str,
@@ -529,6 +531,7 @@ async fn show_page(
     let mut layout = layout;
     layout.title = i.title.clone();
     Ok(render(&ShowPage {
+        cancel_rule: crate::app::money::cancellation_rule(&state),
         status: p.status.as_str(),
         status_label: p.status.label(),
         category_name: category_name(&i.category).to_string(),

@@ -128,7 +128,12 @@ app_test!(disputes_are_raised_and_resolved, |app| async move {
             Some(resolve.clone()),
         )
         .await;
-    assert_eq!(r.json()["status"], "paid", "{}", r.body);
+    assert_eq!(
+        r.json()["status"],
+        "approved",
+        "manual provider: settled and released, paid once paid out; {}",
+        r.body
+    );
     assert_eq!(
         app.api(
             Method::POST,
