@@ -115,7 +115,11 @@ pub struct CancelSplit {
 /// for the work already started and the rest is refunded; otherwise (the
 /// student withdraws, or the work has not started) all of it is refunded.
 /// Once a submission exists cancelling is not possible: that is a dispute.
-pub fn cancel_split(price: Money, share_basis_points: u32, employer_after_start: bool) -> CancelSplit {
+pub fn cancel_split(
+    price: Money,
+    share_basis_points: u32,
+    employer_after_start: bool,
+) -> CancelSplit {
     let to_student = if employer_after_start {
         share(price, share_basis_points.min(10_000))
     } else {
@@ -139,13 +143,21 @@ pub enum LedgerRule {
     AlreadyCharged,
     #[error("Only {available} (minor units) is left in escrow; the movement asks for {asked}.")]
     EscrowShort { available: i64, asked: i64 },
-    #[error("Only {available} (minor units) is released to the student and not yet paid out; the payout asks for {asked}.")]
+    #[error(
+        "Only {available} (minor units) is released to the student and not yet paid out; the payout asks for {asked}."
+    )]
     NotReleased { available: i64, asked: i64 },
-    #[error("The employer's payment for this engagement has not been recorded yet, so nothing can be paid out: record the deposit first.")]
+    #[error(
+        "The employer's payment for this engagement has not been recorded yet, so nothing can be paid out: record the deposit first."
+    )]
     DepositMissing,
-    #[error("No payment is due from the employer for this engagement: it is recorded already, or the engagement is funded through another provider.")]
+    #[error(
+        "No payment is due from the employer for this engagement: it is recorded already, or the engagement is funded through another provider."
+    )]
     NothingToReceive,
-    #[error("A deposit must be the whole amount due ({due} minor units, the price and Stint's fee); it was {asked}.")]
+    #[error(
+        "A deposit must be the whole amount due ({due} minor units, the price and Stint's fee); it was {asked}."
+    )]
     DepositAmount { due: i64, asked: i64 },
 }
 
@@ -219,12 +231,10 @@ impl Book {
                 })
             }
             EntryKind::Release | EntryKind::Refund => Ok(()),
-            EntryKind::Payout if amount > self.owed_to_student() => {
-                Err(LedgerRule::NotReleased {
-                    available: self.owed_to_student(),
-                    asked: amount,
-                })
-            }
+            EntryKind::Payout if amount > self.owed_to_student() => Err(LedgerRule::NotReleased {
+                available: self.owed_to_student(),
+                asked: amount,
+            }),
             EntryKind::Payout if self.manual && self.deposited == 0 => {
                 Err(LedgerRule::DepositMissing)
             }
@@ -239,7 +249,12 @@ impl Book {
     }
 
     /// Checks `kind` of `amount` and adds it to the book.
-    pub fn apply(&mut self, kind: EntryKind, amount: i64, provider: &str) -> Result<(), LedgerRule> {
+    pub fn apply(
+        &mut self,
+        kind: EntryKind,
+        amount: i64,
+        provider: &str,
+    ) -> Result<(), LedgerRule> {
         self.allow(kind, amount)?;
         self.add(kind, amount, provider);
         Ok(())
@@ -274,10 +289,16 @@ impl Book {
             self.funded == price,
             format!("funded {} but the price is {price}", self.funded),
         );
-        say(self.escrow() >= 0, format!("escrow is negative ({})", self.escrow()));
+        say(
+            self.escrow() >= 0,
+            format!("escrow is negative ({})", self.escrow()),
+        );
         say(
             self.owed_to_student() >= 0,
-            format!("paid out {} but released only {}", self.paid_out, self.released),
+            format!(
+                "paid out {} but released only {}",
+                self.paid_out, self.released
+            ),
         );
         say(
             !(self.manual && self.paid_out > 0 && self.deposited == 0),
@@ -285,18 +306,27 @@ impl Book {
         );
         say(
             self.deposited <= self.funded + self.fee,
-            format!("deposit {} is more than price plus fee ({})", self.deposited, self.funded + self.fee),
+            format!(
+                "deposit {} is more than price plus fee ({})",
+                self.deposited,
+                self.funded + self.fee
+            ),
         );
         match status {
             S::Active | S::Submitted | S::RevisionRequested | S::Disputed => say(
                 self.escrow() == price && self.released == 0 && self.refunded == 0,
-                format!("is {} but escrow holds {} of {price}", status.as_str(), self.escrow()),
+                format!(
+                    "is {} but escrow holds {} of {price}",
+                    status.as_str(),
+                    self.escrow()
+                ),
             ),
             S::Approved => say(
-                self.escrow() == 0 && self.released > 0,
+                self.escrow() == 0 && self.released > 0 && self.paid_out < self.released,
                 format!(
-                    "is approved but released {} with {} left in escrow",
+                    "is approved (released, not yet paid out) but released {}, paid out {}, escrow {}",
                     self.released,
+                    self.paid_out,
                     self.escrow()
                 ),
             ),
@@ -359,7 +389,10 @@ pub fn audit(e: &AuditedEngagement, entries: &[AuditedEntry]) -> Vec<String> {
             EntryKind::Fee => (employer_account(e.org_id), PLATFORM_FEES.to_string()),
             EntryKind::Release => (escrow_account(e.id), student_account(e.student_id)),
             EntryKind::Refund => (escrow_account(e.id), employer_account(e.org_id)),
-            EntryKind::Payout => (student_account(e.student_id), "external:payouts".to_string()),
+            EntryKind::Payout => (
+                student_account(e.student_id),
+                "external:payouts".to_string(),
+            ),
             EntryKind::Deposit => ("external:deposits".to_string(), employer_account(e.org_id)),
         };
         if x.from != from || x.to != to {
@@ -375,12 +408,18 @@ pub fn audit(e: &AuditedEngagement, entries: &[AuditedEntry]) -> Vec<String> {
             ));
         }
         if let Err(rule) = book.allow(kind, x.amount) {
-            out.push(format!("entry {} ({} of {}): {rule}", x.id, x.kind, x.amount));
+            out.push(format!(
+                "entry {} ({} of {}): {rule}",
+                x.id, x.kind, x.amount
+            ));
         }
         book.add(kind, x.amount, &x.provider);
     }
     if book.fee != e.fee_minor {
-        out.push(format!("fee charged {} but agreed {}", book.fee, e.fee_minor));
+        out.push(format!(
+            "fee charged {} but agreed {}",
+            book.fee, e.fee_minor
+        ));
     }
     out.extend(book.discrepancies(e.status, e.price_minor));
     out
@@ -421,20 +460,32 @@ mod tests {
     #[test]
     fn manual_payouts_wait_for_the_deposit() {
         let mut b = Book::default();
-        b.apply(EntryKind::Fund, 900, "manual").unwrap();
-        b.apply(EntryKind::Fee, 90, "manual").unwrap();
-        b.apply(EntryKind::Release, 900, "manual").unwrap();
-        assert_eq!(b.allow(EntryKind::Payout, 900), Err(LedgerRule::DepositMissing));
+        assert_eq!(b.apply(EntryKind::Fund, 900, "manual"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Fee, 90, "manual"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Release, 900, "manual"), Ok(()));
+        assert_eq!(
+            b.allow(EntryKind::Payout, 900),
+            Err(LedgerRule::DepositMissing)
+        );
         assert_eq!(
             b.allow(EntryKind::Deposit, 900),
-            Err(LedgerRule::DepositAmount { due: 990, asked: 900 })
+            Err(LedgerRule::DepositAmount {
+                due: 990,
+                asked: 900
+            })
         );
-        b.apply(EntryKind::Deposit, 990, "manual").unwrap();
-        assert_eq!(b.allow(EntryKind::Deposit, 990), Err(LedgerRule::NothingToReceive));
-        b.apply(EntryKind::Payout, 900, "manual").unwrap();
+        assert_eq!(b.apply(EntryKind::Deposit, 990, "manual"), Ok(()));
+        assert_eq!(
+            b.allow(EntryKind::Deposit, 990),
+            Err(LedgerRule::NothingToReceive)
+        );
+        assert_eq!(b.apply(EntryKind::Payout, 900, "manual"), Ok(()));
         assert_eq!(
             b.allow(EntryKind::Payout, 1),
-            Err(LedgerRule::NotReleased { available: 0, asked: 1 })
+            Err(LedgerRule::NotReleased {
+                available: 0,
+                asked: 1
+            })
         );
         assert!(b.discrepancies(EngagementStatus::Paid, 900).is_empty());
     }
@@ -444,17 +495,29 @@ mod tests {
         let mut b = Book::default();
         assert_eq!(
             b.allow(EntryKind::Release, 1),
-            Err(LedgerRule::EscrowShort { available: 0, asked: 1 })
+            Err(LedgerRule::EscrowShort {
+                available: 0,
+                asked: 1
+            })
         );
-        b.apply(EntryKind::Fund, 1_000, "sandbox").unwrap();
-        b.apply(EntryKind::Release, 250, "sandbox").unwrap();
+        assert_eq!(b.apply(EntryKind::Fund, 1_000, "sandbox"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Release, 250, "sandbox"), Ok(()));
         assert_eq!(
             b.allow(EntryKind::Refund, 751),
-            Err(LedgerRule::EscrowShort { available: 750, asked: 751 })
+            Err(LedgerRule::EscrowShort {
+                available: 750,
+                asked: 751
+            })
         );
-        b.apply(EntryKind::Refund, 750, "sandbox").unwrap();
-        assert_eq!(b.allow(EntryKind::Fund, 1_000), Err(LedgerRule::AlreadyFunded));
-        assert!(b.discrepancies(EngagementStatus::Cancelled, 1_000).is_empty());
+        assert_eq!(b.apply(EntryKind::Refund, 750, "sandbox"), Ok(()));
+        assert_eq!(
+            b.allow(EntryKind::Fund, 1_000),
+            Err(LedgerRule::AlreadyFunded)
+        );
+        assert!(
+            b.discrepancies(EngagementStatus::Cancelled, 1_000)
+                .is_empty()
+        );
         assert_eq!(b.discrepancies(EngagementStatus::Active, 1_000).len(), 1);
         assert_eq!(b.allow(EntryKind::Payout, 0), Err(LedgerRule::NotPositive));
     }
@@ -509,7 +572,10 @@ mod tests {
         let found = audit(&e, &bad);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("expected student:3"));
-        assert!(found[1].contains("payment for this engagement has not been recorded"), "{found:?}");
+        assert!(
+            found[1].contains("payment for this engagement has not been recorded"),
+            "{found:?}"
+        );
     }
 
     proptest! {

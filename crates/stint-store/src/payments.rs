@@ -9,6 +9,7 @@ use serde::Serialize;
 use stint_domain::engagement::EngagementStatus;
 use stint_domain::ledger::{AuditedEngagement, AuditedEntry, Book, EntryKind, employer_account};
 
+use crate::error::OptionalExt;
 use crate::workspace::{LOCK_ENGAGEMENT, write_checked};
 use crate::{Movement, Store, StoreError, StoreResult, with_db};
 
@@ -26,6 +27,21 @@ pub struct PaymentDue {
     pub currency: String,
     /// Since when it is due: the hire for deposits, the release for payouts.
     pub since: DateTime<Utc>,
+    /// A payout that must wait: the employer's money (manual provider) has
+    /// not been recorded yet.
+    pub waiting_for_deposit: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    engagement_id: i64,
+    id: i64,
+    kind: String,
+    from_account: String,
+    to_account: String,
+    amount_minor: i64,
+    currency: String,
+    provider: String,
 }
 
 impl Movement {
@@ -59,7 +75,7 @@ impl Store {
                         u.id AS student_id, u.name AS student_name,
                         e.price_minor + e.fee_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM ledger_entries r
                             WHERE r.engagement_id = e.id AND r.kind = 'refund'), 0) AS BIGINT) AS amount_minor,
-                        e.currency, e.created_at AS since
+                        e.currency, e.created_at AS since, FALSE AS waiting_for_deposit
                  FROM engagements e
                  JOIN projects p ON p.id = e.project_id
                  JOIN organizations o ON o.id = e.org_id
@@ -76,13 +92,15 @@ impl Store {
     }
 
     /// Engagements whose released money has not been paid out, oldest
-    /// release first.
+    /// release first; those still waiting for the employer's deposit say so.
     pub async fn payouts_due(&self) -> StoreResult<Vec<PaymentDue>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT e.id AS engagement_id, p.title AS project_title, o.id AS org_id, o.name AS org_name,
                         u.id AS student_id, u.name AS student_name, CAST(SUM(l.amount_minor) AS BIGINT) AS amount_minor,
-                        e.currency, MIN(l.created_at) AS since
+                        e.currency, MIN(l.created_at) AS since,
+                        (EXISTS (SELECT 1 FROM ledger_entries f WHERE f.engagement_id = e.id AND f.kind = 'fund' AND f.provider = 'manual')
+                         AND NOT EXISTS (SELECT 1 FROM ledger_entries d WHERE d.engagement_id = e.id AND d.kind = 'deposit')) AS waiting_for_deposit
                  FROM ledger_entries l
                  JOIN engagements e ON e.id = l.engagement_id
                  JOIN projects p ON p.id = e.project_id
@@ -100,15 +118,21 @@ impl Store {
 
     /// Every engagement with its entries in the order written, for
     /// `stint ledger check`: one pass over each table.
-    pub async fn ledger_audit_rows(&self) -> StoreResult<Vec<(AuditedEngagement, Vec<AuditedEntry>)>> {
-        let engagements: Vec<(i64, i64, i64, String, i64, i64, String)> = with_db!(self, read, |p| {
-            sqlx::query_as(
+    pub async fn ledger_audit_rows(
+        &self,
+    ) -> StoreResult<Vec<(AuditedEngagement, Vec<AuditedEntry>)>> {
+        let engagements: Vec<(i64, i64, i64, String, i64, i64, String)> = with_db!(
+            self,
+            read,
+            |p| {
+                sqlx::query_as(
                 "SELECT id, org_id, student_id, status, price_minor, fee_minor, currency FROM engagements ORDER BY id",
             )
             .fetch_all(p)
             .await
-        })?;
-        let entries: Vec<(i64, i64, String, String, String, i64, String, String)> = with_db!(self, read, |p| {
+            }
+        )?;
+        let entries: Vec<EntryRow> = with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT engagement_id, id, kind, from_account, to_account, amount_minor, currency, provider
                  FROM ledger_entries ORDER BY engagement_id, id",
@@ -118,35 +142,41 @@ impl Store {
         })?;
         let mut by_engagement: std::collections::HashMap<i64, Vec<AuditedEntry>> =
             std::collections::HashMap::new();
-        for (engagement_id, id, kind, from, to, amount, currency, provider) in entries {
-            by_engagement.entry(engagement_id).or_default().push(AuditedEntry {
-                id,
-                kind,
-                from,
-                to,
-                amount,
-                currency,
-                provider,
-            });
+        for r in entries {
+            by_engagement
+                .entry(r.engagement_id)
+                .or_default()
+                .push(AuditedEntry {
+                    id: r.id,
+                    kind: r.kind,
+                    from: r.from_account,
+                    to: r.to_account,
+                    amount: r.amount_minor,
+                    currency: r.currency,
+                    provider: r.provider,
+                });
         }
         Ok(engagements
             .into_iter()
-            .map(|(id, org_id, student_id, status, price_minor, fee_minor, currency)| {
-                let entries = by_engagement.remove(&id).unwrap_or_default();
-                (
-                    AuditedEngagement {
-                        id,
-                        org_id,
-                        student_id,
-                        // An unknown status fails every status rule below.
-                        status: EngagementStatus::parse(&status).unwrap_or(EngagementStatus::Disputed),
-                        price_minor,
-                        fee_minor,
-                        currency,
-                    },
-                    entries,
-                )
-            })
+            .map(
+                |(id, org_id, student_id, status, price_minor, fee_minor, currency)| {
+                    let entries = by_engagement.remove(&id).unwrap_or_default();
+                    (
+                        AuditedEngagement {
+                            id,
+                            org_id,
+                            student_id,
+                            // An unknown status fails every status rule below.
+                            status: EngagementStatus::parse(&status)
+                                .unwrap_or(EngagementStatus::Disputed),
+                            price_minor,
+                            fee_minor,
+                            currency,
+                        },
+                        entries,
+                    )
+                },
+            )
             .collect())
     }
 
@@ -183,15 +213,27 @@ impl Store {
         let r: StoreResult<()> = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
-                let n = sqlx::query(LOCK_ENGAGEMENT)
+                let status: Option<String> = sqlx::query_scalar(LOCK_ENGAGEMENT)
                     .bind(engagement_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if n == 0 {
+                    .fetch_one(&mut *tx)
+                    .await
+                    .optional()?;
+                let Some(status) = status else {
                     return Err(StoreError::NotFound);
+                };
+                // An approved engagement's payout is its move to paid
+                // (`move_engagement`), never a bare entry.
+                if status == "approved" && m.kind == EntryKind::Payout {
+                    return Err(StoreError::Conflict("status_changed"));
                 }
-                write_checked!(tx, engagement_id, currency, provider, std::slice::from_ref(m), now)?;
+                write_checked!(
+                    tx,
+                    engagement_id,
+                    currency,
+                    provider,
+                    std::slice::from_ref(m),
+                    now
+                )?;
                 tx.commit().await?;
                 Ok(())
             }

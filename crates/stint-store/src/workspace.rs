@@ -84,12 +84,15 @@ pub(crate) const INSERT_LEDGER_ENTRY: &str =
 
 /// An engagement's ledger summed by kind and provider, read inside the
 /// transaction that is about to add to it.
-pub(crate) const READ_BOOK: &str = "SELECT kind, provider, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_entries
+pub(crate) const READ_BOOK: &str =
+    "SELECT kind, provider, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_entries
     WHERE engagement_id = $1 GROUP BY kind, provider";
 
 /// Takes the engagement's row lock for the rest of the transaction, so
-/// movements on one engagement are checked and written one after another.
-pub(crate) const LOCK_ENGAGEMENT: &str = "UPDATE engagements SET id = id WHERE id = $1";
+/// movements on one engagement are checked and written one after another;
+/// returns its status.
+pub(crate) const LOCK_ENGAGEMENT: &str =
+    "UPDATE engagements SET id = id WHERE id = $1 RETURNING status";
 
 /// Inside transaction `$tx`: reads the engagement's book, checks each of
 /// `$movements` against the ledger's rules (`StoreError::Ledger` for the

@@ -64,6 +64,9 @@ pub struct PaymentDueView {
     currency: String,
     /// The hire (money to receive) or the release (payout).
     since: chrono::DateTime<chrono::Utc>,
+    /// A payout that cannot be recorded yet: the employer's money has not
+    /// been received.
+    waiting_for_deposit: bool,
 }
 
 impl From<PaymentDue> for PaymentDueView {
@@ -76,6 +79,7 @@ impl From<PaymentDue> for PaymentDueView {
             amount_minor: p.amount_minor,
             currency: p.currency,
             since: p.since,
+            waiting_for_deposit: p.waiting_for_deposit,
         }
     }
 }

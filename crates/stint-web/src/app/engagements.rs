@@ -559,7 +559,11 @@ pub async fn cancel(
         |e| {
             let mut m = Vec::new();
             if split.to_student.minor > 0 {
-                m.push(Movement::release(e.id, e.student_id, split.to_student.minor));
+                m.push(Movement::release(
+                    e.id,
+                    e.student_id,
+                    split.to_student.minor,
+                ));
             }
             if split.refund.minor > 0 {
                 m.push(Movement::refund(e.id, e.org_id, split.refund.minor));

@@ -55,7 +55,12 @@ pub fn employer_after_start(state: &AppState, side: Side, start_date: NaiveDate)
 }
 
 /// Where the escrow of `e` goes if `side` cancels today.
-pub fn cancellation(state: &AppState, e: &Engagement, side: Side, start_date: NaiveDate) -> CancelSplit {
+pub fn cancellation(
+    state: &AppState,
+    e: &Engagement,
+    side: Side,
+    start_date: NaiveDate,
+) -> CancelSplit {
     cancel_split(
         e.price,
         state.config.cancellation_share_basis_points,

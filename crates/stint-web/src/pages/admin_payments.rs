@@ -33,6 +33,7 @@ struct Row {
     student: String,
     amount: String,
     since: String,
+    waiting_for_deposit: bool,
 }
 
 fn row(p: PaymentDue) -> Row {
@@ -41,6 +42,7 @@ fn row(p: PaymentDue) -> Row {
         id: p.engagement_id,
         amount: Money::new(p.amount_minor, currency).to_string(),
         since: date(&p.since.date_naive()),
+        waiting_for_deposit: p.waiting_for_deposit,
         title: p.project_title,
         org: p.org_name,
         student: p.student_name,

@@ -179,7 +179,15 @@ async fn hire(
         Err(AppError::Conflict {
             code: "quote_changed",
             message,
-        }) => hire_confirm(&state, &user, id, FieldErrors::from(stint_domain::FieldError::new("total_minor", message))).await,
+        }) => {
+            hire_confirm(
+                &state,
+                &user,
+                id,
+                FieldErrors::from(stint_domain::FieldError::new("total_minor", message)),
+            )
+            .await
+        }
         Err(e) => Err(PageError(e, l)),
     }
 }
@@ -335,9 +343,9 @@ async fn cancel(
 ) -> Result<Response, PageError> {
     let l = layout(&state, "Workspace", &user);
     match eng::cancel(&state, user.user(), id, &f.reason).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/engagements/{id}?notice=engagement_cancelled")).into_response())
-        }
+        Ok(_) => Ok(
+            Redirect::to(&format!("/engagements/{id}?notice=engagement_cancelled")).into_response(),
+        ),
         Err(AppError::Invalid(errors)) => cancel_confirm(&state, &user, id, f.reason, errors).await,
         Err(e) => Err(PageError(e, l)),
     }

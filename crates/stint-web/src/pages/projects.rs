@@ -531,7 +531,7 @@ async fn show_page(
     let mut layout = layout;
     layout.title = i.title.clone();
     Ok(render(&ShowPage {
-        cancel_rule: crate::app::money::cancellation_rule(&state),
+        cancel_rule: crate::app::money::cancellation_rule(state),
         status: p.status.as_str(),
         status_label: p.status.label(),
         category_name: category_name(&i.category).to_string(),

@@ -16,6 +16,8 @@ mod hardening_input;
 mod hardening_limits;
 mod idempotency;
 mod jobs_notifications;
+mod ledger_rules;
+mod money_flows;
 mod pages_accounts;
 mod pages_applications;
 mod pages_engagements;
