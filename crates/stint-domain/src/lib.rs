@@ -13,6 +13,7 @@ pub mod matching;
 pub mod money;
 pub mod notice;
 pub mod organization;
+pub mod payout;
 pub mod profile;
 pub mod project;
 pub mod review;

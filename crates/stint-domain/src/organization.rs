@@ -100,6 +100,26 @@ pub fn parse_country(raw: &str) -> Result<String, FieldError> {
     }
 }
 
+/// A tax id for receipts (GSTIN, VAT number, EIN…): 3–40 letters, digits,
+/// spaces, dots, dashes or slashes; empty clears it.
+pub fn parse_tax_id(raw: &str) -> Result<Option<String>, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = (3..=40).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " .-/".contains(c));
+    if ok {
+        Ok(Some(s.to_ascii_uppercase()))
+    } else {
+        Err(FieldError::new(
+            "tax_id",
+            "A tax id has 3 to 40 letters, digits, spaces, dots, dashes or slashes (for example 27AAPFU0939F1ZV or GB123456789).",
+        ))
+    }
+}
+
 pub fn parse_domain(raw: &str) -> Result<String, FieldError> {
     let d = raw.trim().trim_start_matches('@').to_ascii_lowercase();
     let ok = d.contains('.')

@@ -19,6 +19,9 @@ pub struct Accountability {
     /// Approvals made by the employer, and those Stint made after silence.
     pub approved_by_employer: i64,
     pub auto_approved: i64,
+    /// Median hours from approval to the student's payout, over the last
+    /// 200 payouts.
+    pub median_payout_hours: Option<i64>,
 }
 
 impl Accountability {
@@ -64,6 +67,13 @@ impl Store {
             .fetch_all(p)
             .await
         })?;
+        let mut payout_hours: Vec<i64> = self
+            .payout_times(Some(org_id), 200)
+            .await?
+            .iter()
+            .map(|t| (t.paid_at - t.released_at).num_hours())
+            .collect();
+        payout_hours.sort_unstable();
         let mut hours: Vec<i64> = times.iter().map(|(a, d)| (*d - *a).num_hours()).collect();
         hours.sort_unstable();
         let count = |action: &str| {
@@ -79,6 +89,7 @@ impl Store {
             median_decision_hours: (!hours.is_empty()).then(|| hours[hours.len() / 2]),
             approved_by_employer: count("engagement.approved"),
             auto_approved: count("engagement.auto_approved"),
+            median_payout_hours: payout_hours.get(payout_hours.len() / 2).copied(),
         })
     }
 

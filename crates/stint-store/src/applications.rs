@@ -522,6 +522,19 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // The employer's charge gets its numbered receipt.
+                sqlx::query(
+                    "INSERT INTO receipts (engagement_id, org_id, price_minor, fee_minor, currency, issued_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(engagement_id)
+                .bind(org_id)
+                .bind(price_minor)
+                .bind(fee_minor)
+                .bind(&currency)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 let filled = hired_count >= slots;
                 let mut closed = Vec::new();
                 if filled {

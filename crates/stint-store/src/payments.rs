@@ -30,6 +30,8 @@ pub struct PaymentDue {
     /// A payout that must wait: the employer's money (manual provider) has
     /// not been recorded yet.
     pub waiting_for_deposit: bool,
+    /// Payouts: where the student is paid, masked (none saved yet: `None`).
+    pub payout_masked: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -75,7 +77,8 @@ impl Store {
                         u.id AS student_id, u.name AS student_name,
                         e.price_minor + e.fee_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM ledger_entries r
                             WHERE r.engagement_id = e.id AND r.kind = 'refund'), 0) AS BIGINT) AS amount_minor,
-                        e.currency, e.created_at AS since, FALSE AS waiting_for_deposit
+                        e.currency, e.created_at AS since, FALSE AS waiting_for_deposit,
+                        CAST(NULL AS TEXT) AS payout_masked
                  FROM engagements e
                  JOIN projects p ON p.id = e.project_id
                  JOIN organizations o ON o.id = e.org_id
@@ -100,15 +103,17 @@ impl Store {
                         u.id AS student_id, u.name AS student_name, CAST(SUM(l.amount_minor) AS BIGINT) AS amount_minor,
                         e.currency, MIN(l.created_at) AS since,
                         (EXISTS (SELECT 1 FROM ledger_entries f WHERE f.engagement_id = e.id AND f.kind = 'fund' AND f.provider = 'manual')
-                         AND NOT EXISTS (SELECT 1 FROM ledger_entries d WHERE d.engagement_id = e.id AND d.kind = 'deposit')) AS waiting_for_deposit
+                         AND NOT EXISTS (SELECT 1 FROM ledger_entries d WHERE d.engagement_id = e.id AND d.kind = 'deposit')) AS waiting_for_deposit,
+                        pa.masked AS payout_masked
                  FROM ledger_entries l
                  JOIN engagements e ON e.id = l.engagement_id
                  JOIN projects p ON p.id = e.project_id
                  JOIN organizations o ON o.id = e.org_id
                  JOIN users u ON u.id = e.student_id
+                 LEFT JOIN payout_accounts pa ON pa.user_id = e.student_id
                  WHERE l.kind = 'release'
                    AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout')
-                 GROUP BY e.id, p.title, o.id, o.name, u.id, u.name, e.currency
+                 GROUP BY e.id, p.title, o.id, o.name, u.id, u.name, e.currency, pa.masked
                  ORDER BY MIN(l.created_at), e.id",
             )
             .fetch_all(p)

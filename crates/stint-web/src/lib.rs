@@ -9,10 +9,12 @@ pub mod api;
 pub mod app;
 pub mod auth;
 mod cache;
+mod csv;
 mod error;
 mod form;
 mod idempotency;
 mod pages;
+pub mod secrets;
 pub mod security;
 mod upload;
 mod view;
@@ -62,6 +64,8 @@ pub struct WebConfig {
     pub review_window_days: u32,
     /// Where files delivered with submissions are kept.
     pub files: stint_store::FileStorage,
+    /// Seals payout details (and other secrets) at rest.
+    pub sealer: secrets::Sealer,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -97,6 +101,7 @@ impl Default for WebConfig {
             auto_approve_days: 7,
             review_window_days: 14,
             files: stint_store::FileStorage::local("./stint-data/files"),
+            sealer: secrets::Sealer::random(),
         }
     }
 }

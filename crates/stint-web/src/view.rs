@@ -62,6 +62,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "If an account uses that address, we have emailed it a link to reset the password."
         }
         "profile_saved" => "Your profile is saved.",
+        "tax_id_saved" => "Your tax id is saved; it appears on your receipts.",
+        "payout_saved" => "Your payout details are saved. Stint pays your released earnings there.",
         "org_created" => {
             "Your organization is created. Stint will verify it shortly; you can draft projects meanwhile."
         }
@@ -186,6 +188,13 @@ pub fn record_lines(
             1 => "Decides in 1 hour (median)".to_string(),
             h if h < 48 => format!("Decides in {h} hours (median)"),
             h => format!("Decides in {} days (median)", h / 24),
+        });
+    }
+    if let Some(h) = r.median_payout_hours {
+        out.push(match h {
+            0 => "Students paid within an hour of approval (median)".to_string(),
+            h if h < 48 => format!("Students paid {h} hours after approval (median)"),
+            h => format!("Students paid {} days after approval (median)", h / 24),
         });
     }
     if let Some(p) = r.on_time_percent() {

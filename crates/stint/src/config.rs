@@ -47,6 +47,10 @@ pub struct Settings {
     /// Where files delivered with submissions are kept; `<data_dir>/files`
     /// when unset. Several instances need a shared directory here.
     pub files_dir: Option<PathBuf>,
+    /// 64 hex digits: the key that seals payout details at rest. Without it
+    /// a key is created in `<data_dir>/secrets.key` on first start; several
+    /// instances must share one key (set it here).
+    pub secrets_key: Option<String>,
 }
 
 impl Default for Settings {
@@ -67,13 +71,15 @@ impl Default for Settings {
             auto_approve_days: 7,
             review_window_days: 14,
             files_dir: None,
+            secrets_key: None,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 15] = [
+const ENV_KEYS: [&str; 16] = [
+    "secrets_key",
     "cancellation_share_basis_points",
     "files_dir",
     "review_window_days",
@@ -105,6 +111,39 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The sealer for secrets at rest: the `secrets_key` setting, or the key
+    /// file in the data directory (created, readable by its owner only, on
+    /// first use).
+    pub fn sealer(&self) -> anyhow::Result<stint_web::secrets::Sealer> {
+        use stint_web::secrets::Sealer;
+        if let Some(k) = &self.secrets_key {
+            return Sealer::from_hex(k)
+                .map_err(|e| anyhow::anyhow!("bad setting secrets_key: {e}"));
+        }
+        let path = self.data_dir.join("secrets.key");
+        if !path.exists() {
+            std::fs::create_dir_all(&self.data_dir)
+                .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+            let key = Sealer::generate_hex().map_err(|e| anyhow::anyhow!(e))?;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            match opts.open(&path) {
+                Ok(mut f) => std::io::Write::write_all(&mut f, key.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                // Another process created it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot create {}", path.display()));
+                }
+            }
+        }
+        let key = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Sealer::from_hex(&key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
     /// Where uploaded files live.
     pub fn files_dir(&self) -> PathBuf {
         self.files_dir

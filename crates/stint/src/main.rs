@@ -153,6 +153,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         auto_approve_days: settings.auto_approve_days,
         review_window_days: settings.review_window_days,
         files: stint_store::FileStorage::local(settings.files_dir()),
+        sealer: settings.sealer()?,
     })
 }
 

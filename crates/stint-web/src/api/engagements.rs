@@ -125,6 +125,9 @@ pub struct WorkspaceView {
     submissions: Vec<SubmissionView>,
     /// Manual payments: the employer's money has not been received yet.
     awaiting_employer_payment: bool,
+    /// For the student: they have not said where to be paid
+    /// (`PUT /me/payout-details`).
+    payout_details_missing: bool,
     /// For the employer while a submission waits: what approving releases
     /// to the student.
     on_approval: Option<super::views::MoneyView>,
@@ -177,6 +180,7 @@ async fn show(
         achievement_id: state.store.achievement_for(id).await?.map(|a| a.id),
         submissions: w.submissions.iter().map(SubmissionView::from).collect(),
         awaiting_employer_payment: w.awaiting_deposit,
+        payout_details_missing: w.payout_missing,
     }))
 }
 

@@ -14,6 +14,7 @@ mod payments;
 mod portfolio;
 mod problem;
 mod projects;
+mod records;
 mod taxonomy;
 pub mod views;
 
@@ -76,6 +77,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(engagements::router())
         .merge(portfolio::router())
         .merge(payments::router())
+        .merge(records::router())
         .merge(discovery::router())
         .merge(taxonomy::router())
         .merge(admin::router())

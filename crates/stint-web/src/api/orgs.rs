@@ -98,6 +98,8 @@ pub struct RecordView {
     /// Share answered before the decision date, 0–100.
     answered_percent: Option<i64>,
     median_decision_hours: Option<i64>,
+    /// Median hours from the employer's approval to the student's payout.
+    median_payout_hours: Option<i64>,
     /// Share of delivered work approved by the employer rather than after silence, 0–100.
     on_time_approval_percent: Option<i64>,
     /// Students' average ratings (clarity of brief, support, payment speed), 1.0–5.0.
@@ -138,6 +140,7 @@ async fn show(
             closed_without_decision: p.record.closed_undecided,
             answered_percent: p.record.answered_percent(),
             median_decision_hours: p.record.median_decision_hours,
+            median_payout_hours: p.record.median_payout_hours,
             on_time_approval_percent: p.record.on_time_percent(),
             ratings: p.ratings.map(|r| r.map(|v| v as f32 / 10.0)),
             review_count: p.reviews.len(),

@@ -19,6 +19,8 @@ use crate::auth::ApiUser;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(hire_quote))
+        .routes(routes!(my_payout_details, save_payout_details))
+        .routes(routes!(reveal_payout_details))
         .routes(routes!(queues))
         .routes(routes!(deposit))
         .routes(routes!(payout))
@@ -67,6 +69,10 @@ pub struct PaymentDueView {
     /// A payout that cannot be recorded yet: the employer's money has not
     /// been received.
     waiting_for_deposit: bool,
+    /// Payouts: where the student is paid, masked; absent when they have
+    /// not said yet. `POST /admin/engagements/{id}/payout-details` shows
+    /// the details whole (and records that in the audit log).
+    payout_details: Option<String>,
 }
 
 impl From<PaymentDue> for PaymentDueView {
@@ -80,6 +86,7 @@ impl From<PaymentDue> for PaymentDueView {
             currency: p.currency,
             since: p.since,
             waiting_for_deposit: p.waiting_for_deposit,
+            payout_details: p.payout_masked,
         }
     }
 }
@@ -144,4 +151,123 @@ async fn payout(
     Ok(Json(EngagementView::from(
         &payments::record_payout(&state, &caller.user, id, &r.reference).await?,
     )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayoutDetailsView {
+    /// in_bank | in_upi | uk_bank | us_bank | iban
+    method: String,
+    /// Enough to recognise the account, never enough to use it.
+    masked: String,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<stint_store::PayoutAccount> for PayoutDetailsView {
+    fn from(a: stint_store::PayoutAccount) -> Self {
+        PayoutDetailsView {
+            method: a.method,
+            masked: a.masked,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// Where the caller (a student) is paid, masked; 404 `not_found` when they
+/// have not said yet.
+#[utoipa::path(get, path = "/me/payout-details", tag = "payments", security(("bearer" = [])),
+    responses((status = 200, body = PayoutDetailsView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem)))]
+async fn my_payout_details(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<PayoutDetailsView>, ApiError> {
+    crate::app::payouts::mine(&state, &caller.user)
+        .await?
+        .map(|a| Json(a.into()))
+        .ok_or_else(|| crate::error::AppError::NotFound.into())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PayoutDetailsRequest {
+    /// in_bank (account_number, ifsc) | in_upi (upi_id) | uk_bank
+    /// (sort_code, account_number) | us_bank (routing_number,
+    /// account_number) | iban (iban)
+    #[schema(required = true)]
+    method: String,
+    /// The account holder's name, as the bank knows it (2–140 characters).
+    #[schema(required = true)]
+    holder_name: String,
+    account_number: String,
+    ifsc: String,
+    upi_id: String,
+    sort_code: String,
+    routing_number: String,
+    iban: String,
+}
+
+/// Saves (or replaces) where the caller (a student) is paid. Checked per
+/// method (IBAN check digits, the ABA checksum of a routing number, IFSC
+/// and UPI formats, UK lengths), stored encrypted, answered masked.
+#[utoipa::path(put, path = "/me/payout-details", tag = "payments", security(("bearer" = [])), request_body = PayoutDetailsRequest,
+    responses((status = 200, body = PayoutDetailsView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 422, body = super::Problem)))]
+async fn save_payout_details(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(r): ApiJson<PayoutDetailsRequest>,
+) -> Result<Json<PayoutDetailsView>, ApiError> {
+    let form = stint_domain::payout::PayoutForm {
+        method: r.method,
+        holder_name: r.holder_name,
+        account_number: r.account_number,
+        ifsc: r.ifsc,
+        upi_id: r.upi_id,
+        sort_code: r.sort_code,
+        routing_number: r.routing_number,
+        iban: r.iban,
+    };
+    Ok(Json(
+        crate::app::payouts::save(&state, &caller.user, &form)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayoutFieldView {
+    label: String,
+    value: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevealedPayoutDetails {
+    method: String,
+    /// Everything needed to send the money, in order.
+    fields: Vec<PayoutFieldView>,
+}
+
+/// The whole payout details of an engagement's student, to send the money
+/// (admins). Each call is written to the audit log. 409
+/// `no_payout_details` when the student has not said where to be paid.
+#[utoipa::path(post, path = "/admin/engagements/{id}/payout-details", tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RevealedPayoutDetails), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem)))]
+async fn reveal_payout_details(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<RevealedPayoutDetails>, ApiError> {
+    let d = crate::app::payouts::reveal(&state, &caller.user, id).await?;
+    Ok(Json(RevealedPayoutDetails {
+        method: d.method().into(),
+        fields: d
+            .full()
+            .into_iter()
+            .map(|(label, value)| PayoutFieldView {
+                label: label.into(),
+                value,
+            })
+            .collect(),
+    }))
 }

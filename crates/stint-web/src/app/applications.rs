@@ -251,12 +251,17 @@ pub async fn hire(
         .await?;
     super::jobs::schedule_for_engagement(state, hire.engagement.id, hire.engagement.due_date)
         .await?;
+    let payout_hint = if state.store.payout_account(a.student_id).await?.is_none() {
+        " Add your payout details at /me/payout so Stint can send you the money."
+    } else {
+        ""
+    };
     tell_student(
         state,
         &a,
         Kind::Hired,
         &format!("You are hired for {}", a.project_title),
-        &format!("{} hired you for \"{}\". The price of {} is secured; you are paid when the work is approved.", a.org_name, a.project_title, project.input.price),
+        &format!("{} hired you for \"{}\". The price of {} is secured; you are paid when the work is approved.{payout_hint}", a.org_name, a.project_title, project.input.price),
     )
     .await?;
     for student_id in &hire.closed_students {

@@ -71,6 +71,8 @@ pub struct Workspace {
     pub submissions: Vec<Submission>,
     /// Manual provider: the employer's money has not arrived yet.
     pub awaiting_deposit: bool,
+    /// The student (asking) has not said where to be paid.
+    pub payout_missing: bool,
 }
 
 /// The workspace with the newest page of its thread, or the page before
@@ -91,6 +93,9 @@ pub async fn get(
         earlier,
         submissions: state.store.submissions(id).await?,
         awaiting_deposit: super::payments::awaiting_deposit(state, &engagement).await?,
+        payout_missing: side == Side::Student
+            && state.config.payment_provider == PaymentProvider::Manual
+            && state.store.payout_account(user.id).await?.is_none(),
         engagement,
         side,
     })

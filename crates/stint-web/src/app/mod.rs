@@ -12,9 +12,11 @@ pub mod money;
 pub mod notify;
 pub mod orgs;
 pub mod payments;
+pub mod payouts;
 pub mod preferences;
 pub mod profiles;
 pub mod projects;
+pub mod records;
 pub mod reviews;
 pub mod saved_searches;
 

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/payments", get(show))
         .route("/admin/engagements/{id}/deposit", post(deposit))
         .route("/admin/engagements/{id}/payout", post(payout))
+        .route("/admin/engagements/{id}/payout-details", post(reveal))
 }
 
 struct Row {
@@ -34,6 +35,7 @@ struct Row {
     amount: String,
     since: String,
     waiting_for_deposit: bool,
+    payout_masked: Option<String>,
 }
 
 fn row(p: PaymentDue) -> Row {
@@ -43,6 +45,7 @@ fn row(p: PaymentDue) -> Row {
         amount: Money::new(p.amount_minor, currency).to_string(),
         since: date(&p.since.date_naive()),
         waiting_for_deposit: p.waiting_for_deposit,
+        payout_masked: p.payout_masked,
         title: p.project_title,
         org: p.org_name,
         student: p.student_name,
@@ -58,6 +61,11 @@ struct PaymentsPage {
     provider: &'static str,
     /// The engagement whose form failed, and why.
     failed: Option<(i64, FieldErrors)>,
+    /// The payout whose details the admin asked to see, whole.
+    revealed: Option<(i64, Vec<(&'static str, String)>)>,
+    /// Recent payouts: (engagement, title, student, approved, paid, took).
+    speed: Vec<(i64, String, String, String, String, String)>,
+    median_speed: Option<String>,
 }
 
 async fn page(
@@ -65,6 +73,7 @@ async fn page(
     user: &PageUser,
     notice: Option<&str>,
     failed: Option<(i64, FieldErrors)>,
+    revealed: Option<(i64, Vec<(&'static str, String)>)>,
 ) -> Result<Response, PageError> {
     let mut layout =
         Layout::new("Payments", Some(user.user()), state.config.demo).with_notice(notice);
@@ -72,6 +81,27 @@ async fn page(
     let q = payments::queues(state, user.user())
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
+    let times = crate::app::records::payout_times(state, user.user())
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let mut took: Vec<chrono::Duration> = times.iter().map(|t| t.paid_at - t.released_at).collect();
+    took.sort();
+    let median_speed = took
+        .get(took.len() / 2)
+        .map(|d| crate::app::records::duration_words(*d));
+    let speed = times
+        .into_iter()
+        .map(|t| {
+            (
+                t.engagement_id,
+                t.project_title,
+                t.student_name,
+                date(&t.released_at.date_naive()),
+                date(&t.paid_at.date_naive()),
+                crate::app::records::duration_words(t.paid_at - t.released_at),
+            )
+        })
+        .collect();
     let status = if failed.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -82,6 +112,9 @@ async fn page(
         payouts: q.payouts.into_iter().map(row).collect(),
         provider: state.config.payment_provider.as_str(),
         failed,
+        revealed,
+        speed,
+        median_speed,
         layout,
     });
     *res.status_mut() = status;
@@ -93,7 +126,7 @@ async fn show(
     user: PageUser,
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    page(&state, &user, n.notice.as_deref(), None).await
+    page(&state, &user, n.notice.as_deref(), None, None).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -111,7 +144,7 @@ async fn after(
 ) -> Result<Response, PageError> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/admin/payments?notice={notice}")).into_response()),
-        Err(AppError::Invalid(errors)) => page(state, user, None, Some((id, errors))).await,
+        Err(AppError::Invalid(errors)) => page(state, user, None, Some((id, errors)), None).await,
         Err(e) => Err(PageError(
             e,
             Layout::new("Payments", Some(user.user()), state.config.demo),
@@ -137,4 +170,22 @@ async fn payout(
 ) -> Result<Response, PageError> {
     let r = payments::record_payout(&state, user.user(), id, &f.reference).await;
     after(&state, &user, id, r, "payout_recorded").await
+}
+
+/// Shows one student's payout details whole, to send the money; the audit
+/// log records it (a POST, so a page load never reveals by accident).
+async fn reveal(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let details = crate::app::payouts::reveal(&state, user.user(), id)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Payments", Some(user.user()), state.config.demo),
+            )
+        })?;
+    page(&state, &user, None, None, Some((id, details.full()))).await
 }

@@ -87,6 +87,8 @@ struct WorkspacePage {
     cancel_rule: String,
     can_dispute: bool,
     sandbox_note: Option<&'static str>,
+    /// The student has not said where to be paid.
+    payout_missing: bool,
     /// `accept` for the file input: ".pdf,.png,…".
     accept: String,
     upload_rules: String,
@@ -326,6 +328,7 @@ async fn page_with_draft(
             e.status,
             EngagementStatus::Submitted | EngagementStatus::RevisionRequested
         ),
+        payout_missing: w.payout_missing,
         sandbox_note: (state.config.payment_provider == PaymentProvider::Sandbox)
             .then_some("Sandbox payments: money movements here are simulated and confirm at once."),
         accept: stint_domain::upload::accepted_extensions()
@@ -536,6 +539,8 @@ struct EarningsRow {
 #[template(path = "engagement/mine.html")]
 struct MinePage {
     layout: Layout,
+    /// Where the student is paid, masked.
+    payout: Option<String>,
     rows: Vec<WorkRow>,
     earnings: Vec<EarningsRow>,
 }
@@ -553,7 +558,12 @@ async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response,
     let money = |currency: &str, minor: i64| {
         Money::new(minor, currency.parse().unwrap_or(Currency::Usd)).to_string()
     };
+    let payout = crate::app::payouts::mine(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, l.clone()))?
+        .map(|a| a.masked);
     Ok(render(&MinePage {
+        payout,
         rows: list
             .into_iter()
             .map(|(e, title)| WorkRow {

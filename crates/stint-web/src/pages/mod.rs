@@ -11,7 +11,10 @@ mod employer;
 mod engagements;
 mod home;
 mod money;
+mod payouts;
 mod projects;
+mod records;
+pub(crate) use records::csv_download;
 mod saved_searches;
 mod student;
 
@@ -34,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .merge(applications::router())
         .merge(engagements::router())
         .merge(money::router())
+        .merge(payouts::router())
+        .merge(records::router())
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())
