@@ -157,7 +157,7 @@ pub fn parse_routing(raw: &str) -> Result<String, FieldError> {
         .zip([3, 7, 1].iter().cycle())
         .map(|(d, w)| d * w)
         .sum();
-    if sum % 10 == 0 {
+    if sum.is_multiple_of(10) {
         Ok(d)
     } else {
         Err(FieldError::new(

@@ -213,8 +213,8 @@ impl Store {
         currency: &str,
         provider: &str,
         m: &Movement,
+        now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let now = Utc::now();
         let r: StoreResult<()> = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;

@@ -340,7 +340,9 @@ impl Store {
     /// same transaction. `Conflict("status_changed")` if it was no longer in
     /// `from`; a movement already written (same idempotency key) makes the
     /// whole change a conflict too, so money moves once; a movement that
-    /// breaks a ledger rule is `Ledger` and nothing changes.
+    /// breaks a ledger rule is `Ledger` and nothing changes. `now` is the
+    /// application's clock, written on the status change and the entries.
+    #[allow(clippy::too_many_arguments)] // the status change, then the postings and their time
     pub async fn move_engagement(
         &self,
         engagement_id: i64,
@@ -349,8 +351,8 @@ impl Store {
         currency: &str,
         provider: &str,
         movements: &[Movement],
+        now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let now = Utc::now();
         let result: StoreResult<()> = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;

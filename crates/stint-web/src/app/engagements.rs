@@ -313,6 +313,7 @@ pub async fn request_revision(
             e.price.currency.code(),
             state.config.payment_provider.as_str(),
             &[],
+            state.clock.now(),
         )
         .await?;
     state
@@ -449,6 +450,7 @@ async fn release(
             currency,
             provider.as_str(),
             &[Movement::release(e.id, e.student_id, e.price.minor)],
+            state.clock.now(),
         )
         .await?;
     let window = chrono::Duration::days(i64::from(state.config.review_window_days));
@@ -487,6 +489,7 @@ async fn release(
                 currency,
                 provider.as_str(),
                 &[Movement::payout(e.student_id, e.price.minor)],
+                state.clock.now(),
             )
             .await?;
         state
@@ -586,6 +589,7 @@ pub async fn cancel(
                 e.price.currency.code(),
                 PaymentProvider::Sandbox.as_str(),
                 &Movement::payout(e.student_id, split.to_student.minor),
+                state.clock.now(),
             )
             .await?;
     }
@@ -625,6 +629,7 @@ async fn reasoned(
             e.price.currency.code(),
             provider,
             &movements(&e),
+            state.clock.now(),
         )
         .await?;
     state
@@ -763,6 +768,7 @@ pub async fn resolve(
             e.price.currency.code(),
             provider,
             &movements,
+            state.clock.now(),
         )
         .await?;
     // The sandbox pays out at once; otherwise the payout queue has it.
@@ -778,6 +784,7 @@ pub async fn resolve(
                 e.price.currency.code(),
                 provider,
                 &[Movement::payout(e.student_id, paid)],
+                state.clock.now(),
             )
             .await?;
     }

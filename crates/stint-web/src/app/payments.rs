@@ -60,7 +60,7 @@ pub async fn record_deposit(
     let m = Movement::deposit(e.org_id, total.minor).with_reference(&reference);
     state
         .store
-        .record_movement(id, e.price.currency.code(), "manual", &m)
+        .record_movement(id, e.price.currency.code(), "manual", &m, state.clock.now())
         .await?;
     state
         .store
@@ -114,12 +114,20 @@ pub async fn record_payout(
             .map_err(|err| AppError::conflict("invalid_transition", err.to_string()))?;
         state
             .store
-            .move_engagement(id, e.status, to, currency, provider, &[m])
+            .move_engagement(
+                id,
+                e.status,
+                to,
+                currency,
+                provider,
+                &[m],
+                state.clock.now(),
+            )
             .await?;
     } else {
         state
             .store
-            .record_movement(id, currency, provider, &m)
+            .record_movement(id, currency, provider, &m, state.clock.now())
             .await?;
     }
     let amount = Money::new(released, e.price.currency);

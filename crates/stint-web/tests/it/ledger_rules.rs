@@ -266,6 +266,7 @@ async fn random_sequences(app: TestApp) {
                             "INR",
                             "manual",
                             &Movement::payout(e.student_id, amount),
+                            chrono::Utc::now(),
                         )
                         .await;
                     if amount > book.owed_to_student() || (book.manual && book.deposited == 0) {
@@ -285,6 +286,7 @@ async fn random_sequences(app: TestApp) {
                             "INR",
                             "manual",
                             &[Movement::release(id, e.student_id, book.escrow() + 1)],
+                            chrono::Utc::now(),
                         )
                         .await;
                     assert!(

@@ -23,6 +23,8 @@ mod pages_applications;
 mod pages_engagements;
 mod pages_projects;
 mod payments;
+mod payout_details;
 mod preferences;
+mod receipts;
 mod search_quality;
 mod uploads;
