@@ -155,7 +155,17 @@ test('employer posts a project, admin verifies, employer publishes, student find
   assert.match(await page.locator('main').innerText(), /Sam Student/);
   await checkA11y(page, 'applicants');
   await shot(page, '13-employer-applicants');
-  await page.getByRole('button', { name: 'Hire Sam Student' }).click();
+  // Hiring asks first and shows the price, Stint's fee and the total.
+  await page.getByRole('link', { name: 'Hire Sam Student…' }).click();
+  await page.waitForURL(/\/hire$/);
+  const quote = await page.locator('main').innerText();
+  assert.match(quote, /Price/);
+  assert.match(quote, /Stint's fee/);
+  assert.match(quote, /You pay/);
+  assert.match(quote, /keeps 25%/);
+  await checkA11y(page, 'hire confirmation');
+  await shot(page, '13a-hire-confirmation');
+  await page.getByRole('button', { name: /^Hire and pay/ }).click();
   await page.waitForURL(/notice=hired_filled/);
   assert.match(await page.locator('.notice').first().innerText(), /every place is now taken/);
   await shot(page, '14-employer-hired');
@@ -204,12 +214,40 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await student.waitForURL(/notice=submitted/);
   await page.reload();
   await checkA11y(page, 'workspace (employer)');
+  // Approving asks first and says what is released.
+  await page.getByRole('link', { name: /Approve and release/ }).click();
+  await page.waitForURL(/\/approve$/);
+  assert.match(await page.locator('main').innerText(), /Released to the student/);
+  await checkA11y(page, 'approve confirmation');
+  await shot(page, '15b-approve-confirmation');
   await page.getByRole('button', { name: /Approve and release/ }).click();
   await page.waitForURL(/notice=approved/);
   await shot(page, '16-workspace-approved');
   await student.goto(`${server.base}/me/work`);
   assert.match(await student.locator('main').innerText(), /Paid/);
   await shot(student, '17-student-work');
+  // The student downloads their earnings and payouts.
+  const [earnings] = await Promise.all([
+    student.waitForEvent('download'),
+    student.getByRole('link', { name: /Download earnings and payouts/ }).click(),
+  ]);
+  assert.equal(earnings.suggestedFilename(), 'stint-earnings.csv');
+  const earningsCsv = await fs.readFile(await earnings.path(), 'utf8');
+  assert.match(earningsCsv, /^date,engagement,project,employer,entry,amount,currency,reference/);
+  assert.match(earningsCsv, /Paid out to you/);
+  // The employer opens the hire's numbered receipt from billing.
+  await page.goto(`${server.base}/employer`);
+  await page.getByRole('link', { name: 'Billing and receipts' }).click();
+  await checkA11y(page, 'billing');
+  await shot(page, '16a-billing');
+  await page.locator('table.list a').first().click();
+  await page.waitForURL(/\/receipts\/\d+$/);
+  const receipt = await page.locator('main').innerText();
+  assert.match(receipt, /Receipt \d+/);
+  assert.match(receipt, new RegExp(TITLE));
+  assert.match(receipt, /Total/);
+  await checkA11y(page, 'receipt');
+  await shot(page, '16b-receipt');
 
   // Both review; each sees the other's once both are in.
   await student.getByRole('link', { name: TITLE }).click();
@@ -263,6 +301,8 @@ test('admin payments queue and email choices are usable', async () => {
   await admin.waitForURL(/\/admin\/payments/);
   assert.match(await admin.locator('h1').innerText(), /Payments/);
   await checkA11y(admin, 'admin payments');
+  // Every payout is listed with the time it took after approval.
+  assert.match(await admin.locator('main').innerText(), /Payout speed/);
   await shot(admin, '20-admin-payments');
 
   const student = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();

@@ -74,6 +74,46 @@ async fn ensure_org(
     Ok(state.store.org(org.id).await?)
 }
 
+/// Where a demo student is paid, by where they live: UPI or an Indian bank
+/// account, a UK account, a US account; all check as real ones would.
+fn demo_payout(s: &crate::demo_data::Student) -> stint_domain::payout::PayoutForm {
+    use stint_domain::payout::PayoutForm;
+    let holder_name = s.name.to_string();
+    let n = s.name.len();
+    if s.tz == "Asia/Kolkata" && n % 2 == 0 {
+        PayoutForm {
+            method: "in_upi".into(),
+            holder_name,
+            upi_id: format!("{}@okhdfcbank", s.email_local),
+            ..Default::default()
+        }
+    } else if s.tz == "Asia/Kolkata" {
+        PayoutForm {
+            method: "in_bank".into(),
+            holder_name,
+            account_number: format!("5010012345{n:04}"),
+            ifsc: "HDFC0001234".into(),
+            ..Default::default()
+        }
+    } else if s.tz == "Europe/London" {
+        PayoutForm {
+            method: "uk_bank".into(),
+            holder_name,
+            sort_code: "20-00-00".into(),
+            account_number: format!("5577{n:04}"),
+            ..Default::default()
+        }
+    } else {
+        PayoutForm {
+            method: "us_bank".into(),
+            holder_name,
+            routing_number: "021000021".into(),
+            account_number: format!("00012345{n:04}"),
+            ..Default::default()
+        }
+    }
+}
+
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
     let store = &state.store;
     let admin = ensure_user(state, DEMO_ADMIN, DEMO_PASSWORD, "Stint Admin", Role::Admin).await?;
@@ -120,6 +160,11 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         let email = format!("{}@{domain}", s.email_local);
         let user = ensure_user(state, &email, DEMO_PASSWORD, s.name, Role::Student).await?;
         store.mark_email_verified(user.id).await?;
+        if store.payout_account(user.id).await?.is_none() {
+            stint_web::app::payouts::save(state, &user, &demo_payout(s))
+                .await
+                .map_err(|e| anyhow::anyhow!("demo payout details of {}: {e:?}", s.name))?;
+        }
         if store.profile(user.id).await?.headline.is_none() {
             let form = ProfileForm {
                 headline: s.headline.into(),
