@@ -23,6 +23,9 @@ pub enum EntryKind {
     Refund,
     /// The employer's money arriving at Stint (manual provider).
     Deposit,
+    /// Refunded money sent back to the employer by hand (manual provider,
+    /// a refund after their payment arrived).
+    Returned,
 }
 
 impl EntryKind {
@@ -34,6 +37,7 @@ impl EntryKind {
             "payout" => EntryKind::Payout,
             "refund" => EntryKind::Refund,
             "deposit" => EntryKind::Deposit,
+            "returned" => EntryKind::Returned,
             _ => return None,
         })
     }
@@ -46,6 +50,7 @@ impl EntryKind {
             EntryKind::Payout => "payout",
             EntryKind::Refund => "refund",
             EntryKind::Deposit => "deposit",
+            EntryKind::Returned => "returned",
         }
     }
 }
@@ -159,6 +164,12 @@ pub enum LedgerRule {
         "A deposit must be the whole amount due ({due} minor units, the price and Stint's fee); it was {asked}."
     )]
     DepositAmount { due: i64, asked: i64 },
+    #[error(
+        "Nothing is owed back to the employer for this engagement: no refund came after their payment, or it is sent already."
+    )]
+    NothingToReturn,
+    #[error("What goes back to the employer is sent whole ({due} minor units); it was {asked}.")]
+    ReturnAmount { due: i64, asked: i64 },
 }
 
 impl LedgerRule {
@@ -172,6 +183,8 @@ impl LedgerRule {
             LedgerRule::DepositMissing => "deposit_missing",
             LedgerRule::NothingToReceive => "nothing_to_receive",
             LedgerRule::DepositAmount { .. } => "deposit_amount",
+            LedgerRule::NothingToReturn => "nothing_to_return",
+            LedgerRule::ReturnAmount { .. } => "return_amount",
         }
     }
 }
@@ -189,6 +202,8 @@ pub struct Book {
     pub released: i64,
     pub refunded: i64,
     pub paid_out: i64,
+    /// Refunds sent back to the employer by hand.
+    pub returned: i64,
     /// The escrow was funded through the manual provider: the employer's
     /// money arrives as a recorded deposit, and payouts wait for it.
     pub manual: bool,
@@ -213,6 +228,18 @@ impl Book {
         } else {
             0
         }
+    }
+
+    /// Refunded money that Stint holds for the employer because their
+    /// payment had arrived (manual provider), not yet sent back. A refund
+    /// before the payment arrived only lowers what is due.
+    pub fn owed_to_employer(&self) -> i64 {
+        if !self.manual || self.deposited == 0 {
+            return 0;
+        }
+        let refunded_after_payment =
+            (self.deposited - (self.funded + self.fee - self.refunded)).max(0);
+        refunded_after_payment - self.returned
     }
 
     /// Whether `kind` of `amount` keeps every rule.
@@ -245,6 +272,14 @@ impl Book {
                 asked: amount,
             }),
             EntryKind::Deposit => Ok(()),
+            EntryKind::Returned if self.owed_to_employer() <= 0 => Err(LedgerRule::NothingToReturn),
+            EntryKind::Returned if amount != self.owed_to_employer() => {
+                Err(LedgerRule::ReturnAmount {
+                    due: self.owed_to_employer(),
+                    asked: amount,
+                })
+            }
+            EntryKind::Returned => Ok(()),
         }
     }
 
@@ -272,6 +307,7 @@ impl Book {
             EntryKind::Release => self.released += amount,
             EntryKind::Refund => self.refunded += amount,
             EntryKind::Payout => self.paid_out += amount,
+            EntryKind::Returned => self.returned += amount,
         }
     }
 
@@ -303,6 +339,13 @@ impl Book {
         say(
             !(self.manual && self.paid_out > 0 && self.deposited == 0),
             "paid out before the employer's deposit was recorded".into(),
+        );
+        say(
+            self.owed_to_employer() >= 0,
+            format!(
+                "sent back {} to the employer, more than was refunded after their payment",
+                self.returned
+            ),
         );
         say(
             self.deposited <= self.funded + self.fee,
@@ -394,6 +437,7 @@ pub fn audit(e: &AuditedEngagement, entries: &[AuditedEntry]) -> Vec<String> {
                 "external:payouts".to_string(),
             ),
             EntryKind::Deposit => ("external:deposits".to_string(), employer_account(e.org_id)),
+            EntryKind::Returned => (employer_account(e.org_id), "external:returns".to_string()),
         };
         if x.from != from || x.to != to {
             out.push(format!(
@@ -454,7 +498,8 @@ mod tests {
             EntryKind::Release,
             EntryKind::Refund,
             EntryKind::Payout,
-        ][usize::from(i % 6)]
+            EntryKind::Returned,
+        ][usize::from(i % 7)]
     }
 
     #[test]
@@ -488,6 +533,41 @@ mod tests {
             })
         );
         assert!(b.discrepancies(EngagementStatus::Paid, 900).is_empty());
+    }
+
+    #[test]
+    fn refunds_after_the_payment_are_sent_back_once() {
+        let mut b = Book::default();
+        assert_eq!(b.apply(EntryKind::Fund, 1_000, "manual"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Fee, 100, "manual"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Deposit, 1_100, "manual"), Ok(()));
+        assert_eq!(
+            b.allow(EntryKind::Returned, 1),
+            Err(LedgerRule::NothingToReturn)
+        );
+        // Cancelled after the start: the student keeps 250, 750 goes back.
+        assert_eq!(b.apply(EntryKind::Release, 250, "manual"), Ok(()));
+        assert_eq!(b.apply(EntryKind::Refund, 750, "manual"), Ok(()));
+        assert_eq!(b.owed_to_employer(), 750);
+        assert_eq!(
+            b.allow(EntryKind::Returned, 700),
+            Err(LedgerRule::ReturnAmount {
+                due: 750,
+                asked: 700
+            })
+        );
+        assert_eq!(b.apply(EntryKind::Returned, 750, "manual"), Ok(()));
+        assert_eq!(b.owed_to_employer(), 0);
+        assert!(
+            b.discrepancies(EngagementStatus::Cancelled, 1_000)
+                .is_empty()
+        );
+        // A refund before the payment only lowers what is due.
+        let mut c = Book::default();
+        assert_eq!(c.apply(EntryKind::Fund, 1_000, "manual"), Ok(()));
+        assert_eq!(c.apply(EntryKind::Refund, 1_000, "manual"), Ok(()));
+        assert_eq!(c.deposit_due(), 0);
+        assert_eq!(c.owed_to_employer(), 0);
     }
 
     #[test]
@@ -599,10 +679,11 @@ mod tests {
             let mut b = Book::default();
             for (k, pick, raw) in steps {
                 // Mostly amounts that could be right, sometimes any amount.
-                let amount = match pick % 4 {
+                let amount = match pick % 5 {
                     0 => raw,
                     1 => b.escrow(),
                     2 => b.deposit_due(),
+                    3 => b.owed_to_employer(),
                     _ => b.owed_to_student(),
                 };
                 let before = b.clone();
@@ -614,6 +695,8 @@ mod tests {
                 prop_assert!(b.paid_out <= b.released && b.released + b.refunded <= b.funded);
                 prop_assert!(!(b.manual && b.paid_out > 0 && b.deposited == 0));
                 prop_assert!(b.deposited <= b.funded + b.fee);
+                prop_assert!(b.owed_to_employer() >= 0);
+                prop_assert!(b.returned <= b.refunded, "never sends back more than was refunded");
             }
         }
 

@@ -58,6 +58,17 @@ impl Movement {
         }
     }
 
+    /// Refunded money sent back to the employer by hand.
+    pub fn returned(org_id: i64, amount: i64) -> Movement {
+        Movement {
+            kind: EntryKind::Returned,
+            from: employer_account(org_id),
+            to: "external:returns".into(),
+            amount,
+            reference: None,
+        }
+    }
+
     /// The bank or transfer reference recorded with the entry.
     pub fn with_reference(mut self, reference: &str) -> Movement {
         self.reference = Some(reference.to_string());
@@ -88,6 +99,38 @@ impl Store {
                    AND EXISTS (SELECT 1 FROM ledger_entries f WHERE f.engagement_id = e.id AND f.kind = 'fund' AND f.provider = 'manual')
                    AND NOT EXISTS (SELECT 1 FROM ledger_entries d WHERE d.engagement_id = e.id AND d.kind = 'deposit')
                  ORDER BY e.created_at, e.id",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Refunds Stint holds for employers whose payment had arrived (manual
+    /// provider) and has not sent back yet, oldest refund first.
+    pub async fn returns_due(&self) -> StoreResult<Vec<PaymentDue>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "WITH sums AS (
+                    SELECT engagement_id,
+                        SUM(CASE WHEN kind = 'deposit' THEN amount_minor ELSE 0 END) AS dep,
+                        SUM(CASE WHEN kind = 'refund' THEN amount_minor ELSE 0 END) AS ref,
+                        SUM(CASE WHEN kind = 'returned' THEN amount_minor ELSE 0 END) AS ret,
+                        SUM(CASE WHEN kind = 'fund' THEN amount_minor ELSE 0 END) AS fund,
+                        SUM(CASE WHEN kind = 'fee' THEN amount_minor ELSE 0 END) AS fee,
+                        MAX(CASE WHEN kind = 'refund' THEN created_at END) AS refunded_at
+                    FROM ledger_entries GROUP BY engagement_id)
+                 SELECT e.id AS engagement_id, p.title AS project_title, o.id AS org_id, o.name AS org_name,
+                        u.id AS student_id, u.name AS student_name,
+                        CAST(s.dep - (s.fund + s.fee - s.ref) - s.ret AS BIGINT) AS amount_minor,
+                        e.currency, s.refunded_at AS since, FALSE AS waiting_for_deposit,
+                        CAST(NULL AS TEXT) AS payout_masked
+                 FROM sums s
+                 JOIN engagements e ON e.id = s.engagement_id
+                 JOIN projects p ON p.id = e.project_id
+                 JOIN organizations o ON o.id = e.org_id
+                 JOIN users u ON u.id = e.student_id
+                 WHERE s.dep > 0 AND s.dep - (s.fund + s.fee - s.ref) - s.ret > 0
+                 ORDER BY s.refunded_at, e.id",
             )
             .fetch_all(p)
             .await
@@ -245,7 +288,8 @@ impl Store {
             .await
         });
         match r {
-            Err(StoreError::Conflict(_)) => Err(StoreError::Conflict("already_recorded")),
+            // The entry's idempotency key is taken: it was written before.
+            Err(StoreError::Conflict("duplicate")) => Err(StoreError::Conflict("already_recorded")),
             other => other,
         }
     }

@@ -62,6 +62,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "If an account uses that address, we have emailed it a link to reset the password."
         }
         "profile_saved" => "Your profile is saved.",
+        "return_recorded" => {
+            "Recorded: the refund is sent back to the employer, and they are told."
+        }
         "tax_id_saved" => "Your tax id is saved; it appears on your receipts.",
         "payout_saved" => "Your payout details are saved. Stint pays your released earnings there.",
         "org_created" => {

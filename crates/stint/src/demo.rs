@@ -80,7 +80,7 @@ fn demo_payout(s: &crate::demo_data::Student) -> stint_domain::payout::PayoutFor
     use stint_domain::payout::PayoutForm;
     let holder_name = s.name.to_string();
     let n = s.name.len();
-    if s.tz == "Asia/Kolkata" && n % 2 == 0 {
+    if s.tz == "Asia/Kolkata" && n.is_multiple_of(2) {
         PayoutForm {
             method: "in_upi".into(),
             holder_name,

@@ -24,5 +24,11 @@ CREATE INDEX receipts_org ON receipts(org_id, issued_at);
 -- Shown on receipts when given.
 ALTER TABLE organizations ADD COLUMN tax_id TEXT;
 
+-- Money sent back to an employer by hand (`returned`: a refund after their
+-- payment arrived, manual provider).
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_kind_check;
+ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_check
+    CHECK (kind IN ('fund', 'fee', 'release', 'payout', 'refund', 'deposit', 'returned'));
+
 -- Every engagement's money in order (statements, payout speed).
 CREATE INDEX ledger_entries_kind_time ON ledger_entries(kind, created_at);

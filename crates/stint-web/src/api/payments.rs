@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queues))
         .routes(routes!(deposit))
         .routes(routes!(payout))
+        .routes(routes!(send_back))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,6 +98,8 @@ pub struct PaymentQueues {
     to_receive: Vec<PaymentDueView>,
     /// Money released to students and not yet paid out.
     to_pay_out: Vec<PaymentDueView>,
+    /// Refunds to send back to employers whose payment had arrived.
+    to_return: Vec<PaymentDueView>,
 }
 
 /// What the manual provider still has to move (admins).
@@ -110,6 +113,7 @@ async fn queues(
     Ok(Json(PaymentQueues {
         to_receive: q.deposits.into_iter().map(Into::into).collect(),
         to_pay_out: q.payouts.into_iter().map(Into::into).collect(),
+        to_return: q.returns.into_iter().map(Into::into).collect(),
     }))
 }
 
@@ -150,6 +154,24 @@ async fn payout(
 ) -> Result<Json<EngagementView>, ApiError> {
     Ok(Json(EngagementView::from(
         &payments::record_payout(&state, &caller.user, id, &r.reference).await?,
+    )))
+}
+
+/// Record that refunded money Stint held for the employer (their payment
+/// had arrived before a cancellation or dispute) was sent back (admins).
+/// Once only; 409 `nothing_to_return` otherwise.
+#[utoipa::path(post, path = "/engagements/{id}/return", tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReferenceRequest,
+    responses((status = 200, body = EngagementView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn send_back(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<ReferenceRequest>,
+) -> Result<Json<EngagementView>, ApiError> {
+    Ok(Json(EngagementView::from(
+        &payments::record_return(&state, &caller.user, id, &r.reference).await?,
     )))
 }
 

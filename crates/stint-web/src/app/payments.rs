@@ -20,6 +20,8 @@ pub struct Queues {
     pub deposits: Vec<PaymentDue>,
     /// Released money not yet paid out to students.
     pub payouts: Vec<PaymentDue>,
+    /// Refunds to send back to employers whose payment had arrived.
+    pub returns: Vec<PaymentDue>,
 }
 
 pub async fn queues(state: &AppState, admin: &User) -> Result<Queues, AppError> {
@@ -27,6 +29,7 @@ pub async fn queues(state: &AppState, admin: &User) -> Result<Queues, AppError> 
     Ok(Queues {
         deposits: state.store.deposits_due().await?,
         payouts: state.store.payouts_due().await?,
+        returns: state.store.returns_due().await?,
     })
 }
 
@@ -151,4 +154,51 @@ pub async fn record_payout(
     )
     .await?;
     Ok(state.store.engagement(id).await?)
+}
+
+/// An admin records that refunded money Stint held for the employer (their
+/// payment had arrived before the cancellation or dispute) was sent back.
+pub async fn record_return(
+    state: &AppState,
+    admin: &User,
+    id: i64,
+    reference: &str,
+) -> Result<Engagement, AppError> {
+    require_admin(admin)?;
+    let e = state.store.engagement(id).await?;
+    let reference = parse_reference(reference)?;
+    // What is owed now; the store checks again under the engagement's lock.
+    let owed = state.store.book(id).await?.owed_to_employer();
+    if owed <= 0 {
+        return Err(AppError::conflict(
+            "nothing_to_return",
+            "Nothing is owed back to the employer for this engagement: no refund came after their payment, or it is sent already.",
+        ));
+    }
+    let m = Movement::returned(e.org_id, owed).with_reference(&reference);
+    state
+        .store
+        .record_movement(id, e.price.currency.code(), "manual", &m, state.clock.now())
+        .await?;
+    let amount = Money::new(owed, e.price.currency);
+    state
+        .store
+        .audit(
+            Some(admin.id),
+            "payment.returned",
+            "engagement",
+            id,
+            &format!("{amount} sent back, reference {reference}"),
+        )
+        .await?;
+    notify::members(
+        state,
+        e.org_id,
+        Kind::Payment,
+        "Your refund is on its way",
+        &format!("Stint sent {amount} back to you (reference {reference})."),
+        &format!("/engagements/{id}"),
+    )
+    .await?;
+    Ok(e)
 }

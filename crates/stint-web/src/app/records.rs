@@ -129,6 +129,7 @@ pub async fn org_statement(
             "deposit" => "Your payment received by Stint",
             "release" => "Released to the student",
             "refund" => "Refunded to you",
+            "returned" => "Refund sent back to you",
             "payout" => "Paid out to the student",
             other => other,
         };

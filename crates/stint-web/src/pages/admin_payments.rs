@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/engagements/{id}/deposit", post(deposit))
         .route("/admin/engagements/{id}/payout", post(payout))
         .route("/admin/engagements/{id}/payout-details", post(reveal))
+        .route("/admin/engagements/{id}/return", post(send_back))
 }
 
 struct Row {
@@ -58,6 +59,7 @@ struct PaymentsPage {
     layout: Layout,
     deposits: Vec<Row>,
     payouts: Vec<Row>,
+    returns: Vec<Row>,
     provider: &'static str,
     /// The engagement whose form failed, and why.
     failed: Option<(i64, FieldErrors)>,
@@ -110,6 +112,7 @@ async fn page(
     let mut res = render(&PaymentsPage {
         deposits: q.deposits.into_iter().map(row).collect(),
         payouts: q.payouts.into_iter().map(row).collect(),
+        returns: q.returns.into_iter().map(row).collect(),
         provider: state.config.payment_provider.as_str(),
         failed,
         revealed,
@@ -170,6 +173,16 @@ async fn payout(
 ) -> Result<Response, PageError> {
     let r = payments::record_payout(&state, user.user(), id, &f.reference).await;
     after(&state, &user, id, r, "payout_recorded").await
+}
+
+async fn send_back(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<ReferenceForm>,
+) -> Result<Response, PageError> {
+    let r = payments::record_return(&state, user.user(), id, &f.reference).await;
+    after(&state, &user, id, r, "return_recorded").await
 }
 
 /// Shows one student's payout details whole, to send the money; the audit

@@ -368,3 +368,103 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    refunds_after_the_employers_payment_are_sent_back,
+    |app| async move {
+        let (boss, _s, id) = hired(&app).await;
+        let admin = app.admin().await;
+        let ws = format!("/api/v1/engagements/{id}");
+        // The employer paid; then cancels after the start date.
+        let r = app
+            .api(
+                Method::POST,
+                &format!("{ws}/deposit"),
+                Some(&admin.token),
+                Some(json!({"reference": "NEFT-1"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        app.state.clock.advance(chrono::Duration::days(13));
+        let r = app
+            .api(
+                Method::POST,
+                &format!("{ws}/cancel"),
+                Some(&boss.token),
+                Some(json!({"reason": "Our plans changed."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // Stint holds 6,750 of their money: it is on the queue to send back.
+        let q = app
+            .api(
+                Method::GET,
+                "/api/v1/admin/payments",
+                Some(&admin.token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(q["to_return"][0]["engagement_id"], id);
+        assert_eq!(q["to_return"][0]["amount_minor"], 675_000);
+        assert_eq!(
+            q["to_pay_out"][0]["amount_minor"], 225_000,
+            "the student's share is paid as usual"
+        );
+        let page = app.get("/admin/payments", Some(&admin.cookie)).await;
+        assert!(
+            page.body.contains("To send back to employers (1)") && page.body.contains("₹6,750")
+        );
+        // Only admins record it, once.
+        let r = app
+            .api(
+                Method::POST,
+                &format!("{ws}/return"),
+                Some(&boss.token),
+                Some(json!({"reference": "RET-1"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app
+            .form(
+                &format!("/admin/engagements/{id}/return"),
+                Some(&admin.cookie),
+                &[("reference", "RET-1")],
+            )
+            .await;
+        assert_eq!(r.location(), "/admin/payments?notice=return_recorded");
+        let r = app
+            .api(
+                Method::POST,
+                &format!("{ws}/return"),
+                Some(&admin.token),
+                Some(json!({"reference": "RET-2"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::CONFLICT, "nothing_to_return")
+        );
+        let book = app.state.store.book(id).await.unwrap_or_default();
+        assert_eq!((book.returned, book.owed_to_employer()), (675_000, 0));
+        let q = app
+            .api(
+                Method::GET,
+                "/api/v1/admin/payments",
+                Some(&admin.token),
+                None,
+            )
+            .await
+            .json();
+        assert!(q["to_return"].as_array().is_some_and(|a| a.is_empty()));
+        // The employer's statement shows it.
+        let csv = app
+            .get("/employer/statement.csv", Some(&boss.cookie))
+            .await
+            .body;
+        assert!(
+            csv.contains("Refund sent back to you,6750.00,INR,RET-1"),
+            "{csv}"
+        );
+    }
+);
