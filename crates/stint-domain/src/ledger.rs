@@ -55,6 +55,12 @@ impl EntryKind {
     }
 }
 
+/// Whether a provider funds escrow as owed until the employer's money is
+/// confirmed (a deposit entry): the manual provider and Stripe do.
+pub fn funded_as_owed(provider: &str) -> bool {
+    matches!(provider, "manual" | "stripe")
+}
+
 /// Account names: who holds money at a moment.
 pub fn employer_account(org_id: i64) -> String {
     format!("employer:{org_id}")
@@ -204,9 +210,11 @@ pub struct Book {
     pub paid_out: i64,
     /// Refunds sent back to the employer by hand.
     pub returned: i64,
-    /// The escrow was funded through the manual provider: the employer's
-    /// money arrives as a recorded deposit, and payouts wait for it.
-    pub manual: bool,
+    /// The escrow was funded as owed (the manual provider, or Stripe before
+    /// its confirmation): the employer's money arrives as a deposit
+    /// (recorded by an admin, or from Stripe's confirmed payment), and
+    /// payouts wait for it. The sandbox funds at once.
+    pub awaits_deposit: bool,
 }
 
 impl Book {
@@ -223,7 +231,7 @@ impl Book {
     /// What the employer has to send (manual provider): the price and fee,
     /// less what was refunded before the money arrived (a cancellation).
     pub fn deposit_due(&self) -> i64 {
-        if self.manual && self.deposited == 0 && self.funded > 0 {
+        if self.awaits_deposit && self.deposited == 0 && self.funded > 0 {
             self.funded + self.fee - self.refunded
         } else {
             0
@@ -234,7 +242,7 @@ impl Book {
     /// payment had arrived (manual provider), not yet sent back. A refund
     /// before the payment arrived only lowers what is due.
     pub fn owed_to_employer(&self) -> i64 {
-        if !self.manual || self.deposited == 0 {
+        if !self.awaits_deposit || self.deposited == 0 {
             return 0;
         }
         let refunded_after_payment =
@@ -262,7 +270,7 @@ impl Book {
                 available: self.owed_to_student(),
                 asked: amount,
             }),
-            EntryKind::Payout if self.manual && self.deposited == 0 => {
+            EntryKind::Payout if self.awaits_deposit && self.deposited == 0 => {
                 Err(LedgerRule::DepositMissing)
             }
             EntryKind::Payout => Ok(()),
@@ -300,7 +308,7 @@ impl Book {
         match kind {
             EntryKind::Fund => {
                 self.funded += amount;
-                self.manual = provider == "manual";
+                self.awaits_deposit = funded_as_owed(provider);
             }
             EntryKind::Fee => self.fee += amount,
             EntryKind::Deposit => self.deposited += amount,
@@ -337,7 +345,7 @@ impl Book {
             ),
         );
         say(
-            !(self.manual && self.paid_out > 0 && self.deposited == 0),
+            !(self.awaits_deposit && self.paid_out > 0 && self.deposited == 0),
             "paid out before the employer's deposit was recorded".into(),
         );
         say(
@@ -693,7 +701,7 @@ mod tests {
                 prop_assert!(b.escrow() >= 0);
                 prop_assert!(b.owed_to_student() >= 0);
                 prop_assert!(b.paid_out <= b.released && b.released + b.refunded <= b.funded);
-                prop_assert!(!(b.manual && b.paid_out > 0 && b.deposited == 0));
+                prop_assert!(!(b.awaits_deposit && b.paid_out > 0 && b.deposited == 0));
                 prop_assert!(b.deposited <= b.funded + b.fee);
                 prop_assert!(b.owed_to_employer() >= 0);
                 prop_assert!(b.returned <= b.refunded, "never sends back more than was refunded");

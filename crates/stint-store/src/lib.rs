@@ -28,6 +28,7 @@ mod receipts;
 mod reviews;
 mod saved_searches;
 mod seed;
+mod stripe;
 mod users;
 mod workspace;
 
@@ -60,6 +61,7 @@ pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedProject, SeedStudent};
+pub use stripe::{StripeAccount, StripeCharge};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, EngagementListing, Message, Movement, Submission};
 

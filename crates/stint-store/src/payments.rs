@@ -130,6 +130,7 @@ impl Store {
                  JOIN organizations o ON o.id = e.org_id
                  JOIN users u ON u.id = e.student_id
                  WHERE s.dep > 0 AND s.dep - (s.fund + s.fee - s.ref) - s.ret > 0
+                   AND NOT EXISTS (SELECT 1 FROM ledger_entries f WHERE f.engagement_id = e.id AND f.kind = 'fund' AND f.provider = 'stripe')
                  ORDER BY s.refunded_at, e.id",
             )
             .fetch_all(p)
@@ -137,8 +138,9 @@ impl Store {
         })?)
     }
 
-    /// Engagements whose released money has not been paid out, oldest
-    /// release first; those still waiting for the employer's deposit say so.
+    /// Engagements whose released money has not been paid out by hand,
+    /// oldest release first (Stripe's transfer themselves); those still
+    /// waiting for the employer's deposit say so.
     pub async fn payouts_due(&self) -> StoreResult<Vec<PaymentDue>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
@@ -156,6 +158,7 @@ impl Store {
                  LEFT JOIN payout_accounts pa ON pa.user_id = e.student_id
                  WHERE l.kind = 'release'
                    AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout')
+                   AND NOT EXISTS (SELECT 1 FROM ledger_entries s WHERE s.engagement_id = e.id AND s.kind = 'fund' AND s.provider = 'stripe')
                  GROUP BY e.id, p.title, o.id, o.name, u.id, u.name, e.currency, pa.masked
                  ORDER BY MIN(l.created_at), e.id",
             )

@@ -66,14 +66,18 @@ pub struct WebConfig {
     pub files: stint_store::FileStorage,
     /// Seals payout details (and other secrets) at rest.
     pub sealer: secrets::Sealer,
+    /// Set when `payment_provider` is `Stripe`.
+    pub stripe: Option<StripeConfig>,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
 /// out. `Sandbox`: confirms at once, for demos and tests, and says so.
+/// `Stripe`: Stripe Connect (`WebConfig::stripe` holds its client).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentProvider {
     Manual,
     Sandbox,
+    Stripe,
 }
 
 impl PaymentProvider {
@@ -81,7 +85,22 @@ impl PaymentProvider {
         match self {
             PaymentProvider::Manual => "manual",
             PaymentProvider::Sandbox => "sandbox",
+            PaymentProvider::Stripe => "stripe",
         }
+    }
+}
+
+/// Stripe's settings: the API client (key and base address inside) and the
+/// webhook endpoint's signing secret. `Debug` shows neither secret.
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub client: stint_stripe::Client,
+    pub webhook_secret: String,
+}
+
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StripeConfig({:?})", self.client)
     }
 }
 
@@ -102,7 +121,28 @@ impl Default for WebConfig {
             review_window_days: 14,
             files: stint_store::FileStorage::local("./stint-data/files"),
             sealer: secrets::Sealer::random(),
+            stripe: None,
         }
+    }
+}
+
+/// Stripe's webhook: the raw body and its `Stripe-Signature`, checked
+/// before anything is read. Answers 200 once handled (or handled before),
+/// 400 for a bad signature, and an error status Stripe retries on for a
+/// failure on Stint's side.
+async fn stripe_webhook(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match app::stripe::webhook(&state, signature, &body).await {
+        Ok(what) => (axum::http::StatusCode::OK, what).into_response(),
+        Err(e) => api::ApiError::from(e).into_response(),
     }
 }
 
@@ -166,8 +206,19 @@ impl AppState {
 /// The whole application: pages, API, static assets and the middleware stack.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    // Forms that lead to Stripe's hosted pages (Checkout, onboarding) may
+    // be redirected there when Stripe is the provider.
+    let form_action = if state.config.payment_provider == PaymentProvider::Stripe {
+        "form-action 'self' https://checkout.stripe.com https://connect.stripe.com"
+    } else {
+        "form-action 'self'"
+    };
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; {form_action}"
+    );
     Router::new()
         .merge(pages::router())
+        .route("/webhooks/stripe", axum::routing::post(stripe_webhook))
         .nest(
             "/api/v1",
             api::router().layer(axum::middleware::from_fn_with_state(
@@ -176,11 +227,17 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(state, security::cross_origin_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            security::cross_origin_guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(security::body_limit))
         .layer(axum::middleware::from_fn(security::refuse_control_chars))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(security::uniform_errors))
         .layer(CompressionLayer::new())
@@ -188,16 +245,17 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-            ),
+            HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'")),
         ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

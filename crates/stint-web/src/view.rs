@@ -65,6 +65,15 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "return_recorded" => {
             "Recorded: the refund is sent back to the employer, and they are told."
         }
+        "hired_pay_now" => {
+            "Hired. Pay now to secure the price in escrow: the student starts once Stripe confirms your payment."
+        }
+        "payment_sent" => {
+            "Thank you: Stripe is confirming your payment. This page shows it as received within a minute."
+        }
+        "stripe_ready" => {
+            "Stripe has your payout details: your earnings go to your Stripe account."
+        }
         "tax_id_saved" => "Your tax id is saved; it appears on your receipts.",
         "payout_saved" => "Your payout details are saved. Stint pays your released earnings there.",
         "org_created" => {

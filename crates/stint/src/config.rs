@@ -51,6 +51,13 @@ pub struct Settings {
     /// a key is created in `<data_dir>/secrets.key` on first start; several
     /// instances must share one key (set it here).
     pub secrets_key: Option<String>,
+    /// Stripe's secret API key (`sk_live_…`/`sk_test_…`), for
+    /// `payment_provider = stripe`.
+    pub stripe_secret_key: Option<String>,
+    /// The signing secret of Stint's webhook endpoint at Stripe (`whsec_…`).
+    pub stripe_webhook_secret: Option<String>,
+    /// Where Stripe's API is; tests point it at a local server.
+    pub stripe_api_base: String,
 }
 
 impl Default for Settings {
@@ -72,14 +79,20 @@ impl Default for Settings {
             review_window_days: 14,
             files_dir: None,
             secrets_key: None,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: "https://api.stripe.com".into(),
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 16] = [
+const ENV_KEYS: [&str; 19] = [
     "secrets_key",
+    "stripe_secret_key",
+    "stripe_webhook_secret",
+    "stripe_api_base",
     "cancellation_share_basis_points",
     "files_dir",
     "review_window_days",
@@ -207,6 +220,11 @@ impl Settings {
             bail!("bad setting max_open_applications: must be at least 1");
         }
         settings.provider()?;
+        settings.stripe()?;
+        if let Some(k) = &settings.secrets_key {
+            stint_web::secrets::Sealer::from_hex(k)
+                .map_err(|e| anyhow::anyhow!("bad setting secrets_key: {e}"))?;
+        }
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");
         }
@@ -224,8 +242,38 @@ impl Settings {
         match self.payment_provider.as_str() {
             "manual" => Ok(stint_web::PaymentProvider::Manual),
             "sandbox" => Ok(stint_web::PaymentProvider::Sandbox),
-            other => bail!("bad setting payment_provider: '{other}' is not manual or sandbox"),
+            "stripe" => Ok(stint_web::PaymentProvider::Stripe),
+            other => {
+                bail!("bad setting payment_provider: '{other}' is not manual, sandbox or stripe")
+            }
         }
+    }
+
+    /// Stripe's client and webhook secret, when the provider is Stripe.
+    pub fn stripe(&self) -> anyhow::Result<Option<stint_web::StripeConfig>> {
+        if self.payment_provider != "stripe" {
+            return Ok(None);
+        }
+        let (Some(key), Some(secret)) = (&self.stripe_secret_key, &self.stripe_webhook_secret)
+        else {
+            bail!(
+                "payment_provider = stripe needs stripe_secret_key and stripe_webhook_secret (from Stripe's dashboard)"
+            );
+        };
+        if !key.starts_with("sk_") && !key.starts_with("rk_") {
+            bail!(
+                "bad setting stripe_secret_key: a Stripe secret key starts with sk_ (or rk_ for a restricted key)"
+            );
+        }
+        if !secret.starts_with("whsec_") {
+            bail!("bad setting stripe_webhook_secret: a webhook signing secret starts with whsec_");
+        }
+        let client = stint_stripe::Client::new(&self.stripe_api_base, key)
+            .map_err(|e| anyhow::anyhow!("bad setting stripe_api_base: {e}"))?;
+        Ok(Some(stint_web::StripeConfig {
+            client,
+            webhook_secret: secret.clone(),
+        }))
     }
 
     pub fn base_url(&self) -> String {

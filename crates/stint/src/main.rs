@@ -154,6 +154,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         review_window_days: settings.review_window_days,
         files: stint_store::FileStorage::local(settings.files_dir()),
         sealer: settings.sealer()?,
+        stripe: if demo { None } else { settings.stripe()? },
     })
 }
 

@@ -61,6 +61,27 @@ fn settings_defaults_and_bad_values() {
             "payment_provider = \"paypal\"",
             "payment_provider",
         ),
+        (
+            "stripe.toml",
+            "payment_provider = \"stripe\"",
+            "stripe_secret_key",
+        ),
+        (
+            "stripe-key.toml",
+            "payment_provider = \"stripe\"\nstripe_secret_key = \"pk_live_x\"\nstripe_webhook_secret = \"whsec_x\"",
+            "stripe_secret_key",
+        ),
+        (
+            "stripe-hook.toml",
+            "payment_provider = \"stripe\"\nstripe_secret_key = \"sk_test_x\"\nstripe_webhook_secret = \"x\"",
+            "stripe_webhook_secret",
+        ),
+        (
+            "share.toml",
+            "cancellation_share_basis_points = 10001",
+            "cancellation_share_basis_points",
+        ),
+        ("secrets.toml", "secrets_key = \"abc\"", "secrets_key"),
     ] {
         let p = write(name, body);
         let err = Settings::load(Some(&p), Overrides::default())

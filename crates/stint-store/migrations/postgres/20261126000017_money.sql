@@ -32,3 +32,26 @@ ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_check
 
 -- Every engagement's money in order (statements, payout speed).
 CREATE INDEX ledger_entries_kind_time ON ledger_entries(kind, created_at);
+
+-- Stripe Connect: each student's connected (Express) account and whether
+-- Stripe will pay it out; each engagement's charge (a Checkout Session and
+-- the payment it became); and every webhook event handled, once.
+CREATE TABLE stripe_accounts (
+    user_id BIGINT PRIMARY KEY REFERENCES users(id),
+    account_id TEXT NOT NULL UNIQUE,
+    details_submitted BOOLEAN NOT NULL DEFAULT FALSE,
+    payouts_enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE stripe_charges (
+    engagement_id BIGINT PRIMARY KEY REFERENCES engagements(id),
+    session_id TEXT NOT NULL UNIQUE,
+    payment_intent_id TEXT,
+    status TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE stripe_events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL
+);

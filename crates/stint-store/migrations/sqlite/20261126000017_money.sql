@@ -48,3 +48,26 @@ CREATE INDEX ledger_entries_engagement ON ledger_entries(engagement_id);
 
 -- Every engagement's money in order (statements, payout speed).
 CREATE INDEX ledger_entries_kind_time ON ledger_entries(kind, created_at);
+
+-- Stripe Connect: each student's connected (Express) account and whether
+-- Stripe will pay it out; each engagement's charge (a Checkout Session and
+-- the payment it became); and every webhook event handled, once.
+CREATE TABLE stripe_accounts (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    account_id TEXT NOT NULL UNIQUE,
+    details_submitted INTEGER NOT NULL DEFAULT 0,
+    payouts_enabled INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE stripe_charges (
+    engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),
+    session_id TEXT NOT NULL UNIQUE,
+    payment_intent_id TEXT,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE stripe_events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);

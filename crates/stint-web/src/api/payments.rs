@@ -25,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deposit))
         .routes(routes!(payout))
         .routes(routes!(send_back))
+        .routes(routes!(checkout))
+        .routes(routes!(stripe_onboarding))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -291,5 +293,57 @@ async fn reveal_payout_details(
                 value,
             })
             .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RedirectView {
+    /// Stripe's hosted page to send the person to.
+    url: String,
+}
+
+/// Where the employer pays for an engagement through Stripe (price and fee,
+/// less any refund before payment): a Checkout Session, reused while open.
+/// The engagement is funded when Stripe confirms the payment by webhook.
+/// 409 `nothing_to_pay` when paid already or another provider is used,
+/// `stripe_not_configured` without Stripe; 502/503 when Stripe refuses or
+/// cannot be reached.
+#[utoipa::path(post, path = "/engagements/{id}/checkout", tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RedirectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 502, body = super::Problem),
+              (status = 503, body = super::Problem)))]
+async fn checkout(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<RedirectView>, ApiError> {
+    Ok(Json(RedirectView {
+        url: crate::app::stripe::checkout(&state, &caller.user, id).await?,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OnboardingRequest {
+    /// ISO 3166 country of the student's bank account (two letters); used
+    /// when the account is first created.
+    #[schema(required = true)]
+    country: String,
+}
+
+/// A link into Stripe's onboarding for the caller's (a student's) connected
+/// account, created on first use. 409 `stripe_not_configured` without
+/// Stripe.
+#[utoipa::path(post, path = "/me/stripe/onboarding", tag = "payments", security(("bearer" = [])), request_body = OnboardingRequest,
+    responses((status = 200, body = RedirectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 409, body = super::Problem), (status = 422, body = super::Problem), (status = 502, body = super::Problem),
+              (status = 503, body = super::Problem)))]
+async fn stripe_onboarding(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(r): ApiJson<OnboardingRequest>,
+) -> Result<Json<RedirectView>, ApiError> {
+    Ok(Json(RedirectView {
+        url: crate::app::stripe::onboarding_link(&state, &caller.user, &r.country).await?,
     }))
 }

@@ -251,10 +251,18 @@ pub async fn hire(
         .await?;
     super::jobs::schedule_for_engagement(state, hire.engagement.id, hire.engagement.due_date)
         .await?;
-    let payout_hint = if state.store.payout_account(a.student_id).await?.is_none() {
-        " Add your payout details at /me/payout so Stint can send you the money."
-    } else {
-        ""
+    let payout_hint = match state.config.payment_provider {
+        crate::PaymentProvider::Manual
+            if state.store.payout_account(a.student_id).await?.is_none() =>
+        {
+            " Add your payout details at /me/payout so Stint can send you the money."
+        }
+        crate::PaymentProvider::Stripe
+            if !super::stripe::student_ready(state, a.student_id).await? =>
+        {
+            " Set up your payouts with Stripe at /me/payout so the money can reach you."
+        }
+        _ => "",
     };
     tell_student(
         state,

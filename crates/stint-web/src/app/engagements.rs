@@ -71,6 +71,8 @@ pub struct Workspace {
     pub submissions: Vec<Submission>,
     /// Manual provider: the employer's money has not arrived yet.
     pub awaiting_deposit: bool,
+    /// What the employer still has to pay (minor units), when awaited.
+    pub deposit_due: i64,
     /// The student (asking) has not said where to be paid.
     pub payout_missing: bool,
 }
@@ -93,9 +95,13 @@ pub async fn get(
         earlier,
         submissions: state.store.submissions(id).await?,
         awaiting_deposit: super::payments::awaiting_deposit(state, &engagement).await?,
+        deposit_due: state.store.book(id).await?.deposit_due(),
         payout_missing: side == Side::Student
-            && state.config.payment_provider == PaymentProvider::Manual
-            && state.store.payout_account(user.id).await?.is_none(),
+            && match state.config.payment_provider {
+                PaymentProvider::Manual => state.store.payout_account(user.id).await?.is_none(),
+                PaymentProvider::Stripe => !super::stripe::student_ready(state, user.id).await?,
+                PaymentProvider::Sandbox => false,
+            },
         engagement,
         side,
     })
@@ -422,6 +428,10 @@ fn approval_news(state: &AppState, e: &Engagement, automatic: bool) -> String {
             "Your work is {how} and {} is released to you; Stint pays it out shortly.",
             e.price
         ),
+        PaymentProvider::Stripe => format!(
+            "Your work is {how} and {} is released to you; it goes to your Stripe account as soon as the employer's payment and your payout setup are complete.",
+            e.price
+        ),
     }
 }
 
@@ -477,6 +487,10 @@ async fn release(
             &format!("released {}", e.price),
         )
         .await?;
+    if provider == PaymentProvider::Stripe {
+        // A transfer to the student's account once they can be paid.
+        super::stripe::settle_soon(state, e.id).await;
+    }
     if provider == PaymentProvider::Sandbox {
         let paid =
             transition(to, EngagementActor::System, EngagementAction::Release).map_err(refused)?;
@@ -593,6 +607,8 @@ pub async fn cancel(
             )
             .await?;
     }
+    // Stripe: the refund of what the employer paid, and the student's share.
+    super::stripe::settle_soon(state, id).await;
     Ok(cancelled)
 }
 
@@ -788,6 +804,7 @@ pub async fn resolve(
             )
             .await?;
     }
+    super::stripe::settle_soon(state, id).await;
     let amount = stint_domain::money::Money::new(paid, e.price.currency);
     let decision = format!("{resolution:?}: {amount} to the student. {note}");
     state

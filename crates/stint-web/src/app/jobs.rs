@@ -111,6 +111,7 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             REVIEW_REVEAL => super::reviews::reveal(state, job.subject_id).await,
             MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
             SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
+            super::stripe::STRIPE_SETTLE => super::stripe::settle(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };
         match result {

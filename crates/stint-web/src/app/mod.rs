@@ -19,6 +19,7 @@ pub mod projects;
 pub mod records;
 pub mod reviews;
 pub mod saved_searches;
+pub mod stripe;
 
 use chrono::{Datelike, Utc};
 

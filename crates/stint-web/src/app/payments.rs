@@ -33,9 +33,26 @@ pub async fn queues(state: &AppState, admin: &User) -> Result<Queues, AppError> 
     })
 }
 
+/// Refuses recording by hand what Stripe moves itself.
+async fn by_hand(state: &AppState, id: i64) -> Result<(), AppError> {
+    let stripe = state
+        .store
+        .ledger_entries(id)
+        .await?
+        .iter()
+        .any(|l| l.kind == "fund" && l.provider == "stripe");
+    if stripe {
+        return Err(AppError::conflict(
+            "paid_through_stripe",
+            "This engagement's money moves through Stripe, which records it; there is nothing to record by hand.",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether the employer's money for `e` is still to be received: funded
-/// through the manual provider and no deposit recorded (for a cancelled
-/// engagement, only when the student kept a share).
+/// as owed (manual provider or Stripe) and no deposit recorded (for a
+/// cancelled engagement, only when the student kept a share).
 pub async fn awaiting_deposit(state: &AppState, e: &Engagement) -> Result<bool, AppError> {
     let book = state.store.book(e.id).await?;
     Ok(book.deposit_due() > 0 && (e.status != EngagementStatus::Cancelled || book.released > 0))
@@ -50,6 +67,7 @@ pub async fn record_deposit(
     reference: &str,
 ) -> Result<Engagement, AppError> {
     require_admin(admin)?;
+    by_hand(state, id).await?;
     let e = state.store.engagement(id).await?;
     let reference = parse_reference(reference)?;
     if !awaiting_deposit(state, &e).await? {
@@ -98,6 +116,7 @@ pub async fn record_payout(
     reference: &str,
 ) -> Result<Engagement, AppError> {
     require_admin(admin)?;
+    by_hand(state, id).await?;
     let e = state.store.engagement(id).await?;
     let reference = parse_reference(reference)?;
     // What is owed now; the store re-checks it (and, with the manual
@@ -165,6 +184,7 @@ pub async fn record_return(
     reference: &str,
 ) -> Result<Engagement, AppError> {
     require_admin(admin)?;
+    by_hand(state, id).await?;
     let e = state.store.engagement(id).await?;
     let reference = parse_reference(reference)?;
     // What is owed now; the store checks again under the engagement's lock.

@@ -89,6 +89,8 @@ struct WorkspacePage {
     sandbox_note: Option<&'static str>,
     /// The student has not said where to be paid.
     payout_missing: bool,
+    /// Stripe: the employer still has this much to pay.
+    pay_total: Option<String>,
     /// `accept` for the file input: ".pdf,.png,…".
     accept: String,
     upload_rules: String,
@@ -329,6 +331,10 @@ async fn page_with_draft(
             EngagementStatus::Submitted | EngagementStatus::RevisionRequested
         ),
         payout_missing: w.payout_missing,
+        pay_total: (state.config.payment_provider == PaymentProvider::Stripe
+            && !is_student
+            && w.awaiting_deposit)
+            .then(|| stint_domain::money::Money::new(w.deposit_due, e.price.currency).to_string()),
         sandbox_note: (state.config.payment_provider == PaymentProvider::Sandbox)
             .then_some("Sandbox payments: money movements here are simulated and confirm at once."),
         accept: stint_domain::upload::accepted_extensions()

@@ -30,6 +30,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/engagements/{id}/approve", get(approve_page).post(approve))
         .route("/engagements/{id}/cancel", get(cancel_page).post(cancel))
+        .route("/engagements/{id}/pay", axum::routing::post(pay))
+}
+
+/// The employer pays on Stripe's Checkout page (the form's POST answers
+/// with a redirect there; the CSP allows Stripe's pages as form targets
+/// when Stripe is the provider).
+async fn pay(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Pay", &user);
+    let url = crate::app::stripe::checkout(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&url).into_response())
 }
 
 fn layout(state: &AppState, title: &str, user: &PageUser) -> Layout {
@@ -78,7 +94,7 @@ fn provider_line(state: &AppState) -> Option<String> {
             "Sandbox payments: nothing is charged and no real money moves; every step confirms at once."
                 .into(),
         ),
-        PaymentProvider::Manual => None,
+        PaymentProvider::Manual | PaymentProvider::Stripe => None,
     }
 }
 
@@ -118,6 +134,10 @@ async fn hire_confirm(
     match state.config.payment_provider {
         PaymentProvider::Manual => then.push(format!(
             "Stint sends you payment instructions for {}; the engagement shows “awaiting the employer's payment” until it arrives, and a numbered receipt follows.",
+            q.total
+        )),
+        PaymentProvider::Stripe => then.push(format!(
+            "Next you pay {} by card on Stripe's secure page; the work starts once Stripe confirms the payment, and a numbered receipt follows.",
             q.total
         )),
         PaymentProvider::Sandbox => {}
@@ -170,6 +190,11 @@ async fn hire(
     let l = layout(&state, "Applicants", &user);
     let expected = f.total_minor.trim().parse::<i64>().ok();
     match apps::hire(&state, user.user(), id, expected).await {
+        // With Stripe the next step is paying, from the workspace.
+        Ok(h) if state.config.payment_provider == PaymentProvider::Stripe => Ok(Redirect::to(
+            &format!("/engagements/{}?notice=hired_pay_now", h.engagement.id),
+        )
+        .into_response()),
         Ok(h) => Ok(Redirect::to(&format!(
             "/employer/projects/{}/applicants?notice={}",
             h.engagement.project_id,
@@ -220,6 +245,10 @@ async fn approve_page(
             PaymentProvider::Sandbox => "It is paid out to the student at once.".to_string(),
             PaymentProvider::Manual => {
                 "Stint pays it out to the student's account; you see the payout on the engagement."
+                    .into()
+            }
+            PaymentProvider::Stripe => {
+                "It is transferred to the student's Stripe account; you see the payout on the engagement."
                     .into()
             }
         },

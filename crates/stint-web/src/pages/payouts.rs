@@ -11,7 +11,7 @@ use serde::Deserialize;
 use stint_domain::FieldErrors;
 use stint_domain::payout::{METHODS, PayoutForm};
 
-use super::{NoticeQuery, PageError, render};
+use super::{PageError, render};
 use crate::app::payouts;
 use crate::auth::PageUser;
 use crate::error::AppError;
@@ -20,7 +20,32 @@ use crate::view::{Layout, date};
 use crate::{AppState, PaymentProvider};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/me/payout", get(show).post(save))
+    Router::new()
+        .route("/me/payout", get(show).post(save))
+        .route("/me/payout/stripe", axum::routing::post(stripe_onboarding))
+}
+
+/// Countries a student can open a Stripe Express account in, for the form.
+const STRIPE_COUNTRIES: [(&str, &str); 12] = [
+    ("IN", "India"),
+    ("GB", "United Kingdom"),
+    ("US", "United States"),
+    ("IE", "Ireland"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("NL", "Netherlands"),
+    ("ES", "Spain"),
+    ("IT", "Italy"),
+    ("CA", "Canada"),
+    ("AU", "Australia"),
+    ("SG", "Singapore"),
+];
+
+/// The Stripe part of the page: where the student's account stands.
+struct StripeBox {
+    has_account: bool,
+    ready: bool,
+    countries: Vec<(&'static str, &'static str)>,
 }
 
 /// The form as posted: each method has its own account-number input, so
@@ -73,6 +98,8 @@ struct PayoutPage {
     /// The account-number input of the chosen method, for the error summary.
     acc_anchor: &'static str,
     manual: bool,
+    /// Stripe is the provider: onboarding instead of bank details.
+    stripe: Option<StripeBox>,
 }
 
 async fn page(
@@ -88,8 +115,23 @@ async fn page(
     let saved = payouts::mine(state, user.user())
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
+    let stripe = if state.config.payment_provider == PaymentProvider::Stripe {
+        let account = state
+            .store
+            .stripe_account(user.user().id)
+            .await
+            .map_err(|e| PageError(e.into(), layout.clone()))?;
+        Some(StripeBox {
+            has_account: account.is_some(),
+            ready: account.is_some_and(|a| a.payouts_enabled),
+            countries: STRIPE_COUNTRIES.to_vec(),
+        })
+    } else {
+        None
+    };
     let failed = !errors.is_empty();
     let mut res = render(&PayoutPage {
+        stripe,
         saved: saved.map(|a| (a.masked, date(&a.updated_at.date_naive()))),
         methods: METHODS.to_vec(),
         acc_anchor: match f.method.as_str() {
@@ -108,19 +150,69 @@ async fn page(
     Ok(res)
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ShowQuery {
+    notice: Option<String>,
+    /// `return` or `refresh`: back from Stripe's onboarding.
+    stripe: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     user: PageUser,
-    Query(n): Query<NoticeQuery>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
+    let mut notice = q.notice;
+    if q.stripe.is_some() && state.config.payment_provider == PaymentProvider::Stripe {
+        // Back from onboarding: read the account's state from Stripe.
+        crate::app::stripe::refresh_account(&state, user.user())
+            .await
+            .map_err(|e| {
+                PageError(
+                    e,
+                    Layout::new("Payout details", Some(user.user()), state.config.demo),
+                )
+            })?;
+        if crate::app::stripe::student_ready(&state, user.user().id)
+            .await
+            .unwrap_or(false)
+        {
+            notice = Some("stripe_ready".into());
+        }
+    }
     page(
         &state,
         &user,
-        n.notice.as_deref(),
+        notice.as_deref(),
         PageForm::default(),
         FieldErrors::default(),
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CountryForm {
+    country: String,
+}
+
+/// Opens (or continues) the student's Stripe onboarding.
+async fn stripe_onboarding(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<CountryForm>,
+) -> Result<Response, PageError> {
+    match crate::app::stripe::onboarding_link(&state, user.user(), &f.country).await {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            page(&state, &user, None, PageForm::default(), errors).await
+        }
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Payout details", Some(user.user()), state.config.demo),
+        )),
+    }
 }
 
 async fn save(

@@ -83,7 +83,8 @@ struct BillingPage {
 
 fn paid_label(r: &Receipt) -> &'static str {
     match (r.provider.as_str(), r.paid_at) {
-        ("manual", None) => "Awaiting your payment",
+        ("sandbox", _) => "Paid (sandbox)",
+        (_, None) => "Awaiting your payment",
         _ => "Paid",
     }
 }
@@ -215,18 +216,23 @@ async fn receipt(
     let r = records::receipt(&state, user.user(), id)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let reference = r
+        .paid_reference
+        .as_deref()
+        .map(|x| format!(", reference {x}"))
+        .unwrap_or_default();
     let paid = match (r.provider.as_str(), r.paid_at) {
-        ("manual", None) => "Awaiting payment by bank transfer.".to_string(),
-        ("manual", Some(at)) => format!(
-            "Paid by bank transfer on {}{}.",
-            date(&at.date_naive()),
-            r.paid_reference
-                .as_deref()
-                .map(|x| format!(", reference {x}"))
-                .unwrap_or_default()
-        ),
         ("sandbox", _) => "Sandbox payment: no real money moved.".to_string(),
-        (_, _) => format!("Paid by card on {}.", date(&r.issued_at.date_naive())),
+        ("stripe", None) => "Awaiting payment by card through Stripe.".to_string(),
+        ("stripe", Some(at)) => format!(
+            "Paid by card through Stripe on {}{reference}.",
+            date(&at.date_naive())
+        ),
+        (_, None) => "Awaiting payment by bank transfer.".to_string(),
+        (_, Some(at)) => format!(
+            "Paid by bank transfer on {}{reference}.",
+            date(&at.date_naive())
+        ),
     };
     Ok(render(&ReceiptPage {
         issued: date(&r.issued_at.date_naive()),

@@ -269,7 +269,9 @@ async fn random_sequences(app: TestApp) {
                             chrono::Utc::now(),
                         )
                         .await;
-                    if amount > book.owed_to_student() || (book.manual && book.deposited == 0) {
+                    if amount > book.owed_to_student()
+                        || (book.awaits_deposit && book.deposited == 0)
+                    {
                         assert!(
                             matches!(
                                 r,

@@ -27,4 +27,5 @@ mod payout_details;
 mod preferences;
 mod receipts;
 mod search_quality;
+mod stripe_flow;
 mod uploads;

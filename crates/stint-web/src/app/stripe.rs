@@ -1,0 +1,532 @@
+//! The Stripe provider: Connect with separate charges and transfers.
+//!
+//! - Hiring records the price and fee as owed (as with the manual provider);
+//!   the employer pays on a Stripe Checkout page, and only Stripe's signed
+//!   `checkout.session.completed` records the deposit that funds escrow.
+//! - Students onboard to a connected Express account from `/me/payout`;
+//!   `account.updated` keeps its readiness.
+//! - [`settle`] moves at Stripe what the ledger says is owed: released money
+//!   is transferred to the student's account (then paid), refunded money
+//!   the employer had paid goes back as a Stripe refund. Each call carries
+//!   an idempotency key and each result is one ledger entry whose rules
+//!   refuse a second, so retries, doubled webhooks and two instances never
+//!   move money twice. A transient failure is retried by a job.
+
+use axum::http::StatusCode;
+use serde_json::Value;
+use stint_domain::engagement::{EngagementAction, EngagementActor, EngagementStatus, transition};
+use stint_domain::money::Money;
+use stint_store::{Engagement, Movement, StoreError, User};
+use stint_stripe::{CheckoutRequest, StripeError, webhook};
+
+use super::notify::{self, Kind};
+use crate::auth::authz::require_role;
+use crate::error::AppError;
+use crate::{AppState, PaymentProvider, StripeConfig};
+
+/// The job that retries [`settle`] after a transient failure.
+pub const STRIPE_SETTLE: &str = "stripe_settle";
+
+fn config(state: &AppState) -> Result<&StripeConfig, AppError> {
+    state.config.stripe.as_ref().ok_or_else(|| {
+        AppError::conflict(
+            "stripe_not_configured",
+            "Payments through Stripe are not set up on this instance.",
+        )
+    })
+}
+
+/// A Stripe failure as the caller sees it: retry later, or a refusal.
+fn failed(e: StripeError) -> AppError {
+    tracing::warn!(error = %e, "stripe call failed");
+    if e.is_transient() {
+        AppError::Http {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "payment_provider_unavailable",
+            message: "Stripe cannot be reached just now; nothing was charged or moved. Try again in a minute.".into(),
+        }
+    } else {
+        AppError::Http {
+            status: StatusCode::BAD_GATEWAY,
+            code: "payment_provider_refused",
+            message: format!("Stripe refused the request: {e}"),
+        }
+    }
+}
+
+/// Whether the engagement's money goes through Stripe.
+async fn on_stripe(state: &AppState, id: i64) -> Result<bool, AppError> {
+    Ok(state
+        .store
+        .ledger_entries(id)
+        .await?
+        .iter()
+        .any(|l| l.kind == "fund" && l.provider == "stripe"))
+}
+
+/// Where the employer pays for engagement `id`: a Checkout Session for what
+/// is due (price and fee, less any refund before payment), reused while it
+/// is open. Employer members only.
+pub async fn checkout(state: &AppState, user: &User, id: i64) -> Result<String, AppError> {
+    let cfg = config(state)?;
+    let (e, side) = super::engagements::require_party(state, user, id).await?;
+    if side != super::engagements::Side::Employer {
+        return Err(AppError::Forbidden(
+            "Only the employer pays for an engagement.",
+        ));
+    }
+    let book = state.store.book(id).await?;
+    let due = book.deposit_due();
+    if !on_stripe(state, id).await? || due == 0 {
+        return Err(AppError::conflict(
+            "nothing_to_pay",
+            "Nothing is due for this engagement: it is paid already, or paid another way.",
+        ));
+    }
+    if let Some(c) = state.store.stripe_charge(id).await?
+        && c.status == "open"
+    {
+        let s = cfg
+            .client
+            .checkout_session(&c.session_id)
+            .await
+            .map_err(failed)?;
+        if s.status.as_deref() == Some("open")
+            && let Some(url) = s.url
+        {
+            return Ok(url);
+        }
+    }
+    let project = state.store.project(e.project_id).await?;
+    let total = Money::new(due, e.price.currency);
+    let base = &state.config.base_url;
+    let session = cfg
+        .client
+        .create_checkout_session(&CheckoutRequest {
+            amount: due,
+            currency: &e.price.currency.code().to_ascii_lowercase(),
+            description: &format!(
+                "{}: price {} and Stint's fee {}",
+                project.input.title, e.price, e.fee
+            ),
+            engagement_id: id,
+            success_url: &format!("{base}/engagements/{id}?notice=payment_sent"),
+            cancel_url: &format!("{base}/engagements/{id}"),
+        })
+        .await
+        .map_err(failed)?;
+    state
+        .store
+        .save_stripe_charge(id, &session.id, session.payment_intent.as_deref(), "open")
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "stripe.checkout",
+            "engagement",
+            id,
+            &format!("{total}, {}", session.id),
+        )
+        .await?;
+    session.url.ok_or_else(|| {
+        failed(StripeError::Decode(
+            "a new Checkout Session without a url".into(),
+        ))
+    })
+}
+
+/// A student's connected account: created on first use, then a fresh
+/// onboarding link into Stripe. Students only.
+pub async fn onboarding_link(
+    state: &AppState,
+    user: &User,
+    country: &str,
+) -> Result<String, AppError> {
+    require_role(user, stint_domain::account::Role::Student)?;
+    let cfg = config(state)?;
+    let account = match state.store.stripe_account(user.id).await? {
+        Some(a) => a.account_id,
+        None => {
+            let country = stint_domain::organization::parse_country(country)?;
+            let a = cfg
+                .client
+                .create_express_account(&user.email, &country, user.id)
+                .await
+                .map_err(failed)?;
+            state
+                .store
+                .save_stripe_account(user.id, &a.id, a.details_submitted, a.payouts_enabled)
+                .await?;
+            state
+                .store
+                .audit(
+                    Some(user.id),
+                    "stripe.account_created",
+                    "user",
+                    user.id,
+                    &a.id,
+                )
+                .await?;
+            a.id
+        }
+    };
+    let base = &state.config.base_url;
+    let link = cfg
+        .client
+        .onboarding_link(
+            &account,
+            &format!("{base}/me/payout?stripe=refresh"),
+            &format!("{base}/me/payout?stripe=return"),
+            &state.clock.now().timestamp().to_string(),
+        )
+        .await
+        .map_err(failed)?;
+    Ok(link.url)
+}
+
+/// Reads the student's account back from Stripe (after onboarding) and
+/// settles what waited for it.
+pub async fn refresh_account(state: &AppState, user: &User) -> Result<(), AppError> {
+    let cfg = config(state)?;
+    let Some(a) = state.store.stripe_account(user.id).await? else {
+        return Ok(());
+    };
+    let fresh = cfg.client.account(&a.account_id).await.map_err(failed)?;
+    state
+        .store
+        .save_stripe_account(
+            user.id,
+            &fresh.id,
+            fresh.details_submitted,
+            fresh.payouts_enabled,
+        )
+        .await?;
+    if fresh.payouts_enabled {
+        for id in state.store.stripe_unsettled_for_student(user.id).await? {
+            settle_soon(state, id).await;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the student can be paid through Stripe now.
+pub async fn student_ready(state: &AppState, student_id: i64) -> Result<bool, AppError> {
+    Ok(state
+        .store
+        .stripe_account(student_id)
+        .await?
+        .is_some_and(|a| a.payouts_enabled))
+}
+
+/// Handles one webhook delivery: the signature first (401 if it is not
+/// Stripe's, or is older than five minutes), then each event once.
+pub async fn webhook(
+    state: &AppState,
+    signature: &str,
+    body: &[u8],
+) -> Result<&'static str, AppError> {
+    let cfg = config(state)?;
+    let event = webhook::construct_event(
+        body,
+        signature,
+        &cfg.webhook_secret,
+        state.clock.now().timestamp(),
+        webhook::DEFAULT_TOLERANCE_SECS,
+    )
+    .map_err(|e| AppError::Http {
+        status: StatusCode::BAD_REQUEST,
+        code: "bad_signature",
+        message: format!("Not a webhook from Stripe: {e}."),
+    })?;
+    if state.store.stripe_event_seen(&event.id).await? {
+        return Ok("already handled");
+    }
+    let object = &event.data.object;
+    match event.kind.as_str() {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            paid(state, object).await?
+        }
+        "account.updated" => account_updated(state, object).await?,
+        _ => {}
+    }
+    state
+        .store
+        .record_stripe_event(&event.id, &event.kind)
+        .await?;
+    Ok("handled")
+}
+
+fn engagement_of(object: &Value) -> Option<i64> {
+    object["metadata"]["engagement_id"]
+        .as_str()
+        .or_else(|| object["client_reference_id"].as_str())
+        .and_then(|s| s.parse().ok())
+}
+
+/// The employer's payment is confirmed: it is the deposit that funds escrow.
+async fn paid(state: &AppState, session: &Value) -> Result<(), AppError> {
+    if session["payment_status"].as_str() != Some("paid") {
+        // Paid later by a delayed method: `async_payment_succeeded` follows.
+        return Ok(());
+    }
+    let Some(id) = engagement_of(session) else {
+        tracing::warn!("checkout session without an engagement");
+        return Ok(());
+    };
+    let e = match state.store.engagement(id).await {
+        Ok(e) => e,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(err) => return Err(err.into()),
+    };
+    let due = state.store.book(id).await?.deposit_due();
+    let amount = session["amount_total"].as_i64().unwrap_or(0);
+    let currency = session["currency"]
+        .as_str()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let pi = session["payment_intent"].as_str();
+    let session_id = session["id"].as_str().unwrap_or("");
+    if due == 0 {
+        return Ok(()); // recorded already
+    }
+    if amount != due || currency != e.price.currency.code() {
+        // Paid for an amount that is no longer due (cancelled meanwhile):
+        // an admin settles it by hand; nothing is recorded as funded.
+        state
+            .store
+            .audit(
+                None,
+                "stripe.amount_mismatch",
+                "engagement",
+                id,
+                &format!("paid {amount} {currency}, due {due}; session {session_id}"),
+            )
+            .await?;
+        return Ok(());
+    }
+    let m = Movement::deposit(e.org_id, due).with_reference(pi.unwrap_or(session_id));
+    match state
+        .store
+        .record_movement(id, e.price.currency.code(), "stripe", &m, state.clock.now())
+        .await
+    {
+        Ok(()) => {}
+        // Another delivery recorded it first.
+        Err(StoreError::Ledger(_)) | Err(StoreError::Conflict(_)) => return Ok(()),
+        Err(err) => return Err(err.into()),
+    }
+    state
+        .store
+        .save_stripe_charge(id, session_id, pi, "paid")
+        .await?;
+    let total = Money::new(due, e.price.currency);
+    state
+        .store
+        .audit(
+            None,
+            "payment.received",
+            "engagement",
+            id,
+            &format!("{total} through Stripe"),
+        )
+        .await?;
+    notify::members(
+        state,
+        e.org_id,
+        Kind::Payment,
+        "Payment received",
+        &format!("Stripe confirmed your payment of {total}; the price is secured in escrow."),
+        &format!("/engagements/{id}"),
+    )
+    .await?;
+    notify::send(
+        state,
+        e.student_id,
+        Kind::Payment,
+        "The price is secured",
+        &format!(
+            "The employer's payment arrived: {} is in escrow for your work.",
+            e.price
+        ),
+        &format!("/engagements/{id}"),
+    )
+    .await?;
+    settle_soon(state, id).await;
+    Ok(())
+}
+
+async fn account_updated(state: &AppState, account: &Value) -> Result<(), AppError> {
+    let Some(account_id) = account["id"].as_str() else {
+        return Ok(());
+    };
+    let ready = account["payouts_enabled"].as_bool().unwrap_or(false);
+    let submitted = account["details_submitted"].as_bool().unwrap_or(false);
+    if let Some(student) = state
+        .store
+        .update_stripe_account(account_id, submitted, ready)
+        .await?
+        && ready
+    {
+        for id in state.store.stripe_unsettled_for_student(student).await? {
+            settle_soon(state, id).await;
+        }
+    }
+    Ok(())
+}
+
+/// [`settle`] now; after a failure, again from the job queue.
+pub async fn settle_soon(state: &AppState, id: i64) {
+    if let Err(e) = settle(state, id).await {
+        tracing::warn!(engagement = id, error = %e, "stripe settlement deferred");
+        let at = state.clock.now() + chrono::Duration::minutes(2);
+        if let Err(e) = state.store.schedule_job(STRIPE_SETTLE, id, at).await {
+            tracing::error!(engagement = id, error = %e, "cannot schedule stripe settlement");
+        }
+    }
+}
+
+/// Moves at Stripe what the ledger owes for engagement `id`: a refund of
+/// money the employer paid and had refunded; a transfer of released money
+/// to the student's account once it can be paid out. Does nothing for
+/// other providers or when nothing is owed.
+pub async fn settle(state: &AppState, id: i64) -> Result<(), AppError> {
+    if state.config.payment_provider != PaymentProvider::Stripe || !on_stripe(state, id).await? {
+        return Ok(());
+    }
+    let cfg = config(state)?;
+    let e = state.store.engagement(id).await?;
+    let book = state.store.book(id).await?;
+    let charge = state.store.stripe_charge(id).await?;
+    let pi = charge.as_ref().and_then(|c| c.payment_intent_id.clone());
+    let currency = e.price.currency.code();
+    if book.owed_to_employer() > 0
+        && let Some(pi) = &pi
+    {
+        let owed = book.owed_to_employer();
+        let r = cfg.client.refund(id, pi, owed).await.map_err(failed)?;
+        let m = Movement::returned(e.org_id, owed).with_reference(&r.id);
+        record_once(state, &e, &m).await?;
+        let amount = Money::new(owed, e.price.currency);
+        state
+            .store
+            .audit(
+                None,
+                "payment.returned",
+                "engagement",
+                id,
+                &format!("{amount} refunded through Stripe, {}", r.id),
+            )
+            .await?;
+        notify::members(
+            state,
+            e.org_id,
+            Kind::Payment,
+            "Your refund is on its way",
+            &format!("Stripe is refunding {amount} to your card."),
+            &format!("/engagements/{id}"),
+        )
+        .await?;
+    }
+    let owed = book.owed_to_student();
+    if owed > 0 && book.deposited > 0 {
+        let Some(account) = state.store.stripe_account(e.student_id).await? else {
+            return Ok(()); // waits for the student's onboarding
+        };
+        if !account.payouts_enabled {
+            return Ok(());
+        }
+        let source = match &pi {
+            Some(pi) => cfg
+                .client
+                .payment_intent(pi)
+                .await
+                .map_err(failed)?
+                .latest_charge_id()
+                .map(String::from),
+            None => None,
+        };
+        let t = cfg
+            .client
+            .transfer(
+                id,
+                owed,
+                &currency.to_ascii_lowercase(),
+                &account.account_id,
+                source.as_deref(),
+            )
+            .await
+            .map_err(failed)?;
+        let m = Movement::payout(e.student_id, owed).with_reference(&t.id);
+        let fresh = state.store.engagement(id).await?;
+        if fresh.status == EngagementStatus::Approved {
+            let to = transition(
+                fresh.status,
+                EngagementActor::System,
+                EngagementAction::Release,
+            )
+            .map_err(|err| AppError::conflict("invalid_transition", err.to_string()))?;
+            match state
+                .store
+                .move_engagement(
+                    id,
+                    fresh.status,
+                    to,
+                    currency,
+                    "stripe",
+                    &[m],
+                    state.clock.now(),
+                )
+                .await
+            {
+                Ok(()) => {}
+                Err(StoreError::Conflict(_)) | Err(StoreError::Ledger(_)) => return Ok(()),
+                Err(err) => return Err(err.into()),
+            }
+        } else {
+            record_once(state, &e, &m).await?;
+        }
+        let amount = Money::new(owed, e.price.currency);
+        state
+            .store
+            .audit(
+                None,
+                "engagement.paid",
+                "engagement",
+                id,
+                &format!("{amount} transferred through Stripe, {}", t.id),
+            )
+            .await?;
+        notify::send(
+            state,
+            e.student_id,
+            Kind::Payment,
+            "You have been paid",
+            &format!(
+                "Stint sent {amount} to your Stripe account; Stripe pays it out to your bank."
+            ),
+            &format!("/engagements/{id}"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a movement that another delivery or instance may have written
+/// already: the ledger refusing it again is success.
+async fn record_once(state: &AppState, e: &Engagement, m: &Movement) -> Result<(), AppError> {
+    match state
+        .store
+        .record_movement(
+            e.id,
+            e.price.currency.code(),
+            "stripe",
+            m,
+            state.clock.now(),
+        )
+        .await
+    {
+        Ok(()) | Err(StoreError::Ledger(_)) | Err(StoreError::Conflict(_)) => Ok(()),
+        Err(err) => Err(err.into()),
+    }
+}
