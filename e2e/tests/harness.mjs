@@ -27,15 +27,24 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+/**
+ * Starts stint with the demo data. By default in demo mode (sandbox
+ * payments); with `{ provider: 'manual' }` the demo data is loaded first
+ * and the server runs as an operator would, with money moved by hand.
+ */
+export async function startServer({ provider } = {}) {
   const bin = process.env.STINT_BIN || join(root, 'target', 'debug', 'stint');
   const dataDir = mkdtempSync(join(tmpdir(), 'stint-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ['--data-dir', dataDir, 'serve', '--demo', '--addr', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, STINT_LOG: 'warn', STINT_AUTH_RATE_PER_MINUTE: '1000' },
-  });
+  const env = { ...process.env, STINT_LOG: 'warn', STINT_AUTH_RATE_PER_MINUTE: '1000' };
+  let args = ['--data-dir', dataDir, 'serve', '--demo', '--addr', `127.0.0.1:${port}`];
+  if (provider) {
+    execFileSync(bin, ['--data-dir', dataDir, 'demo'], { env, stdio: 'ignore' });
+    args = ['--data-dir', dataDir, 'serve', '--addr', `127.0.0.1:${port}`];
+    env.STINT_PAYMENT_PROVIDER = provider;
+  }
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
   proc.stderr.on('data', (d) => { output += d; });
