@@ -309,8 +309,25 @@ impl Client {
             field("payment_intent_data[transfer_group]", transfer_group(id)),
             field("payment_intent_data[metadata][engagement_id]", id),
         ];
-        self.post("/v1/checkout/sessions", &form, &format!("checkout:{id}"))
-            .await
+        // The amount is in the key: after a cancellation what is due
+        // changes, and the new amount needs its own session.
+        self.post(
+            "/v1/checkout/sessions",
+            &form,
+            &format!("checkout:{id}:{}", r.amount),
+        )
+        .await
+    }
+
+    /// Closes an unpaid Checkout Session so it can no longer be paid (the
+    /// engagement was cancelled, or what is due changed).
+    pub async fn expire_checkout_session(&self, id: &str) -> Result<CheckoutSession, StripeError> {
+        self.post(
+            &format!("/v1/checkout/sessions/{id}/expire"),
+            &[],
+            &format!("expire:{id}"),
+        )
+        .await
     }
 
     pub async fn checkout_session(&self, id: &str) -> Result<CheckoutSession, StripeError> {

@@ -200,7 +200,7 @@ async fn connect_requests_have_stripes_documented_shapes() {
         Some("engagement_7")
     );
     assert_eq!(get(&cs.form, "metadata[engagement_id]"), Some("7"));
-    assert_eq!(cs.idempotency_key, "checkout:7");
+    assert_eq!(cs.idempotency_key, "checkout:7:990000");
     let tr = &seen[4];
     assert_eq!(tr.path, "/v1/transfers");
     assert_eq!(get(&tr.form, "destination"), Some("acct_1Nv0FGQ9RKHgCVdK"));

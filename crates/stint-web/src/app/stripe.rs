@@ -75,9 +75,9 @@ pub async fn checkout(state: &AppState, user: &User, id: i64) -> Result<String, 
             "Only the employer pays for an engagement.",
         ));
     }
-    let book = state.store.book(id).await?;
-    let due = book.deposit_due();
-    if !on_stripe(state, id).await? || due == 0 {
+    let due = state.store.book(id).await?.deposit_due();
+    let awaited = super::payments::awaiting_deposit(state, &e).await?;
+    if !on_stripe(state, id).await? || due == 0 || !awaited {
         return Err(AppError::conflict(
             "nothing_to_pay",
             "Nothing is due for this engagement: it is paid already, or paid another way.",
@@ -400,6 +400,22 @@ pub async fn settle(state: &AppState, id: i64) -> Result<(), AppError> {
     let charge = state.store.stripe_charge(id).await?;
     let pi = charge.as_ref().and_then(|c| c.payment_intent_id.clone());
     let currency = e.price.currency.code();
+    // An unpaid session for an amount no longer due (a cancellation before
+    // payment) is closed, so it cannot be paid; a new one asks for what is due.
+    if book.deposited == 0
+        && let Some(c) = &charge
+        && c.status == "open"
+        && (e.status == EngagementStatus::Cancelled || book.deposit_due() == 0)
+    {
+        cfg.client
+            .expire_checkout_session(&c.session_id)
+            .await
+            .map_err(failed)?;
+        state
+            .store
+            .save_stripe_charge(id, &c.session_id, None, "expired")
+            .await?;
+    }
     if book.owed_to_employer() > 0
         && let Some(pi) = &pi
     {

@@ -72,6 +72,10 @@ async fn stripe(
             json!({"id": &p[22..], "object": "checkout.session", "status": "open",
             "payment_status": "unpaid", "url": format!("https://checkout.stripe.com/c/pay/{}", &p[22..])})
         }
+        ("POST", p) if p.ends_with("/expire") => {
+            json!({"id": p.trim_start_matches("/v1/checkout/sessions/").trim_end_matches("/expire"),
+            "object": "checkout.session", "status": "expired", "payment_status": "unpaid", "url": null})
+        }
         ("POST", "/v1/accounts") => {
             json!({"id": "acct_student1", "object": "account", "details_submitted": false, "payouts_enabled": false})
         }
@@ -534,5 +538,61 @@ macro_rules! both {
     };
 }
 
+/// Cancelled before the employer paid: the open payment page is closed, so
+/// it cannot be paid; nothing was charged, so nothing is refunded.
+async fn stripe_cancel_before_payment(engine: Engine) {
+    let Some((app, fake)) = app_with_stripe(engine).await else {
+        return;
+    };
+    let (boss, s, id) = hired(&app).await;
+    let ws = format!("/api/v1/engagements/{id}");
+    let r = app
+        .api(
+            Method::POST,
+            &format!("{ws}/checkout"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("{ws}/cancel"),
+            Some(&s.token),
+            Some(json!({"reason": "I fell ill this week."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let expired = fake
+        .lock()
+        .map(|f| {
+            f.seen
+                .iter()
+                .filter(|(m, p, _, _)| m == "POST" && p.ends_with("/expire"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(expired, 1, "the unpaid session is closed");
+    assert_eq!(count(&fake, "/v1/refunds"), 0);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("{ws}/checkout"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::CONFLICT, "nothing_to_pay"),
+        "{}",
+        r.body
+    );
+    let charge = app.state.store.stripe_charge(id).await.unwrap_or_default();
+    assert_eq!(charge.map(|c| c.status), Some("expired".to_string()));
+}
+
 both!(stripe_pays_the_student_once);
+both!(stripe_cancel_before_payment);
 both!(stripe_refunds_and_retries);
