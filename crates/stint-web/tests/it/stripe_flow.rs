@@ -593,6 +593,83 @@ async fn stripe_cancel_before_payment(engine: Engine) {
     assert_eq!(charge.map(|c| c.status), Some("expired".to_string()));
 }
 
+/// A dispute settled in part does both: the student's part is transferred,
+/// the rest refunded to the employer's card.
+async fn stripe_dispute_in_part(engine: Engine) {
+    let Some((app, fake)) = app_with_stripe(engine).await else {
+        return;
+    };
+    let (_boss, s, id) = hired(&app).await;
+    let ws = format!("/api/v1/engagements/{id}");
+    let now = app.state.clock.now().timestamp();
+    assert_eq!(
+        deliver(
+            &app,
+            "evt_p",
+            "checkout.session.completed",
+            paid_session(id, 990_000),
+            now
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    if let Ok(mut f) = fake.lock() {
+        f.account_ready = true;
+    }
+    app.api(
+        Method::POST,
+        "/api/v1/me/stripe/onboarding",
+        Some(&s.token),
+        Some(json!({"country": "IN"})),
+    )
+    .await;
+    app.get("/me/payout?stripe=return", Some(&s.cookie)).await;
+    app.api(
+        Method::POST,
+        &format!("{ws}/submissions"),
+        Some(&s.token),
+        Some(json!({"note": NOTE})),
+    )
+    .await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("{ws}/dispute"),
+            Some(&s.token),
+            Some(json!({"reason": "The brief changed twice."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let admin = app.admin().await;
+    let r = app
+        .api(Method::POST, &format!("{ws}/resolve"), Some(&admin.token),
+            Some(json!({"outcome": "partial", "amount_minor": 600000, "note": "Two thirds of the work was usable."})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        field(&last_form(&fake, "/v1/transfers"), "amount"),
+        Some("600000")
+    );
+    assert_eq!(
+        field(&last_form(&fake, "/v1/refunds"), "amount"),
+        Some("300000")
+    );
+    let e = app
+        .state
+        .store
+        .engagement(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.status.as_str(), "paid");
+    let book = app.state.store.book(id).await.unwrap_or_default();
+    assert_eq!(
+        (book.paid_out, book.returned, book.escrow()),
+        (600_000, 300_000, 0)
+    );
+}
+
+both!(stripe_dispute_in_part);
 both!(stripe_pays_the_student_once);
 both!(stripe_cancel_before_payment);
 both!(stripe_refunds_and_retries);
