@@ -88,14 +88,15 @@ pub async fn get(
     let (engagement, side) = require_party(state, user, id).await?;
     let (messages, earlier) =
         page_of_thread(state, id, cursor, stint_domain::engagement::THREAD_PAGE).await?;
+    let book = state.store.book(id).await?;
     Ok(Workspace {
         project: state.store.project(engagement.project_id).await?,
         student_name: state.store.user(engagement.student_id).await?.name,
         messages,
         earlier,
         submissions: state.store.submissions(id).await?,
-        awaiting_deposit: super::payments::awaiting_deposit(state, &engagement).await?,
-        deposit_due: state.store.book(id).await?.deposit_due(),
+        awaiting_deposit: super::payments::awaits_deposit(&book, &engagement),
+        deposit_due: book.deposit_due(),
         payout_missing: side == Side::Student
             && match state.config.payment_provider {
                 PaymentProvider::Manual => state.store.payout_account(user.id).await?.is_none(),

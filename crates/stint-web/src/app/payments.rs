@@ -54,8 +54,12 @@ async fn by_hand(state: &AppState, id: i64) -> Result<(), AppError> {
 /// as owed (manual provider or Stripe) and no deposit recorded (for a
 /// cancelled engagement, only when the student kept a share).
 pub async fn awaiting_deposit(state: &AppState, e: &Engagement) -> Result<bool, AppError> {
-    let book = state.store.book(e.id).await?;
-    Ok(book.deposit_due() > 0 && (e.status != EngagementStatus::Cancelled || book.released > 0))
+    Ok(awaits_deposit(&state.store.book(e.id).await?, e))
+}
+
+/// [`awaiting_deposit`] from a book already read.
+pub fn awaits_deposit(book: &stint_domain::ledger::Book, e: &Engagement) -> bool {
+    book.deposit_due() > 0 && (e.status != EngagementStatus::Cancelled || book.released > 0)
 }
 
 /// An admin records the employer's payment for an engagement (the price and
@@ -70,14 +74,15 @@ pub async fn record_deposit(
     by_hand(state, id).await?;
     let e = state.store.engagement(id).await?;
     let reference = parse_reference(reference)?;
-    if !awaiting_deposit(state, &e).await? {
+    let book = state.store.book(id).await?;
+    if !awaits_deposit(&book, &e) {
         return Err(AppError::conflict(
             "nothing_to_receive",
             "No payment is due from the employer for this engagement: it is recorded already, cancelled, or funded through another provider.",
         ));
     }
     // The store checks again under the engagement's lock.
-    let total = Money::new(state.store.book(id).await?.deposit_due(), e.price.currency);
+    let total = Money::new(book.deposit_due(), e.price.currency);
     let m = Movement::deposit(e.org_id, total.minor).with_reference(&reference);
     state
         .store

@@ -98,6 +98,31 @@ app_test!(receipts_statements_and_payout_speed, |app| async move {
     ] {
         assert!(page.body.contains(text), "{text} missing");
     }
+    // Billing is the employer's: a student is refused page, statement and tax id.
+    assert_eq!(
+        app.get("/employer/billing", Some(&s.cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/employer/statement.csv", Some(&s.cookie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.form(
+            "/employer/billing",
+            Some(&s.cookie),
+            &[("tax_id", "GB123456789")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/employer/billing", None).await.status,
+        StatusCode::SEE_OTHER
+    );
     let billing = app.get("/employer/billing", Some(&boss.cookie)).await;
     assert!(
         billing
