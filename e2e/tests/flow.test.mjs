@@ -111,6 +111,9 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await admin.waitForURL(/admin\/verifications/);
   await checkA11y(admin, 'verification queue');
   await shot(admin, '08-admin-queue');
+  await admin.getByRole('link', { name: 'Verify TeaCo Analytics' }).click();
+  await admin.waitForURL(/\/verify$/);
+  await checkA11y(admin, 'verify confirmation');
   await admin.getByRole('button', { name: 'Verify TeaCo Analytics' }).click();
   await admin.waitForURL(/notice=org_verified/);
 

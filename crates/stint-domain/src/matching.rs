@@ -15,6 +15,14 @@
 //! | studies | 5 | the area of study relates to the category; half when unknown |
 //! | place | 10 | remote, or hybrid / in person where the student is; half when either location is unknown |
 //! | pay | 5 | the effective hourly rate is at least twice the currency's floor; two points at the floor, linear between |
+//!
+//! Skills come first: when a project lists required skills, the score can be
+//! at most [`CAP_BASE`] plus the rest in proportion to the share of required
+//! skills the student has (related ones at their credit). Above that cap the
+//! other parts' points are scaled down together, so a project that misses
+//! most of what it requires never ranks as a good match, however well the
+//! hours, place and pay fit. With no preferred skills listed that part
+//! follows the required share and is not shown as a reason either way.
 
 use serde::Serialize;
 
@@ -36,6 +44,10 @@ pub struct Weights {
 
 /// The share of a required skill's points a related skill earns.
 pub const RELATED_CREDIT: f64 = 0.3;
+
+/// The most a project can score when the student has none of its required
+/// skills; the cap rises in proportion to the required share, to 100.
+pub const CAP_BASE: f64 = 30.0;
 
 pub const WEIGHTS: Weights = Weights {
     required: 45.0,
@@ -130,6 +142,10 @@ pub struct Reason {
     /// Whether this reason counts for the student (shown as a plus) or
     /// against (shown as a gap).
     pub good: bool,
+    /// Neither for nor against, so not shown (its points still count): no
+    /// preferred skills listed; the pay, to an employer who set it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub neutral: bool,
 }
 
 /// A score with its reasons, strongest part first.
@@ -271,6 +287,11 @@ pub fn score_for(
     let matched: Vec<&String> = req.iter().filter(|s| has(s)).collect();
     let missing: Vec<&String> = req.iter().filter(|s| !has(s)).collect();
     let near: Vec<&String> = missing.iter().copied().filter(|s| related(s)).collect();
+    let share = if req.is_empty() {
+        1.0
+    } else {
+        (matched.len() as f64 + RELATED_CREDIT * near.len() as f64) / req.len() as f64
+    };
     let (points, text) = if req.is_empty() {
         (w.required, "No particular skills required".to_string())
     } else {
@@ -302,6 +323,7 @@ pub fn score_for(
         max: w.required,
         good: missing.is_empty(),
         text,
+        neutral: false,
     });
 
     // Preferred skills.
@@ -309,10 +331,11 @@ pub fn score_for(
     if pref.is_empty() {
         reasons.push(Reason {
             part: Part::Preferred,
-            points: w.preferred,
+            points: w.preferred * share,
             max: w.preferred,
             text: "No preferred skills listed".into(),
-            good: true,
+            good: false,
+            neutral: true,
         });
     } else {
         let got: Vec<&String> = pref.iter().filter(|s| has(s)).collect();
@@ -334,6 +357,7 @@ pub fn score_for(
                 )
             },
             good: !got.is_empty(),
+            neutral: false,
         });
     }
 
@@ -373,6 +397,7 @@ pub fn score_for(
         max: w.hours,
         text,
         good,
+        neutral: false,
     });
 
     // Interests, and whether the field is new.
@@ -397,6 +422,7 @@ pub fn score_for(
         max: w.interests,
         text,
         good,
+        neutral: false,
     });
 
     // Area of study.
@@ -424,6 +450,7 @@ pub fn score_for(
         max: w.studies,
         text,
         good,
+        neutral: false,
     });
 
     // Place.
@@ -459,6 +486,7 @@ pub fn score_for(
         max: w.place,
         text,
         good,
+        neutral: false,
     });
 
     // Pay against the currency's floor.
@@ -476,9 +504,35 @@ pub fn score_for(
         max: w.pay,
         text: format!("Pays about {hourly}/h"),
         good: ratio >= 1.5,
+        // The employer set the pay: it says nothing about the applicant.
+        neutral: viewer == Viewer::Employer,
     });
 
-    let total: f64 = reasons.iter().map(|r| r.points).sum();
+    // Skills first: above the cap the other parts count for less.
+    let cap = CAP_BASE + (100.0 - CAP_BASE) * share;
+    let skills: f64 = reasons
+        .iter()
+        .filter(|r| r.part == Part::Required)
+        .map(|r| r.points)
+        .sum();
+    let others: f64 = reasons
+        .iter()
+        .filter(|r| r.part != Part::Required)
+        .map(|r| r.points)
+        .sum();
+    if skills + others > cap && others > 0.0 {
+        let scale = ((cap - skills) / others).clamp(0.0, 1.0);
+        for r in reasons.iter_mut().filter(|r| r.part != Part::Required) {
+            r.points *= scale;
+        }
+        if let Some(r) = reasons.iter_mut().find(|r| r.part == Part::Required) {
+            r.text.push_str(match viewer {
+                Viewer::Student => ": the rest of the match counts for less",
+                Viewer::Employer => ": the rest of their match counts for less",
+            });
+        }
+    }
+
     // Strongest contributions first, then the gaps.
     reasons.sort_by(|a, b| {
         b.good.cmp(&a.good).then(
@@ -487,6 +541,9 @@ pub fn score_for(
                 .unwrap_or(std::cmp::Ordering::Equal),
         )
     });
+    // Summed in the order shown, so anyone adding the parts up gets the
+    // same number to the last bit (a cap can land the sum on a half).
+    let total: f64 = reasons.iter().map(|r| r.points).sum();
     Match {
         score: total.round().clamp(0.0, 100.0) as u8,
         reasons,
@@ -642,6 +699,90 @@ mod tests {
             score_for(Viewer::Employer, &st, &p, &f).score,
             score(&st, &p, &f).score
         );
+    }
+
+    /// Everything but skills fits perfectly: the interests, the studies,
+    /// the hours, remote work and generous pay.
+    fn perfect_fit<'a>(skills: &'a [String], interests: &'a [String]) -> StudentFacts<'a> {
+        StudentFacts {
+            skills,
+            interests,
+            area_of_study: Some("Statistics"),
+            availability_hours: Some(30),
+            location: Some("Pune"),
+            tried_categories: interests,
+        }
+    }
+
+    #[test]
+    fn missing_the_required_skills_is_never_a_good_match() {
+        let f = HourlyFloors::default();
+        let interests = s(&["data-analysis"]);
+        let req = s(&["sql", "python"]);
+        let p = project(&req, &[]);
+        // None of the required skills, nothing related: at most the cap.
+        let none = s(&["figma"]);
+        let m = score(&perfect_fit(&none, &interests), &p, &f);
+        assert!(m.score <= CAP_BASE as u8, "{}", m.score);
+        let lines = m.lines().join(" | ");
+        assert!(
+            lines.contains("0 of 2 required skills; missing: SQL, Python"),
+            "{lines}"
+        );
+        assert!(lines.contains("counts for less"), "{lines}");
+        // Related skills only (same category): still not a good match.
+        let related = s(&["r", "statistics"]);
+        let m = score(&perfect_fit(&related, &interests), &p, &f);
+        assert!(m.score < 55, "related only scored {}", m.score);
+        // Every required skill but a poor fit otherwise ranks above both.
+        let all = s(&["sql", "python"]);
+        let poor = StudentFacts {
+            skills: &all,
+            ..Default::default()
+        };
+        assert!(score(&poor, &p, &f).score > m.score);
+        // Half the required skills: capped in proportion.
+        let half = s(&["sql"]);
+        let m = score(&perfect_fit(&half, &interests), &p, &f);
+        let share = (1.0 + RELATED_CREDIT) / 2.0;
+        let cap = CAP_BASE + (100.0 - CAP_BASE) * share;
+        assert!(f64::from(m.score) <= cap.round(), "half scored {}", m.score);
+        // The reasons still add up to the score.
+        let sum: f64 = m.reasons.iter().map(|r| r.points).sum();
+        assert_eq!(m.score, sum.round() as u8);
+    }
+
+    #[test]
+    fn no_preferred_skills_listed_is_neither_a_plus_nor_a_gap() {
+        let f = HourlyFloors::default();
+        let interests = s(&["data-analysis"]);
+        let req = s(&["sql"]);
+        let skills = s(&["sql"]);
+        let m = score(&perfect_fit(&skills, &interests), &project(&req, &[]), &f);
+        let r = m.reasons.iter().find(|r| r.part == Part::Preferred);
+        assert!(r.is_some_and(|r| r.neutral && !r.good), "{r:?}");
+        // With the required skills missing it gives nothing for free either.
+        let none = s(&["figma"]);
+        let m = score(&perfect_fit(&none, &interests), &project(&req, &[]), &f);
+        let r = m.reasons.iter().find(|r| r.part == Part::Preferred);
+        assert!(r.is_some_and(|r| r.points == 0.0), "{r:?}");
+    }
+
+    #[test]
+    fn an_employer_is_not_told_their_own_pay_as_a_reason() {
+        let f = HourlyFloors::default();
+        let req = s(&["sql"]);
+        let skills = s(&["sql"]);
+        let st = StudentFacts {
+            skills: &skills,
+            ..Default::default()
+        };
+        let m = score_for(Viewer::Employer, &st, &project(&req, &[]), &f);
+        let pay = m.reasons.iter().find(|r| r.part == Part::Pay);
+        assert!(pay.is_some_and(|r| r.neutral), "{pay:?}");
+        let m = score(&st, &project(&req, &[]), &f);
+        let pay = m.reasons.iter().find(|r| r.part == Part::Pay);
+        assert!(pay.is_some_and(|r| !r.neutral), "{pay:?}");
     }
 
     #[test]

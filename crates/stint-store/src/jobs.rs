@@ -111,14 +111,25 @@ impl Store {
     /// whose applications this call closed (another process closing at the
     /// same moment gets the others, never the same ones).
     pub async fn close_undecided(&self, project_id: i64) -> StoreResult<Vec<i64>> {
+        self.close_undecided_for(project_id, "no_decision").await
+    }
+
+    /// Closes a cancelled project's undecided applications; unlike
+    /// [`Store::close_undecided`] this does not count as a missed decision.
+    pub async fn close_cancelled(&self, project_id: i64) -> StoreResult<Vec<i64>> {
+        self.close_undecided_for(project_id, "cancelled").await
+    }
+
+    async fn close_undecided_for(&self, project_id: i64, reason: &str) -> StoreResult<Vec<i64>> {
         let now = Utc::now();
         Ok(with_db!(self, write, |p| {
             sqlx::query_scalar(
-                "UPDATE applications SET status = 'closed', closed_reason = 'no_decision', updated_at = $1, decided_at = $1
+                "UPDATE applications SET status = 'closed', closed_reason = $3, updated_at = $1, decided_at = $1
                  WHERE project_id = $2 AND status IN ('submitted', 'shortlisted') RETURNING student_id",
             )
             .bind(now)
             .bind(project_id)
+            .bind(reason)
             .fetch_all(p)
             .await
         })?)

@@ -9,6 +9,7 @@
 
 mod accountability;
 mod achievements;
+mod agenda;
 mod applications;
 mod audit;
 mod discovery;
@@ -42,6 +43,10 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accountability::Accountability;
 pub use achievements::Achievement;
+pub use agenda::{
+    DecisionsDue, DepositDue, OrgAgenda, PendingApplication, ProjectCounts, QuestionDue, ReplyDue,
+    ReviewDue, StudentAgenda, WorkInProgress,
+};
 pub use applications::{
     ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
 };

@@ -136,6 +136,7 @@ struct CardRow {
     due_date: NaiveDate,
     for_credit: bool,
     published_at: Option<DateTime<Utc>>,
+    org_id: i64,
     org_name: String,
     org_slug: String,
     org_verified: bool,
@@ -166,6 +167,7 @@ pub struct ProjectCard {
     pub due_date: NaiveDate,
     pub for_credit: bool,
     pub published_at: Option<DateTime<Utc>>,
+    pub org_id: i64,
     pub org_name: String,
     pub org_slug: String,
     pub org_verified: bool,
@@ -193,6 +195,7 @@ impl From<CardRow> for ProjectCard {
             due_date: r.due_date,
             for_credit: r.for_credit,
             published_at: r.published_at,
+            org_id: r.org_id,
             org_name: r.org_name,
             org_slug: r.org_slug,
             org_verified: r.org_verified,
@@ -222,7 +225,7 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
 
 const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
-    p.published_at, o.name AS org_name, o.slug AS org_slug,
+    p.published_at, p.org_id, o.name AS org_name, o.slug AS org_slug,
     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified";
 
 /// Pushes the WHERE conditions shared by both engines' search queries.
@@ -403,7 +406,7 @@ impl Store {
             sqlx::query_as(
                 "SELECT p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
                     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
-                    p.published_at, o.name AS org_name, o.slug AS org_slug,
+                    p.published_at, p.org_id, o.name AS org_name, o.slug AS org_slug,
                     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified
                  FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.id DESC",
             )

@@ -18,6 +18,9 @@ struct UserRow {
     role: String,
     email_verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    /// Only the session lookup reads it.
+    #[sqlx(default)]
+    unread: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +33,10 @@ pub struct User {
     pub role: Role,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
+    /// Unread notifications, counted when a session is looked up (for the
+    /// navigation); zero where the user was read another way.
+    #[serde(skip)]
+    pub unread_notifications: i64,
 }
 
 impl TryFrom<UserRow> for User {
@@ -46,6 +53,7 @@ impl TryFrom<UserRow> for User {
             name: r.name,
             email_verified: r.email_verified_at.is_some(),
             created_at: r.created_at,
+            unread_notifications: r.unread,
         })
     }
 }
@@ -173,7 +181,8 @@ impl Store {
     pub async fn session_user(&self, token_hash: &str) -> StoreResult<Option<User>> {
         let row: Option<UserRow> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT u.id, u.email, u.password_hash, u.name, u.role, u.email_verified_at, u.created_at
+                "SELECT u.id, u.email, u.password_hash, u.name, u.role, u.email_verified_at, u.created_at,
+                        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = $1 AND s.expires_at > $2",
             )

@@ -1,7 +1,7 @@
 //! Helpers shared by page templates: the layout every page carries, and
 //! formatting of dates, money and choices.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
 use stint_store::User;
@@ -16,6 +16,11 @@ pub struct Layout {
     pub notice: Option<String>,
     /// Set on pages reached only after sign-in, so search engines skip them.
     pub noindex: bool,
+    /// The signed-in person's unread notifications.
+    pub unread: i64,
+    /// The navigation entry this page belongs to (its `href`), marked with
+    /// `aria-current`.
+    pub current: &'static str,
 }
 
 impl Layout {
@@ -27,6 +32,28 @@ impl Layout {
             demo,
             notice: None,
             noindex: false,
+            unread: user.map_or(0, |u| u.unread_notifications),
+            current: "",
+        }
+    }
+
+    /// Marks the navigation entry `href` as the current page.
+    pub fn at(mut self, href: &'static str) -> Layout {
+        self.current = href;
+        self
+    }
+
+    /// Whether `href` is this page's navigation entry.
+    pub fn is_current(&self, href: &str) -> bool {
+        self.current == href
+    }
+
+    /// The document title, with the unread count first when there is one.
+    pub fn full_title(&self) -> String {
+        if self.unread > 0 {
+            format!("({}) {} · Stint", self.unread, self.title)
+        } else {
+            format!("{} · Stint", self.title)
         }
     }
 
@@ -115,6 +142,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "search_saved" => "Saved. New projects that match will reach you.",
         "search_deleted" => "The saved search is deleted.",
         "suggestion_hidden" => "Hidden. We will not suggest that project again.",
+        "suggestion_restored" => "Restored: that project can be suggested again.",
         "deposit_recorded" => "Payment received is recorded; the employer has been told.",
         "payout_recorded" => "Payout recorded; the student has been told.",
         "hired_filled" => {
@@ -127,6 +155,97 @@ fn notice_text(code: &str) -> Option<&'static str> {
 /// "1 Dec 2026".
 pub fn date(d: &NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
+}
+
+/// How long ago, in the largest whole unit: "just now", "3 hours ago",
+/// "2 days ago".
+pub fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let d = now - then;
+    let (n, unit) = if d.num_days() >= 1 {
+        (d.num_days(), "day")
+    } else if d.num_hours() >= 1 {
+        (d.num_hours(), "hour")
+    } else if d.num_minutes() >= 1 {
+        (d.num_minutes(), "minute")
+    } else {
+        return "just now".into();
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+/// A date relative to today: "today", "tomorrow", "in 5 days", "yesterday",
+/// "3 days ago".
+pub fn until(today: NaiveDate, day: NaiveDate) -> String {
+    match (day - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        n if n > 1 => format!("in {n} days"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+/// The style of a status badge, by its label: `done` (finished well),
+/// `live` (under way), `wait` (waiting on someone), `ended` (stopped without
+/// completing), `draft` (not yet out). Each style differs in colour and in
+/// its mark, so states are told apart without colour too.
+pub fn tone(label: &str) -> &'static str {
+    match label {
+        "Paid" | "Approved" | "Completed" | "Hired" | "Filled" => "done",
+        "Open" | "In progress" => "live",
+        "Submitted"
+        | "Submitted for review"
+        | "Shortlisted"
+        | "Revision requested"
+        | "In dispute" => "wait",
+        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" => "ended",
+        _ => "draft",
+    }
+}
+
+/// A paragraph or a list, from text someone wrote with "- " items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub list: bool,
+    pub lines: Vec<String>,
+}
+
+/// Splits written text into paragraphs and lists: lines starting with "- ",
+/// "* " or "• " (or "1. ", "2) ") become list items; blank lines end a
+/// paragraph. Nothing is interpreted as markup; templates escape each line.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut blank = true;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        let item = ["- ", "* ", "• "]
+            .iter()
+            .find_map(|m| line.strip_prefix(m))
+            .or_else(|| {
+                let digits = line.find(|c: char| !c.is_ascii_digit())?;
+                let rest = &line[digits..];
+                (digits > 0 && digits < 3)
+                    .then(|| rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")))
+                    .flatten()
+            });
+        let (list, text) = match item {
+            Some(t) => (true, t.trim()),
+            None => (false, line),
+        };
+        match out.last_mut() {
+            Some(b) if b.list == list && (list || !blank) => b.lines.push(text.to_string()),
+            _ => out.push(Block {
+                list,
+                lines: vec![text.to_string()],
+            }),
+        }
+        blank = false;
+    }
+    out
 }
 
 /// The error for one field, for templates: empty when there is none.
@@ -247,6 +366,60 @@ pub fn inline_json(v: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::{Block, blocks};
+
+    fn b(list: bool, lines: &[&str]) -> Block {
+        Block {
+            list,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn dashes_become_lists_and_the_rest_paragraphs() {
+        let text = "Deliver in two parts:\n- A coded dataset\n- A two-page summary\n\nBoth by Friday.\n1. First\n2) Second";
+        assert_eq!(
+            blocks(text),
+            vec![
+                b(false, &["Deliver in two parts:"]),
+                b(true, &["A coded dataset", "A two-page summary"]),
+                b(false, &["Both by Friday."]),
+                b(true, &["First", "Second"]),
+            ]
+        );
+        assert_eq!(
+            blocks("2026 was a year"),
+            vec![b(false, &["2026 was a year"])]
+        );
+        assert!(blocks("  \n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod relative_tests {
+    use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+    use super::{ago, until};
+
+    #[test]
+    fn waits_and_dates_read_as_people_say_them() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).single().unwrap_or_default();
+        assert_eq!(ago(now, now - Duration::seconds(20)), "just now");
+        assert_eq!(ago(now, now - Duration::minutes(1)), "1 minute ago");
+        assert_eq!(ago(now, now - Duration::hours(5)), "5 hours ago");
+        assert_eq!(ago(now, now - Duration::hours(49)), "2 days ago");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
+        let d = |n: i64| today + Duration::days(n);
+        assert_eq!(until(today, d(0)), "today");
+        assert_eq!(until(today, d(1)), "tomorrow");
+        assert_eq!(until(today, d(6)), "in 6 days");
+        assert_eq!(until(today, d(-1)), "yesterday");
+        assert_eq!(until(today, d(-4)), "4 days ago");
+    }
 }
 
 #[cfg(test)]

@@ -99,6 +99,9 @@ pub struct ReasonView {
     pub text: String,
     /// Counts for (true) or against (false).
     pub good: bool,
+    /// Neither for nor against (pages do not show it); its points still
+    /// count.
+    pub neutral: bool,
 }
 
 impl From<&stint_domain::matching::Reason> for ReasonView {
@@ -112,6 +115,7 @@ impl From<&stint_domain::matching::Reason> for ReasonView {
             max: r.max,
             text: r.text.clone(),
             good: r.good,
+            neutral: r.neutral,
         }
     }
 }

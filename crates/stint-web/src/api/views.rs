@@ -216,7 +216,7 @@ impl From<&ProjectCard> for ProjectCardView {
             due_date: c.due_date,
             for_credit: c.for_credit,
             organization: ProjectOrg {
-                id: 0,
+                id: c.org_id,
                 name: c.org_name.clone(),
                 slug: c.org_slug.clone(),
                 verified: c.org_verified,

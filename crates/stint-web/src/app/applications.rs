@@ -97,6 +97,14 @@ pub async fn apply(
     Ok(app)
 }
 
+/// The caller's own application, if it can still be withdrawn (for the
+/// confirmation page).
+pub async fn withdrawable(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
+    let a = require_applicant(&state.store, user, id).await?;
+    transition(a.status, Actor::Applicant, ApplicationAction::Withdraw).map_err(refused)?;
+    Ok(a)
+}
+
 pub async fn withdraw(state: &AppState, user: &User, id: i64) -> Result<Application, AppError> {
     let a = require_applicant(&state.store, user, id).await?;
     let to =

@@ -807,7 +807,15 @@ pub async fn resolve(
     }
     super::stripe::settle_soon(state, id).await;
     let amount = stint_domain::money::Money::new(paid, e.price.currency);
-    let decision = format!("{resolution:?}: {amount} to the student. {note}");
+    let refund = stint_domain::money::Money::new(price - paid, e.price.currency);
+    let outcome = match resolution {
+        Resolution::Release => format!("the full price, {amount}, is released to the student."),
+        Resolution::Partial(_) => {
+            format!("{amount} is released to the student and {refund} refunded to the employer.")
+        }
+        Resolution::Refund => format!("the price, {refund}, is refunded to the employer."),
+    };
+    let decision = format!("Stint resolved the dispute: {outcome} {note}");
     state
         .store
         .audit(
@@ -820,12 +828,7 @@ pub async fn resolve(
         .await?;
     state
         .store
-        .post_message(
-            id,
-            admin.id,
-            "system",
-            &format!("Stint resolved the dispute: {amount} to the student. {note}"),
-        )
+        .post_message(id, admin.id, "system", &decision)
         .await?;
     let link = format!("/engagements/{id}");
     notify::send(

@@ -432,7 +432,7 @@ async fn alert_student(
     let why = m
         .reasons
         .iter()
-        .filter(|r| r.good)
+        .filter(|r| r.good && !r.neutral)
         .take(3)
         .map(|r| r.text.clone())
         .collect::<Vec<_>>()

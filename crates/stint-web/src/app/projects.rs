@@ -100,6 +100,25 @@ pub async fn change_status(
         .store
         .audit(Some(user.id), what, "project", id, "")
         .await?;
+    if to == ProjectStatus::Cancelled {
+        // Nobody is left waiting on a project that will not happen.
+        let title = format!("{} is cancelled", p.input.title);
+        let body = format!(
+            "{} cancelled \"{}\", so your application is closed. It does not count against you, and it frees one of your open application places.",
+            p.org_name, p.input.title
+        );
+        for student in state.store.close_cancelled(id).await? {
+            super::notify::send(
+                state,
+                student,
+                super::notify::Kind::Closed,
+                &title,
+                &body,
+                "/projects",
+            )
+            .await?;
+        }
+    }
     Ok(p)
 }
 

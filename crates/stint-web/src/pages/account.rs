@@ -42,7 +42,7 @@ pub fn router() -> Router<AppState> {
 /// Where a person lands after signing in, by role.
 pub fn home_for(user: &User) -> &'static str {
     match user.role {
-        Role::Student => "/me/profile",
+        Role::Student => "/",
         Role::Employer => "/employer",
         Role::University => "/university",
         Role::Admin => "/admin/verifications",
@@ -163,7 +163,15 @@ async fn signup(
             Ok(token) => with_session(
                 &state,
                 &token,
-                &format!("{}?notice=welcome", home_for(&user)),
+                // A new student starts with their profile: matches need it.
+                &format!(
+                    "{}?notice=welcome",
+                    if user.role == Role::Student {
+                        "/me/profile"
+                    } else {
+                        home_for(&user)
+                    }
+                ),
             ),
             Err(e) => super::error_page(e, Some(layout)),
         },
@@ -207,7 +215,9 @@ async fn login_form(
     if let Some(u) = user.user() {
         return Redirect::to(safe_next(&q.next).unwrap_or(home_for(u))).into_response();
     }
-    let layout = Layout::new("Sign in", None, state.config.demo).with_notice(q.notice.as_deref());
+    let layout = Layout::new("Sign in", None, state.config.demo)
+        .with_notice(q.notice.as_deref())
+        .at("/login");
     render(&LoginPage {
         layout,
         email: String::new(),
@@ -432,7 +442,9 @@ async fn account_page(
     errors: FieldErrors,
     new_token: Option<String>,
 ) -> Result<Response, PageError> {
-    let mut layout = Layout::new("Your account", Some(user), state.config.demo).with_notice(notice);
+    let mut layout = Layout::new("Your account", Some(user), state.config.demo)
+        .with_notice(notice)
+        .at("/account");
     layout.noindex = true;
     let tokens = state
         .store
@@ -582,8 +594,9 @@ async fn notifications(
     Query(n): Query<super::NoticeQuery>,
 ) -> Result<Response, PageError> {
     let u = user.user();
-    let mut layout =
-        Layout::new("Notifications", Some(u), state.config.demo).with_notice(n.notice.as_deref());
+    let mut layout = Layout::new("Notifications", Some(u), state.config.demo)
+        .with_notice(n.notice.as_deref())
+        .at("/me/notifications");
     layout.noindex = true;
     let err = |e: stint_store::StoreError| PageError(e.into(), layout.clone());
     let items = state.store.notifications(u.id, 100).await.map_err(err)?;

@@ -20,7 +20,10 @@ const DISPUTE_THREAD: i64 = 200;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/verifications", get(queue))
-        .route("/admin/organizations/{id}/verify", post(verify))
+        .route(
+            "/admin/organizations/{id}/verify",
+            get(verify_page).post(verify),
+        )
         .route("/admin/disputes", get(disputes))
         .route("/admin/engagements/{id}/resolve", post(resolve))
 }
@@ -48,7 +51,8 @@ async fn queue(
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let mut layout = Layout::new("Verification queue", Some(user.user()), state.config.demo)
-        .with_notice(n.notice.as_deref());
+        .with_notice(n.notice.as_deref())
+        .at("/admin/verifications");
     layout.noindex = true;
     require_admin(user.user()).map_err(|e| PageError(e, layout.clone()))?;
     let orgs = state
@@ -69,6 +73,51 @@ async fn queue(
                 description: o.description,
             })
             .collect(),
+        layout,
+    }))
+}
+
+/// Verifying lets an organization publish and take students' work (and
+/// money): the page says so and shows what to check first.
+async fn verify_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new(
+        "Verify an organization",
+        Some(user.user()),
+        state.config.demo,
+    );
+    layout.noindex = true;
+    let err = |e: crate::error::AppError| PageError(e, layout.clone());
+    require_admin(user.user()).map_err(err)?;
+    let o = state.store.org(id).await.map_err(|e| err(e.into()))?;
+    if o.verified {
+        return Ok(Redirect::to("/admin/verifications?notice=org_verified").into_response());
+    }
+    Ok(super::money::confirm(super::money::ConfirmPage {
+        heading: format!("Verify {}?", o.name),
+        lead: format!(
+            "{} · {} · {}",
+            o.kind.as_str(),
+            o.country,
+            o.website.as_deref().unwrap_or("no website given")
+        ),
+        rows: Vec::new(),
+        total: None,
+        then: vec![
+            "Its projects can go live at once, and students will apply and work for it.".into(),
+            "Its members are emailed that the organization is verified.".into(),
+            "Check first that the website is real and matches the name and description.".into(),
+        ],
+        action: format!("/admin/organizations/{id}/verify"),
+        hidden: Vec::new(),
+        reason: None,
+        errors: stint_domain::FieldErrors::default(),
+        button: format!("Verify {}", o.name),
+        danger: false,
+        back: "/admin/verifications".into(),
         layout,
     }))
 }
@@ -108,7 +157,8 @@ async fn disputes(
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let mut layout = Layout::new("Disputes", Some(user.user()), state.config.demo)
-        .with_notice(n.notice.as_deref());
+        .with_notice(n.notice.as_deref())
+        .at("/admin/disputes");
     layout.noindex = true;
     let err = |e: crate::error::AppError| PageError(e, layout.clone());
     require_admin(user.user()).map_err(err)?;

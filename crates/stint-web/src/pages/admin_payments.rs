@@ -77,8 +77,9 @@ async fn page(
     failed: Option<(i64, FieldErrors)>,
     revealed: Option<(i64, Vec<(&'static str, String)>)>,
 ) -> Result<Response, PageError> {
-    let mut layout =
-        Layout::new("Payments", Some(user.user()), state.config.demo).with_notice(notice);
+    let mut layout = Layout::new("Payments", Some(user.user()), state.config.demo)
+        .with_notice(notice)
+        .at("/admin/payments");
     layout.noindex = true;
     let q = payments::queues(state, user.user())
         .await

@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use stint_domain::FieldErrors;
 use stint_domain::application::ApplicationStatus;
 use stint_domain::taxonomy::skill_name;
 
@@ -22,7 +23,10 @@ use crate::view::{Layout, date};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me/applications", get(mine))
-        .route("/me/applications/{id}/withdraw", post(withdraw))
+        .route(
+            "/me/applications/{id}/withdraw",
+            get(withdraw_page).post(withdraw),
+        )
         .route("/employer/projects/{id}/applicants", get(applicants))
         .route("/employer/applications/{id}/shortlist", post(shortlist))
         .route("/employer/applications/{id}/reject", post(reject))
@@ -45,6 +49,8 @@ struct Row {
     status: &'static str,
     reason: Option<String>,
     can_withdraw: bool,
+    /// The workspace a hire opened.
+    engagement_id: Option<i64>,
 }
 
 #[derive(Template)]
@@ -61,10 +67,15 @@ async fn mine(
     user: PageUser,
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let l = layout(&state, "Your applications", &user, n.notice.as_deref());
+    let l = layout(&state, "Your applications", &user, n.notice.as_deref()).at("/me/applications");
     let list = apps::mine(&state, user.user())
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let applied = state
+        .store
+        .student_applied(user.user().id)
+        .await
+        .map_err(|e| PageError(e.into(), l.clone()))?;
     Ok(render(&MinePage {
         open_count: list.iter().filter(|a| a.status.is_undecided()).count(),
         quota: state.config.max_open_applications,
@@ -72,6 +83,10 @@ async fn mine(
             .into_iter()
             .map(|a| Row {
                 can_withdraw: a.status.is_undecided(),
+                engagement_id: applied
+                    .iter()
+                    .find(|(p, _, _)| *p == a.project_id)
+                    .and_then(|x| x.2),
                 id: a.id,
                 project_id: a.project_id,
                 project_title: a.project_title,
@@ -81,6 +96,43 @@ async fn mine(
                 reason: a.reject_reason,
             })
             .collect(),
+        layout: l,
+    }))
+}
+
+/// Withdrawing cannot be undone: the page says so before the button.
+async fn withdraw_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Withdraw your application", &user, None);
+    let a = apps::withdrawable(&state, user.user(), id)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    Ok(super::money::confirm(super::money::ConfirmPage {
+        heading: format!("Withdraw your application to “{}”?", a.project_title),
+        lead: format!(
+            "{} stops considering you for this project. You sent it on {}.",
+            a.org_name,
+            date(&a.created_at.date_naive())
+        ),
+        rows: Vec::new(),
+        total: None,
+        then: vec![
+            "You cannot apply to this project again.".into(),
+            format!(
+                "It frees one of your {} open application places.",
+                state.config.max_open_applications
+            ),
+        ],
+        action: format!("/me/applications/{id}/withdraw"),
+        hidden: Vec::new(),
+        reason: None,
+        errors: FieldErrors::default(),
+        button: "Withdraw application".into(),
+        danger: true,
+        back: "/me/applications".into(),
         layout: l,
     }))
 }

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/compare", get(compare))
         .route("/me/suggestions/{id}/hide", post(hide))
+        .route("/me/suggestions/{id}/unhide", post(unhide))
 }
 
 /// A match as pages show it.
@@ -42,13 +43,13 @@ impl From<&Match> for MatchView {
             good: m
                 .reasons
                 .iter()
-                .filter(|r| r.good)
+                .filter(|r| r.good && !r.neutral)
                 .map(|r| r.text.clone())
                 .collect(),
             gaps: m
                 .reasons
                 .iter()
-                .filter(|r| !r.good)
+                .filter(|r| !r.good && !r.neutral)
                 .map(|r| r.text.clone())
                 .collect(),
             new_field: m.new_field,
@@ -57,15 +58,17 @@ impl From<&Match> for MatchView {
 }
 
 impl MatchView {
-    /// The one-line summary a card shows: the two strongest reasons.
+    /// The one-line summary a card shows: the strongest reason for, and
+    /// the biggest gap (a missing required skill first), so a card never
+    /// shows only the positives.
     pub fn summary(&self) -> String {
-        self.good
-            .iter()
-            .chain(&self.gaps)
-            .take(2)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" · ")
+        let mut out: Vec<&str> = Vec::with_capacity(2);
+        out.extend(self.good.first().map(String::as_str));
+        out.extend(self.gaps.first().map(String::as_str));
+        if out.len() < 2 {
+            out.extend(self.good.get(1).map(String::as_str));
+        }
+        out.join(" · ")
     }
 }
 
@@ -105,6 +108,8 @@ struct ComparePage {
     layout: Layout,
     columns: Vec<Column>,
     is_student: bool,
+    /// Fewer than two were picked: the one picked, if any (id, title).
+    too_few: Option<Option<(i64, String)>>,
 }
 
 async fn compare(
@@ -116,7 +121,39 @@ async fn compare(
     layout.noindex = true;
     let q: CompareQuery =
         serde_html_form::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let ids: Vec<i64> = q.ids.iter().filter_map(|i| i.trim().parse().ok()).collect();
+    // `ids=1&ids=2` from the search form, or `ids=1,2` as the API takes.
+    let mut ids: Vec<i64> = Vec::new();
+    for id in q.ids.iter().flat_map(|i| i.split(',')) {
+        match id.trim().parse() {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(PageError(
+                    crate::error::AppError::invalid("ids", "Project ids are numbers."),
+                    layout,
+                ));
+            }
+        }
+    }
+    let is_student = user
+        .user()
+        .is_some_and(|u| u.role == stint_domain::account::Role::Student);
+    if ids.len() < 2 {
+        // Not an error page: say what is missing and keep what was picked.
+        let picked = match ids.first() {
+            Some(id) => crate::app::projects::get(&state, user.user(), *id)
+                .await
+                .ok()
+                .map(|p| (p.id, p.input.title)),
+            None => None,
+        };
+        return Ok(render(&ComparePage {
+            columns: Vec::new(),
+            is_student,
+            too_few: Some(picked),
+            layout,
+        }));
+    }
     let list = matching::compare(&state, user.user(), &ids)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
@@ -150,10 +187,9 @@ async fn compare(
         })
         .collect();
     Ok(render(&ComparePage {
-        is_student: user
-            .user()
-            .is_some_and(|u| u.role == stint_domain::account::Role::Student),
+        is_student,
         columns,
+        too_few: None,
         layout,
     }))
 }
@@ -169,5 +205,22 @@ async fn hide(
             Layout::new("Suggestions", Some(user.user()), state.config.demo),
         )
     })?;
-    Ok(Redirect::to("/?notice=suggestion_hidden").into_response())
+    // The home page offers to undo it.
+    Ok(Redirect::to(&format!("/?notice=suggestion_hidden&hidden={id}")).into_response())
+}
+
+async fn unhide(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    matching::unhide(&state, user.user(), id)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Suggestions", Some(user.user()), state.config.demo),
+            )
+        })?;
+    Ok(Redirect::to("/?notice=suggestion_restored").into_response())
 }

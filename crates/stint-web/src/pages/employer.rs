@@ -39,7 +39,10 @@ pub fn router() -> Router<AppState> {
         .route("/employer/projects/{id}/edit", get(edit_form).post(update))
         .route("/employer/projects/{id}/publish", post(publish))
         .route("/employer/projects/{id}/close", post(close))
-        .route("/employer/projects/{id}/cancel", post(cancel))
+        .route(
+            "/employer/projects/{id}/cancel",
+            get(cancel_page).post(cancel),
+        )
 }
 
 fn layout(state: &AppState, title: &str, user: &User, notice: Option<&str>) -> Layout {
@@ -70,9 +73,157 @@ struct DashboardPage {
     layout: Layout,
     org: Organization,
     employer: bool,
-    projects: Vec<CardView>,
+    todo: Todo,
+    projects: Vec<ProjectRow>,
     members: Vec<(String, String)>,
     domains: Vec<String>,
+}
+
+/// What needs the employer now, worded for the home page.
+#[derive(Default)]
+struct Todo {
+    reviews: Vec<ReviewRow>,
+    decisions: Vec<DecisionRow>,
+    questions: Vec<QuestionRow>,
+    replies: Vec<ReplyRow>,
+    deposits: Vec<DepositRow>,
+}
+
+impl Todo {
+    fn count(&self) -> usize {
+        self.reviews.len()
+            + self.decisions.len()
+            + self.questions.len()
+            + self.replies.len()
+            + self.deposits.len()
+    }
+}
+
+struct ReviewRow {
+    engagement_id: i64,
+    title: String,
+    student: String,
+    price: String,
+    submitted: String,
+    auto_on: String,
+    auto_in: String,
+}
+
+struct DecisionRow {
+    project_id: i64,
+    title: String,
+    undecided: i64,
+    waiting: String,
+    decide_by: String,
+    decide_in: String,
+    /// Within two days, or past.
+    urgent: bool,
+}
+
+struct QuestionRow {
+    engagement_id: i64,
+    title: String,
+    student: String,
+    asked: String,
+    questions: i64,
+}
+
+struct ReplyRow {
+    application_id: i64,
+    title: String,
+    student: String,
+    replied: String,
+}
+
+struct DepositRow {
+    engagement_id: i64,
+    title: String,
+    student: String,
+    amount: String,
+    stripe: bool,
+    since: String,
+}
+
+struct ProjectRow {
+    card: CardView,
+    applications: i64,
+    undecided: i64,
+    engagements: i64,
+}
+
+fn todo(state: &AppState, a: stint_store::OrgAgenda) -> Todo {
+    use crate::view::{ago, date, until};
+    use stint_domain::money::Money;
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let money = |minor: i64, currency: &str| {
+        Money::new(minor, currency.parse().unwrap_or(Currency::Usd)).to_string()
+    };
+    let silent = chrono::Duration::days(i64::from(state.config.auto_approve_days));
+    Todo {
+        reviews: a
+            .reviews
+            .into_iter()
+            .map(|r| {
+                let on = (r.submitted_at + silent).date_naive();
+                ReviewRow {
+                    engagement_id: r.engagement_id,
+                    price: money(r.price_minor, &r.currency),
+                    title: r.project_title,
+                    student: r.student_name,
+                    submitted: ago(now, r.submitted_at),
+                    auto_on: date(&on),
+                    auto_in: until(today, on),
+                }
+            })
+            .collect(),
+        decisions: a
+            .decisions
+            .into_iter()
+            .map(|d| DecisionRow {
+                project_id: d.project_id,
+                title: d.project_title,
+                undecided: d.undecided,
+                waiting: ago(now, d.oldest),
+                decide_by: date(&d.decision_by),
+                decide_in: until(today, d.decision_by),
+                urgent: (d.decision_by - today).num_days() <= 2,
+            })
+            .collect(),
+        questions: a
+            .questions
+            .into_iter()
+            .map(|q| QuestionRow {
+                engagement_id: q.engagement_id,
+                title: q.project_title,
+                student: q.student_name,
+                asked: ago(now, q.asked_at),
+                questions: q.questions,
+            })
+            .collect(),
+        replies: a
+            .replies
+            .into_iter()
+            .map(|r| ReplyRow {
+                application_id: r.application_id,
+                title: r.project_title,
+                student: r.student_name,
+                replied: ago(now, r.replied_at),
+            })
+            .collect(),
+        deposits: a
+            .deposits
+            .into_iter()
+            .map(|d| DepositRow {
+                engagement_id: d.engagement_id,
+                amount: money(d.amount_minor, &d.currency),
+                title: d.project_title,
+                student: d.student_name,
+                stripe: d.provider == "stripe",
+                since: ago(now, d.since),
+            })
+            .collect(),
+    }
 }
 
 fn setup_page(
@@ -130,7 +281,12 @@ async fn dashboard(
         },
         u,
         notice,
-    );
+    )
+    .at(if role == Role::University {
+        "/university"
+    } else {
+        "/employer"
+    });
     let err = |e: AppError| PageError(e, l.clone());
     require_role(u, role).map_err(err)?;
     let Some(m) = state
@@ -142,14 +298,41 @@ async fn dashboard(
         return Ok(setup_page(l, role, None, FieldErrors::new()));
     };
     let employer = m.org.kind == OrgKind::Employer;
-    let projects = if employer {
-        state
+    let (projects, todo) = if employer {
+        let cards = state
             .store
             .org_projects(m.org.id)
             .await
-            .map_err(|e| err(e.into()))?
+            .map_err(|e| err(e.into()))?;
+        let counts = state
+            .store
+            .org_project_counts(m.org.id)
+            .await
+            .map_err(|e| err(e.into()))?;
+        let agenda = state
+            .store
+            .org_agenda(m.org.id)
+            .await
+            .map_err(|e| err(e.into()))?;
+        let rows = cards
+            .iter()
+            .map(|c| {
+                let n = counts
+                    .iter()
+                    .find(|n| n.project_id == c.id)
+                    .copied()
+                    .unwrap_or_default();
+                ProjectRow {
+                    card: CardView::from(c),
+                    applications: n.applications,
+                    undecided: n.undecided,
+                    engagements: n.engagements,
+                }
+            })
+            .collect();
+        (rows, todo(state, agenda))
     } else {
-        Vec::new()
+        (Vec::new(), Todo::default())
     };
     let members = state
         .store
@@ -166,7 +349,8 @@ async fn dashboard(
     Ok(render(&DashboardPage {
         layout: l,
         employer,
-        projects: projects.iter().map(CardView::from).collect(),
+        todo,
+        projects,
         members: members
             .into_iter()
             .map(|(_, name, _, role)| (name, role))
@@ -332,7 +516,7 @@ async fn new_form(
     Query(q): Query<TemplateQuery>,
 ) -> Result<Response, PageError> {
     let u = user.user();
-    let l = layout(&state, "Post a project", u, None);
+    let l = layout(&state, "Post a project", u, None).at("/employer/projects/new");
     if let Err(e) = require_employer_member(&state.store, u).await {
         return match e {
             AppError::Conflict {
@@ -476,6 +660,56 @@ async fn close(
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
     status_change(&state, &user, id, ProjectAction::Close, "closed").await
+}
+
+/// Cancelling cannot be undone: the page says what it does to applicants.
+async fn cancel_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Cancel the project", u, None);
+    let err = |e: AppError| PageError(e, l.clone());
+    let (p, _) = require_project_member(&state.store, u, id)
+        .await
+        .map_err(err)?;
+    stint_domain::project::transition(p.status, ProjectAction::Cancel)
+        .map_err(|e| err(AppError::conflict("invalid_transition", e.to_string())))?;
+    let waiting = state
+        .store
+        .org_project_counts(p.org_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .find(|c| c.project_id == id)
+        .map_or(0, |c| c.undecided);
+    let mut then = vec!["The project leaves search and cannot be published again.".to_string()];
+    if waiting > 0 {
+        then.push(format!(
+            "{waiting} undecided application{} {} closed, and each student is told the project is cancelled (this does not count against your response record).",
+            if waiting == 1 { "" } else { "s" },
+            if waiting == 1 { "is" } else { "are" }
+        ));
+    }
+    then.push(
+        "Engagements already started are not affected: cancel those from their workspaces.".into(),
+    );
+    Ok(super::money::confirm(super::money::ConfirmPage {
+        heading: format!("Cancel “{}”?", p.input.title),
+        lead: "Cancelling cannot be undone.".into(),
+        rows: Vec::new(),
+        total: None,
+        then,
+        action: format!("/employer/projects/{id}/cancel"),
+        hidden: Vec::new(),
+        reason: None,
+        errors: FieldErrors::default(),
+        button: "Cancel the project".into(),
+        danger: true,
+        back: format!("/projects/{id}"),
+        layout: l,
+    }))
 }
 
 async fn cancel(

@@ -552,7 +552,7 @@ struct MinePage {
 }
 
 async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let l = layout(&state, "Your work", &user, None);
+    let l = layout(&state, "Your work", &user, None).at("/me/work");
     let earnings = eng::earnings(&state, user.user())
         .await
         .map_err(|e| PageError(e, l.clone()))?;

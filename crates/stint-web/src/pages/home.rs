@@ -5,13 +5,19 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use chrono::NaiveDate;
+use stint_domain::account::Role;
+use stint_domain::application::ApplicationStatus;
+use stint_domain::engagement::EngagementStatus;
+use stint_domain::money::{Currency, Money};
 use stint_domain::search::SearchParams;
 
 use super::projects::CardView;
-use super::{NoticeQuery, PageError, render};
+use super::{PageError, render};
 use crate::AppState;
 use crate::auth::MaybeUser;
-use crate::view::Layout;
+use crate::error::AppError;
+use crate::view::{Layout, ago, date, until};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -25,6 +31,8 @@ struct HomePage {
     open_count: String,
     /// For a signed-in student.
     mine: Option<ForYou>,
+    /// A suggestion the student just hid: the notice offers to undo it.
+    undo: Option<i64>,
 }
 
 struct Suggested {
@@ -40,20 +48,149 @@ struct Suggested {
 type FieldRow = (String, i64, i64, i64);
 
 struct ForYou {
+    today: Today,
     top: Vec<Suggested>,
     categories: Vec<FieldRow>,
     skills: Vec<FieldRow>,
     profile_empty: bool,
 }
 
+/// A student's day: what is due next, work in progress, applications
+/// waiting, and money.
+struct Today {
+    first_name: String,
+    next: Vec<NextStep>,
+    work: Vec<WorkLine>,
+    applications: Vec<ApplicationLine>,
+    earnings: Vec<String>,
+}
+
+/// One dated thing, soonest first.
+struct NextStep {
+    day: NaiveDate,
+    when: String,
+    text: String,
+    href: String,
+    urgent: bool,
+}
+
+struct WorkLine {
+    id: i64,
+    title: String,
+    org: String,
+    status: &'static str,
+    due: String,
+    price: String,
+}
+
+struct ApplicationLine {
+    id: i64,
+    project_id: i64,
+    title: String,
+    org: String,
+    status: &'static str,
+    sent: String,
+    decide: String,
+}
+
+async fn today(state: &AppState, user: &stint_store::User) -> Result<Today, AppError> {
+    let a = state.store.student_agenda(user.id).await?;
+    let earnings = crate::app::engagements::earnings(state, user).await?;
+    let now = state.clock.now();
+    let day = now.date_naive();
+    let money = |minor: i64, currency: &str| {
+        Money::new(minor, currency.parse().unwrap_or(Currency::Usd)).to_string()
+    };
+    let mut next = Vec::new();
+    let mut work = Vec::new();
+    for w in a.work {
+        let status = EngagementStatus::parse(&w.status).unwrap_or(EngagementStatus::Active);
+        let text = match status {
+            EngagementStatus::Active => {
+                Some(format!("Deliver “{}” to {}", w.project_title, w.org_name))
+            }
+            EngagementStatus::RevisionRequested => Some(format!(
+                "Send the revision of “{}” to {}",
+                w.project_title, w.org_name
+            )),
+            _ => None,
+        };
+        if let Some(text) = text {
+            next.push(NextStep {
+                day: w.due_date,
+                when: format!("{} ({})", date(&w.due_date), until(day, w.due_date)),
+                text,
+                href: format!("/engagements/{}", w.engagement_id),
+                urgent: (w.due_date - day).num_days() <= 2,
+            });
+        }
+        work.push(WorkLine {
+            id: w.engagement_id,
+            status: status.label(),
+            due: format!("{} ({})", date(&w.due_date), until(day, w.due_date)),
+            price: money(w.price_minor, &w.currency),
+            title: w.project_title,
+            org: w.org_name,
+        });
+    }
+    let mut applications = Vec::new();
+    for p in a.applications {
+        let status = ApplicationStatus::parse(&p.status).unwrap_or(ApplicationStatus::Submitted);
+        let decide = format!("{} ({})", date(&p.decision_by), until(day, p.decision_by));
+        next.push(NextStep {
+            day: p.decision_by,
+            when: decide.clone(),
+            text: format!("{} decides on “{}”", p.org_name, p.project_title),
+            href: format!("/applications/{}", p.application_id),
+            urgent: false,
+        });
+        applications.push(ApplicationLine {
+            id: p.application_id,
+            project_id: p.project_id,
+            status: status.label(),
+            sent: ago(now, p.sent_at),
+            decide,
+            title: p.project_title,
+            org: p.org_name,
+        });
+    }
+    next.sort_by_key(|n| n.day);
+    next.truncate(6);
+    Ok(Today {
+        first_name: user
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&user.name)
+            .to_string(),
+        next,
+        work,
+        applications,
+        earnings: earnings
+            .iter()
+            .filter(|e| e.pending + e.released + e.paid_out > 0)
+            .map(|e| {
+                format!(
+                    "{} paid out · {} released, on its way · {} in escrow for work in progress",
+                    money(e.paid_out, &e.currency),
+                    money(e.released, &e.currency),
+                    money(e.pending, &e.currency)
+                )
+            })
+            .collect(),
+    })
+}
+
 async fn for_you(
     state: &AppState,
     user: &stint_store::User,
 ) -> Result<ForYou, crate::error::AppError> {
+    let today = today(state, user).await?;
     let s = crate::app::matching::suggestions(state, user).await?;
     let row =
         |t: &stint_store::Tried, name: &str| (name.to_string(), t.applied, t.hired, t.completed);
     Ok(ForYou {
+        today,
         top: s
             .top
             .iter()
@@ -89,13 +226,34 @@ async fn for_you(
     })
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct HomeQuery {
+    notice: Option<String>,
+    /// A suggestion just hidden, to offer an undo.
+    hidden: Option<String>,
+}
+
 async fn home(
     State(state): State<AppState>,
     user: MaybeUser,
-    Query(n): Query<NoticeQuery>,
+    Query(n): Query<HomeQuery>,
 ) -> Result<Response, PageError> {
-    let layout = Layout::new("Paid micro-internships", user.user(), state.config.demo)
-        .with_notice(n.notice.as_deref());
+    let student = user.user().filter(|u| u.role == Role::Student);
+    let mut layout = Layout::new(
+        if student.is_some() {
+            "Home"
+        } else {
+            "Paid micro-internships"
+        },
+        user.user(),
+        state.config.demo,
+    )
+    .with_notice(n.notice.as_deref());
+    if student.is_some() {
+        layout = layout.at("/");
+        layout.noindex = true;
+    }
     let params = SearchParams {
         sort: "newest".into(),
         limit: "6".into(),
@@ -105,8 +263,8 @@ async fn home(
         .await
         .map_err(|e| PageError(e, layout.clone()))?
         .page;
-    let mine = match user.user() {
-        Some(u) if u.role == stint_domain::account::Role::Student => Some(
+    let mine = match student {
+        Some(u) => Some(
             for_you(&state, u)
                 .await
                 .map_err(|e| PageError(e, layout.clone()))?,
@@ -114,6 +272,9 @@ async fn home(
         _ => None,
     };
     Ok(render(&HomePage {
+        undo: student
+            .and(n.hidden.as_deref())
+            .and_then(|h| h.trim().parse().ok()),
         mine,
         latest: page.items.iter().map(CardView::from).collect(),
         open_count: if page.total_capped {

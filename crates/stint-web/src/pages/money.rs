@@ -57,29 +57,29 @@ fn layout(state: &AppState, title: &str, user: &PageUser) -> Layout {
 /// One confirmation: what happens, in money, and the button that does it.
 #[derive(Template)]
 #[template(path = "money/confirm.html")]
-struct ConfirmPage {
-    layout: Layout,
-    heading: String,
-    lead: String,
+pub(super) struct ConfirmPage {
+    pub(super) layout: Layout,
+    pub(super) heading: String,
+    pub(super) lead: String,
     /// (label, amount, note) rows of the money table.
-    rows: Vec<(String, String, String)>,
+    pub(super) rows: Vec<(String, String, String)>,
     /// The row that sums up, shown bold.
-    total: Option<(String, String)>,
+    pub(super) total: Option<(String, String)>,
     /// What follows, in sentences.
-    then: Vec<String>,
-    action: String,
+    pub(super) then: Vec<String>,
+    pub(super) action: String,
     /// Hidden form fields (name, value).
-    hidden: Vec<(String, String)>,
+    pub(super) hidden: Vec<(String, String)>,
     /// A reason the person must give (cancelling).
-    reason: Option<String>,
-    errors: FieldErrors,
-    button: String,
-    danger: bool,
-    back: String,
+    pub(super) reason: Option<String>,
+    pub(super) errors: FieldErrors,
+    pub(super) button: String,
+    pub(super) danger: bool,
+    pub(super) back: String,
 }
 
 /// Renders a confirmation; with errors it answers 422, like any form.
-fn confirm(page: ConfirmPage) -> Response {
+pub(super) fn confirm(page: ConfirmPage) -> Response {
     let failed = !page.errors.is_empty();
     let mut res = render(&page);
     if failed {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
-use stint_domain::application::ApplicationForm;
+use stint_domain::application::{ApplicationForm, ApplicationStatus};
 use stint_domain::money::Currency;
 use stint_domain::project::WorkMode;
 use stint_domain::search::{SearchParams, encode_cursor};
@@ -52,6 +52,8 @@ pub struct CardView {
     pub m: Option<super::discovery::MatchView>,
     /// Offer a "compare" checkbox (for the form `compare-form`).
     pub compare: bool,
+    /// The signed-in student applied already: their application's status.
+    pub applied: Option<&'static str>,
 }
 
 impl From<&ProjectCard> for CardView {
@@ -78,6 +80,7 @@ impl From<&ProjectCard> for CardView {
             status: c.status.label(),
             m: None,
             compare: false,
+            applied: None,
         }
     }
 }
@@ -249,7 +252,7 @@ async fn browse_page(
     sq: SearchQuery,
 ) -> Result<Response, PageError> {
     let state = state.clone();
-    let layout = Layout::new("Find projects", user.user(), state.config.demo);
+    let layout = Layout::new("Find projects", user.user(), state.config.demo).at("/projects");
     let params = sq.to_params();
     // Bad filters are shown, not fatal: the page falls back to all projects.
     let (query, errors) = match params.parse() {
@@ -265,6 +268,14 @@ async fn browse_page(
     let is_student = user
         .user()
         .is_some_and(|u| u.role == stint_domain::account::Role::Student);
+    let applied = match user.user() {
+        Some(u) if is_student => state
+            .store
+            .student_applied(u.id)
+            .await
+            .map_err(|e| PageError(e.into(), layout.clone()))?,
+        _ => Vec::new(),
+    };
     Ok(render(&BrowsePage {
         q: params.q.clone(),
         location: params.location.clone(),
@@ -310,7 +321,16 @@ async fn browse_page(
         cards: page
             .items
             .iter()
-            .map(|c| super::discovery::with_match(CardView::from(c), results.match_of(c.id)))
+            .map(|c| {
+                let mut card =
+                    super::discovery::with_match(CardView::from(c), results.match_of(c.id));
+                card.applied = applied
+                    .iter()
+                    .find(|(p, _, _)| *p == c.id)
+                    .and_then(|(_, status, _)| ApplicationStatus::parse(status))
+                    .map(ApplicationStatus::label);
+                card
+            })
             .collect(),
         total: page.total,
         total_capped: page.total_capped,
@@ -385,9 +405,15 @@ impl ApplyBox {
 /// schema.org JobPosting, so search engines list the project, written with
 /// [`crate::view::inline_json`] so no text in it can end or comment out its
 /// script element.
-fn job_posting(p: &Project, base_url: &str) -> String {
+///
+/// The pay is given per hour (the effective rate of the fixed price), as
+/// schema.org's `unitText` allows only HOUR, DAY, WEEK, MONTH or YEAR; a
+/// remote project names the organization's country as where applicants may
+/// be, which remote postings require.
+fn job_posting(p: &Project, country: &str, base_url: &str) -> String {
     let i = &p.input;
-    let price = format!("{}.{:02}", i.price.minor / 100, i.price.minor % 100);
+    let hourly = i.effective_hourly();
+    let price = format!("{}.{:02}", hourly.minor / 100, hourly.minor % 100);
     let mut v = serde_json::json!({
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -398,12 +424,14 @@ fn job_posting(p: &Project, base_url: &str) -> String {
         "employmentType": ["CONTRACTOR", "INTERN"],
         "hiringOrganization": { "@type": "Organization", "name": p.org_name },
         "baseSalary": { "@type": "MonetaryAmount", "currency": i.price.currency.code(),
-            "value": { "@type": "QuantitativeValue", "value": price, "unitText": "PROJECT" } },
+            "value": { "@type": "QuantitativeValue", "value": price, "unitText": "HOUR" } },
         "skills": i.required_skills.iter().map(|s| skill_name(s)).collect::<Vec<_>>(),
         "url": format!("{base_url}/projects/{}", p.id),
     });
     if i.work_mode == WorkMode::Remote {
         v["jobLocationType"] = "TELECOMMUTE".into();
+        v["applicantLocationRequirements"] =
+            serde_json::json!({ "@type": "Country", "name": country });
     } else if let Some(l) = &i.location {
         v["jobLocation"] = serde_json::json!({ "@type": "Place", "address": l });
     }
@@ -554,7 +582,7 @@ async fn show_page(
             .collect(),
         can_manage,
         json_ld: (p.status == stint_domain::project::ProjectStatus::Open)
-            .then(|| job_posting(&p, &state.config.base_url)),
+            .then(|| job_posting(&p, &profile.org.country, &state.config.base_url)),
         apply,
         record,
         m,

@@ -61,8 +61,9 @@ async fn page(
     errors: FieldErrors,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
-    let mut layout =
-        Layout::new("Your profile", Some(user.user()), state.config.demo).with_notice(notice);
+    let mut layout = Layout::new("Your profile", Some(user.user()), state.config.demo)
+        .with_notice(notice)
+        .at("/me/profile");
     layout.noindex = true;
     let err = |e: AppError| PageError(e, layout.clone());
     let saved = profiles::get(state, user.user()).await.map_err(err)?;

@@ -27,7 +27,9 @@ async fn analyst(app: &TestApp, email: &str) -> Actor {
 fn finance(title: &str) -> Value {
     let mut p = project_json(title);
     p["category"] = json!("finance");
-    p["required_skills"] = json!(["budgeting"]);
+    // A skill the student has: a good project in a field new to them (one
+    // needing skills they lack is never a good match).
+    p["required_skills"] = json!(["spreadsheets"]);
     p["preferred_skills"] = json!([]);
     p
 }
@@ -162,18 +164,36 @@ app_test!(
         // The home page shows the same, with reasons and the label.
         let home = app.get("/", Some(&s.cookie)).await;
         assert!(home.body.contains("Matched for you"));
-        assert!(home.body.contains("Explore a new field"));
+        assert!(home.body.contains("New field for you"));
         assert!(home.body.contains("All 2 required skills"));
         let r = app
             .form(&format!("/me/suggestions/{fin}/hide"), Some(&s.cookie), &[])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The page says it is hidden and offers to undo it.
+        assert_eq!(
+            r.location(),
+            format!("/?notice=suggestion_hidden&hidden={fin}")
+        );
+        let hidden = app.get(r.location(), Some(&s.cookie)).await.body;
+        assert!(!hidden.contains("Budget model for a café"));
+        assert!(hidden.contains(&format!("action=\"/me/suggestions/{fin}/unhide\"")));
+        let r = app
+            .form(
+                &format!("/me/suggestions/{fin}/unhide"),
+                Some(&s.cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(r.location(), "/?notice=suggestion_restored");
         assert!(
-            !app.get("/", Some(&s.cookie))
+            app.get("/", Some(&s.cookie))
                 .await
                 .body
                 .contains("Budget model for a café")
         );
+        app.form(&format!("/me/suggestions/{fin}/hide"), Some(&s.cookie), &[])
+            .await;
 
         // Only students have matches; nobody hides a draft.
         assert_eq!(
@@ -292,9 +312,19 @@ app_test!(compare_two_to_four, |app| async move {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Your match"));
     assert!(page.body.contains("Budget model B"));
+    // The comma form the API takes works for the page too.
+    let page = app
+        .get(&format!("/compare?ids={a},{b},{c}"), Some(&s.cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Budget model B"));
+    // One pick is not an error page: it says what is missing and keeps it.
     let page = app.get(&format!("/compare?ids={a}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Pick at least two projects to compare"));
+    assert!(page.body.contains(&format!("href=\"/projects/{a}\"")));
+    let page = app.get("/compare?ids=1,x", None).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Pick two to four projects"));
     // Search results offer the compare box and, for a student, the match.
     let browse = app.get("/projects", Some(&s.cookie)).await;
     assert!(browse.body.contains("form=\"compare-form\""));

@@ -188,6 +188,18 @@ app_test!(disputes_are_raised_and_resolved, |app| async move {
         .map(|a| (a.actor_id, a.detail.clone()));
     assert_eq!(decision.as_ref().map(|d| d.0), Some(Some(admin.id)));
     assert!(decision.is_some_and(|d| d.1.contains("₹6,000") && d.1.contains("Two of three")));
+    // People read the decision in words, not as code.
+    let mail = app.state.store.recent_email(200).await.unwrap_or_default();
+    let told = mail
+        .iter()
+        .find(|m| m.subject.contains("dispute is resolved"))
+        .map(|m| m.body.clone())
+        .unwrap_or_default();
+    assert!(
+        told.contains("₹6,000 is released to the student and ₹3,000 refunded to the employer."),
+        "{told}"
+    );
+    assert!(!told.contains("Partial("), "{told}");
     let earn = app
         .api(Method::GET, "/api/v1/me/earnings", Some(&s.token), None)
         .await

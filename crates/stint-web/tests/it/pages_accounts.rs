@@ -111,7 +111,7 @@ app_test!(signup_login_logout, |app| async move {
             ],
         )
         .await;
-    assert_eq!(r.location(), "/me/profile", "off-site next is ignored");
+    assert_eq!(r.location(), "/", "off-site next is ignored");
     let r = app
         .form(
             "/login",
@@ -223,7 +223,7 @@ app_test!(email_verification_and_password_reset, |app| async move {
     let link = link_in_mail(&app, "v@x.com").await;
     assert!(link.starts_with("/verify-email?token="), "{link}");
     let r = app.get(&link, Some(&s.cookie)).await;
-    assert_eq!(r.location(), "/me/profile?notice=verified");
+    assert_eq!(r.location(), "/?notice=verified");
     assert!(
         app.state
             .store
@@ -268,7 +268,7 @@ app_test!(email_verification_and_password_reset, |app| async move {
             &[("token", token), ("password", "a brand new passphrase")],
         )
         .await;
-    assert_eq!(r.location(), "/me/profile?notice=password_reset");
+    assert_eq!(r.location(), "/?notice=password_reset");
     assert_eq!(
         app.get("/me/profile", Some(&s.cookie)).await.status,
         StatusCode::SEE_OTHER,

@@ -174,6 +174,9 @@ app_test!(
         assert_eq!(r.location(), format!("/projects/{id}?notice=published"));
         let page = app.get(&format!("/projects/{id}"), None).await;
         assert!(page.body.contains("application/ld+json") && page.body.contains("\"JobPosting\""));
+        // Valid for search engines: pay per hour, and where remote applicants may be.
+        assert!(page.body.contains("\"unitText\":\"HOUR\""), "{}", page.body);
+        assert!(!page.body.contains("\"PROJECT\""));
         assert!(page.body.contains("₹9,000") && page.body.contains("₹450 an hour"));
         let browse = app.get("/projects?q=survey+analysis", None).await;
         assert!(browse.body.contains("Survey analysis through the form"));

@@ -1,0 +1,370 @@
+//! Daily use: the employer's home opens on what needs them, the student's
+//! home on what is due, the navigation counts unread notifications and marks
+//! the current page, and actions that cannot be undone ask first.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::api_engagements::hired;
+use crate::app_test;
+use crate::common::PITCH;
+
+fn id(r: &crate::common::Res) -> i64 {
+    r.json()["id"].as_i64().unwrap_or_default()
+}
+
+app_test!(
+    the_employer_home_opens_on_work_in_flight,
+    |app| async move {
+        let (boss, s, eid) = hired(&app).await;
+        let home = app.get("/employer", Some(&boss.cookie)).await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(
+            !home.body.contains("Work to review") && home.body.contains("Needs you"),
+            "nothing delivered yet"
+        );
+
+        // The student asks a question, then delivers.
+        let msgs = format!("/api/v1/engagements/{eid}/messages");
+        let r = app
+            .api(
+                Method::POST,
+                &msgs,
+                Some(&s.token),
+                Some(json!({"kind": "question", "body": "Should the report cover every city?"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/engagements/{eid}/submissions"),
+            Some(&s.token),
+            Some(json!({"note": "The coded dataset and report are linked.", "links": ["https://docs.example/v1"]})),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        // Another project with an undecided application.
+        let pid = app.published(&boss, "Second project", 1, false).await;
+        let other = app.student("other@x.com").await;
+        assert_eq!(app.apply(&other, pid).await.status, StatusCode::CREATED);
+
+        let home = app.get("/employer", Some(&boss.cookie)).await.body;
+        let auto = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive();
+        assert!(home.contains("Work to review"), "{home}");
+        assert!(home.contains("delivered “Workspace project”"), "{home}");
+        assert!(
+            home.contains(&format!(
+                "approved automatically on <strong>{}</strong>",
+                auto.format("%-d %b %Y")
+            )),
+            "{home}"
+        );
+        assert!(home.contains("is released when you approve"), "{home}");
+        assert!(home.contains("Applications to decide"), "{home}");
+        assert!(
+        home.contains(&format!(
+            "href=\"/employer/projects/{pid}/applicants\">1 undecided application for “Second project”"
+        )),
+        "{home}"
+    );
+        assert!(home.contains("Questions to answer"), "{home}");
+        assert!(home.contains("asked a question about “Workspace project”"));
+        // The project list counts applications and engagements.
+        assert!(home.contains("1 (1 undecided)"), "{home}");
+
+        // Answering the question takes it off the list.
+        let r = app
+            .api(
+                Method::POST,
+                &msgs,
+                Some(&boss.token),
+                Some(json!({"body": "Every city, please."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let home = app.get("/employer", Some(&boss.cookie)).await.body;
+        assert!(!home.contains("Questions to answer"), "{home}");
+
+        // Another organization sees none of it.
+        let (rival, _) = app.employer("r@rival.com", "Rival", true).await;
+        let theirs = app.get("/employer", Some(&rival.cookie)).await.body;
+        assert!(
+            !theirs.contains("Workspace project") && !theirs.contains("Second project"),
+            "{theirs}"
+        );
+        assert!(theirs.contains("Nothing waits for you"));
+    }
+);
+
+app_test!(the_student_home_shows_what_is_due, |app| async move {
+    let (boss, s, eid) = hired(&app).await;
+    let pid = app.published(&boss, "Pending project", 1, false).await;
+    assert_eq!(app.apply(&s, pid).await.status, StatusCode::CREATED);
+
+    // Signing in lands on the home, not the profile form.
+    let r = app
+        .form(
+            "/login",
+            None,
+            &[
+                ("email", "worker@x.com"),
+                ("password", crate::common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/");
+
+    let home = app.get("/", Some(&s.cookie)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let b = home.body;
+    assert!(b.contains("Next up") && b.contains("Hello,"), "{b}");
+    assert!(b.contains("Deliver “Workspace project” to Acme"), "{b}");
+    assert!(b.contains(&format!("href=\"/engagements/{eid}\"")), "{b}");
+    assert!(b.contains("Acme decides on “Pending project”"), "{b}");
+    assert!(b.contains("Applications waiting for a decision"), "{b}");
+    assert!(b.contains("in escrow for work in progress"), "{b}");
+    assert!(b.contains("aria-current=\"page\">Home"), "{b}");
+    // The Hired row of "My applications" opens its workspace.
+    let mine = app.get("/me/applications", Some(&s.cookie)).await.body;
+    assert!(
+        mine.contains(&format!("href=\"/engagements/{eid}\"")),
+        "{mine}"
+    );
+    assert!(mine.contains("aria-current=\"page\">My applications"));
+    // Search cards mark the projects already applied to.
+    let search = app.get("/projects", Some(&s.cookie)).await.body;
+    assert!(search.contains("You applied"), "{search}");
+
+    // Another student sees only their own (empty) day.
+    let nosy = app.student("nosy@x.com").await;
+    let theirs = app.get("/", Some(&nosy.cookie)).await.body;
+    assert!(!theirs.contains("Workspace project") || !theirs.contains("Deliver"));
+    assert!(theirs.contains("Nothing is due"), "{theirs}");
+});
+
+app_test!(
+    unread_notifications_are_counted_in_the_navigation,
+    |app| async move {
+        let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+        let pid = app.published(&boss, "Counted project", 1, false).await;
+        let s = app.student("worker@x.com").await;
+        let aid = id(&app.apply(&s, pid).await);
+        let before = app.get("/me/applications", Some(&s.cookie)).await.body;
+        assert!(before.contains("<title>Your applications · Stint</title>"));
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/applications/{aid}/shortlist"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let after = app.get("/me/applications", Some(&s.cookie)).await.body;
+        assert!(
+            after.contains("<title>(1) Your applications · Stint</title>"),
+            "{after}"
+        );
+        assert!(after.contains(", 1 unread"), "{after}");
+        // Reading them clears the count.
+        app.form("/me/notifications/read", Some(&s.cookie), &[])
+            .await;
+        let read = app.get("/me/applications", Some(&s.cookie)).await.body;
+        assert!(read.contains("<title>Your applications · Stint</title>"));
+    }
+);
+
+app_test!(
+    withdrawing_asks_first_and_only_the_applicant,
+    |app| async move {
+        let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+        let pid = app.published(&boss, "Withdrawn project", 1, false).await;
+        let s = app.student("worker@x.com").await;
+        let aid = id(&app.apply(&s, pid).await);
+        let list = app.get("/me/applications", Some(&s.cookie)).await.body;
+        assert!(list.contains(&format!("href=\"/me/applications/{aid}/withdraw\"")));
+        let page = app
+            .get(&format!("/me/applications/{aid}/withdraw"), Some(&s.cookie))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("Withdraw your application to “Withdrawn project”?")
+                && page
+                    .body
+                    .contains("You cannot apply to this project again."),
+            "{}",
+            page.body
+        );
+        // Nobody else reaches it.
+        let nosy = app.student("nosy@x.com").await;
+        for cookie in [&nosy.cookie, &boss.cookie] {
+            let r = app
+                .get(&format!("/me/applications/{aid}/withdraw"), Some(cookie))
+                .await;
+            assert!(
+                matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{}",
+                r.status
+            );
+        }
+        let r = app
+            .form(
+                &format!("/me/applications/{aid}/withdraw"),
+                Some(&s.cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(r.location(), "/me/applications?notice=withdrawn");
+        // Once withdrawn, the confirmation says why it cannot be done again.
+        let again = app
+            .get(&format!("/me/applications/{aid}/withdraw"), Some(&s.cookie))
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+    }
+);
+
+app_test!(
+    cancelling_a_project_asks_first_and_tells_applicants,
+    |app| async move {
+        let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+        let pid = app.published(&boss, "Doomed project", 1, false).await;
+        let s = app.student("worker@x.com").await;
+        let aid = id(&app.apply(&s, pid).await);
+        let show = app
+            .get(&format!("/projects/{pid}"), Some(&boss.cookie))
+            .await;
+        assert!(
+            show.body
+                .contains(&format!("href=\"/employer/projects/{pid}/cancel\""))
+        );
+        let page = app
+            .get(
+                &format!("/employer/projects/{pid}/cancel"),
+                Some(&boss.cookie),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("Cancel “Doomed project”?")
+                && page.body.contains("1 undecided application is closed"),
+            "{}",
+            page.body
+        );
+        let (rival, _) = app.employer("r@rival.com", "Rival", true).await;
+        for cookie in [&rival.cookie, &s.cookie] {
+            let r = app
+                .get(&format!("/employer/projects/{pid}/cancel"), Some(cookie))
+                .await;
+            assert!(
+                matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{}",
+                r.status
+            );
+        }
+        let r = app
+            .form(
+                &format!("/employer/projects/{pid}/cancel"),
+                Some(&boss.cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(r.location(), format!("/projects/{pid}?notice=cancelled"));
+        // The applicant is not left waiting, and it is not a missed decision.
+        let a = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/applications/{aid}"),
+                Some(&s.token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(a["status"], "closed", "{a}");
+        assert_eq!(app.count_kind(&s, "closed").await, 1);
+        let record = app
+            .state
+            .store
+            .accountability(
+                app.state
+                    .store
+                    .project(pid)
+                    .await
+                    .map(|p| p.org_id)
+                    .unwrap_or_default(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(record.closed_undecided, 0);
+    }
+);
+
+app_test!(verifying_an_organization_asks_first, |app| async move {
+    let (_, org) = app.employer("new@acme.com", "Newco", false).await;
+    let admin = app.admin().await;
+    let queue = app.get("/admin/verifications", Some(&admin.cookie)).await;
+    assert!(
+        queue
+            .body
+            .contains(&format!("href=\"/admin/organizations/{org}/verify\""))
+    );
+    let page = app
+        .get(
+            &format!("/admin/organizations/{org}/verify"),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Verify Newco?"), "{}", page.body);
+    let s = app.student("s@x.com").await;
+    assert_eq!(
+        app.get(
+            &format!("/admin/organizations/{org}/verify"),
+            Some(&s.cookie)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .form(
+            &format!("/admin/organizations/{org}/verify"),
+            Some(&admin.cookie),
+            &[],
+        )
+        .await;
+    assert_eq!(r.location(), "/admin/verifications?notice=org_verified");
+});
+
+app_test!(search_cards_show_the_main_missing_skill, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    app.published(&boss, "Skilled project", 1, false).await;
+    let s = app.student("worker@x.com").await;
+    let page = app.get("/projects", Some(&s.cookie)).await.body;
+    assert!(page.contains("required skills; missing:"), "{page}");
+    let _ = PITCH;
+    // API cards carry the organization's real id.
+    let list = app
+        .api(Method::GET, "/api/v1/projects", None, None)
+        .await
+        .json();
+    let org = list["items"][0]["organization"]["id"].as_i64();
+    assert!(org.is_some_and(|id| id > 0), "{list}");
+});
+
+app_test!(written_lists_render_as_lists, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let pid = app.published(&boss, "Listed project", 1, false).await;
+    let page = app.get(&format!("/projects/{pid}"), None).await.body;
+    assert!(
+        page.contains("<ul><li>Coded dataset</li><li>Report</li></ul>"),
+        "{page}"
+    );
+    assert!(!page.contains("- Coded dataset"), "{page}");
+    // The remote posting says where applicants may be, for search engines.
+    assert!(
+        page.contains("\"applicantLocationRequirements\":{\"@type\":\"Country\",\"name\":\"IN\"}"),
+        "{page}"
+    );
+});
