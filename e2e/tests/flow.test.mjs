@@ -85,6 +85,9 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await page.getByRole('button', { name: 'Use template' }).click();
   await page.getByLabel('Title').fill(TITLE);
   await page.getByLabel('Summary').fill('Compare prices and positioning of ten tea brands sold online in India.');
+  // The template's instructions are replaced with the real brief and numbers.
+  await page.getByLabel('Brief').fill('We sell loose-leaf tea online. We want to know how ten competing brands price and position their 100 g packs across Amazon, Flipkart and their own shops.');
+  await page.getByLabel('Deliverables').fill('- A report of 6 pages with findings and sources\n- A spreadsheet of the prices gathered\n- A one-page summary of recommendations');
   await page.locator('details.group', { hasText: 'Market research' }).first().locator('summary').click();
   await page.locator('input[name=required_skills][value=competitive-analysis]').check();
   await page.getByLabel('Estimated hours').fill('15');
@@ -137,13 +140,15 @@ test('employer posts a project, admin verifies, employer publishes, student find
   await shot(student, '10-student-search');
   await card.getByRole('link', { name: TITLE }).click();
   assert.equal(await student.locator('h1').innerText(), TITLE);
-  assert.match(await student.locator('aside').innerText(), /₹6,000 fixed/);
-  assert.match(await student.locator('aside').innerText(), /₹400 an hour/);
+  assert.match(await student.locator('.facts-card').innerText(), /₹6,000 fixed/);
+  assert.match(await student.locator('.facts-card').innerText(), /₹400 an hour/);
   const ld = await student.locator('script[type="application/ld+json"]').textContent();
   assert.equal(JSON.parse(ld)['@type'], 'JobPosting');
   await shot(student, '11-student-project');
 
   // The student applies from the project page.
+  await student.getByRole('link', { name: 'Apply to this project' }).first().click();
+  await student.waitForURL(/\/apply$/);
   await student.getByLabel('Your pitch').fill('I compared prices of 12 snack brands for a class project and built the spreadsheet our team used.');
   if (await student.locator('#answer').count()) await student.locator('#answer').fill('A spreadsheet, then a short deck.');
   await student.getByRole('button', { name: 'Send application' }).click();
@@ -327,7 +332,8 @@ test('a student sees matches with reasons, compares, saves a search and is alert
   const student = await ctx.newPage();
   await signIn(student, 'asha.rao@dit.example.ac.in', DEMO_PASSWORD);
   await student.goto(`${server.base}/`);
-  assert.match(await student.locator('h1').first().innerText(), /Matched for you/);
+  assert.match(await student.locator('h1').first().innerText(), /Hello, Asha/);
+  assert.match(await student.locator('#for-you-h').innerText(), /Matched for you/);
   const suggestions = student.locator('ol.suggestions > li');
   assert.ok((await suggestions.count()) >= 3, 'at least three suggestions');
   assert.match(await suggestions.first().innerText(), /% match/);

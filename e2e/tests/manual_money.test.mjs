@@ -48,8 +48,9 @@ test('hire, receive, approve, pay out, receipt and earnings, by hand', async () 
 
   // The employer hires from the applicants page, through the confirmation.
   await boss.goto(`${server.base}/employer`);
-  await boss.getByRole('link', { name: PROJECT }).first().click();
-  await boss.getByRole('link', { name: 'Applicants' }).click();
+  // The home lists what needs deciding first: the applicants of the project.
+  await boss.locator('.todo').getByRole('link', { name: new RegExp(PROJECT) }).click();
+  await boss.waitForURL(/\/applicants$/);
   await boss.getByRole('link', { name: `Hire ${STUDENT}…` }).click();
   const quote = await boss.locator('main').innerText();
   assert.match(quote, /You pay/);

@@ -22,6 +22,18 @@ pub enum Currency {
 impl Currency {
     pub const ALL: [Currency; 4] = [Currency::Usd, Currency::Gbp, Currency::Eur, Currency::Inr];
 
+    /// The currency an organization in `country` (ISO 3166 alpha-2) most
+    /// likely pays in; US dollars where none of ours is local.
+    pub fn for_country(country: &str) -> Currency {
+        match country.trim().to_ascii_uppercase().as_str() {
+            "IN" => Currency::Inr,
+            "GB" | "UK" => Currency::Gbp,
+            "AT" | "BE" | "HR" | "CY" | "EE" | "FI" | "FR" | "DE" | "GR" | "IE" | "IT" | "LV"
+            | "LT" | "LU" | "MT" | "NL" | "PT" | "SK" | "SI" | "ES" => Currency::Eur,
+            _ => Currency::Usd,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Currency::Inr => "INR",
@@ -179,11 +191,35 @@ fn group(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// Groups the Indian way, as rupee amounts are read: the last three digits,
+/// then pairs: 10000000 → "1,00,00,000" (one crore), 100000 → "1,00,000".
+fn group_indian(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let out = if digits.len() <= 3 {
+        digits
+    } else {
+        let (head, tail) = digits.split_at(digits.len() - 3);
+        let mut out = String::new();
+        for (i, c) in head.chars().enumerate() {
+            if i > 0 && (head.len() - i).is_multiple_of(2) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{out},{tail}")
+    };
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 impl fmt::Display for Money {
-    /// `$450`, `$12.50`, `₹18,000`.
+    /// `$450`, `$12.50`, `₹18,000`, `₹1,00,000` (rupees group in lakhs).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sym = self.currency.symbol();
-        let major = group(self.minor / 100);
+        let major = if self.currency == Currency::Inr {
+            group_indian(self.minor / 100)
+        } else {
+            group(self.minor / 100)
+        };
         let cents = (self.minor % 100).abs();
         if cents == 0 {
             write!(f, "{sym}{major}")
@@ -269,6 +305,30 @@ mod tests {
                 "{bad} should be refused"
             );
         }
+    }
+
+    #[test]
+    fn currency_follows_the_organizations_country() {
+        assert_eq!(Currency::for_country("IN"), Currency::Inr);
+        assert_eq!(Currency::for_country("gb"), Currency::Gbp);
+        assert_eq!(Currency::for_country("DE"), Currency::Eur);
+        assert_eq!(Currency::for_country("US"), Currency::Usd);
+        assert_eq!(Currency::for_country("BR"), Currency::Usd);
+    }
+
+    #[test]
+    fn rupees_group_in_lakhs_and_crores() {
+        let r = |major: i64| Money::new(major * 100, Currency::Inr).to_string();
+        assert_eq!(r(999), "₹999");
+        assert_eq!(r(18_000), "₹18,000");
+        assert_eq!(r(100_000), "₹1,00,000");
+        assert_eq!(r(1_234_567), "₹12,34,567");
+        assert_eq!(r(10_000_000), "₹1,00,00,000");
+        assert_eq!(r(-250_000), "₹-2,50,000");
+        assert_eq!(
+            Money::new(100_000_000, Currency::Usd).to_string(),
+            "$1,000,000"
+        );
     }
 
     #[test]

@@ -435,6 +435,41 @@ pub const MAX_START_AFTER_DECISION_DAYS: i64 = 30;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PublishWarnings(pub Vec<String>);
 
+/// Instructions a category template put in the draft and nobody replaced:
+/// the template's brief left in the brief, or its placeholders (a lone "N"
+/// or "M") left in the deliverables or acceptance criteria.
+pub fn template_leftovers(p: &ProjectInput) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let brief = p.brief.trim();
+    if crate::taxonomy::CATEGORIES
+        .iter()
+        .any(|c| brief.contains(c.template.brief.trim()))
+    {
+        out.push((
+            "brief",
+            "The brief still holds the template's instructions: replace them with your project's context and task.",
+        ));
+    }
+    let placeholder = |text: &str| {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')')))
+            .any(|w| w == "N" || w == "M")
+    };
+    if placeholder(&p.deliverables) {
+        out.push((
+            "deliverables",
+            "The deliverables still hold the template's placeholders (N, M): put in the real numbers.",
+        ));
+    }
+    if placeholder(&p.acceptance_criteria) {
+        out.push((
+            "acceptance_criteria",
+            "The acceptance criteria still hold the template's placeholders (N, M): put in the real numbers.",
+        ));
+    }
+    out
+}
+
 /// Checks every rule a project must meet to go live, and reports all that fail.
 pub fn check_publish(
     p: &ProjectInput,
@@ -455,6 +490,9 @@ pub fn check_publish(
     }
     if p.deliverables.trim().is_empty() {
         e.add("deliverables", "List the deliverables before publishing.");
+    }
+    for (field, message) in template_leftovers(p) {
+        e.add(field, message);
     }
     if p.acceptance_criteria.trim().is_empty() {
         e.add(
@@ -584,6 +622,32 @@ mod tests {
     }
 
     const TODAY: &str = "2026-11-22";
+
+    #[test]
+    fn template_instructions_left_in_are_caught_before_publishing() {
+        let t = crate::taxonomy::category("content-writing")
+            .map(|c| c.template)
+            .unwrap_or_else(|| panic!("no template"));
+        let mut f = form();
+        f.brief = format!("{}\nOur shop sells tea.", t.brief);
+        f.deliverables = t.deliverables.into();
+        f.acceptance_criteria = "- N sessions completed".into();
+        let p = f.parse().unwrap_or_else(|e| panic!("{e}"));
+        let e = check_publish(&p, true, &HourlyFloors::default(), d(TODAY))
+            .err()
+            .unwrap_or_default();
+        for field in ["brief", "deliverables", "acceptance_criteria"] {
+            assert!(
+                e.get(field).is_some_and(|m| m.contains("template")),
+                "{field}: {e}"
+            );
+        }
+        // Real numbers and ordinary capitals are fine.
+        let mut f = form();
+        f.deliverables = "- 5 articles of about 800 words\n- A note on M&A trends in NYC".into();
+        let p = f.parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(template_leftovers(&p).is_empty());
+    }
 
     #[test]
     fn a_good_project_publishes() {

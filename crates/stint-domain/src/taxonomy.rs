@@ -103,7 +103,7 @@ pub const CATEGORIES: &[Category] = &[
         "Product testing & user research",
         "The product or feature, who the users are, and what you want to learn.",
         "- Test plan or interview guide\n- Notes from N sessions\n- Findings ranked by severity",
-        "- N sessions completed with the target users\n- Each finding backed by an observation\n- Clear, prioritised recommendations",
+        "- Every planned session completed with the target users\n- Each finding backed by an observation\n- Clear, prioritised recommendations",
     ),
     cat(
         "software",

@@ -407,7 +407,10 @@ mod relative_tests {
 
     #[test]
     fn waits_and_dates_read_as_people_say_them() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).single().unwrap_or_default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
         assert_eq!(ago(now, now - Duration::seconds(20)), "just now");
         assert_eq!(ago(now, now - Duration::minutes(1)), "1 minute ago");
         assert_eq!(ago(now, now - Duration::hours(5)), "5 hours ago");

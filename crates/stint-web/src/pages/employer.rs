@@ -452,6 +452,85 @@ struct ProjectFormPage {
     floor_hint: String,
     errors: FieldErrors,
     publish_errors: FieldErrors,
+    /// Publishing is offered from the edit page (a draft already saved).
+    can_publish: bool,
+}
+
+/// The form's fields in the order they appear, for the error summary.
+const FORM_ORDER: [&str; 20] = [
+    "organization",
+    "title",
+    "summary",
+    "category",
+    "brief",
+    "deliverables",
+    "acceptance_criteria",
+    "required_skills",
+    "preferred_skills",
+    "estimated_hours",
+    "price",
+    "currency",
+    "application_deadline",
+    "decision_by",
+    "slots",
+    "start_date",
+    "due_date",
+    "work_mode",
+    "location",
+    "screening_question",
+];
+
+impl ProjectFormPage {
+    /// The message for `field`, from saving or from publishing.
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .get(field)
+            .or_else(|| self.publish_errors.get(field))
+    }
+
+    /// A control's ARIA attributes: described by its hint (`hint`, an id, or
+    /// empty) and its error, and marked invalid when it has one.
+    fn aria(&self, field: &str, hint: &str) -> String {
+        let bad = self.error(field).is_some();
+        let ids: Vec<String> = [
+            (!hint.is_empty()).then(|| hint.to_string()),
+            bad.then(|| format!("{field}-err")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut out = String::new();
+        if !ids.is_empty() {
+            out.push_str(&format!(" aria-describedby=\"{}\"", ids.join(" ")));
+        }
+        if bad {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+        out
+    }
+
+    /// Every error, in the form's order, with the id of the control to
+    /// jump to (none for the organization's verification).
+    fn summary(&self) -> Vec<(Option<&'static str>, String)> {
+        let mut out = Vec::new();
+        for field in FORM_ORDER {
+            if let Some(m) = self.error(field) {
+                let anchor = match field {
+                    "organization" => None,
+                    "required_skills" => Some("required-skills"),
+                    "preferred_skills" => Some("preferred-skills"),
+                    f => Some(f),
+                };
+                out.push((anchor, m.to_string()));
+            }
+        }
+        for e in self.errors.0.iter().chain(&self.publish_errors.0) {
+            if !FORM_ORDER.contains(&e.field) && !out.iter().any(|(_, m)| *m == e.message) {
+                out.push((None, e.message.clone()));
+            }
+        }
+        out
+    }
 }
 
 fn form_page(
@@ -496,6 +575,7 @@ fn form_page(
         ),
         errors,
         publish_errors,
+        can_publish: id.is_some(),
         f,
     });
     if failed {
@@ -517,17 +597,17 @@ async fn new_form(
 ) -> Result<Response, PageError> {
     let u = user.user();
     let l = layout(&state, "Post a project", u, None).at("/employer/projects/new");
-    if let Err(e) = require_employer_member(&state.store, u).await {
-        return match e {
-            AppError::Conflict {
-                code: "no_organization",
-                ..
-            } => Ok(Redirect::to("/employer").into_response()),
-            e => Err(PageError(e, l)),
-        };
-    }
+    let m = match require_employer_member(&state.store, u).await {
+        Ok(m) => m,
+        Err(AppError::Conflict {
+            code: "no_organization",
+            ..
+        }) => return Ok(Redirect::to("/employer").into_response()),
+        Err(e) => return Err(PageError(e, l)),
+    };
     let mut f = ProjectForm {
-        currency: "USD".into(),
+        // The organization's own currency first.
+        currency: Currency::for_country(&m.org.country).code().into(),
         work_mode: "remote".into(),
         slots: "1".into(),
         ..Default::default()
@@ -586,15 +666,36 @@ async fn edit_form(
     ))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UpdateQuery {
+    /// Set by the edit page's "Save and publish" button.
+    publish: String,
+}
+
 async fn update(
     State(state): State<AppState>,
     user: PageUser,
     PageId(id): PageId,
+    Query(q): Query<UpdateQuery>,
     HtmlForm(f): HtmlForm<ProjectForm>,
 ) -> Result<Response, PageError> {
     let u = user.user();
     let l = layout(&state, "Edit draft", u, None);
     match projects::update(&state, u, id, &f).await {
+        Ok(p) if !q.publish.is_empty() => match projects::publish(&state, u, p.id).await {
+            Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?notice=published")).into_response()),
+            // Saved, not yet live: what to fix, next to each field.
+            Err(AppError::Invalid(errors)) => Ok(form_page(
+                &state,
+                l.with_notice(Some("draft_saved")),
+                Some(id),
+                f,
+                FieldErrors::new(),
+                errors,
+            )),
+            Err(e) => Err(PageError(e, l)),
+        },
         Ok(p) => {
             Ok(Redirect::to(&format!("/projects/{}?notice=draft_saved", p.id)).into_response())
         }

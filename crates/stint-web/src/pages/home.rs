@@ -170,12 +170,17 @@ async fn today(state: &AppState, user: &stint_store::User) -> Result<Today, AppE
             .iter()
             .filter(|e| e.pending + e.released + e.paid_out > 0)
             .map(|e| {
-                format!(
-                    "{} paid out · {} released, on its way · {} in escrow for work in progress",
-                    money(e.paid_out, &e.currency),
-                    money(e.released, &e.currency),
-                    money(e.pending, &e.currency)
-                )
+                let parts = [
+                    (e.paid_out, "paid out to you"),
+                    (e.released, "released, on its way to you"),
+                    (e.pending, "in escrow for work in progress"),
+                ];
+                parts
+                    .iter()
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(n, what)| format!("{} {what}", money(*n, &e.currency)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
             })
             .collect(),
     })

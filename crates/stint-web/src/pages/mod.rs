@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod admin_payments;
 mod applications;
+mod apply;
 mod dev;
 mod discovery;
 mod employer;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
         .merge(projects::router())
+        .merge(apply::router())
         .merge(account::router())
         .merge(applications::router())
         .merge(engagements::router())
@@ -48,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(saved_searches::router())
         .route("/static/stint.css", get(css))
         .route("/static/search.js", get(search_js))
+        .route("/static/forms.js", get(forms_js))
         .route("/static/favicon.svg", get(favicon))
         .route("/healthz", get(healthz))
         .fallback(not_found)
@@ -127,6 +130,13 @@ async fn css() -> Response {
 async fn search_js() -> Response {
     static_asset(
         include_str!("../../static/search.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+async fn forms_js() -> Response {
+    static_asset(
+        include_str!("../../static/forms.js"),
         "text/javascript; charset=utf-8",
     )
 }

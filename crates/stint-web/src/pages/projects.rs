@@ -3,9 +3,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use axum::response::Response;
-use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+use axum::routing::get;
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
 use stint_domain::application::{ApplicationForm, ApplicationStatus};
@@ -18,16 +18,14 @@ use stint_store::{Project, ProjectCard};
 use super::{NoticeQuery, PageError, render};
 use crate::AppState;
 use crate::api::views::SearchQuery;
-use crate::auth::{MaybeUser, PageUser};
+use crate::auth::MaybeUser;
 use crate::error::AppError;
-use crate::form::{HtmlForm, PageId};
 use crate::view::{Choice, Layout, category_choices, date};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects", get(browse))
         .route("/projects/{id}", get(show))
-        .route("/projects/{id}/apply", post(apply))
         .route("/organizations/{slug}", get(organization))
 }
 
@@ -382,23 +380,29 @@ struct ShowPage {
     m: Option<super::discovery::MatchView>,
 }
 
-/// The apply box on a project page, in whichever state fits the viewer.
+/// The apply box on a project page (and the state of the apply page), in
+/// whichever state fits the viewer.
 pub struct ApplyBox {
-    signed_in: bool,
-    is_student: bool,
+    pub(super) signed_in: bool,
+    pub(super) is_student: bool,
     /// When and in which state the viewer already applied.
-    existing: Option<(String, &'static str)>,
-    closed: Option<String>,
-    matched: Vec<String>,
-    missing: Vec<String>,
-    required_count: usize,
-    form: ApplicationForm,
-    errors: FieldErrors,
+    pub(super) existing: Option<(String, &'static str)>,
+    pub(super) closed: Option<String>,
+    pub(super) matched: Vec<String>,
+    pub(super) missing: Vec<String>,
+    pub(super) required_count: usize,
+    pub(super) form: ApplicationForm,
+    pub(super) errors: FieldErrors,
 }
 
 impl ApplyBox {
-    fn link(&self, i: &usize) -> &str {
+    pub(super) fn link(&self, i: &usize) -> &str {
         self.form.links.get(*i).map(String::as_str).unwrap_or("")
+    }
+
+    /// The student can send an application now.
+    pub(super) fn open(&self) -> bool {
+        self.is_student && self.existing.is_none() && self.closed.is_none()
     }
 }
 
@@ -460,26 +464,7 @@ async fn show(
     .await
 }
 
-async fn apply(
-    State(state): State<AppState>,
-    user: PageUser,
-    PageId(id): PageId,
-    HtmlForm(f): HtmlForm<ApplicationForm>,
-) -> Result<Response, PageError> {
-    let u = user.user();
-    let layout = Layout::new("Project", Some(u), state.config.demo);
-    match crate::app::applications::apply(&state, u, id, &f).await {
-        Ok(_) => Ok(Redirect::to("/me/applications?notice=applied").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut res = show_page(&state, Some(u), id, layout, f, errors).await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(PageError(e, layout)),
-    }
-}
-
-async fn apply_box(
+pub(super) async fn apply_box(
     state: &AppState,
     viewer: Option<&stint_store::User>,
     p: &Project,

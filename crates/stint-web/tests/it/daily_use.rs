@@ -368,3 +368,180 @@ app_test!(written_lists_render_as_lists, |app| async move {
         "{page}"
     );
 });
+
+app_test!(applying_has_a_page_of_its_own, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let pid = app.published(&boss, "Apply page project", 1, false).await;
+    let apply = format!("/projects/{pid}/apply");
+    // A visitor is invited to sign in and come back to the form.
+    let anon = app.get(&format!("/projects/{pid}"), None).await.body;
+    assert!(
+        anon.contains(&format!("href=\"/login?next={apply}\"")),
+        "{anon}"
+    );
+    let s = app.student("worker@x.com").await;
+    let show = app
+        .get(&format!("/projects/{pid}"), Some(&s.cookie))
+        .await
+        .body;
+    let (button, brief) = (
+        show.find(&format!("href=\"{apply}\"")),
+        show.find("The brief"),
+    );
+    assert!(
+        button.is_some() && brief.is_some() && button < brief,
+        "the Apply action is at the top"
+    );
+    let page = app.get(&apply, Some(&s.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "the form's URL reloads");
+    assert!(page.body.contains("0 of 1200 characters (at least 50)"));
+    // A failed attempt stays at the URL, summarises the errors at the top
+    // with links to the fields, and keeps what was typed.
+    let r = app
+        .form(
+            &apply,
+            Some(&s.cookie),
+            &[("pitch", "too short"), ("answer", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b = r.body;
+    assert!(
+        b.contains("class=\"error-summary\" role=\"alert\" tabindex=\"-1\""),
+        "{b}"
+    );
+    assert!(b.contains("2 things need fixing"), "{b}");
+    assert!(
+        b.contains("<a href=\"#pitch\">Your pitch must be at least 50 characters.</a>"),
+        "{b}"
+    );
+    assert!(b.contains("<a href=\"#answer\">"), "{b}");
+    assert!(b.contains("too short</textarea>") && b.contains("9 of 1200 characters"));
+    // Employers and strangers cannot apply; drafts are not found.
+    assert!(
+        app.get(&apply, Some(&boss.cookie))
+            .await
+            .body
+            .contains("Only student accounts apply")
+    );
+    let r = app
+        .form(
+            &apply,
+            Some(&s.cookie),
+            &[("pitch", PITCH), ("answer", "Sheets.")],
+        )
+        .await;
+    assert_eq!(r.location(), "/me/applications?notice=applied");
+    assert!(
+        app.get(&apply, Some(&s.cookie))
+            .await
+            .body
+            .contains("You applied on")
+    );
+});
+
+app_test!(
+    publishing_errors_sit_next_to_their_fields,
+    |app| async move {
+        let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+        // A new project's currency follows the organization's country (IN).
+        let new = app
+            .get("/employer/projects/new", Some(&boss.cookie))
+            .await
+            .body;
+        assert!(new.contains("<option value=\"INR\" selected>"), "{new}");
+        assert!(
+            !new.contains("Save and publish"),
+            "a new draft is saved first"
+        );
+
+        let t = stint_domain::taxonomy::category("content-writing")
+            .map(|c| c.template)
+            .unwrap_or_default();
+        let mut p = crate::common::project_json("Template left in");
+        p["brief"] = json!(t.brief);
+        p["deliverables"] = json!(t.deliverables);
+        let r = app
+            .api(Method::POST, "/api/v1/projects", Some(&boss.token), Some(p))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let pid = id(&r);
+        let edit = format!("/employer/projects/{pid}/edit");
+        let page = app.get(&edit, Some(&boss.cookie)).await.body;
+        assert!(
+            page.contains(&format!("formaction=\"{edit}?publish=1\"")),
+            "{page}"
+        );
+
+        let day =
+            |n: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(n)).to_string();
+        let (d5, d8, d12, d26) = (day(5), day(8), day(12), day(26));
+        let fields = [
+            ("title", "Template left in"),
+            (
+                "summary",
+                "Analyse survey responses and summarise the top themes for our team.",
+            ),
+            ("brief", t.brief),
+            ("deliverables", t.deliverables),
+            ("acceptance_criteria", "- Every response coded"),
+            ("category", "content-writing"),
+            ("estimated_hours", "20"),
+            ("price", "9000"),
+            ("currency", "INR"),
+            ("work_mode", "remote"),
+            ("slots", "1"),
+            ("application_deadline", d5.as_str()),
+            ("decision_by", d8.as_str()),
+            ("start_date", d12.as_str()),
+            ("due_date", d26.as_str()),
+        ];
+        let r = app
+            .form(&format!("{edit}?publish=1"), Some(&boss.cookie), &fields)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let b = r.body;
+        assert!(b.contains("class=\"error-summary\""), "{b}");
+        assert!(
+            b.contains("Before this project can go live: 3 things to fix"),
+            "{b}"
+        );
+        // Each message links to its field and sits beside it, linked for screen readers.
+        assert!(
+            b.contains("<a href=\"#brief\">The brief still holds the template"),
+            "{b}"
+        );
+        assert!(b.contains("<p class=\"error\" id=\"brief-err\">"), "{b}");
+        assert!(
+            b.contains("aria-describedby=\"brief-hint brief-err\" aria-invalid=\"true\""),
+            "{b}"
+        );
+        assert!(
+            b.contains("<a href=\"#required-skills\">Choose at least one required skill."),
+            "{b}"
+        );
+        assert!(b.contains("<a href=\"#deliverables\">"), "{b}");
+        // The draft is saved, not published.
+        let saved = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/projects/{pid}"),
+                Some(&boss.token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(saved["status"], "draft", "{saved}");
+        assert_eq!(saved["required_skills"], json!([]), "{saved}");
+        // Another organization cannot publish it this way.
+        let (rival, _) = app.employer("r@rival.com", "Rival", true).await;
+        let r = app
+            .form(&format!("{edit}?publish=1"), Some(&rival.cookie), &fields)
+            .await;
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{}",
+            r.status
+        );
+    }
+);
