@@ -87,6 +87,18 @@ export async function checkA11y(page, label) {
   }
 }
 
+/** A new browser context signed in as `email` (a demo account) at `width`. */
+export async function signedIn(browser, base, email, { width = 1280, height = 900, password = 'stint-demo-2026' } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, bypassCSP: true, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }

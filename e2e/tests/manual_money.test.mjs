@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startServer, launch, checkA11y, shot } from './harness.mjs';
+import { startServer, launch, checkA11y, shot, signedIn } from './harness.mjs';
 
 let server;
 let browser;
@@ -27,13 +27,7 @@ after(async () => {
 });
 
 async function as(email, width = 1280) {
-  const page = await (await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, acceptDownloads: true })).newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
+  return signedIn(browser, server.base, email, { width, password: DEMO_PASSWORD });
 }
 
 async function noSideways(page, label) {

@@ -4,7 +4,7 @@
 // that opens by keyboard. Screenshots of each page are kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, checkA11y, shot } from './harness.mjs';
+import { startServer, launch, checkA11y, shot, signedIn } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,16 +21,9 @@ after(async () => {
 });
 
 async function as(email, width) {
+  if (email) return signedIn(browser, server.base, email, { width, height: 844, password: DEMO_PASSWORD });
   const ctx = await browser.newContext({ viewport: { width, height: 844 }, bypassCSP: true });
-  const page = await ctx.newPage();
-  if (email) {
-    await page.goto(`${server.base}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
-  return page;
+  return ctx.newPage();
 }
 
 /** The first link on `path` whose href matches `re`, as a path. */
@@ -69,7 +62,7 @@ for (const width of [390, 1280]) {
 
     const boss = await as('vikram.iyer@meridian-cg.example', width);
     const applicants = await firstLink(boss, '/employer', /^\/employer\/projects\/\d+\/applicants$/);
-    await sweep(boss, 'employer', ['/employer', applicants, '/employer/projects/new', '/employer/billing'], width);
+    await sweep(boss, 'employer', ['/employer', applicants, `${applicants}?view=list`, '/employer/projects/new', '/employer/billing'], width);
 
     const admin = await as('admin@stint.example', width);
     await sweep(admin, 'admin', ['/admin/verifications', '/admin/disputes', '/admin/payments'], width);

@@ -21,6 +21,10 @@ struct UserRow {
     /// Only the session lookup reads it.
     #[sqlx(default)]
     unread: i64,
+    /// Only the session lookup reads it: the account's zone, else the
+    /// student profile's.
+    #[sqlx(default)]
+    zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +41,10 @@ pub struct User {
     /// navigation); zero where the user was read another way.
     #[serde(skip)]
     pub unread_notifications: i64,
+    /// The zone times are shown in (IANA name or "UTC+05:30"), when known;
+    /// read with the session.
+    #[serde(skip)]
+    pub time_zone: Option<String>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -54,6 +62,7 @@ impl TryFrom<UserRow> for User {
             email_verified: r.email_verified_at.is_some(),
             created_at: r.created_at,
             unread_notifications: r.unread,
+            time_zone: r.zone,
         })
     }
 }
@@ -182,7 +191,8 @@ impl Store {
         let row: Option<UserRow> = with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT u.id, u.email, u.password_hash, u.name, u.role, u.email_verified_at, u.created_at,
-                        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+                        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
+                        COALESCE(u.time_zone, (SELECT p.time_zone FROM student_profiles p WHERE p.user_id = u.id)) AS zone
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = $1 AND s.expires_at > $2",
             )
@@ -193,6 +203,19 @@ impl Store {
             .optional()
         })?;
         row.map(User::try_from).transpose()
+    }
+
+    /// Sets (or with `None` clears) a person's time zone.
+    pub async fn set_time_zone(&self, user_id: i64, zone: Option<&str>) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+                .bind(zone)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {

@@ -89,6 +89,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "If an account uses that address, we have emailed it a link to reset the password."
         }
         "profile_saved" => "Your profile is saved.",
+        "zone_saved" => "Your time zone is saved: times now show in it.",
         "return_recorded" => {
             "Recorded: the refund is sent back to the employer, and they are told."
         }
@@ -118,6 +119,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "withdrawn" => "Your application is withdrawn.",
         "shortlisted" => "Shortlisted. The applicant has been told.",
+        "rejected_many" => {
+            "Rejected. Each applicant has been told, with your note if you wrote one."
+        }
+        "none_ticked" => "Tick the applicants to reject first.",
         "rejected" => "Rejected. The applicant has been told, with your note if you wrote one.",
         "hired" => "Hired. The price is secured in escrow and the student has been told.",
         "achievement_saved" => {
@@ -152,9 +157,63 @@ fn notice_text(code: &str) -> Option<&'static str> {
     })
 }
 
-/// "1 Dec 2026".
+/// "1 Dec 2026": day, month in words, year, which reads the same in every
+/// English locale (unlike 12/01/2026).
 pub fn date(d: &NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
+}
+
+/// Zones offered on the account page, besides whatever is set: those of
+/// the countries Stint serves first.
+pub const COMMON_ZONES: [&str; 14] = [
+    "Asia/Kolkata",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Asia/Dubai",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Africa/Lagos",
+    "UTC",
+];
+
+/// A zone a person may choose: an IANA name the time zone database knows,
+/// or "UTC".
+pub fn known_zone(raw: &str) -> Option<chrono_tz::Tz> {
+    raw.trim().parse::<chrono_tz::Tz>().ok()
+}
+
+/// A moment as its reader reads it: "26 Nov 2026, 16:31 IST" in their zone
+/// (an IANA name, or "UTC+05:30" as a profile may hold), else in UTC.
+pub fn moment(t: DateTime<Utc>, zone: Option<&str>) -> String {
+    const F: &str = "%-d %b %Y, %H:%M";
+    if let Some(tz) = zone.and_then(known_zone) {
+        let local = t.with_timezone(&tz);
+        return format!("{} {}", local.format(F), local.format("%Z"));
+    }
+    if let Some(off) = zone.and_then(fixed_offset) {
+        let local = t.with_timezone(&off);
+        return format!("{} {}", local.format(F), zone.unwrap_or("UTC").trim());
+    }
+    format!("{} UTC", t.format(F))
+}
+
+/// "UTC+05:30", "UTC-4" as an offset.
+fn fixed_offset(raw: &str) -> Option<chrono::FixedOffset> {
+    let rest = raw.trim().strip_prefix("UTC")?;
+    let (sign, rest) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+    chrono::FixedOffset::east_opt(sign * secs)
 }
 
 /// How long ago, in the largest whole unit: "just now", "3 hours ago",
@@ -396,6 +455,36 @@ mod block_tests {
             vec![b(false, &["2026 was a year"])]
         );
         assert!(blocks("  \n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::moment;
+
+    #[test]
+    fn times_read_in_the_readers_zone() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 11, 26, 11, 1, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(moment(t, Some("Asia/Kolkata")), "26 Nov 2026, 16:31 IST");
+        assert_eq!(moment(t, Some("Europe/London")), "26 Nov 2026, 11:01 GMT");
+        assert_eq!(
+            moment(t, Some("America/New_York")),
+            "26 Nov 2026, 06:01 EST"
+        );
+        assert_eq!(moment(t, Some("UTC+05:30")), "26 Nov 2026, 16:31 UTC+05:30");
+        // Across midnight the date moves too.
+        let late = Utc
+            .with_ymd_and_hms(2026, 11, 26, 20, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(moment(late, Some("Asia/Kolkata")), "27 Nov 2026, 01:30 IST");
+        assert_eq!(moment(t, None), "26 Nov 2026, 11:01 UTC");
+        assert_eq!(moment(t, Some("Mars/Olympus")), "26 Nov 2026, 11:01 UTC");
     }
 }
 

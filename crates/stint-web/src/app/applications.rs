@@ -439,11 +439,84 @@ pub struct Applicants {
     pub items: Vec<Applicant>,
     /// All applicants, in every status.
     pub total: usize,
+    /// Applicants the filter keeps (all of them without one), over pages.
+    pub matching: usize,
+    /// How many applicants each filter keeps.
+    pub counts: Vec<(StatusFilter, usize)>,
     /// Applicants still waiting for a decision, and since when the oldest.
     pub waiting: usize,
     pub oldest_waiting: Option<chrono::DateTime<chrono::Utc>>,
     /// Offset of the next page, when there is one.
     pub next_offset: Option<u32>,
+}
+
+/// Which applicants a list shows, by the state of their application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    /// Submitted or shortlisted: waiting for a decision.
+    Undecided,
+    Shortlisted,
+    Hired,
+    /// Rejected, withdrawn or closed.
+    Closed,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 5] = [
+        StatusFilter::All,
+        StatusFilter::Undecided,
+        StatusFilter::Shortlisted,
+        StatusFilter::Hired,
+        StatusFilter::Closed,
+    ];
+
+    /// From a query value; anything else shows all.
+    pub fn parse(raw: &str) -> StatusFilter {
+        match raw.trim() {
+            "undecided" => StatusFilter::Undecided,
+            "shortlisted" => StatusFilter::Shortlisted,
+            "hired" => StatusFilter::Hired,
+            "closed" => StatusFilter::Closed,
+            _ => StatusFilter::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Undecided => "undecided",
+            StatusFilter::Shortlisted => "shortlisted",
+            StatusFilter::Hired => "hired",
+            StatusFilter::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::All => "All",
+            StatusFilter::Undecided => "Waiting for you",
+            StatusFilter::Shortlisted => "Shortlisted",
+            StatusFilter::Hired => "Hired",
+            StatusFilter::Closed => "Not selected or withdrawn",
+        }
+    }
+
+    pub fn keeps(self, s: ApplicationStatus) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Undecided => s.is_undecided(),
+            StatusFilter::Shortlisted => s == ApplicationStatus::Shortlisted,
+            StatusFilter::Hired => s == ApplicationStatus::Hired,
+            StatusFilter::Closed => matches!(
+                s,
+                ApplicationStatus::Rejected
+                    | ApplicationStatus::Withdrawn
+                    | ApplicationStatus::Closed
+            ),
+        }
+    }
 }
 
 /// A project's applicants, best match first, for its organization's
@@ -456,6 +529,18 @@ pub async fn for_project(
     offset: u32,
     limit: u32,
 ) -> Result<Applicants, AppError> {
+    for_project_where(state, user, project_id, StatusFilter::All, offset, limit).await
+}
+
+/// [`for_project`], keeping only the applicants `filter` keeps.
+pub async fn for_project_where(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    filter: StatusFilter,
+    offset: u32,
+    limit: u32,
+) -> Result<Applicants, AppError> {
     let (project, _) = require_project_member(&state.store, user, project_id).await?;
     // Rank all from narrow rows; read the full rows for this page only.
     let facts = state.store.applicant_facts(project_id).await?;
@@ -463,8 +548,13 @@ pub async fn for_project(
     let undecided = facts.iter().filter(|f| f.status.is_undecided());
     let waiting = undecided.clone().count();
     let oldest_waiting = undecided.map(|f| f.created_at).min();
+    let counts = StatusFilter::ALL
+        .iter()
+        .map(|s| (*s, facts.iter().filter(|f| s.keeps(f.status)).count()))
+        .collect();
     let mut ranked: Vec<(u8, i64)> = facts
         .iter()
+        .filter(|f| filter.keeps(f.status))
         .map(|f| {
             let m = employer_match(
                 state,
@@ -480,6 +570,7 @@ pub async fn for_project(
         .collect();
     // Best match first; ties by who applied first.
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let matching = ranked.len();
     let page_ids: Vec<i64> = ranked
         .iter()
         .skip(offset as usize)
@@ -516,9 +607,11 @@ pub async fn for_project(
         project,
         items,
         total,
+        matching,
+        counts,
         waiting,
         oldest_waiting,
-        next_offset: (end < total).then_some(end as u32),
+        next_offset: (end < matching).then_some(end as u32),
     })
 }
 

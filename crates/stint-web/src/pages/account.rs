@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/reset-password", get(reset_form).post(reset))
         .route("/account", get(account))
         .route("/account/password", post(change_password))
+        .route("/account/time-zone", post(time_zone))
         .route("/account/resend-verification", post(resend_verification))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
@@ -433,6 +434,10 @@ struct AccountPage {
     errors: FieldErrors,
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
+    /// Zones to choose from, the current one selected.
+    zones: Vec<Choice>,
+    /// The zone in use when none is chosen ("from your profile" or UTC).
+    zone_now: String,
 }
 
 async fn account_page(
@@ -456,7 +461,18 @@ async fn account_page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
+    let current = user.time_zone.clone().unwrap_or_default();
+    let mut names: Vec<&str> = crate::view::COMMON_ZONES.to_vec();
+    if !current.is_empty() && !names.contains(&current.as_str()) {
+        names.insert(0, current.as_str());
+    }
+    let zones = names
+        .iter()
+        .map(|z| Choice::new(z, &z.replace('_', " "), *z == current))
+        .collect();
     let mut res = render(&AccountPage {
+        zones,
+        zone_now: crate::view::moment(state.clock.now(), user.time_zone.as_deref()),
         user_name: user.name.clone(),
         email: user.email.clone(),
         email_verified: user.email_verified,
@@ -490,6 +506,41 @@ async fn account(
         None,
     )
     .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ZoneForm {
+    time_zone: String,
+}
+
+/// Sets the zone times are shown in; empty goes back to the default.
+async fn time_zone(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<ZoneForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let raw = f.time_zone.trim();
+    if !raw.is_empty() && crate::view::known_zone(raw).is_none() {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "time_zone",
+            "Choose a time zone from the list, or one like Asia/Kolkata.",
+        );
+        return account_page(&state, u, None, errors, None).await;
+    }
+    state
+        .store
+        .set_time_zone(u.id, (!raw.is_empty()).then_some(raw))
+        .await
+        .map_err(|e| {
+            PageError(
+                e.into(),
+                Layout::new("Your account", Some(u), state.config.demo),
+            )
+        })?;
+    Ok(Redirect::to("/account?notice=zone_saved").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -613,7 +664,7 @@ async fn notifications(
             .into_iter()
             .map(|n| NoteRow {
                 unread: n.read_at.is_none(),
-                when: n.created_at.format("%-d %b %Y %H:%M UTC").to_string(),
+                when: crate::view::moment(n.created_at, u.time_zone.as_deref()),
                 title: n.title,
                 body: n.body,
                 link: n.link,

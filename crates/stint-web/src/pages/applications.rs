@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
             get(withdraw_page).post(withdraw),
         )
         .route("/employer/projects/{id}/applicants", get(applicants))
+        .route(
+            "/employer/projects/{id}/applicants/reject",
+            post(reject_many),
+        )
         .route("/employer/applications/{id}/shortlist", post(shortlist))
         .route("/employer/applications/{id}/reject", post(reject))
         .route("/applications/{id}", get(thread))
@@ -167,6 +171,7 @@ struct Card {
     undecided: bool,
     can_shortlist: bool,
     workspace: Option<i64>,
+    sent: String,
 }
 
 #[derive(Template)]
@@ -188,6 +193,13 @@ struct ApplicantsPage {
     prev_link: Option<String>,
     next_link: Option<String>,
     list: Vec<Card>,
+    /// The compact list instead of cards.
+    compact: bool,
+    /// Filter chips: (label, count, link, current).
+    filters: Vec<(&'static str, usize, String, bool)>,
+    /// Links to the other view, keeping the filter.
+    other_view: String,
+    status: &'static str,
 }
 
 /// "3 days", "5 hours": how long something has waited.
@@ -207,6 +219,10 @@ fn waited(since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Ut
 struct ApplicantsQuery {
     notice: Option<String>,
     cursor: String,
+    /// all | undecided | shortlisted | hired | closed
+    status: String,
+    /// `list` for the compact list; cards otherwise.
+    view: String,
 }
 
 async fn applicants(
@@ -224,7 +240,9 @@ async fn applicants(
         apps::APPLICANTS_PAGE,
         &mut stint_domain::FieldErrors::new(),
     );
-    let page = apps::for_project(&state, user.user(), id, offset, limit)
+    let filter = apps::StatusFilter::parse(&q.status);
+    let compact = q.view == "list";
+    let page = apps::for_project_where(&state, user.user(), id, filter, offset, limit)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
     let project = page.project;
@@ -235,11 +253,25 @@ async fn applicants(
         .map_err(|e| PageError(e.into(), l.clone()))?;
     let now = state.clock.now();
     let open = project.status == stint_domain::project::ProjectStatus::Open;
+    let base = |f: apps::StatusFilter, list: bool| {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if f != apps::StatusFilter::All {
+            pairs.push(("status", f.as_str()));
+        }
+        if list {
+            pairs.push(("view", "list"));
+        }
+        let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+        if query.is_empty() {
+            format!("/employer/projects/{id}/applicants")
+        } else {
+            format!("/employer/projects/{id}/applicants?{query}")
+        }
+    };
     let link = |o: u32| {
-        format!(
-            "/employer/projects/{id}/applicants?cursor={}",
-            stint_domain::search::encode_cursor(o)
-        )
+        let b = base(filter, compact);
+        let sep = if b.contains('?') { '&' } else { '?' };
+        format!("{b}{sep}cursor={}", stint_domain::search::encode_cursor(o))
     };
     Ok(render(&ApplicantsPage {
         project_id: project.id,
@@ -251,8 +283,16 @@ async fn applicants(
         oldest_wait: page.oldest_waiting.map(|t| waited(t, now)),
         decision_by: date(&project.input.decision_by),
         blind: project.input.blind_screening,
-        total: page.total,
+        total: page.matching,
         shown: (offset as usize + 1, offset as usize + page.items.len()),
+        compact,
+        filters: page
+            .counts
+            .iter()
+            .map(|(f, n)| (f.label(), *n, base(*f, compact), *f == filter))
+            .collect(),
+        other_view: base(filter, !compact),
+        status: filter.as_str(),
         prev_link: (offset > 0).then(|| link(offset.saturating_sub(limit))),
         next_link: page.next_offset.map(link),
         list: page
@@ -287,6 +327,7 @@ async fn applicants(
                     .iter()
                     .find(|e| e.application_id == a.application.id)
                     .map(|e| e.id),
+                sent: crate::view::ago(now, a.application.created_at),
             })
             .collect(),
         layout: l,
@@ -333,6 +374,57 @@ async fn reject(
     back(&state, &user, r, "rejected").await
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RejectManyForm {
+    ids: Vec<String>,
+    reason: String,
+    /// The list's filter, to come back to.
+    status: String,
+}
+
+/// Rejects the ticked applicants of a project with one note. Each is
+/// checked and told as if rejected one by one; none from another project.
+async fn reject_many(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<RejectManyForm>,
+) -> Result<Response, PageError> {
+    let l = layout(&state, "Applicants", &user, None);
+    let err = |e: AppError| PageError(e, l.clone());
+    crate::auth::authz::require_project_member(&state.store, user.user(), id)
+        .await
+        .map_err(err)?;
+    stint_domain::application::parse_reject_reason(&f.reason)
+        .map_err(|e| err(AppError::Invalid(e.into())))?;
+    let ids: Vec<i64> = f.ids.iter().filter_map(|i| i.trim().parse().ok()).collect();
+    let back = format!(
+        "/employer/projects/{id}/applicants?view=list&status={}",
+        apps::StatusFilter::parse(&f.status).as_str()
+    );
+    if ids.is_empty() {
+        return Ok(Redirect::to(&format!("{back}&notice=none_ticked")).into_response());
+    }
+    for aid in ids {
+        let a = state
+            .store
+            .application(aid)
+            .await
+            .map_err(|e| err(e.into()))?;
+        if a.project_id != id {
+            return Err(err(AppError::NotFound));
+        }
+        // Already decided (by a colleague, a moment ago): leave it.
+        if a.status.is_undecided() {
+            apps::reject(&state, user.user(), aid, &f.reason)
+                .await
+                .map_err(err)?;
+        }
+    }
+    Ok(Redirect::to(&format!("{back}&notice=rejected_many")).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "student/application.html")]
 struct ThreadPage {
@@ -376,7 +468,7 @@ async fn thread_page(
             .map(|m| {
                 (
                     m.author_name,
-                    m.created_at.format("%-d %b %H:%M UTC").to_string(),
+                    crate::view::moment(m.created_at, user.user().time_zone.as_deref()),
                     m.body,
                 )
             })

@@ -292,7 +292,7 @@ async fn page_with_draft(
             .map(|m| MessageRow {
                 author: m.author_name.clone(),
                 kind: kind_label(&m.kind),
-                when: m.created_at.format("%-d %b %H:%M UTC").to_string(),
+                when: crate::view::moment(m.created_at, user.user().time_zone.as_deref()),
                 body: m.body.clone(),
             })
             .collect(),

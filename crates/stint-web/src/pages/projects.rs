@@ -131,11 +131,12 @@ fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup
         f.categories
             .iter()
             .map(|(slug, n)| {
+                let on = params.category.trim() == slug;
                 (
                     category_name(slug).to_string(),
                     *n,
-                    with(&|p| p.category = slug.clone()),
-                    params.category.trim() == slug,
+                    with(&|p| p.category = if on { String::new() } else { slug.clone() }),
+                    on,
                 )
             })
             .collect(),
@@ -146,11 +147,12 @@ fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup
             .iter()
             .map(|(m, n)| {
                 let label = WorkMode::parse(m).map(|w| w.label()).unwrap_or("Other");
+                let on = params.mode.trim() == m;
                 (
                     label.to_string(),
                     *n,
-                    with(&|p| p.mode = m.clone()),
-                    params.mode.trim() == m,
+                    with(&|p| p.mode = if on { String::new() } else { m.clone() }),
+                    on,
                 )
             })
             .collect(),
@@ -162,11 +164,12 @@ fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup
                 .iter()
                 .filter(|(_, n)| *n > 0)
                 .map(|(usd, n)| {
+                    let on = params.min_price.trim() == usd.to_string();
                     (
                         format!("From about ${usd}"),
                         *n,
-                        with(&|p| p.min_price = usd.to_string()),
-                        params.min_price.trim() == usd.to_string(),
+                        with(&|p| p.min_price = if on { String::new() } else { usd.to_string() }),
+                        on,
                     )
                 })
                 .collect(),
@@ -178,23 +181,25 @@ fn facet_links(params: &SearchParams, f: &stint_store::Facets) -> Vec<FacetGroup
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(h, n)| {
+                let on = params.max_hours.trim() == h.to_string();
                 (
                     format!("Up to {h} hours"),
                     *n,
-                    with(&|p| p.max_hours = h.to_string()),
-                    params.max_hours.trim() == h.to_string(),
+                    with(&|p| p.max_hours = if on { String::new() } else { h.to_string() }),
+                    on,
                 )
             })
             .collect(),
     ));
     if f.for_credit > 0 {
+        let on = matches!(params.for_credit.trim(), "true" | "1" | "on" | "yes");
         out.push((
             "Credit",
             vec![(
                 "For academic credit".to_string(),
                 f.for_credit,
-                with(&|p| p.for_credit = "true".into()),
-                matches!(params.for_credit.trim(), "true" | "1" | "on" | "yes"),
+                with(&|p| p.for_credit = if on { String::new() } else { "true".into() }),
+                on,
             )],
         ));
     }

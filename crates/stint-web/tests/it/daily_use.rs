@@ -9,6 +9,15 @@ use crate::api_engagements::hired;
 use crate::app_test;
 use crate::common::PITCH;
 
+/// Someone else's object: not found, or forbidden.
+fn refused(r: &crate::common::Res) {
+    assert!(
+        matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        r.status
+    );
+}
+
 fn id(r: &crate::common::Res) -> i64 {
     r.json()["id"].as_i64().unwrap_or_default()
 }
@@ -203,11 +212,7 @@ app_test!(
             let r = app
                 .get(&format!("/me/applications/{aid}/withdraw"), Some(cookie))
                 .await;
-            assert!(
-                matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
-                "{}",
-                r.status
-            );
+            refused(&r);
         }
         let r = app
             .form(
@@ -257,11 +262,7 @@ app_test!(
             let r = app
                 .get(&format!("/employer/projects/{pid}/cancel"), Some(cookie))
                 .await;
-            assert!(
-                matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
-                "{}",
-                r.status
-            );
+            refused(&r);
         }
         let r = app
             .form(
@@ -538,10 +539,202 @@ app_test!(
         let r = app
             .form(&format!("{edit}?publish=1"), Some(&rival.cookie), &fields)
             .await;
-        assert!(
-            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
-            "{}",
-            r.status
-        );
+        refused(&r);
     }
 );
+
+app_test!(an_active_filter_chip_removes_its_filter, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    app.published(&boss, "Chip project", 1, false).await;
+    let all = app.get("/projects", None).await.body;
+    assert!(
+        all.contains("href=\"/projects?category=data-analysis\""),
+        "{all}"
+    );
+    let one = app.get("/projects?category=data-analysis", None).await.body;
+    // The current chip links to the same search without that filter.
+    assert!(
+        one.contains("<a href=\"/projects?\" class=\"chip current\" aria-current=\"true\">"),
+        "{one}"
+    );
+    assert!(one.contains("remove this filter"), "{one}");
+});
+
+app_test!(applicants_list_filters_and_bulk_reject, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let pid = app.published(&boss, "Busy project", 1, false).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let s = app.student(&format!("s{n}@x.com")).await;
+        ids.push(id(&app.apply(&s, pid).await));
+    }
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{}/shortlist", ids[0]),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let base = format!("/employer/projects/{pid}/applicants");
+    let list = app
+        .get(&format!("{base}?view=list"), Some(&boss.cookie))
+        .await
+        .body;
+    assert!(list.contains("<table class=\"list applicants\">"), "{list}");
+    assert!(
+        list.contains("Waiting for you <span class=\"count\">3</span>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Shortlisted <span class=\"count\">1</span>"),
+        "{list}"
+    );
+    let short = app
+        .get(
+            &format!("{base}?status=shortlisted&view=list"),
+            Some(&boss.cookie),
+        )
+        .await
+        .body;
+    assert!(short.contains(&format!("value=\"{}\"", ids[0])), "{short}");
+    assert!(!short.contains(&format!("value=\"{}\"", ids[1])), "{short}");
+
+    // Two rejected with one note; the third stays.
+    let reject = format!("{base}/reject");
+    let (a, b) = (ids[1].to_string(), ids[2].to_string());
+    let r = app
+        .form(
+            &reject,
+            Some(&boss.cookie),
+            &[
+                ("ids", &a),
+                ("ids", &b),
+                ("reason", "We chose someone with SQL."),
+                ("status", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        format!("{base}?view=list&status=all&notice=rejected_many")
+    );
+    for (aid, want) in [
+        (ids[0], "shortlisted"),
+        (ids[1], "rejected"),
+        (ids[2], "rejected"),
+    ] {
+        let a = app
+            .state
+            .store
+            .application(aid)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.status.as_str(), want);
+    }
+    let closed = app
+        .get(
+            &format!("{base}?status=closed&view=list"),
+            Some(&boss.cookie),
+        )
+        .await
+        .body;
+    assert!(closed.contains("Not selected or withdrawn <span class=\"count\">2</span>"));
+    // Nothing ticked: told so, nothing changes.
+    let r = app
+        .form(&reject, Some(&boss.cookie), &[("reason", "")])
+        .await;
+    assert!(r.location().ends_with("notice=none_ticked"));
+    // Another organization cannot reject this project's applicants, nor
+    // reach another project's applicant through this one.
+    let (rival, _) = app.employer("r@rival.com", "Rival", true).await;
+    let first = ids[0].to_string();
+    let r = app
+        .form(&reject, Some(&rival.cookie), &[("ids", &first)])
+        .await;
+    refused(&r);
+    let other = app.published(&rival, "Rival project", 1, false).await;
+    let r = app
+        .form(
+            &format!("/employer/projects/{other}/applicants/reject"),
+            Some(&rival.cookie),
+            &[("ids", &first)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let a = app
+        .state
+        .store
+        .application(ids[0])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.status.as_str(), "shortlisted");
+});
+
+app_test!(times_show_in_the_readers_zone, |app| async move {
+    let (boss, s, eid) = hired(&app).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/engagements/{eid}/messages"),
+            Some(&s.token),
+            Some(json!({"body": "Starting on the survey today."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let ws = format!("/engagements/{eid}");
+    assert!(
+        app.get(&ws, Some(&boss.cookie))
+            .await
+            .body
+            .contains(" UTC</")
+    );
+    // The employer chooses Asia/Kolkata: the same message reads in IST.
+    let r = app
+        .form(
+            "/account/time-zone",
+            Some(&boss.cookie),
+            &[("time_zone", "Asia/Kolkata")],
+        )
+        .await;
+    assert_eq!(r.location(), "/account?notice=zone_saved");
+    let page = app.get(&ws, Some(&boss.cookie)).await.body;
+    assert!(
+        page.contains(" IST</") && !page.contains(" UTC</"),
+        "{page}"
+    );
+    let account = app.get("/account", Some(&boss.cookie)).await.body;
+    assert!(
+        account.contains("<option value=\"Asia/Kolkata\" selected>"),
+        "{account}"
+    );
+    // The student's profile zone counts when no account zone is set.
+    app.form(
+        "/me/profile",
+        Some(&s.cookie),
+        &[("time_zone", "Europe/London"), ("skills", "statistics")],
+    )
+    .await;
+    let theirs = app.get(&ws, Some(&s.cookie)).await.body;
+    assert!(
+        theirs.contains(" GMT</") || theirs.contains(" BST</"),
+        "{theirs}"
+    );
+    // A zone nobody knows is refused with a message, and changes nothing.
+    let r = app
+        .form(
+            "/account/time-zone",
+            Some(&boss.cookie),
+            &[("time_zone", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Choose a time zone from the list"));
+    assert!(
+        app.get(&ws, Some(&boss.cookie))
+            .await
+            .body
+            .contains(" IST</")
+    );
+});
