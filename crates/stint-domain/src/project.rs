@@ -139,7 +139,12 @@ impl WorkMode {
 
 /// Hours a project may be estimated at.
 pub const HOURS_MIN: u16 = 1;
+/// The most hours of a classic micro-internship (no weekly hours agreed).
 pub const HOURS_MAX: u16 = 80;
+/// The most hours of a placement: six weeks at 40 hours a week.
+pub const PLACEMENT_HOURS_MAX: u16 = 240;
+/// Agreed hours a week of a placement.
+pub const WEEKLY_HOURS_MAX: u16 = 40;
 /// The typical range; outside it publishing warns but does not refuse.
 pub const HOURS_TYPICAL: std::ops::RangeInclusive<u16> = 5..=40;
 pub const MAX_SLOTS: u16 = 50;
@@ -170,6 +175,10 @@ pub struct ProjectInput {
     pub for_credit: bool,
     /// Hide applicants' names, universities and links until shortlisted.
     pub blind_screening: bool,
+    /// A placement's agreed hours a week (then the project may run past
+    /// [`HOURS_MAX`] hours, up to what the weeks hold).
+    #[serde(default)]
+    pub weekly_hours: Option<u16>,
 }
 
 /// Raw project fields, as a form or JSON body carries them.
@@ -197,6 +206,8 @@ pub struct ProjectForm {
     pub screening_question: String,
     pub for_credit: bool,
     pub blind_screening: bool,
+    /// Empty for a classic project; the agreed hours a week of a placement.
+    pub weekly_hours: String,
 }
 
 fn parse_date(field: &'static str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
@@ -268,13 +279,39 @@ impl ProjectForm {
             self.preferred_skills.iter().map(String::as_str),
             MAX_PROJECT_SKILLS,
         ));
-        let hours = e.take(parse_count(
-            "estimated_hours",
-            &self.estimated_hours,
-            HOURS_MIN,
-            HOURS_MAX,
-            format!("Estimate the work in whole hours from {HOURS_MIN} to {HOURS_MAX}."),
-        ));
+        let weekly: Option<Option<u16>> = if self.weekly_hours.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take(parse_count(
+                "weekly_hours",
+                &self.weekly_hours,
+                1,
+                WEEKLY_HOURS_MAX,
+                format!("Agree between 1 and {WEEKLY_HOURS_MAX} hours a week, or leave it empty."),
+            ))
+            .map(Some)
+        };
+        let hours = e.take(if matches!(weekly, Some(Some(_))) {
+            parse_count(
+                "estimated_hours",
+                &self.estimated_hours,
+                HOURS_MIN,
+                PLACEMENT_HOURS_MAX,
+                format!(
+                    "Estimate the placement in whole hours from {HOURS_MIN} to {PLACEMENT_HOURS_MAX}."
+                ),
+            )
+        } else {
+            parse_count(
+                "estimated_hours",
+                &self.estimated_hours,
+                HOURS_MIN,
+                HOURS_MAX,
+                format!(
+                    "Estimate the work in whole hours from {HOURS_MIN} to {HOURS_MAX}; for a longer placement, also give the hours a week."
+                ),
+            )
+        });
         let start = e.take(parse_date("start_date", "start date", &self.start_date));
         let due = e.take(parse_date("due_date", "due date", &self.due_date));
         let currency = e.take(self.currency.parse::<Currency>());
@@ -339,6 +376,7 @@ impl ProjectForm {
             deadline,
             decision,
             question,
+            weekly,
         ) {
             (
                 Some(title),
@@ -359,6 +397,7 @@ impl ProjectForm {
                 Some(deadline),
                 Some(decision),
                 Some(question),
+                Some(weekly),
             ) if e.is_empty() => Ok(ProjectInput {
                 title,
                 summary,
@@ -380,6 +419,7 @@ impl ProjectForm {
                 screening_question: question,
                 for_credit: self.for_credit,
                 blind_screening: self.blind_screening,
+                weekly_hours: weekly,
             }),
             _ => Err(e),
         }
@@ -417,6 +457,7 @@ impl ProjectInput {
             application_deadline: self.application_deadline.to_string(),
             decision_by: self.decision_by.to_string(),
             screening_question: self.screening_question.clone().unwrap_or_default(),
+            weekly_hours: self.weekly_hours.map(|w| w.to_string()).unwrap_or_default(),
             for_credit: self.for_credit,
             blind_screening: self.blind_screening,
         }
@@ -503,10 +544,27 @@ pub fn check_publish(
     if p.required_skills.is_empty() {
         e.add("required_skills", "Choose at least one required skill.");
     }
-    if !(HOURS_MIN..=HOURS_MAX).contains(&p.estimated_hours) {
+    if let Some(w) = p.weekly_hours {
+        // A placement: the hours must fit the weeks at the agreed pace.
+        let weeks = ((p.duration_days() + 1).max(1) + 6) / 7;
+        let room = i64::from(w) * weeks;
+        if i64::from(p.estimated_hours) > room || p.estimated_hours > PLACEMENT_HOURS_MAX {
+            e.add(
+                "estimated_hours",
+                format!(
+                    "{} hours do not fit in {weeks} week{} at {w} hours a week: at most {}.",
+                    p.estimated_hours,
+                    if weeks == 1 { "" } else { "s" },
+                    room.min(i64::from(PLACEMENT_HOURS_MAX))
+                ),
+            );
+        }
+    } else if !(HOURS_MIN..=HOURS_MAX).contains(&p.estimated_hours) {
         e.add(
             "estimated_hours",
-            format!("Estimated hours must be between {HOURS_MIN} and {HOURS_MAX}."),
+            format!(
+                "Estimated hours must be between {HOURS_MIN} and {HOURS_MAX}; for a longer placement, give the agreed hours a week."
+            ),
         );
     } else if !HOURS_TYPICAL.contains(&p.estimated_hours) {
         warnings.push(format!(
@@ -614,6 +672,7 @@ mod tests {
             screening_question: "Which tool would you use and why?".into(),
             for_credit: true,
             blind_screening: false,
+            weekly_hours: String::new(),
         }
     }
 
@@ -622,6 +681,61 @@ mod tests {
     }
 
     const TODAY: &str = "2026-11-22";
+
+    #[test]
+    fn a_placement_runs_past_80_hours_at_its_weekly_hours() {
+        // Four weeks at 30 hours a week: 120 hours.
+        let mut f = form();
+        f.start_date = "2026-12-07".into();
+        f.due_date = "2027-01-03".into();
+        f.estimated_hours = "120".into();
+        f.price = "2400".into();
+        let e = f.parse().err().unwrap_or_default();
+        assert!(
+            e.get("estimated_hours")
+                .is_some_and(|m| m.contains("hours a week")),
+            "a classic project stops at 80: {e}"
+        );
+        f.weekly_hours = "30".into();
+        let p = f.parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.weekly_hours, Some(30));
+        let ok = check_publish(&p, true, &HourlyFloors::default(), d(TODAY));
+        assert_eq!(
+            ok,
+            Ok(PublishWarnings::default()),
+            "no 5–40 warning for a placement"
+        );
+        // More than the weeks hold at that pace is refused.
+        f.weekly_hours = "20".into();
+        let p = f.parse().unwrap_or_else(|e| panic!("{e}"));
+        let e = check_publish(&p, true, &HourlyFloors::default(), d(TODAY))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            e.get("estimated_hours")
+                .is_some_and(|m| m.contains("do not fit in 4 weeks at 20 hours a week: at most 80")),
+            "{e}"
+        );
+        f.weekly_hours = "41".into();
+        assert!(
+            f.parse()
+                .err()
+                .unwrap_or_default()
+                .get("weekly_hours")
+                .is_some()
+        );
+        f.weekly_hours = "30".into();
+        f.estimated_hours = "241".into();
+        assert!(
+            f.parse()
+                .err()
+                .unwrap_or_default()
+                .get("estimated_hours")
+                .is_some()
+        );
+        // It survives the round trip through the edit form.
+        assert_eq!(p.to_form().weekly_hours, "20");
+    }
 
     #[test]
     fn template_instructions_left_in_are_caught_before_publishing() {

@@ -45,6 +45,8 @@ struct ProjectRow {
     screening_question: Option<String>,
     for_credit: bool,
     blind_screening: bool,
+    #[sqlx(default)]
+    weekly_hours: Option<i32>,
     hired_count: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -109,6 +111,7 @@ impl From<ProjectRow> for Project {
                 screening_question: r.screening_question,
                 for_credit: r.for_credit,
                 blind_screening: r.blind_screening,
+                weekly_hours: r.weekly_hours.and_then(|w| u16::try_from(w).ok()),
             },
             hired_count: u16::try_from(r.hired_count).unwrap_or(0),
             created_at: r.created_at,
@@ -220,7 +223,7 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
         CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
         p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
         p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.hired_count, p.created_at, p.updated_at, p.published_at
+        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at
     FROM projects p JOIN organizations o ON o.id = p.org_id";
 
 const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
@@ -307,6 +310,17 @@ const COUNT_ORDER: &str = " ORDER BY p.published_at DESC";
 /// An exact count of 100,000 rows costs more than the page itself.
 pub const COUNT_CAP: i64 = 1000;
 
+/// A placement's hours a week, written in the same transaction as the rest.
+macro_rules! set_weekly_hours {
+    ($tx:ident, $id:expr, $input:expr) => {
+        sqlx::query("UPDATE projects SET weekly_hours = $1 WHERE id = $2")
+            .bind($input.weekly_hours.map(i32::from))
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+    };
+}
+
 impl Store {
     #[tracing::instrument(skip(self, input))]
     pub async fn create_project(
@@ -335,6 +349,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 write_skills!(tx, id, input);
+                set_weekly_hours!(tx, id, input);
                 tx.commit().await?;
                 Ok::<i64, StoreError>(id)
             }
@@ -368,6 +383,7 @@ impl Store {
                 if n == 1 {
                     sqlx::query("DELETE FROM project_skills WHERE project_id = $1").bind(id).execute(&mut *tx).await?;
                     write_skills!(tx, id, input);
+                    set_weekly_hours!(tx, id, input);
                 }
                 tx.commit().await?;
                 Ok::<u64, StoreError>(n)
@@ -389,7 +405,7 @@ impl Store {
                     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
                     p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
                     p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.hired_count, p.created_at, p.updated_at, p.published_at
+                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at
                  FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = $1",
             )
             .bind(id)

@@ -235,6 +235,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             for_credit: p.for_credit,
             // Two employers screen blind, so the feature is on show.
             blind_screening: matches!(p.employer, 2 | 9),
+            weekly_hours: String::new(),
         };
         let input = form
             .parse()

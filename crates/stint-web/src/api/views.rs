@@ -111,6 +111,8 @@ pub struct ProjectView {
     pub screening_question: Option<String>,
     pub for_credit: bool,
     pub blind_screening: bool,
+    /// A placement's agreed hours a week; absent for a classic project.
+    pub weekly_hours: Option<u16>,
     /// Students hired so far.
     pub hired: u16,
     pub organization: ProjectOrg,
@@ -153,6 +155,7 @@ impl From<&Project> for ProjectView {
             screening_question: i.screening_question.clone(),
             for_credit: i.for_credit,
             blind_screening: i.blind_screening,
+            weekly_hours: i.weekly_hours,
             hired: p.hired_count,
             organization: ProjectOrg {
                 id: p.org_id,
@@ -265,8 +268,9 @@ pub struct ProjectRequest {
     pub required_skills: Vec<String>,
     #[schema(value_type = Vec<super::doc::SkillSlug>, max_items = 12)]
     pub preferred_skills: Vec<String>,
-    /// Whole hours of work (5–40 is typical).
-    #[schema(required = true, minimum = 1, maximum = 80)]
+    /// Whole hours of work (5–40 is typical; at most 80, or 240 for a
+    /// placement with `weekly_hours`, as the weeks allow).
+    #[schema(required = true, minimum = 1, maximum = 240)]
     pub estimated_hours: i64,
     #[schema(required = true, value_type = super::doc::IsoDate)]
     pub start_date: String,
@@ -299,6 +303,10 @@ pub struct ProjectRequest {
     pub for_credit: bool,
     /// Hide applicants' names, universities and links until shortlisted.
     pub blind_screening: bool,
+    /// A placement's agreed hours a week (1–40): the project may then run
+    /// past 80 hours, up to the hours a week times the weeks.
+    #[schema(minimum = 1, maximum = 40)]
+    pub weekly_hours: Option<i64>,
 }
 
 impl ProjectRequest {
@@ -331,6 +339,7 @@ impl ProjectRequest {
             screening_question: self.screening_question.clone().unwrap_or_default(),
             for_credit: self.for_credit,
             blind_screening: self.blind_screening,
+            weekly_hours: self.weekly_hours.map(|w| w.to_string()).unwrap_or_default(),
         }
     }
 }

@@ -457,7 +457,7 @@ struct ProjectFormPage {
 }
 
 /// The form's fields in the order they appear, for the error summary.
-const FORM_ORDER: [&str; 20] = [
+const FORM_ORDER: [&str; 21] = [
     "organization",
     "title",
     "summary",
@@ -468,6 +468,7 @@ const FORM_ORDER: [&str; 20] = [
     "required_skills",
     "preferred_skills",
     "estimated_hours",
+    "weekly_hours",
     "price",
     "currency",
     "application_deadline",

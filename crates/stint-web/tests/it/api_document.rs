@@ -48,7 +48,8 @@ app_test!(
             );
         }
         assert_eq!(p["properties"]["title"]["maxLength"], 120);
-        assert_eq!(p["properties"]["estimated_hours"]["maximum"], 80);
+        assert_eq!(p["properties"]["estimated_hours"]["maximum"], 240);
+        assert_eq!(p["properties"]["weekly_hours"]["maximum"], 40);
         assert_eq!(
             p["properties"]["category"]["$ref"],
             "#/components/schemas/CategorySlug"

@@ -738,3 +738,39 @@ app_test!(times_show_in_the_readers_zone, |app| async move {
             .contains(" IST</")
     );
 });
+
+app_test!(a_placement_of_several_weeks_publishes, |app| async move {
+    let (boss, _) = app.employer("boss@acme.com", "Acme", true).await;
+    let day = |n: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(n)).to_string();
+    let mut p = crate::common::project_json("Four-week placement");
+    p["estimated_hours"] = json!(120);
+    p["price_minor"] = json!(5_400_000);
+    p["start_date"] = json!(day(12));
+    p["due_date"] = json!(day(39));
+    // Without agreed weekly hours, 120 hours is refused with a way forward.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/projects",
+            Some(&boss.token),
+            Some(p.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("hours a week"), "{}", r.body);
+    p["weekly_hours"] = json!(30);
+    let pid = app.publish_json(&boss, p).await;
+    let got = app
+        .api(Method::GET, &format!("/api/v1/projects/{pid}"), None, None)
+        .await
+        .json();
+    assert_eq!(
+        (
+            got["weekly_hours"].as_i64(),
+            got["estimated_hours"].as_i64()
+        ),
+        (Some(30), Some(120))
+    );
+    let page = app.get(&format!("/projects/{pid}"), None).await.body;
+    assert!(page.contains("a placement at 30 hours a week"), "{page}");
+});

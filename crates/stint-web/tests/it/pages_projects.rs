@@ -410,7 +410,7 @@ app_test!(drafts_edit_and_cancel_through_pages, |app| async move {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body
-            .contains("Estimate the work in whole hours from 1 to 80.")
+            .contains("Estimate the work in whole hours from 1 to 80;")
     );
     let mut good = base.to_vec();
     good.push(("title", "Renamed draft"));
