@@ -92,6 +92,18 @@ impl OrgAgenda {
     }
 }
 
+/// Applications in all, undecided ones and engagements, per project row.
+macro_rules! counts_sql {
+    () => {
+        "SELECT p.id AS project_id,
+                (SELECT COUNT(*) FROM applications a WHERE a.project_id = p.id) AS applications,
+                (SELECT COUNT(*) FROM applications a WHERE a.project_id = p.id
+                    AND a.status IN ('submitted', 'shortlisted')) AS undecided,
+                (SELECT COUNT(*) FROM engagements e WHERE e.project_id = p.id) AS engagements
+         FROM projects p"
+    };
+}
+
 impl Store {
     /// An organization's queue: submissions to review, applications to
     /// decide, questions to answer and payments to make.
@@ -212,18 +224,22 @@ impl Store {
     /// Counts per project of an organization, for its list of projects.
     pub async fn org_project_counts(&self, org_id: i64) -> StoreResult<Vec<ProjectCounts>> {
         Ok(with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT p.id AS project_id,
-                        (SELECT COUNT(*) FROM applications a WHERE a.project_id = p.id) AS applications,
-                        (SELECT COUNT(*) FROM applications a WHERE a.project_id = p.id
-                            AND a.status IN ('submitted', 'shortlisted')) AS undecided,
-                        (SELECT COUNT(*) FROM engagements e WHERE e.project_id = p.id) AS engagements
-                 FROM projects p WHERE p.org_id = $1",
-            )
-            .bind(org_id)
-            .fetch_all(p)
-            .await
+            sqlx::query_as(concat!(counts_sql!(), " WHERE p.org_id = $1"))
+                .bind(org_id)
+                .fetch_all(p)
+                .await
         })?)
+    }
+
+    /// The same counts for one project (zeros if it does not exist).
+    pub async fn project_counts(&self, project_id: i64) -> StoreResult<ProjectCounts> {
+        let row: Option<ProjectCounts> = with_db!(self, read, |p| {
+            sqlx::query_as(concat!(counts_sql!(), " WHERE p.id = $1"))
+                .bind(project_id)
+                .fetch_optional(p)
+                .await
+        })?;
+        Ok(row.unwrap_or_default())
     }
 }
 

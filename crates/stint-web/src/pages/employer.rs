@@ -780,12 +780,10 @@ async fn cancel_page(
         .map_err(|e| err(AppError::conflict("invalid_transition", e.to_string())))?;
     let waiting = state
         .store
-        .org_project_counts(p.org_id)
+        .project_counts(id)
         .await
         .map_err(|e| err(e.into()))?
-        .into_iter()
-        .find(|c| c.project_id == id)
-        .map_or(0, |c| c.undecided);
+        .undecided;
     let mut then = vec!["The project leaves search and cannot be published again.".to_string()];
     if waiting > 0 {
         then.push(format!(

@@ -458,15 +458,7 @@ async fn show(
     let id: i64 = id
         .parse()
         .map_err(|_| PageError(AppError::NotFound, layout.clone()))?;
-    show_page(
-        &state,
-        user.user(),
-        id,
-        layout,
-        ApplicationForm::default(),
-        FieldErrors::new(),
-    )
-    .await
+    show_page(&state, user.user(), id, layout).await
 }
 
 pub(super) async fn apply_box(
@@ -511,8 +503,6 @@ async fn show_page(
     viewer: Option<&stint_store::User>,
     id: i64,
     layout: Layout,
-    form: ApplicationForm,
-    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let p = crate::app::projects::get(state, viewer, id)
         .await
@@ -527,9 +517,15 @@ async fn show_page(
         None
     } else {
         Some(
-            apply_box(state, viewer, &p, form, errors)
-                .await
-                .map_err(|e| PageError(e, layout.clone()))?,
+            apply_box(
+                state,
+                viewer,
+                &p,
+                ApplicationForm::default(),
+                FieldErrors::new(),
+            )
+            .await
+            .map_err(|e| PageError(e, layout.clone()))?,
         )
     };
     let org = state
