@@ -16,6 +16,7 @@ use stint_web::AppState;
 use stint_web::auth::tokens::invite_code;
 
 use crate::demo_data::{EMPLOYERS, PROJECTS, STUDENTS, UNIVERSITIES};
+use crate::demo_texts::{self, DELIVERIES, Delivery, Stage};
 
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "stint-demo-2026";
@@ -181,11 +182,10 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
                     "https://linkedin.example/in/{}",
                     s.email_local.replace('.', "-")
                 ),
-                bio: format!(
-                    "{} I am looking for short, real projects to build experience in {}.",
-                    s.headline,
-                    s.area.to_lowercase()
-                ),
+                bio: demo_texts::student(s.email_local)
+                    .with_context(|| format!("no demo texts for {}", s.name))?
+                    .bio
+                    .into(),
                 ..Default::default()
             };
             let profile = form
@@ -210,14 +210,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         let decision = deadline + Days::new(3);
         let start = decision + Days::new(2);
         let due = start + Days::new(p.duration as u64);
-        let category = stint_domain::taxonomy::category(p.category)
-            .with_context(|| format!("unknown category {}", p.category))?;
+        let texts = demo_texts::project(p.title)
+            .with_context(|| format!("no demo texts for '{}'", p.title))?;
         let form = ProjectForm {
             title: p.title.into(),
             summary: p.summary.into(),
             brief: p.brief.into(),
             deliverables: p.deliverables.into(),
-            acceptance_criteria: category.template.acceptance_criteria.into(),
+            acceptance_criteria: texts.criteria.into(),
             category: p.category.into(),
             required_skills: p.required.iter().map(|s| s.to_string()).collect(),
             preferred_skills: p.preferred.iter().map(|s| s.to_string()).collect(),
@@ -277,16 +277,12 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
         )
         .await?
         .items;
-    let mut picks: Vec<(i64, i64)> = Vec::new();
+    // How many have applied to each project so far: applicants take the
+    // project's approaches and answers in turn, so no two read alike.
+    let mut applied: std::collections::HashMap<i64, usize> = Default::default();
+    let mut rejections = 0;
     for (n, s) in STUDENTS.iter().enumerate() {
-        let domain = s
-            .uni
-            .map(|i| UNIVERSITIES[i].domain)
-            .unwrap_or("mail.example");
-        let Some(user) = store
-            .user_by_email(&format!("{}@{domain}", s.email_local))
-            .await?
-        else {
+        let Some(user) = store.user_by_email(&student_email(s)).await? else {
             continue;
         };
         // Applications are made on the first load only; the open projects
@@ -294,33 +290,50 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
         if !store.student_applications(user.id).await?.is_empty() {
             continue;
         }
-        let mine: Vec<_> = open
+        let me = demo_texts::student(s.email_local)
+            .with_context(|| format!("no demo texts for {}", s.name))?;
+        // The project they are hired for (if any), then others in their
+        // fields, starting at a different one for each student so
+        // applications spread over the employers; three at most.
+        let hired_for: Vec<i64> = DELIVERIES
             .iter()
-            .filter(|p| s.interests.contains(&p.category.as_str()))
-            .take(3)
+            .filter(|d| d.student == s.email_local)
+            .filter_map(|d| open.iter().find(|p| p.title == d.title))
+            .map(|p| p.id)
             .collect();
-        for p in mine {
-            if let Some(a) = store.application_of(p.id, user.id).await? {
-                picks.push((a.id, p.id));
-                continue;
-            }
-            let project = store.project(p.id).await?;
-            let pitch = format!(
-                "{} I have worked with {} before and can give this project {} hours a week, so I can deliver well before the due date.",
-                s.headline,
-                s.skills
-                    .iter()
-                    .take(2)
-                    .map(|k| stint_domain::taxonomy::skill_name(k))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                s.hours
-            );
+        let fields: Vec<i64> = open
+            .iter()
+            .filter(|p| s.interests.contains(&p.category.as_str()) && !hired_for.contains(&p.id))
+            .map(|p| p.id)
+            .collect();
+        let mine = hired_for.iter().chain(
+            fields
+                .iter()
+                .cycle()
+                .skip(n % fields.len().max(1))
+                .take(fields.len().min(3 - hired_for.len().min(3))),
+        );
+        for &project_id in mine {
+            let project = store.project(project_id).await?;
+            let texts = demo_texts::project(&project.input.title)
+                .with_context(|| format!("no demo texts for '{}'", project.input.title))?;
+            let rank = applied.entry(project_id).or_default();
+            let turn = |list: &[&str]| {
+                list.get(*rank % list.len().max(1))
+                    .map(|t| t.replace("{me}", s.email_local))
+                    .unwrap_or_default()
+            };
             let form = ApplicationForm {
-                pitch,
-                answer: project.input.screening_question.as_ref().map(|_| "I would start from the data you already have, then check it against two outside sources.".to_string()).unwrap_or_default(),
+                pitch: format!("{}\n\n{}", turn(texts.approaches), me.evidence),
+                answer: project
+                    .input
+                    .screening_question
+                    .as_ref()
+                    .map(|_| turn(texts.answers))
+                    .unwrap_or_default(),
                 links: vec![format!("https://portfolio.example/{}", s.email_local)],
             };
+            *rank += 1;
             let input = form
                 .parse(project.input.screening_question.as_deref())
                 .map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
@@ -328,8 +341,12 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
                 &project.input.required_skills,
                 &s.skills.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
             );
-            let a = store.apply(p.id, user.id, &input, m.percent, 10).await?;
-            picks.push((a.id, p.id));
+            let a = store
+                .apply(project_id, user.id, &input, m.percent, 10)
+                .await?;
+            if hired_for.contains(&project_id) {
+                continue;
+            }
             // Some decisions, so every state is on show.
             match n % 7 {
                 1 => {
@@ -348,69 +365,67 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
                             a.id,
                             &ApplicationStatus::UNDECIDED,
                             ApplicationStatus::Rejected,
-                            Some("We chose someone who had done this exact task before."),
+                            Some(
+                                demo_texts::REJECTION_NOTES
+                                    [rejections % demo_texts::REJECTION_NOTES.len()],
+                            ),
                         )
                         .await?;
+                    rejections += 1;
                 }
                 _ => {}
             }
         }
     }
-    // Hires (sandbox payments; a one-place project fills), taken
-    // through every state of the delivery loop below. Only on the first
-    // load: later loads find the engagements and leave them be.
+    // Hires (sandbox payments), each taken as far along the delivery loop
+    // as its `Delivery` says. Only on the first load: later loads find the
+    // engagements and leave them be.
     if store.count_engagements().await? > 0 {
         return Ok(());
     }
-    // Projects with several places first, so few fill and leave the listings.
-    let mut candidates = Vec::new();
-    for (application_id, project_id) in picks
-        .iter()
-        .filter(|(_, p)| open.iter().any(|o| o.id == *p))
-    {
-        candidates.push((
-            store.project(*project_id).await?.input.slots,
-            *application_id,
-            *project_id,
-        ));
-    }
-    candidates.sort_by_key(|(slots, _, _)| std::cmp::Reverse(*slots));
-    let mut hired = Vec::new();
-    for (_, application_id, project_id) in &candidates {
-        let project = store.project(*project_id).await?;
-        if project.hired_count > 0
-            || !store
-                .application(*application_id)
-                .await?
-                .status
-                .is_undecided()
-        {
+    for d in DELIVERIES {
+        let (Some(student), Some(card)) = (
+            STUDENTS.iter().find(|s| s.email_local == d.student),
+            open.iter().find(|p| p.title == d.title),
+        ) else {
+            anyhow::bail!(
+                "demo delivery '{}' names no open project or student",
+                d.title
+            );
+        };
+        let Some(user) = store.user_by_email(&student_email(student)).await? else {
             continue;
-        }
+        };
+        let Some(application) = store.application_of(card.id, user.id).await? else {
+            continue;
+        };
+        let project = store.project(card.id).await?;
         let fee = platform_fee(project.input.price, state.config.fee_basis_points);
-        hired.push(
-            store
-                .hire(*application_id, fee.minor, "sandbox")
-                .await?
-                .engagement,
-        );
-        if hired.len() == 6 {
-            break;
-        }
-    }
-    for (n, e) in hired.iter().enumerate() {
-        lived_in(state, e, n)
+        let e = store
+            .hire(application.id, fee.minor, "sandbox")
+            .await?
+            .engagement;
+        lived_in(state, &e, d)
             .await
             .map_err(|err| anyhow::anyhow!("demo engagement {}: {err}", e.id))?;
     }
     Ok(())
 }
 
-/// Moves demo engagement number `n` along the loop, so every state is on show.
+fn student_email(s: &crate::demo_data::Student) -> String {
+    let domain = s
+        .uni
+        .map(|i| UNIVERSITIES[i].domain)
+        .unwrap_or("mail.example");
+    format!("{}@{domain}", s.email_local)
+}
+
+/// Moves demo engagement number `n` along the loop, so every state is on
+/// show, in the words written for its project (`demo_texts::DELIVERIES`).
 async fn lived_in(
     state: &AppState,
     e: &stint_store::Engagement,
-    n: usize,
+    d: &Delivery,
 ) -> Result<(), stint_web::AppError> {
     use stint_domain::engagement::SubmissionForm;
     use stint_web::app::{achievements, engagements as eng, reviews};
@@ -424,113 +439,56 @@ async fn lived_in(
     };
     let submission = |note: &str| SubmissionForm {
         note: note.into(),
-        links: vec!["https://docs.example/demo-deliverable".into()],
+        links: vec![d.link.into()],
     };
-    eng::post_message(
-        state,
-        &student,
-        e.id,
-        "question",
-        "Thanks for choosing me! Is there a template you would like me to follow?",
-    )
-    .await?;
-    eng::post_message(
-        state,
-        &boss,
-        e.id,
-        "message",
-        "No template needed: a clear spreadsheet and a short summary are perfect.",
-    )
-    .await?;
-    match n {
-        // 0: in progress, with the conversation above.
-        0 => {}
-        1 => {
-            eng::submit(
-                state,
-                &student,
-                e.id,
-                &submission("First full version: the coded themes are attached, the summary is linked below."),
-                &[(
-                    "coded-themes.csv".to_string(),
-                    b"theme,responses,share\nDelivery speed,142,28%\nPrice,118,24%\nSupport,97,19%\nPackaging,61,12%\nOther,82,17%\n".to_vec(),
-                )],
-            )
-            .await?;
-        }
-        2 => {
-            eng::submit(
-                state,
-                &student,
-                e.id,
-                &submission("Draft for review: the data is complete, the summary is short."),
-                &[],
-            )
-            .await?;
-            eng::request_revision(
-                state,
-                &boss,
-                e.id,
-                "Great data. Please add a one-paragraph recommendation at the top of the summary.",
-            )
-            .await?;
-        }
-        3 | 5 => {
-            eng::submit(
-                state,
-                &student,
-                e.id,
-                &submission("Final version with the recommendation on page one."),
-                &[],
-            )
-            .await?;
-            eng::approve(state, &boss, e.id).await?;
-            if n == 3 {
-                let review = |t: &str, rec: &str| stint_domain::review::ReviewForm {
-                    rating_1: "5".into(),
-                    rating_2: "5".into(),
-                    rating_3: "4".into(),
-                    text: t.into(),
-                    recommendation: rec.into(),
-                };
-                reviews::write(
-                    state,
-                    &boss,
-                    e.id,
-                    &review(
-                        "Careful, well-sourced work delivered a day early.",
-                        "I would gladly hire this student again.",
-                    ),
-                )
-                .await?;
-                reviews::write(
-                    state,
-                    &student,
-                    e.id,
-                    &review("Clear brief, quick answers, paid on approval.", ""),
-                )
-                .await?;
-                if let Some(a) = store.achievement_for(e.id).await? {
-                    let form = stint_domain::achievement::AchievementForm {
-                        summary: a.summary.clone(),
-                        outcomes:
-                            "40 sources reviewed\n12 findings summarised\n1 recommendation adopted"
-                                .into(),
-                    };
-                    achievements::edit(state, &student, a.id, &form).await?;
-                    achievements::confirm(state, &boss, a.id).await?;
-                    achievements::set_public(state, &student, true).await?;
-                }
-            }
-        }
-        _ => {
-            eng::cancel(
-                state,
-                &boss,
-                e.id,
-                "Our client paused this work; the escrow is refunded.",
-            )
-            .await?;
+    let attachments: Vec<(String, Vec<u8>)> = d
+        .attachment
+        .map(|(name, body)| (name.to_string(), body.as_bytes().to_vec()))
+        .into_iter()
+        .collect();
+    eng::post_message(state, &student, e.id, "question", d.question).await?;
+    eng::post_message(state, &boss, e.id, "message", d.reply).await?;
+    if d.reached == Stage::Cancelled {
+        eng::cancel(state, &boss, e.id, d.cancel).await?;
+        return Ok(());
+    }
+    if d.reached == Stage::InProgress {
+        return Ok(());
+    }
+    eng::submit(state, &student, e.id, &submission(d.draft), &attachments).await?;
+    if d.reached == Stage::Submitted {
+        return Ok(());
+    }
+    eng::request_revision(state, &boss, e.id, d.revision).await?;
+    if d.reached == Stage::RevisionRequested {
+        return Ok(());
+    }
+    eng::submit(state, &student, e.id, &submission(d.last), &[]).await?;
+    eng::approve(state, &boss, e.id).await?;
+    if d.reached == Stage::Reviewed {
+        let review = |t: &str, rec: &str| stint_domain::review::ReviewForm {
+            rating_1: "5".into(),
+            rating_2: "5".into(),
+            rating_3: "4".into(),
+            text: t.into(),
+            recommendation: rec.into(),
+        };
+        reviews::write(
+            state,
+            &boss,
+            e.id,
+            &review(d.employer_review, d.recommendation),
+        )
+        .await?;
+        reviews::write(state, &student, e.id, &review(d.student_review, "")).await?;
+        if let Some(a) = store.achievement_for(e.id).await? {
+            let form = stint_domain::achievement::AchievementForm {
+                summary: a.summary.clone(),
+                outcomes: d.outcomes.into(),
+            };
+            achievements::edit(state, &student, a.id, &form).await?;
+            achievements::confirm(state, &boss, a.id).await?;
+            achievements::set_public(state, &student, true).await?;
         }
     }
     Ok(())

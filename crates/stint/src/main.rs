@@ -6,6 +6,7 @@ mod bench_data;
 mod config;
 mod demo;
 mod demo_data;
+mod demo_texts;
 mod mailer;
 #[cfg(test)]
 mod tests;

@@ -221,12 +221,36 @@ async fn demo_twice(engine: Engine) {
             delivered.push((f.name, bytes.map(|b| b.len()).unwrap_or(0)));
         }
     }
-    assert_eq!(
-        delivered.len(),
-        1,
-        "one demo submission carries a file: {delivered:?}"
+    // Every demo text reads as written for its place: no two applications
+    // share a pitch or an answer, and no two workspaces a message.
+    let mut pitches = std::collections::HashSet::new();
+    let mut answers = std::collections::HashSet::new();
+    for id in 1..=crate::demo_data::PROJECTS.len() as i64 {
+        for a in db.store.project_applications(id).await.unwrap_or_default() {
+            assert!(pitches.insert(a.pitch.clone()), "pitch twice: {}", a.pitch);
+            if let Some(answer) = a.answer.filter(|t| !t.is_empty()) {
+                assert!(answers.insert(answer.clone()), "answer twice: {answer}");
+            }
+        }
+    }
+    assert!(pitches.len() > 60, "{} applications", pitches.len());
+    let mut said = std::collections::HashSet::new();
+    for id in 1..=engagements {
+        let (messages, _) = db
+            .store
+            .messages_page(id, None, 50)
+            .await
+            .unwrap_or_default();
+        assert!(!messages.is_empty(), "engagement {id} has a conversation");
+        for m in messages {
+            assert!(said.insert(m.body.clone()), "said twice: {}", m.body);
+        }
+    }
+    assert!(!delivered.is_empty(), "demo submissions carry files");
+    assert!(
+        delivered.iter().all(|(_, len)| *len > 0),
+        "their bytes are stored: {delivered:?}"
     );
-    assert!(delivered[0].1 > 0, "its bytes are stored");
     let _ = std::fs::remove_dir_all(&files);
 }
 
