@@ -12,6 +12,7 @@ mod achievements;
 mod agenda;
 mod applications;
 mod audit;
+mod credentials;
 mod discovery;
 mod error;
 mod files;
@@ -51,6 +52,7 @@ pub use applications::{
     ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
 };
 pub use audit::AuditEntry;
+pub use credentials::{Credential, IssuerKeyRecord, NewCredential};
 pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileStorage, NewFile, SubmissionFile};

@@ -68,6 +68,8 @@ pub struct WebConfig {
     pub sealer: secrets::Sealer,
     /// Set when `payment_provider` is `Stripe`.
     pub stripe: Option<StripeConfig>,
+    /// Signs the credentials this instance issues (see `app::credentials`).
+    pub issuer_key: Arc<stint_credentials::IssuerKey>,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -122,6 +124,10 @@ impl Default for WebConfig {
             files: stint_store::FileStorage::local("./stint-data/files"),
             sealer: secrets::Sealer::random(),
             stripe: None,
+            issuer_key: Arc::new(
+                stint_credentials::IssuerKey::generate()
+                    .unwrap_or_else(|e| panic!("no randomness for a signing key: {e}")),
+            ),
         }
     }
 }

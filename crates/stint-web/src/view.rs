@@ -81,6 +81,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "welcome" => "Welcome to Stint! We have emailed you a link to confirm your address.",
         "signed_in" => "You are signed in.",
+        "credential_revoked" => {
+            "The credential is revoked. Its page and the status list now say so."
+        }
         "signed_out" => "You are signed out.",
         "verified" => "Thank you: your email address is confirmed.",
         "password_changed" => "Your password has been changed. Other devices have been signed out.",

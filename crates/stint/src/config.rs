@@ -51,6 +51,10 @@ pub struct Settings {
     /// a key is created in `<data_dir>/secrets.key` on first start; several
     /// instances must share one key (set it here).
     pub secrets_key: Option<String>,
+    /// The Ed25519 key credentials are signed with, as a Multikey secret
+    /// (`z3u2…`). Without it a key is created in `<data_dir>/issuer.key` on
+    /// first start; several instances should share one (set it here).
+    pub issuer_key: Option<String>,
     /// Stripe's secret API key (`sk_live_…`/`sk_test_…`), for
     /// `payment_provider = stripe`.
     pub stripe_secret_key: Option<String>,
@@ -79,6 +83,7 @@ impl Default for Settings {
             review_window_days: 14,
             files_dir: None,
             secrets_key: None,
+            issuer_key: None,
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
@@ -88,8 +93,9 @@ impl Default for Settings {
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 19] = [
+const ENV_KEYS: [&str; 20] = [
     "secrets_key",
+    "issuer_key",
     "stripe_secret_key",
     "stripe_webhook_secret",
     "stripe_api_base",
@@ -135,26 +141,37 @@ impl Settings {
         }
         let path = self.data_dir.join("secrets.key");
         if !path.exists() {
-            std::fs::create_dir_all(&self.data_dir)
-                .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
             let key = Sealer::generate_hex().map_err(|e| anyhow::anyhow!(e))?;
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            match opts.open(&path) {
-                Ok(mut f) => std::io::Write::write_all(&mut f, key.as_bytes())
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                // Another process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => {
-                    return Err(e).with_context(|| format!("cannot create {}", path.display()));
-                }
-            }
+            write_secret_file(&self.data_dir, &path, &key)?;
         }
         let key = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         Sealer::from_hex(&key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    /// Where the credential signing key is kept when not set.
+    pub fn issuer_key_path(&self) -> PathBuf {
+        self.data_dir.join("issuer.key")
+    }
+
+    /// The credential signing key: the `issuer_key` setting, or the key
+    /// file in the data directory (created, readable by its owner only, on
+    /// first use).
+    pub fn issuer_key(&self) -> anyhow::Result<stint_credentials::IssuerKey> {
+        use stint_credentials::IssuerKey;
+        if let Some(k) = &self.issuer_key {
+            return IssuerKey::from_secret_multibase(k)
+                .map_err(|e| anyhow::anyhow!("bad setting issuer_key: {e}"));
+        }
+        let path = self.issuer_key_path();
+        if !path.exists() {
+            let key = IssuerKey::generate().map_err(|e| anyhow::anyhow!(e))?;
+            write_secret_file(&self.data_dir, &path, &key.secret_multibase())?;
+        }
+        let key = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        IssuerKey::from_secret_multibase(&key)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 
     /// Where uploaded files live.
@@ -225,6 +242,10 @@ impl Settings {
             stint_web::secrets::Sealer::from_hex(k)
                 .map_err(|e| anyhow::anyhow!("bad setting secrets_key: {e}"))?;
         }
+        if let Some(k) = &settings.issuer_key {
+            stint_credentials::IssuerKey::from_secret_multibase(k)
+                .map_err(|e| anyhow::anyhow!("bad setting issuer_key: {e}"))?;
+        }
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");
         }
@@ -282,5 +303,25 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{}", self.addr))
             .trim_end_matches('/')
             .to_string()
+    }
+}
+
+/// Writes a new secret file readable by its owner only; if another process
+/// created it first, theirs is kept.
+pub fn write_secret_file(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    secret: &str,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    match opts.open(path) {
+        Ok(mut f) => std::io::Write::write_all(&mut f, secret.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
     }
 }

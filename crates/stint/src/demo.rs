@@ -482,12 +482,19 @@ async fn lived_in(
         .await?;
         reviews::write(state, &student, e.id, &review(d.student_review, "")).await?;
         if let Some(a) = store.achievement_for(e.id).await? {
-            let form = stint_domain::achievement::AchievementForm {
-                summary: a.summary.clone(),
-                outcomes: d.outcomes.into(),
-            };
-            achievements::edit(state, &student, a.id, &form).await?;
-            achievements::confirm(state, &boss, a.id).await?;
+            // Confirmed first without the last outcome, which the student
+            // adds once the client acts on it; confirming again issues a new
+            // credential and revokes the first, so one revoked credential
+            // is on show.
+            let lines: Vec<&str> = d.outcomes.lines().collect();
+            for upto in [lines.len().saturating_sub(1), lines.len()] {
+                let form = stint_domain::achievement::AchievementForm {
+                    summary: a.summary.clone(),
+                    outcomes: lines[..upto].join("\n"),
+                };
+                achievements::edit(state, &student, a.id, &form).await?;
+                achievements::confirm(state, &boss, a.id).await?;
+            }
             achievements::set_public(state, &student, true).await?;
         }
     }

@@ -4,6 +4,7 @@
 
 mod bench_data;
 mod config;
+mod credentials;
 mod demo;
 mod demo_data;
 mod demo_texts;
@@ -82,6 +83,25 @@ enum Command {
         #[command(subcommand)]
         task: LedgerTask,
     },
+    /// Verifiable credentials.
+    Credential {
+        #[command(subcommand)]
+        task: CredentialTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum CredentialTask {
+    /// Check a credential file offline: its signature against the keys this
+    /// instance has published, and whether it is revoked. Exits non-zero if
+    /// it does not verify or is revoked.
+    Verify {
+        /// The credential (JSON), as downloaded from its page.
+        file: std::path::PathBuf,
+    },
+    /// Sign new credentials with a new key. The old key stays published, so
+    /// credentials already issued keep verifying; its secret is deleted.
+    RotateKey,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +175,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         review_window_days: settings.review_window_days,
         files: stint_store::FileStorage::local(settings.files_dir()),
         sealer: settings.sealer()?,
+        issuer_key: std::sync::Arc::new(settings.issuer_key()?),
         stripe: if demo { None } else { settings.stripe()? },
     })
 }
@@ -222,6 +243,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Ledger {
             task: LedgerTask::Check,
         } => ledger_check(settings).await,
+        Command::Credential { task } => credentials::run(settings, task).await,
     }
 }
 

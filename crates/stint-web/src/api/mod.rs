@@ -5,6 +5,7 @@
 mod admin;
 mod applications;
 mod auth;
+mod credentials;
 mod discovery;
 pub mod doc;
 mod engagements;
@@ -12,7 +13,7 @@ mod me;
 mod orgs;
 mod payments;
 mod portfolio;
-mod problem;
+pub(crate) mod problem;
 mod projects;
 mod records;
 mod taxonomy;
@@ -47,6 +48,7 @@ use crate::AppState;
         (name = "applications", description = "Applying, deciding and hiring"),
         (name = "engagements", description = "The workspace, delivery, approval and earnings"),
         (name = "portfolio", description = "Achievements and public portfolios"),
+        (name = "credentials", description = "Verifiable credentials (Open Badges 3.0) for confirmed achievements"),
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "Money: what hiring costs before it is charged, and the manual payment provider's money received and paid out (admins)"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
@@ -76,6 +78,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(applications::router())
         .merge(engagements::router())
         .merge(portfolio::router())
+        .merge(credentials::router())
         .merge(payments::router())
         .merge(records::router())
         .merge(discovery::router())

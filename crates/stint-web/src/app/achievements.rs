@@ -62,6 +62,7 @@ pub async fn confirm(state: &AppState, user: &User, id: i64) -> Result<Achieveme
     if side != Side::Employer {
         return Err(AppError::Forbidden("Only the employer confirms outcomes."));
     }
+    let was_confirmed = a.confirmed;
     let a = state
         .store
         .confirm_achievement(id)
@@ -83,8 +84,13 @@ pub async fn confirm(state: &AppState, user: &User, id: i64) -> Result<Achieveme
             "",
         )
         .await?;
+    // The signed credential: for a new confirmation, or if an earlier one
+    // did not get its credential (confirming again issues it).
+    if !was_confirmed || state.store.current_credential(a.id).await?.is_none() {
+        super::credentials::issue(state, &a).await?;
+    }
     let body = format!(
-        "{} confirmed the outcomes of \"{}\". It shows as verified on your portfolio.",
+        "{} confirmed the outcomes of \"{}\". It shows as verified on your portfolio, with a signed credential you can share.",
         user.name, a.title
     );
     notify::send(

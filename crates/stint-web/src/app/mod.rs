@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod applications;
+pub mod credentials;
 pub mod engagements;
 pub mod jobs;
 pub mod matching;

@@ -115,6 +115,8 @@ struct AchievementBox {
     confirmed: bool,
     can_edit: bool,
     can_confirm: bool,
+    /// The public id of its credential in force.
+    credential: Option<String>,
 }
 
 struct ReviewRow {
@@ -212,23 +214,33 @@ async fn page_with_draft(
     } else {
         None
     };
-    let achievement = state
+    let found = state
         .store
         .achievement_for(id)
         .await
-        .map_err(|e| PageError(e.into(), l.clone()))?
-        .map(|a| {
-            let lines: Vec<String> = a.outcomes.iter().map(|o| o.line()).collect();
-            AchievementBox {
-                id: a.id,
-                can_edit: w.side == Side::Student,
-                can_confirm: w.side == Side::Employer && !a.confirmed && !lines.is_empty(),
-                summary: a.summary,
-                outcomes_text: lines.join("\n"),
-                outcomes: lines,
-                confirmed: a.confirmed,
-            }
-        });
+        .map_err(|e| PageError(e.into(), l.clone()))?;
+    let credential = match &found {
+        Some(a) if a.confirmed => state
+            .store
+            .current_credential(a.id)
+            .await
+            .map_err(|e| PageError(e.into(), l.clone()))?
+            .map(|c| c.public_id),
+        _ => None,
+    };
+    let achievement = found.map(|a| {
+        let lines: Vec<String> = a.outcomes.iter().map(|o| o.line()).collect();
+        AchievementBox {
+            id: a.id,
+            can_edit: w.side == Side::Student,
+            can_confirm: w.side == Side::Employer && !a.confirmed && !lines.is_empty(),
+            summary: a.summary,
+            outcomes_text: lines.join("\n"),
+            outcomes: lines,
+            confirmed: a.confirmed,
+            credential: credential.clone(),
+        }
+    });
     let achievement_errors = FieldErrors(
         errors
             .0
@@ -644,6 +656,7 @@ struct PortfolioAchievement {
     completed_on: String,
     summary: String,
     outcomes: Vec<stint_domain::achievement::Outcome>,
+    credential: Option<String>,
 }
 
 struct PortfolioBox {
@@ -672,6 +685,17 @@ async fn portfolio(
     let p = crate::app::achievements::portfolio(&state, user.user(), id)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
+    let mut credentials = Vec::new();
+    for a in &p.achievements {
+        credentials.push(
+            state
+                .store
+                .current_credential(a.id)
+                .await
+                .map_err(|e| PageError(e.into(), l.clone()))?
+                .map(|c| c.public_id),
+        );
+    }
     let mut layout = l;
     layout.title = format!("{} — portfolio", p.name);
     layout.noindex = !p.public;
@@ -692,7 +716,9 @@ async fn portfolio(
             achievements: p
                 .achievements
                 .into_iter()
-                .map(|a| PortfolioAchievement {
+                .zip(credentials)
+                .map(|(a, credential)| PortfolioAchievement {
+                    credential,
                     completed_on: date(&a.completed_on),
                     title: a.title,
                     org_name: a.org_name,

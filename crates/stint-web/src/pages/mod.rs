@@ -6,6 +6,7 @@ mod admin;
 mod admin_payments;
 mod applications;
 mod apply;
+mod credentials;
 mod dev;
 mod discovery;
 mod employer;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(money::router())
         .merge(payouts::router())
         .merge(records::router())
+        .merge(credentials::router())
         .merge(student::router())
         .merge(employer::router())
         .merge(admin::router())

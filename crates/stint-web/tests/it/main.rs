@@ -10,6 +10,7 @@ mod api_projects;
 mod api_reviews;
 mod application_messages;
 mod common;
+mod credentials;
 mod daily_use;
 mod discovery;
 mod disputes;
