@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::OptionalExt;
-use crate::{Store, StoreError, StoreResult, with_db};
+use crate::{Store, StoreError, StoreResult, push_in, with_db};
 
 /// A public key the platform signs (or signed) credentials with.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -27,6 +27,21 @@ pub struct Credential {
     pub issued_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
+}
+
+/// A student's verified record on Stint, for employers weighing an
+/// application.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct TrackRecord {
+    pub student_id: i64,
+    /// Engagements approved (and paid).
+    pub completed: i64,
+    /// Employers' reviews the double-blind rule already shows.
+    pub reviews: i64,
+    /// The sum of their three ratings each (average = sum / (3 × reviews)).
+    pub rating_sum: i64,
+    /// Credentials in force.
+    pub credentials: i64,
 }
 
 /// A new credential to keep.
@@ -186,6 +201,39 @@ impl Store {
             return Err(StoreError::Conflict("already_revoked"));
         }
         Ok(c)
+    }
+
+    /// The track records of `student_ids`. A review counts once both sides
+    /// have written theirs, or once its window closed: money was released
+    /// before `window_closed_before`.
+    pub async fn track_records(
+        &self,
+        student_ids: &[i64],
+        window_closed_before: DateTime<Utc>,
+    ) -> StoreResult<Vec<TrackRecord>> {
+        Ok(with_db!(self, read, |p| {
+            let mut qb = sqlx::QueryBuilder::new(
+                "WITH shown AS (
+                   SELECT e.student_id, r.rating_1 + r.rating_2 + r.rating_3 AS total
+                   FROM reviews r JOIN engagements e ON e.id = r.engagement_id
+                   WHERE r.direction = 'of_student'
+                     AND ((SELECT COUNT(*) FROM reviews r2 WHERE r2.engagement_id = r.engagement_id) = 2
+                          OR EXISTS (SELECT 1 FROM ledger_entries l WHERE l.engagement_id = r.engagement_id
+                                     AND l.kind = 'release' AND l.created_at <= ",
+            );
+            qb.push_bind(window_closed_before);
+            qb.push(
+                ")))
+                 SELECT u.id AS student_id,
+                   CAST((SELECT COUNT(*) FROM engagements e WHERE e.student_id = u.id AND e.status IN ('approved', 'paid')) AS BIGINT) AS completed,
+                   CAST((SELECT COUNT(*) FROM shown s WHERE s.student_id = u.id) AS BIGINT) AS reviews,
+                   CAST(COALESCE((SELECT SUM(s.total) FROM shown s WHERE s.student_id = u.id), 0) AS BIGINT) AS rating_sum,
+                   CAST((SELECT COUNT(*) FROM credentials c WHERE c.student_id = u.id AND c.revoked_at IS NULL) AS BIGINT) AS credentials
+                 FROM users u WHERE u.id",
+            );
+            push_in!(qb, student_ids);
+            qb.build_query_as().fetch_all(p).await
+        })?)
     }
 
     /// The status-list bits of revoked credentials.

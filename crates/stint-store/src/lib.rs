@@ -52,7 +52,7 @@ pub use applications::{
     ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
 };
 pub use audit::AuditEntry;
-pub use credentials::{Credential, IssuerKeyRecord, NewCredential};
+pub use credentials::{Credential, IssuerKeyRecord, NewCredential, TrackRecord};
 pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileStorage, NewFile, SubmissionFile};

@@ -87,6 +87,21 @@ pub struct ApplicantView {
     /// The match now, 0–100, and why (strongest first).
     pub match_score: u8,
     pub match_reasons: Vec<ReasonView>,
+    /// Their verified record on Stint.
+    pub track_record: TrackRecordView,
+}
+
+/// What a student has done on Stint, as counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackRecordView {
+    /// Engagements approved (and paid).
+    pub completed_projects: i64,
+    /// Employers' reviews already visible under the double-blind rule.
+    pub reviews: i64,
+    /// The average of their ratings, out of 5 (one decimal).
+    pub average_rating: Option<f64>,
+    /// Verifiable credentials in force.
+    pub credentials: i64,
 }
 
 /// One part of a match score and its reason.
@@ -138,6 +153,13 @@ impl From<&Applicant> for ApplicantView {
             identity_hidden: a.hidden,
             match_score: a.m.score,
             match_reasons: a.m.reasons.iter().map(ReasonView::from).collect(),
+            track_record: TrackRecordView {
+                completed_projects: a.record.completed,
+                reviews: a.record.reviews,
+                average_rating: crate::app::applications::average_rating(&a.record)
+                    .map(|t| t as f64 / 10.0),
+                credentials: a.record.credentials,
+            },
         }
     }
 }

@@ -326,6 +326,42 @@ pub struct Applicant {
     /// The applicant's match now, with reasons worded for the employer.
     pub m: stint_domain::matching::Match,
     pub hidden: bool,
+    /// Their verified record on Stint (counts only: nothing that names them).
+    pub record: stint_store::TrackRecord,
+}
+
+/// The average of the ratings a record holds, out of 5, in tenths (46 = 4.6).
+pub fn average_rating(r: &stint_store::TrackRecord) -> Option<i64> {
+    (r.reviews > 0).then(|| r.rating_sum * 10 / (3 * r.reviews))
+}
+
+/// An applicant's record in a line: "2 projects completed on Stint · rated
+/// 4.6/5 in 2 reviews · 2 credentials".
+pub fn record_line(r: &stint_store::TrackRecord) -> String {
+    if r.completed == 0 {
+        return "New to Stint: no completed projects yet.".into();
+    }
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![format!(
+        "{} completed on Stint",
+        plural(r.completed, "project", "projects")
+    )];
+    if let Some(avg) = average_rating(r) {
+        parts.push(format!(
+            "rated {}.{}/5 in {}",
+            avg / 10,
+            avg % 10,
+            plural(r.reviews, "review", "reviews")
+        ));
+    }
+    if r.credentials > 0 {
+        parts.push(plural(
+            r.credentials,
+            "verifiable credential",
+            "verifiable credentials",
+        ));
+    }
+    parts.join(" · ")
 }
 
 /// An applicant's match as their employer sees it.
@@ -361,6 +397,7 @@ fn applicant(
     project: &Project,
     a: Application,
     profile: Option<&ApplicantProfile>,
+    record: stint_store::TrackRecord,
 ) -> Applicant {
     let hidden = project.input.blind_screening && a.status == ApplicationStatus::Submitted;
     let skills = profile
@@ -423,6 +460,7 @@ fn applicant(
         skill_match: skill_match(&project.input.required_skills, &skills),
         m,
         hidden,
+        record,
         application,
     }
 }
@@ -589,11 +627,20 @@ pub async fn for_project_where(
         .into_iter()
         .map(|p| (p.student_id, p))
         .collect();
+    let window = chrono::Duration::days(i64::from(state.config.review_window_days));
+    let mut records: std::collections::HashMap<i64, stint_store::TrackRecord> = state
+        .store
+        .track_records(&student_ids, state.clock.now() - window)
+        .await?
+        .into_iter()
+        .map(|r| (r.student_id, r))
+        .collect();
     let mut items: Vec<Applicant> = apps
         .into_iter()
         .map(|a| {
             let p = profiles.get(&a.student_id);
-            applicant(state, &project, a, p)
+            let record = records.remove(&a.student_id).unwrap_or_default();
+            applicant(state, &project, a, p, record)
         })
         .collect();
     items.sort_by_key(|a| {

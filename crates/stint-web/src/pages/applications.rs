@@ -172,6 +172,7 @@ struct Card {
     can_shortlist: bool,
     workspace: Option<i64>,
     sent: String,
+    record: String,
 }
 
 #[derive(Template)]
@@ -328,6 +329,7 @@ async fn applicants(
                     .find(|e| e.application_id == a.application.id)
                     .map(|e| e.id),
                 sent: crate::view::ago(now, a.application.created_at),
+                record: crate::app::applications::record_line(&a.record),
             })
             .collect(),
         layout: l,

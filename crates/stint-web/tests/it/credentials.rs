@@ -190,6 +190,57 @@ app_test!(
         assert!(method.starts_with(did["id"].as_str().unwrap_or("?")));
         assert_eq!(doc["issuer"]["id"], did["id"]);
         assert!(!revoked_bit(&app, &doc).await);
+
+        // Another employer weighing the student sees the verified record,
+        // as counts, even under blind screening (the name stays hidden).
+        let (rival, _) = app.employer("hr@rival.com", "Rival", true).await;
+        let pid = app.published(&rival, "Blind survey project", 1, true).await;
+        let mine_id = app.apply(&s, pid).await.json()["id"].clone();
+        let fresh = app.student("fresh@x.com").await;
+        let fresh_id = app.apply(&fresh, pid).await.json()["id"].clone();
+        let list = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/projects/{pid}/applications"),
+                Some(&rival.token),
+                None,
+            )
+            .await
+            .json();
+        let items = list["items"].as_array().cloned().unwrap_or_default();
+        let of = |id: &Value| {
+            items
+                .iter()
+                .find(|i| &i["id"] == id)
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            of(&mine_id)["track_record"],
+            json!({"completed_projects": 1, "reviews": 0, "average_rating": null, "credentials": 1})
+        );
+        assert_eq!(
+            of(&mine_id)["name"],
+            Value::Null,
+            "blind screening still hides the name"
+        );
+        assert_eq!(of(&fresh_id)["track_record"]["completed_projects"], 0);
+        let page = app
+            .get(
+                &format!("/employer/projects/{pid}/applicants"),
+                Some(&rival.cookie),
+            )
+            .await;
+        assert!(
+            page.body
+                .contains("1 project completed on Stint · 1 verifiable credential"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("New to Stint: no completed projects yet.")
+        );
     }
 );
 
