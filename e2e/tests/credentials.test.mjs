@@ -14,7 +14,10 @@ import * as vc from '@digitalcredentials/vc';
 import { DataIntegrityProof } from '@digitalcredentials/data-integrity';
 import { cryptosuite } from '@digitalcredentials/eddsa-rdfc-2022-cryptosuite';
 import { securityLoader } from '@digitalcredentials/security-document-loader';
+import { createRequire } from 'node:module';
 import { startServer, launch, checkA11y, shot, signedIn } from './harness.mjs';
+
+const { validate: validateResume } = createRequire(import.meta.url)('@jsonresume/schema');
 
 let server;
 let browser;
@@ -98,6 +101,7 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
   await student.goto(workspace);
   await student.getByRole('link', { name: /Signed credential/ }).click();
   await student.waitForURL(/\/credentials\/[0-9a-f]{32}$/);
+  const credentialPage = student.url();
   const page = student.locator('main');
   assert.match(await page.innerText(), /Signature valid, not revoked/);
   assert.match(await page.innerText(), /2 sizing methods built and reconciled/);
@@ -130,9 +134,23 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
   renamed.credentialSubject.achievement.creator.name = 'Someone Else Ltd';
   assert.equal((await dccVerify(renamed)).verified, false, 'a changed employer fails');
 
+  // The résumé (JSON Resume) lists the project with its outcomes and the
+  // credential, and the published JSON Resume schema accepts it.
+  await student.goto(`${server.base}/me/profile`);
+  const [resumeFile] = await Promise.all([
+    student.waitForEvent('download'),
+    student.getByRole('link', { name: 'Download résumé (JSON)' }).click(),
+  ]);
+  const resume = JSON.parse(await fs.readFile(await resumeFile.path(), 'utf8'));
+  const errors = await new Promise((resolve) => validateResume(resume, (errs) => resolve(errs)));
+  assert.equal(errors, null, JSON.stringify(errors));
+  const work = resume.work.find((w) => w.position === PROJECT);
+  assert.deepEqual(work.highlights, ['2 sizing methods built and reconciled', '14 inputs sourced with ranges']);
+  assert.ok(resume.certificates.some((c) => c.url === credential.id), 'the credential is listed');
+
   // At phone width the page fits.
   const phone = await signedIn(browser, server.base, STUDENT, { width: 390, height: 844 });
-  await phone.goto(student.url());
+  await phone.goto(credentialPage);
   const [scroll, inner] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= inner, `credential page scrolls sideways at 390 px: ${scroll} > ${inner}`);
   await checkA11y(phone, 'credential page at 390 px');
@@ -140,7 +158,7 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
 
   // An admin revokes it; the page and the status list say so.
   const admin = await signedIn(browser, server.base, 'admin@stint.example');
-  await admin.goto(student.url());
+  await admin.goto(credentialPage);
   await admin.getByLabel('Reason (shown on this page)').fill('Revoked in a test: the employer withdrew the confirmation.');
   await admin.getByRole('button', { name: 'Revoke this credential' }).click();
   await admin.waitForURL(/notice=credential_revoked/);

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(confirm))
         .routes(routes!(portfolio))
         .routes(routes!(visibility))
+        .routes(routes!(resume))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -192,4 +193,18 @@ async fn visibility(
 ) -> Result<StatusCode, ApiError> {
     ach::set_public(&state, &caller.user, r.public).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's résumé in the JSON Resume format (schema v1.0.0): profile,
+/// verified projects as work with the confirmed outcomes as highlights, and
+/// credentials as certificates (students).
+#[utoipa::path(get, path = "/me/resume", tag = "portfolio", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+async fn resume(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(
+        crate::app::exports::resume(&state, &caller.user).await?,
+    ))
 }

@@ -7,6 +7,7 @@ pub mod achievements;
 pub mod applications;
 pub mod credentials;
 pub mod engagements;
+pub mod exports;
 pub mod jobs;
 pub mod matching;
 pub mod money;

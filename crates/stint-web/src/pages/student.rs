@@ -18,7 +18,34 @@ use crate::form::HtmlForm;
 use crate::view::{Choice, Layout};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/me/profile", get(show).post(save))
+    Router::new()
+        .route("/me/profile", get(show).post(save))
+        .route("/me/resume.json", get(resume_json))
+}
+
+/// The student's JSON Resume, as a download.
+async fn resume_json(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let l = Layout::new("Résumé", Some(user.user()), state.config.demo);
+    let resume = crate::app::exports::resume(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, l))?;
+    let mut res = serde_json::to_string_pretty(&resume)
+        .unwrap_or_default()
+        .into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"resume.json\""),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }
 
 pub struct OpenGroup {

@@ -191,6 +191,42 @@ app_test!(
         assert_eq!(doc["issuer"]["id"], did["id"]);
         assert!(!revoked_bit(&app, &doc).await);
 
+        // The résumé carries the verified work and its credential; it is
+        // the student's alone.
+        let resume = app
+            .api(Method::GET, "/api/v1/me/resume", Some(&s.token), None)
+            .await
+            .json();
+        assert_eq!(resume["work"][0]["position"], "Workspace project");
+        assert_eq!(
+            resume["work"][0]["highlights"],
+            json!(["500 survey responses coded", "12 themes reported"])
+        );
+        assert_eq!(
+            resume["certificates"][0]["url"].as_str(),
+            list[0]["url"].as_str()
+        );
+        assert_eq!(
+            app.api(Method::GET, "/api/v1/me/resume", Some(&boss.token), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.api(Method::GET, "/api/v1/me/resume", None, None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        let file = app.get("/me/resume.json", Some(&s.cookie)).await;
+        assert_eq!(file.json(), resume);
+        assert!(
+            file.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap_or_default()
+                .contains("resume.json")
+        );
+
         // Another employer weighing the student sees the verified record,
         // as counts, even under blind screening (the name stays hidden).
         let (rival, _) = app.employer("hr@rival.com", "Rival", true).await;

@@ -1,0 +1,112 @@
+//! What a student takes with them: their profile and verified work as a
+//! JSON Resume (jsonresume.org, schema v1.0.0).
+
+use serde_json::{Value, json};
+use stint_domain::account::Role;
+use stint_domain::taxonomy;
+use stint_store::User;
+
+use super::credentials;
+use crate::AppState;
+use crate::error::AppError;
+
+const SCHEMA: &str =
+    "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json";
+
+/// Drops empty strings, empty lists and nulls, so the résumé holds only
+/// what the student filled in.
+fn prune(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, prune(v)))
+                .filter(|(_, v)| match v {
+                    Value::Null => false,
+                    Value::String(s) => !s.is_empty(),
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Object(o) => !o.is_empty(),
+                    _ => true,
+                })
+                .collect(),
+        ),
+        Value::Array(list) => Value::Array(list.into_iter().map(prune).collect()),
+        other => other,
+    }
+}
+
+/// The caller's JSON Resume (students): the profile as `basics`,
+/// `education` and `skills`; every verified project as a `work` entry with
+/// the confirmed outcomes as highlights, and its credential under
+/// `certificates`.
+pub async fn resume(state: &AppState, user: &User) -> Result<Value, AppError> {
+    crate::auth::authz::require_role(user, Role::Student)?;
+    let store = &state.store;
+    let p = store.profile(user.id).await?;
+    let base = &state.config.base_url;
+    let university = match p.university_id {
+        Some(id) => store.org(id).await.ok().map(|o| o.name),
+        None => None,
+    };
+    let public = store.portfolio_public(user.id).await?;
+    let mut work = Vec::new();
+    let mut certificates = Vec::new();
+    for a in store.student_achievements(user.id).await? {
+        if !a.confirmed {
+            continue;
+        }
+        let e = store.engagement(a.engagement_id).await?;
+        let credential = store.current_credential(a.id).await?;
+        let link = credential
+            .as_ref()
+            .map(|c| credentials::url(state, &c.public_id));
+        work.push(json!({
+            "name": a.org_name,
+            "position": a.title,
+            "url": link,
+            "startDate": e.created_at.date_naive().to_string(),
+            "endDate": a.completed_on.to_string(),
+            "summary": format!("{} ({} hours, paid project on Stint; outcomes confirmed by the employer)", a.summary, a.hours),
+            "highlights": a.outcomes.iter().map(|o| o.line()).collect::<Vec<_>>(),
+        }));
+        if let (Some(c), Some(link)) = (&credential, link) {
+            certificates.push(json!({
+                "name": a.title,
+                "date": c.issued_at.date_naive().to_string(),
+                "issuer": format!("{} via {}", a.org_name, credentials::ISSUER_NAME),
+                "url": link,
+            }));
+        }
+    }
+    let (city, region) = match p.location.as_deref().map(|l| l.split_once(',')) {
+        Some(Some((c, r))) => (c.trim().to_string(), r.trim().to_string()),
+        _ => (p.location.clone().unwrap_or_default(), String::new()),
+    };
+    let mut profiles = Vec::new();
+    if let Some(u) = &p.linkedin_url {
+        profiles.push(json!({ "network": "LinkedIn", "url": u }));
+    }
+    if let Some(u) = &p.github_url {
+        profiles.push(json!({ "network": "GitHub", "url": u }));
+    }
+    Ok(prune(json!({
+        "$schema": SCHEMA,
+        "basics": {
+            "name": user.name,
+            "label": p.headline,
+            "email": user.email,
+            "url": if public { Some(format!("{base}/students/{}/portfolio", user.id)) } else { p.portfolio_url.clone() },
+            "summary": p.bio,
+            "location": { "city": city, "region": region },
+            "profiles": profiles,
+        },
+        "work": work,
+        "education": university.map(|u| vec![json!({
+            "institution": u,
+            "area": p.area_of_study,
+            "studyType": p.degree,
+            "endDate": p.graduation_year.map(|y| y.to_string()),
+        })]),
+        "skills": p.skills.iter().map(|s| json!({ "name": taxonomy::skill_name(s) })).collect::<Vec<_>>(),
+        "certificates": certificates,
+    })))
+}
