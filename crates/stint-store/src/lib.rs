@@ -12,6 +12,7 @@ mod achievements;
 mod agenda;
 mod applications;
 mod audit;
+mod calendar;
 mod credentials;
 mod discovery;
 mod error;
@@ -52,6 +53,7 @@ pub use applications::{
     ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
 };
 pub use audit::AuditEntry;
+pub use calendar::{ProjectDates, ReviewWindow};
 pub use credentials::{Credential, IssuerKeyRecord, NewCredential, TrackRecord};
 pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};

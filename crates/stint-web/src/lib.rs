@@ -12,6 +12,7 @@ mod cache;
 mod csv;
 mod error;
 mod form;
+pub mod ics;
 mod idempotency;
 mod pages;
 pub mod secrets;

@@ -81,6 +81,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "welcome" => "Welcome to Stint! We have emailed you a link to confirm your address.",
         "signed_in" => "You are signed in.",
+        "calendar_on" => "Your calendar address is ready. Subscribe to it from your calendar app.",
+        "calendar_off" => "The calendar is off; its address no longer works.",
         "credential_revoked" => {
             "The credential is revoked. Its page and the status list now say so."
         }

@@ -16,6 +16,7 @@ use crate::auth::ApiUser;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
+        .routes(routes!(calendar, reset_calendar, calendar_off))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(notifications))
         .routes(routes!(read_all))
@@ -218,4 +219,45 @@ async fn set_email_preferences(
     Ok(Json(email_view(
         crate::app::preferences::set_email_choices(&state, &caller.user, &choices).await?,
     )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarView {
+    /// The private iCalendar (RFC 5545) feed's address; absent while off.
+    url: Option<String>,
+}
+
+/// The caller's calendar feed address (students and employers have dates in it).
+#[utoipa::path(get, path = "/me/calendar", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = CalendarView), (status = 401, body = super::Problem)))]
+async fn calendar(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<CalendarView>, ApiError> {
+    Ok(Json(CalendarView {
+        url: crate::app::calendar::address(&state, &caller.user).await?,
+    }))
+}
+
+/// Turn the calendar feed on, or give it a new address (the old one stops working).
+#[utoipa::path(post, path = "/me/calendar", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = CalendarView), (status = 401, body = super::Problem)))]
+async fn reset_calendar(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<CalendarView>, ApiError> {
+    Ok(Json(CalendarView {
+        url: Some(crate::app::calendar::reset(&state, &caller.user).await?),
+    }))
+}
+
+/// Turn the calendar feed off; its address stops working.
+#[utoipa::path(delete, path = "/me/calendar", tag = "me", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = super::Problem)))]
+async fn calendar_off(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<axum::http::StatusCode, ApiError> {
+    crate::app::calendar::turn_off(&state, &caller.user).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

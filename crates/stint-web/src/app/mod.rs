@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod applications;
+pub mod calendar;
 pub mod credentials;
 pub mod engagements;
 pub mod exports;

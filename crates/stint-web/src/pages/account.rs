@@ -32,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(account))
         .route("/account/password", post(change_password))
         .route("/account/time-zone", post(time_zone))
+        .route("/account/calendar", post(calendar))
+        .route("/calendar/{token}/stint.ics", get(calendar_feed))
         .route("/account/resend-verification", post(resend_verification))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
@@ -436,8 +438,14 @@ struct AccountPage {
     new_token: Option<String>,
     /// Zones to choose from, the current one selected.
     zones: Vec<Choice>,
+    /// Every other zone of the tz database, for those not in `zones`.
+    all_zones: Vec<Choice>,
     /// The zone in use when none is chosen ("from your profile" or UTC).
     zone_now: String,
+    /// The private calendar feed's address, when it is on.
+    calendar: Option<String>,
+    /// Students and employers have dates to subscribe to.
+    has_calendar: bool,
 }
 
 async fn account_page(
@@ -466,12 +474,27 @@ async fn account_page(
     if !current.is_empty() && !names.contains(&current.as_str()) {
         names.insert(0, current.as_str());
     }
+    let all_zones = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| z.name())
+        .filter(|z| !names.contains(z) && z.contains('/') && !z.starts_with("Etc/"))
+        .map(|z| Choice::new(z, &z.replace('_', " "), z == current))
+        .collect();
     let zones = names
         .iter()
         .map(|z| Choice::new(z, &z.replace('_', " "), *z == current))
         .collect();
+    let calendar = crate::app::calendar::address(state, user)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
     let mut res = render(&AccountPage {
         zones,
+        all_zones,
+        calendar,
+        has_calendar: matches!(
+            user.role,
+            stint_domain::account::Role::Student | stint_domain::account::Role::Employer
+        ),
         zone_now: crate::view::moment(state.clock.now(), user.time_zone.as_deref()),
         user_name: user.name.clone(),
         email: user.email.clone(),
@@ -712,4 +735,55 @@ async fn read_all(State(state): State<AppState>, user: PageUser) -> Result<Respo
         )
     })?;
     Ok(Redirect::to("/me/notifications").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct CalendarForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// Turns the calendar feed on, gives it a new address, or turns it off.
+async fn calendar(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<CalendarForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = Layout::new("Your account", Some(u), state.config.demo);
+    let notice = if f.action == "off" {
+        crate::app::calendar::turn_off(&state, u)
+            .await
+            .map_err(|e| PageError(e, l))?;
+        "calendar_off"
+    } else {
+        crate::app::calendar::reset(&state, u)
+            .await
+            .map_err(|e| PageError(e, l))?;
+        "calendar_on"
+    };
+    Ok(Redirect::to(&format!("/account?notice={notice}#calendar-h")).into_response())
+}
+
+/// The feed itself: the address is the secret, so no sign-in is asked.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, crate::api::problem::ApiError> {
+    let body = crate::app::calendar::feed(&state, &token).await?;
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, max-age=900"),
+    );
+    h.insert(
+        axum::http::header::HeaderName::from_static("x-robots-tag"),
+        axum::http::HeaderValue::from_static("noindex"),
+    );
+    Ok(res)
 }

@@ -9,6 +9,7 @@ mod api_portfolio;
 mod api_projects;
 mod api_reviews;
 mod application_messages;
+mod calendar;
 mod common;
 mod credentials;
 mod daily_use;

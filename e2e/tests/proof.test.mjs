@@ -5,7 +5,9 @@
 // verifier (@digitalcredentials/vc with the eddsa-rdfc-2022 cryptosuite),
 // with their own copies of the JSON-LD contexts and the issuer's keys read
 // from Stint's /.well-known/did.json. A changed copy must fail, and a
-// revocation must show in the published status list.
+// revocation must show in the published status list. The résumé export is
+// checked against the JSON Resume schema, and calendar feeds are parsed with
+// ical.js.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -165,4 +167,38 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
   assert.match(await admin.locator('main').innerText(), /Revoked\. The signature is valid, but the issuer revoked this credential/);
   assert.equal(await revokedInList(credential), true);
   for (const p of [student, boss, phone, admin]) await p.context().close();
+});
+
+test('calendar feeds parse with an independent iCalendar library', async () => {
+  const { default: ICAL } = await import('ical.js');
+  async function feedOf(email) {
+    const page = await signedIn(browser, server.base, email);
+    await page.goto(`${server.base}/account`);
+    await page.getByRole('button', { name: 'Turn on a calendar address' }).click();
+    await page.waitForURL(/notice=calendar_on/);
+    const url = await page.getByLabel('Your calendar address').inputValue();
+    await checkA11y(page, 'account with a calendar address');
+    await page.context().close();
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/calendar/);
+    const calendar = new ICAL.Component(ICAL.parse(await res.text()));
+    return calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+  }
+
+  // A student with work in progress: its due date, as a whole day.
+  const student = await feedOf('pooja.reddy@dit.example.ac.in');
+  const due = student.find((e) => e.summary === 'Due: Write 30 chemistry quiz questions with explanations');
+  assert.ok(due, `events: ${student.map((e) => e.summary).join(' | ')}`);
+  assert.equal(due.startDate.isDate, true, 'a whole day');
+  assert.ok(due.uid.startsWith('due-'));
+
+  // An employer with delivered work waiting: a moment, in UTC.
+  const employer = await feedOf('sofia@greenway.example');
+  const review = employer.find((e) => e.summary === 'Review the work: Estimate the carbon footprint of 10 small restaurants');
+  assert.ok(review, `events: ${employer.map((e) => e.summary).join(' | ')}`);
+  assert.equal(review.startDate.isDate, false);
+  assert.equal(review.startDate.zone.tzid, 'UTC');
+  assert.ok(review.startDate.toJSDate() > new Date(), 'auto-approval is still ahead');
+  assert.ok(employer.some((e) => e.summary.startsWith('Applications close: ')));
 });
