@@ -8,7 +8,8 @@ use crate::api_engagements::hired;
 use crate::app_test;
 use crate::common::TestApp;
 
-async fn approved(app: &TestApp) -> (crate::common::Actor, crate::common::Actor, i64) {
+/// A hired engagement whose work was delivered and approved.
+pub async fn approved(app: &TestApp) -> (crate::common::Actor, crate::common::Actor, i64) {
     let (boss, s, id) = hired(app).await;
     app.api(
         Method::POST,

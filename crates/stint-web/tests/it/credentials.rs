@@ -6,28 +6,14 @@
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::api_engagements::hired;
+use crate::api_reviews::approved;
 use crate::app_test;
 use crate::common::{Actor, TestApp};
 
 /// A paid engagement whose outcomes the employer confirmed: (employer,
 /// student, achievement id).
 async fn confirmed(app: &TestApp) -> (Actor, Actor, i64) {
-    let (boss, s, id) = hired(app).await;
-    app.api(
-        Method::POST,
-        &format!("/api/v1/engagements/{id}/submissions"),
-        Some(&s.token),
-        Some(json!({"note": "All done, report linked."})),
-    )
-    .await;
-    app.api(
-        Method::POST,
-        &format!("/api/v1/engagements/{id}/approve"),
-        Some(&boss.token),
-        None,
-    )
-    .await;
+    let (boss, s, _) = approved(app).await;
     let aid = app
         .api(Method::GET, "/api/v1/me/achievements", Some(&s.token), None)
         .await
