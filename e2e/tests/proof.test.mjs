@@ -6,8 +6,8 @@
 // with their own copies of the JSON-LD contexts and the issuer's keys read
 // from Stint's /.well-known/did.json. A changed copy must fail, and a
 // revocation must show in the published status list. The résumé export is
-// checked against the JSON Resume schema, and calendar feeds are parsed with
-// ical.js.
+// checked against the JSON Resume schema, the PDF résumé is read with pdf.js,
+// and calendar feeds are parsed with ical.js.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -149,6 +149,22 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
   const work = resume.work.find((w) => w.position === PROJECT);
   assert.deepEqual(work.highlights, ['2 sizing methods built and reconciled', '14 inputs sourced with ranges']);
   assert.ok(resume.certificates.some((c) => c.url === credential.id), 'the credential is listed');
+
+  // The PDF résumé: a reader nobody here wrote (pdf.js) finds the project
+  // and its outcomes in it, on A4 (the student's university is in the UK).
+  const [pdfFile] = await Promise.all([
+    student.waitForEvent('download'),
+    student.getByRole('link', { name: 'Download résumé (PDF)' }).click(),
+  ]);
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdf = await getDocument({ data: new Uint8Array(await fs.readFile(await pdfFile.path())), disableFontFace: true }).promise;
+  const first = await pdf.getPage(1);
+  assert.equal(Math.round(first.view[2]), 595, 'A4 width');
+  const text = (await first.getTextContent()).items.map((i) => i.str).join(' ');
+  assert.match(text, /James O'Connor/);
+  assert.ok(text.includes(PROJECT), text);
+  assert.ok(text.includes('14 inputs sourced with ranges'), text);
+  assert.ok(text.includes(credential.id), 'the credential link is printed');
 
   // At phone width the page fits.
   const phone = await signedIn(browser, server.base, STUDENT, { width: 390, height: 844 });

@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolio))
         .routes(routes!(visibility))
         .routes(routes!(resume))
+        .routes(routes!(resume_pdf))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -207,4 +208,41 @@ async fn resume(
     Ok(Json(
         crate::app::exports::resume(&state, &caller.user).await?,
     ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PaperQuery {
+    /// `a4` or `letter`; without it, Letter in the United States and Canada, A4 elsewhere.
+    paper: Option<String>,
+}
+
+/// The caller's résumé as a PDF (students), with the same content as `/me/resume`.
+#[utoipa::path(get, path = "/me/resume/pdf", tag = "portfolio", security(("bearer" = [])), params(PaperQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The résumé"),
+              (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn resume_pdf(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    super::ApiQuery(q): super::ApiQuery<PaperQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let paper = match q.paper.as_deref() {
+        None => None,
+        Some("a4") => Some(stint_pdf::Paper::A4),
+        Some("letter") => Some(stint_pdf::Paper::Letter),
+        Some(_) => {
+            let mut e = stint_domain::FieldErrors::new();
+            e.add("paper", "Choose a4 or letter.");
+            return Err(e.into());
+        }
+    };
+    let bytes = crate::app::exports::resume_pdf(&state, &caller.user, paper).await?;
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/pdf"),
+    );
+    Ok(res)
 }

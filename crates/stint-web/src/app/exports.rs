@@ -110,3 +110,119 @@ pub async fn resume(state: &AppState, user: &User) -> Result<Value, AppError> {
         "certificates": certificates,
     })))
 }
+
+/// The paper a student's documents use: Letter in the United States and
+/// Canada (by their university's country, else their time zone), A4
+/// elsewhere.
+pub async fn paper_for(state: &AppState, user: &User) -> Result<stint_pdf::Paper, AppError> {
+    let p = state.store.profile(user.id).await?;
+    if let Some(id) = p.university_id
+        && let Ok(org) = state.store.org(id).await
+    {
+        return Ok(stint_pdf::Paper::for_country(&org.country));
+    }
+    let zone = user.time_zone.clone().or(p.time_zone).unwrap_or_default();
+    const NORTH_AMERICA: [&str; 16] = [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "America/Phoenix",
+        "America/Anchorage",
+        "America/Detroit",
+        "America/Boise",
+        "America/Indiana/Indianapolis",
+        "America/Toronto",
+        "America/Vancouver",
+        "America/Edmonton",
+        "America/Winnipeg",
+        "America/Halifax",
+        "America/St_Johns",
+        "Pacific/Honolulu",
+    ];
+    Ok(
+        if NORTH_AMERICA.contains(&zone.as_str())
+            || zone.starts_with("US/")
+            || zone.starts_with("Canada/")
+        {
+            stint_pdf::Paper::Letter
+        } else {
+            stint_pdf::Paper::A4
+        },
+    )
+}
+
+/// The caller's résumé as a PDF (students): the same content as
+/// [`resume`], laid out for print.
+pub async fn resume_pdf(
+    state: &AppState,
+    user: &User,
+    paper: Option<stint_pdf::Paper>,
+) -> Result<Vec<u8>, AppError> {
+    let r = resume(state, user).await?;
+    let paper = match paper {
+        Some(p) => p,
+        None => paper_for(state, user).await?,
+    };
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+            .map(|d| crate::view::date(&d))
+            .unwrap_or_default()
+    };
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let basics = &r["basics"];
+    let location = [
+        s(&basics["location"]["city"]),
+        s(&basics["location"]["region"]),
+    ]
+    .into_iter()
+    .filter(|x| !x.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut contact: Vec<String> = vec![s(&basics["email"]), location, s(&basics["url"])];
+    contact.extend(list(&basics["profiles"]).iter().map(|p| s(&p["url"])));
+    contact.retain(|c| !c.is_empty());
+    let doc = stint_pdf::Resume {
+        name: s(&basics["name"]),
+        headline: s(&basics["label"]),
+        contact,
+        about: s(&basics["summary"]),
+        education: list(&r["education"])
+            .iter()
+            .map(|e| {
+                let mut line = s(&e["institution"]);
+                let what = [s(&e["studyType"]), s(&e["area"])]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !what.is_empty() {
+                    line = format!("{line} — {what}");
+                }
+                if let Some(y) = e["endDate"].as_str() {
+                    line = format!("{line}, {y}");
+                }
+                line
+            })
+            .collect(),
+        skills: list(&r["skills"]).iter().map(|k| s(&k["name"])).collect(),
+        projects: list(&r["work"])
+            .iter()
+            .map(|w| stint_pdf::Project {
+                title: s(&w["position"]),
+                employer: s(&w["name"]),
+                when: format!("{} – {}", day(&w["startDate"]), day(&w["endDate"])),
+                summary: s(&w["summary"]),
+                outcomes: list(&w["highlights"]).iter().map(s).collect(),
+                credential_url: w["url"].as_str().map(str::to_string),
+            })
+            .collect(),
+        footer: format!(
+            "Each project above was a paid project on {}; its outcomes were confirmed by the employer. Every credential link shows whether its signature is valid and not revoked.",
+            credentials::ISSUER_NAME
+        ),
+    };
+    stint_pdf::resume(&doc, paper).map_err(AppError::Internal)
+}

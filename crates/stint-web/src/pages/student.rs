@@ -21,6 +21,48 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me/profile", get(show).post(save))
         .route("/me/resume.json", get(resume_json))
+        .route("/me/resume.pdf", get(resume_pdf))
+}
+
+#[derive(serde::Deserialize)]
+struct PaperQuery {
+    #[serde(default)]
+    paper: String,
+}
+
+fn paper(raw: &str) -> Option<stint_pdf::Paper> {
+    match raw {
+        "a4" => Some(stint_pdf::Paper::A4),
+        "letter" => Some(stint_pdf::Paper::Letter),
+        _ => None,
+    }
+}
+
+/// The student's résumé as a PDF (`?paper=a4|letter`, else by where they are).
+async fn resume_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<PaperQuery>,
+) -> Result<Response, PageError> {
+    let l = Layout::new("Résumé", Some(user.user()), state.config.demo);
+    let bytes = crate::app::exports::resume_pdf(&state, user.user(), paper(&q.paper))
+        .await
+        .map_err(|e| PageError(e, l))?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"resume.pdf\""),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }
 
 /// The student's JSON Resume, as a download.

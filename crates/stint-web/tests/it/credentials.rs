@@ -213,6 +213,42 @@ app_test!(
                 .contains("resume.json")
         );
 
+        // And as a PDF, for the student only.
+        let pdf = app.get("/me/resume.pdf", Some(&s.cookie)).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert_eq!(
+            pdf.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap_or_default(),
+            "application/pdf"
+        );
+        assert!(pdf.body.starts_with("%PDF-"));
+        let api_pdf = app
+            .api(
+                Method::GET,
+                "/api/v1/me/resume/pdf?paper=letter",
+                Some(&s.token),
+                None,
+            )
+            .await;
+        assert!(
+            api_pdf.body.starts_with("%PDF-") && api_pdf.body.contains("612"),
+            "Letter"
+        );
+        let bad = app
+            .api(
+                Method::GET,
+                "/api/v1/me/resume/pdf?paper=a5",
+                Some(&s.token),
+                None,
+            )
+            .await;
+        assert_eq!(bad.fields(), vec!["paper"]);
+        assert_eq!(
+            app.get("/me/resume.pdf", Some(&boss.cookie)).await.status,
+            StatusCode::FORBIDDEN
+        );
+
         // Another employer weighing the student sees the verified record,
         // as counts, even under blind screening (the name stays hidden).
         let (rival, _) = app.employer("hr@rival.com", "Rival", true).await;
