@@ -165,6 +165,19 @@ test('confirmed outcomes become a credential that another verifier accepts', asy
   assert.ok(text.includes(PROJECT), text);
   assert.ok(text.includes('14 inputs sourced with ranges'), text);
   assert.ok(text.includes(credential.id), 'the credential link is printed');
+  // The portfolio document adds what the employer asked for.
+  const [portfolioFile] = await Promise.all([
+    student.waitForEvent('download'),
+    student.getByRole('link', { name: 'Download portfolio (PDF)' }).click(),
+  ]);
+  const full = await getDocument({ data: new Uint8Array(await fs.readFile(await portfolioFile.path())), disableFontFace: true }).promise;
+  let fullText = '';
+  for (let n = 1; n <= full.numPages; n++) {
+    fullText += (await (await full.getPage(n)).getTextContent()).items.map((i) => i.str).join(' ');
+  }
+  assert.match(fullText, /Portfolio of verified work/);
+  assert.match(fullText, /What the employer asked for/);
+  assert.ok(fullText.includes('Every input sourced or marked as an assumption'), fullText);
 
   // At phone width the page fits.
   const phone = await signedIn(browser, server.base, STUDENT, { width: 390, height: 844 });

@@ -48,6 +48,11 @@ pub struct Project {
     pub outcomes: Vec<String>,
     /// Where the signed credential can be checked.
     pub credential_url: Option<String>,
+    /// The portfolio document only: what the employer asked for, the
+    /// skills the work used, and what the employer wrote.
+    pub criteria: Vec<String>,
+    pub skills: Vec<String>,
+    pub recommendation: Option<String>,
 }
 
 /// What a résumé says.
@@ -267,9 +272,20 @@ fn face(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Face, String> {
     })
 }
 
-/// The résumé as PDF bytes.
+/// The résumé as PDF bytes: one or two pages.
 pub fn resume(r: &Resume, paper: Paper) -> Result<Vec<u8>, String> {
-    let mut doc = PdfDocument::new(&format!("{} — résumé", r.name));
+    render(r, paper, false)
+}
+
+/// The portfolio document: every verified project in full (acceptance
+/// criteria, skills, outcomes, the employer's recommendation, credential).
+pub fn portfolio(r: &Resume, paper: Paper) -> Result<Vec<u8>, String> {
+    render(r, paper, true)
+}
+
+fn render(r: &Resume, paper: Paper, full: bool) -> Result<Vec<u8>, String> {
+    let title = if full { "portfolio" } else { "résumé" };
+    let mut doc = PdfDocument::new(&format!("{} — {title}", r.name));
     let regular = face(&mut doc, REGULAR)?;
     let bold = face(&mut doc, BOLD)?;
     let mut f = Flow::new(paper);
@@ -280,6 +296,10 @@ pub fn resume(r: &Resume, paper: Paper) -> Result<Vec<u8>, String> {
     }
     if !r.contact.is_empty() {
         f.paragraph(&regular, 9.0, MUTED, 0.0, &r.contact.join("  ·  "));
+    }
+    if full {
+        f.gap(4.0);
+        f.paragraph(&bold, 12.0, ACCENT, 0.0, "Portfolio of verified work");
     }
     if !r.about.is_empty() {
         f.gap(6.0);
@@ -321,6 +341,32 @@ pub fn resume(r: &Resume, paper: Paper) -> Result<Vec<u8>, String> {
                     f.line(&regular, 10.0, INK, 12.0, l);
                 }
             }
+            if full && !p.criteria.is_empty() {
+                f.gap(3.0);
+                f.paragraph(&bold, 9.0, MUTED, 0.0, "What the employer asked for");
+                for c in &p.criteria {
+                    f.paragraph(&regular, 9.0, INK, 12.0, &format!("– {c}"));
+                }
+            }
+            if full && !p.skills.is_empty() {
+                f.paragraph(
+                    &regular,
+                    9.0,
+                    MUTED,
+                    0.0,
+                    &format!("Skills: {}", p.skills.join(", ")),
+                );
+            }
+            if full && let Some(rec) = &p.recommendation {
+                f.gap(3.0);
+                f.paragraph(
+                    &regular,
+                    9.5,
+                    INK,
+                    0.0,
+                    &format!("“{rec}” — {}", p.employer),
+                );
+            }
             if let Some(url) = &p.credential_url {
                 f.paragraph(
                     &regular,
@@ -333,13 +379,13 @@ pub fn resume(r: &Resume, paper: Paper) -> Result<Vec<u8>, String> {
             f.gap(8.0);
         }
     }
-    if !r.education.is_empty() {
+    if !full && !r.education.is_empty() {
         heading(&mut f, "Education");
         for e in &r.education {
             f.paragraph(&regular, 10.0, INK, 0.0, e);
         }
     }
-    if !r.skills.is_empty() {
+    if !full && !r.skills.is_empty() {
         heading(&mut f, "Skills");
         f.paragraph(&regular, 10.0, INK, 0.0, &r.skills.join(", "));
     }
@@ -386,6 +432,9 @@ mod tests {
                     credential_url: Some(
                         "https://stint.example/credentials/46cbe0235e19306057ce1af6b51b1e82".into(),
                     ),
+                    criteria: vec!["Every response carries one main theme".into()],
+                    skills: vec!["Spreadsheets".into()],
+                    recommendation: Some("I'd gladly hire Asha again.".into()),
                 })
                 .collect(),
             footer: "Every project above was paid and its outcomes confirmed by the employer."
@@ -421,6 +470,15 @@ mod tests {
             String::from_utf8_lossy(&one).contains("612"),
             "Letter is 612 points wide"
         );
+    }
+
+    #[test]
+    fn the_portfolio_document_holds_more_than_the_resume() {
+        let r = sample(3);
+        let short = resume(&r, Paper::A4).unwrap_or_default();
+        let long = portfolio(&r, Paper::A4).unwrap_or_default();
+        assert!(long.starts_with(b"%PDF-"));
+        assert_ne!(short, long);
     }
 
     #[test]

@@ -216,9 +216,12 @@ async fn resume(
 pub struct PaperQuery {
     /// `a4` or `letter`; without it, Letter in the United States and Canada, A4 elsewhere.
     paper: Option<String>,
+    /// `resume` (one or two pages, the default) or `portfolio` (every
+    /// verified project in full).
+    document: Option<String>,
 }
 
-/// The caller's résumé as a PDF (students), with the same content as `/me/resume`.
+/// The caller's résumé or portfolio document as a PDF (students), with the content of `/me/resume`.
 #[utoipa::path(get, path = "/me/resume/pdf", tag = "portfolio", security(("bearer" = [])), params(PaperQuery),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The résumé"),
               (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 422, body = super::Problem)))]
@@ -238,7 +241,16 @@ async fn resume_pdf(
             return Err(e.into());
         }
     };
-    let bytes = crate::app::exports::resume_pdf(&state, &caller.user, paper).await?;
+    let kind = match q.document.as_deref() {
+        None | Some("resume") => crate::app::exports::Printed::Resume,
+        Some("portfolio") => crate::app::exports::Printed::Portfolio,
+        Some(_) => {
+            let mut e = stint_domain::FieldErrors::new();
+            e.add("document", "Choose resume or portfolio.");
+            return Err(e.into());
+        }
+    };
+    let bytes = crate::app::exports::resume_pdf(&state, &caller.user, kind, paper).await?;
     let mut res = bytes.into_response();
     res.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,

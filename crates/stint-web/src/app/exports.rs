@@ -152,14 +152,60 @@ pub async fn paper_for(state: &AppState, user: &User) -> Result<stint_pdf::Paper
     )
 }
 
-/// The caller's résumé as a PDF (students): the same content as
+/// Which printed document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printed {
+    /// One or two pages: profile, verified work, education, skills.
+    Resume,
+    /// Every verified project in full, with the criteria, skills and the
+    /// employer's recommendation.
+    Portfolio,
+}
+
+/// The caller's résumé or portfolio as a PDF (students): the content of
 /// [`resume`], laid out for print.
 pub async fn resume_pdf(
     state: &AppState,
     user: &User,
+    kind: Printed,
     paper: Option<stint_pdf::Paper>,
 ) -> Result<Vec<u8>, AppError> {
     let r = resume(state, user).await?;
+    let store = &state.store;
+    // What the portfolio adds per project, by work entry (same order as
+    // the résumé's confirmed achievements).
+    let mut extra = Vec::new();
+    if kind == Printed::Portfolio {
+        let shown = super::reviews::shown(state, store.reviews_of_student(user.id).await?).await?;
+        for a in store.student_achievements(user.id).await? {
+            if !a.confirmed {
+                continue;
+            }
+            let e = store.engagement(a.engagement_id).await?;
+            let input = store.project(e.project_id).await?.input;
+            let criteria = input
+                .acceptance_criteria
+                .lines()
+                .map(|l| l.trim_start_matches(['-', '*', ' ']).trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>();
+            let skills = input
+                .required_skills
+                .iter()
+                .chain(&input.preferred_skills)
+                .map(|k| taxonomy::skill_name(k).to_string())
+                .collect::<Vec<_>>();
+            let recommendation = shown
+                .iter()
+                .find(|rv| {
+                    rv.engagement_id == a.engagement_id
+                        && rv.direction == stint_domain::review::Direction::OfStudent
+                })
+                .and_then(|rv| rv.recommendation.clone())
+                .filter(|t| !t.is_empty());
+            extra.push((criteria, skills, recommendation));
+        }
+    }
     let paper = match paper {
         Some(p) => p,
         None => paper_for(state, user).await?,
@@ -210,13 +256,20 @@ pub async fn resume_pdf(
         skills: list(&r["skills"]).iter().map(|k| s(&k["name"])).collect(),
         projects: list(&r["work"])
             .iter()
-            .map(|w| stint_pdf::Project {
-                title: s(&w["position"]),
-                employer: s(&w["name"]),
-                when: format!("{} – {}", day(&w["startDate"]), day(&w["endDate"])),
-                summary: s(&w["summary"]),
-                outcomes: list(&w["highlights"]).iter().map(s).collect(),
-                credential_url: w["url"].as_str().map(str::to_string),
+            .enumerate()
+            .map(|(i, w)| {
+                let (criteria, skills, recommendation) = extra.get(i).cloned().unwrap_or_default();
+                stint_pdf::Project {
+                    title: s(&w["position"]),
+                    employer: s(&w["name"]),
+                    when: format!("{} – {}", day(&w["startDate"]), day(&w["endDate"])),
+                    summary: s(&w["summary"]),
+                    outcomes: list(&w["highlights"]).iter().map(s).collect(),
+                    credential_url: w["url"].as_str().map(str::to_string),
+                    criteria,
+                    skills,
+                    recommendation,
+                }
             })
             .collect(),
         footer: format!(
@@ -224,5 +277,9 @@ pub async fn resume_pdf(
             credentials::ISSUER_NAME
         ),
     };
-    stint_pdf::resume(&doc, paper).map_err(AppError::Internal)
+    match kind {
+        Printed::Resume => stint_pdf::resume(&doc, paper),
+        Printed::Portfolio => stint_pdf::portfolio(&doc, paper),
+    }
+    .map_err(AppError::Internal)
 }

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/profile", get(show).post(save))
         .route("/me/resume.json", get(resume_json))
         .route("/me/resume.pdf", get(resume_pdf))
+        .route("/me/portfolio.pdf", get(portfolio_pdf))
 }
 
 #[derive(serde::Deserialize)]
@@ -44,8 +45,41 @@ async fn resume_pdf(
     user: PageUser,
     Query(q): Query<PaperQuery>,
 ) -> Result<Response, PageError> {
+    printed(
+        &state,
+        &user,
+        crate::app::exports::Printed::Resume,
+        &q,
+        "resume.pdf",
+    )
+    .await
+}
+
+/// The student's portfolio document as a PDF.
+async fn portfolio_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<PaperQuery>,
+) -> Result<Response, PageError> {
+    printed(
+        &state,
+        &user,
+        crate::app::exports::Printed::Portfolio,
+        &q,
+        "portfolio.pdf",
+    )
+    .await
+}
+
+async fn printed(
+    state: &AppState,
+    user: &PageUser,
+    kind: crate::app::exports::Printed,
+    q: &PaperQuery,
+    filename: &str,
+) -> Result<Response, PageError> {
     let l = Layout::new("Résumé", Some(user.user()), state.config.demo);
-    let bytes = crate::app::exports::resume_pdf(&state, user.user(), paper(&q.paper))
+    let bytes = crate::app::exports::resume_pdf(state, user.user(), kind, paper(&q.paper))
         .await
         .map_err(|e| PageError(e, l))?;
     let mut res = bytes.into_response();
@@ -56,7 +90,8 @@ async fn resume_pdf(
     );
     h.insert(
         axum::http::header::CONTENT_DISPOSITION,
-        axum::http::HeaderValue::from_static("attachment; filename=\"resume.pdf\""),
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment")),
     );
     h.insert(
         axum::http::header::CACHE_CONTROL,

@@ -235,6 +235,17 @@ app_test!(
             api_pdf.body.starts_with("%PDF-") && api_pdf.body.contains("612"),
             "Letter"
         );
+        let full = app.get("/me/portfolio.pdf", Some(&s.cookie)).await;
+        assert!(full.body.starts_with("%PDF-") && full.body != pdf.body);
+        let doc = app
+            .api(
+                Method::GET,
+                "/api/v1/me/resume/pdf?document=cv",
+                Some(&s.token),
+                None,
+            )
+            .await;
+        assert_eq!(doc.fields(), vec!["document"]);
         let bad = app
             .api(
                 Method::GET,
