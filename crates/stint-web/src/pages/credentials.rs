@@ -222,14 +222,11 @@ async fn download(
         .map_err(|e| PageError(e, l.clone()))?;
     let doc: Value = serde_json::from_str(&c.document)
         .map_err(|e| PageError(AppError::Internal(e.to_string()), l))?;
-    let mut res = json_ld(&doc, "private, no-store");
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"stint-credential-{}.json\"",
-        c.public_id
-    )) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(super::download(
+        serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        "application/ld+json",
+        &format!("stint-credential-{}.json", c.public_id),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -89,6 +89,22 @@ pub fn error_page(e: AppError, layout: Option<Layout>) -> Response {
 }
 
 /// Renders a template, or a plain error if the template itself fails.
+/// A private file download: its media type, an attachment name, never cached.
+pub fn download(body: impl IntoResponse, content_type: &'static str, filename: &str) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),

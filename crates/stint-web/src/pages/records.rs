@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::Datelike;
@@ -38,20 +37,7 @@ fn layout(state: &AppState, title: &str, user: &PageUser, notice: Option<&str>) 
 
 /// A CSV download that is never cached.
 pub fn csv_download(body: String, filename: &str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
+    super::download(body, "text/csv; charset=utf-8", filename)
 }
 
 pub(crate) fn money(minor: i64, currency: &str) -> String {

@@ -82,22 +82,7 @@ async fn printed(
     let bytes = crate::app::exports::resume_pdf(state, user.user(), kind, paper(&q.paper))
         .await
         .map_err(|e| PageError(e, l))?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(
-        axum::http::header::CONTENT_DISPOSITION,
-        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment")),
-    );
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(super::download(bytes, "application/pdf", filename))
 }
 
 /// The student's JSON Resume, as a download.
@@ -106,23 +91,11 @@ async fn resume_json(State(state): State<AppState>, user: PageUser) -> Result<Re
     let resume = crate::app::exports::resume(&state, user.user())
         .await
         .map_err(|e| PageError(e, l))?;
-    let mut res = serde_json::to_string_pretty(&resume)
-        .unwrap_or_default()
-        .into_response();
-    let h = res.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    h.insert(
-        axum::http::header::CONTENT_DISPOSITION,
-        axum::http::HeaderValue::from_static("attachment; filename=\"resume.json\""),
-    );
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(super::download(
+        serde_json::to_string_pretty(&resume).unwrap_or_default(),
+        "application/json",
+        "resume.json",
+    ))
 }
 
 pub struct OpenGroup {
