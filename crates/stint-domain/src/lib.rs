@@ -20,6 +20,7 @@ pub mod review;
 pub mod search;
 pub mod taxonomy;
 pub mod text;
+pub mod university;
 pub mod upload;
 
 pub use error::{FieldError, FieldErrors};

@@ -88,6 +88,9 @@ pub struct ApplicantProfile {
     pub student_id: i64,
     pub headline: Option<String>,
     pub university: Option<String>,
+    /// Proved by a university address or by its career staff; otherwise
+    /// the university is only what the student declared.
+    pub university_confirmed: bool,
     pub area_of_study: Option<String>,
     pub graduation_year: Option<i32>,
     pub skills: String,
@@ -387,10 +390,13 @@ impl Store {
     ) -> StoreResult<Vec<ApplicantProfile>> {
         Ok(with_db!(self, read, |p| {
             let mut qb = sqlx::QueryBuilder::new(
-                "SELECT a.student_id, s.headline, o.name AS university, s.area_of_study, s.graduation_year,
+                "SELECT a.student_id, s.headline, o.name AS university,
+                    COALESCE(af.status = 'confirmed' AND af.university_id = s.university_id, FALSE) AS university_confirmed,
+                    s.area_of_study, s.graduation_year,
                     COALESCE(s.skills, '') AS skills, COALESCE(s.interests, '') AS interests, s.availability_hours, s.location, s.portfolio_url, s.linkedin_url, s.github_url
                  FROM applications a LEFT JOIN student_profiles s ON s.user_id = a.student_id
-                 LEFT JOIN organizations o ON o.id = s.university_id WHERE a.project_id = ",
+                 LEFT JOIN organizations o ON o.id = s.university_id
+                 LEFT JOIN affiliations af ON af.student_id = a.student_id WHERE a.project_id = ",
             );
             qb.push_bind(project_id).push(" AND a.student_id");
             push_in!(qb, student_ids);

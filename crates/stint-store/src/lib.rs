@@ -32,6 +32,7 @@ mod reviews;
 mod saved_searches;
 mod seed;
 mod stripe;
+mod universities;
 mod users;
 mod workspace;
 
@@ -71,6 +72,10 @@ pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedProject, SeedStudent};
 pub use stripe::{StripeAccount, StripeCharge};
+pub use universities::{
+    Affiliation, AffiliationRequest, Invitation, PortalStudent, StaffMember, StudentFilter,
+    TimelineApplication, TimelineEngagement,
+};
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, EngagementListing, Message, Movement, Submission};
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use stint_domain::organization::{MemberRole, OrgInput, OrgKind, slugify};
+use stint_domain::university::StaffRole;
 
 use crate::error::OptionalExt;
 use crate::{Store, StoreError, StoreResult, with_db};
@@ -59,6 +60,8 @@ impl From<OrgRow> for Organization {
 pub struct Membership {
     pub org: Organization,
     pub role: MemberRole,
+    /// At a university: career staff or faculty.
+    pub staff_role: Option<StaffRole>,
 }
 
 const ORG_COLS: &str = "o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at";
@@ -101,9 +104,10 @@ impl Store {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                    sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
+                    sqlx::query("INSERT INTO memberships (org_id, user_id, role, staff_role, created_at) VALUES ($1, $2, 'owner', $3, $4)")
                         .bind(row.id)
                         .bind(owner)
+                        .bind((kind == OrgKind::University).then_some(StaffRole::Career.as_str()))
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
@@ -158,12 +162,13 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Row {
             member_role: String,
+            staff_role: Option<String>,
             #[sqlx(flatten)]
             org: OrgRow,
         }
         let row: Option<Row> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT m.role AS member_role, o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
+                "SELECT m.role AS member_role, m.staff_role, o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
                  FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1",
             )
             .bind(user_id)
@@ -173,6 +178,7 @@ impl Store {
         })?;
         Ok(row.map(|r| Membership {
             role: MemberRole::parse(&r.member_role).unwrap_or(MemberRole::Member),
+            staff_role: r.staff_role.as_deref().and_then(StaffRole::parse),
             org: r.org.into(),
         }))
     }
@@ -196,14 +202,34 @@ impl Store {
             .optional()
         })?;
         let org = row.ok_or(StoreError::NotFound)?;
+        // At a university, an invitation to the person's address sets their
+        // role; without one they start as faculty, who see only what names them.
+        let staff_role = (kind == OrgKind::University).then_some(StaffRole::Faculty.as_str());
         with_db!(self, write, |p| {
-            sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)")
+            async {
+                let mut tx = p.begin().await?;
+                sqlx::query(
+                    "INSERT INTO memberships (org_id, user_id, role, staff_role, created_at)
+                     SELECT $1, u.id, 'member', COALESCE((SELECT i.staff_role FROM org_invitations i WHERE i.org_id = $1 AND i.email = u.email), $3), $4
+                     FROM users u WHERE u.id = $2",
+                )
                 .bind(org.id)
                 .bind(user_id)
+                .bind(staff_role)
                 .bind(Utc::now())
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM org_invitations WHERE org_id = $1 AND email = (SELECT email FROM users WHERE id = $2)",
+                )
+                .bind(org.id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok::<(), StoreError>(())
+            }
+            .await
         })?;
         Ok(org.into())
     }

@@ -81,6 +81,21 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "welcome" => "Welcome to Stint! We have emailed you a link to confirm your address.",
         "signed_in" => "You are signed in.",
+        "affiliation_link_sent" => {
+            "We sent a link to that address. Open it within 3 days to confirm your university."
+        }
+        "affiliation_confirmed" => {
+            "Your university is confirmed. Employers now see it as confirmed."
+        }
+        "affiliation_requested" => {
+            "We asked your university's career staff to confirm you; we will email you their answer."
+        }
+        "sharing_saved" => "Saved. Your university now sees what the page says.",
+        "affiliation_approved" => "Confirmed. The student now counts as yours.",
+        "affiliation_declined" => "Declined. We told the student.",
+        "affiliation_removed" => "The affiliation is removed; we told the student.",
+        "staff_invited" => "Invitation sent. Your colleague joins with the invite code in it.",
+        "staff_role_saved" => "Role saved.",
         "calendar_on" => "Your calendar address is ready. Subscribe to it from your calendar app.",
         "calendar_off" => "The calendar is off; its address no longer works.",
         "credential_revoked" => {
@@ -256,12 +271,13 @@ pub fn until(today: NaiveDate, day: NaiveDate) -> String {
 pub fn tone(label: &str) -> &'static str {
     match label {
         "Paid" | "Approved" | "Completed" | "Hired" | "Filled" => "done",
-        "Open" | "In progress" => "live",
+        "Open" | "In progress" | "Working" => "live",
         "Submitted"
         | "Submitted for review"
         | "Shortlisted"
         | "Revision requested"
-        | "In dispute" => "wait",
+        | "In dispute"
+        | "Applied" => "wait",
         "Cancelled" | "Not selected" | "Withdrawn" | "Closed" => "ended",
         _ => "draft",
     }

@@ -15,7 +15,7 @@ use stint_store::{Organization, User};
 use stint_web::AppState;
 use stint_web::auth::tokens::invite_code;
 
-use crate::demo_data::{EMPLOYERS, PROJECTS, STUDENTS, UNIVERSITIES};
+use crate::demo_data::{DECLARED_ONLY, EMPLOYERS, PROJECTS, SHARING, STUDENTS, UNIVERSITIES};
 use crate::demo_texts::{self, DELIVERIES, Delivery, Stage};
 
 /// Every demo account's password.
@@ -73,6 +73,38 @@ async fn ensure_org(
         state.store.verify_org(org.id).await?;
     }
     Ok(state.store.org(org.id).await?)
+}
+
+/// The student's university, proved by their verified university address;
+/// the one who signed up with a personal address asks career staff instead;
+/// some share more or less than the default.
+async fn affiliate(state: &AppState, user: &User, uni: Option<i64>) -> anyhow::Result<()> {
+    use stint_domain::university::AffiliationStatus;
+    use stint_web::app::universities;
+    let user = state.store.user(user.id).await?;
+    let fail = |e| anyhow::anyhow!("demo affiliation of {}: {e:?}", user.name);
+    let current = state.store.affiliation(user.id).await?;
+    if current.as_ref().map(|a| a.university_id) != uni {
+        universities::declared(state, &user, uni)
+            .await
+            .map_err(fail)?;
+    }
+    let local = user.email.split('@').next().unwrap_or_default();
+    if local == DECLARED_ONLY
+        && state
+            .store
+            .affiliation(user.id)
+            .await?
+            .is_some_and(|a| a.status == AffiliationStatus::Declared)
+    {
+        universities::request(state, &user).await.map_err(fail)?;
+    }
+    if let Some((_, sharing)) = SHARING.iter().find(|(l, _)| *l == local) {
+        universities::set_sharing(state, &user, sharing)
+            .await
+            .map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Where a demo student is paid, by where they live: UPI or an Indian bank
@@ -133,11 +165,23 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             u.domain,
         )
         .map_err(|e| anyhow::anyhow!("demo university {}: {e}", u.name))?;
-        uni_ids.push(
-            ensure_org(state, &staff, OrgKind::University, input, true)
-                .await?
-                .id,
-        );
+        let org = ensure_org(state, &staff, OrgKind::University, input, true).await?;
+        let faculty = ensure_user(
+            state,
+            u.faculty_email,
+            DEMO_PASSWORD,
+            u.faculty,
+            Role::University,
+        )
+        .await?;
+        store.mark_email_verified(faculty.id).await?;
+        if store.membership(faculty.id).await?.is_none() {
+            // Joining without an invitation makes them faculty.
+            store
+                .join_org(faculty.id, OrgKind::University, &org.invite_code)
+                .await?;
+        }
+        uni_ids.push(org.id);
     }
 
     let mut orgs = Vec::new();
@@ -154,11 +198,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
 
     let year = chrono::Datelike::year(&Utc::now());
     for s in STUDENTS {
-        let domain = match s.uni {
-            Some(i) => UNIVERSITIES[i].domain,
-            None => "mail.example",
-        };
-        let email = format!("{}@{domain}", s.email_local);
+        let email = student_email(s);
         let user = ensure_user(state, &email, DEMO_PASSWORD, s.name, Role::Student).await?;
         store.mark_email_verified(user.id).await?;
         if store.payout_account(user.id).await?.is_none() {
@@ -193,6 +233,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("demo student {}: {e}", s.name))?;
             store.save_profile(user.id, &profile).await?;
         }
+        affiliate(state, &user, s.uni.map(|i| uni_ids[i])).await?;
     }
 
     let today = Utc::now().date_naive();
@@ -412,11 +453,13 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A student's sign-in address: at their university, except for graduates,
+/// career changers and the one who signed up with a personal address.
 fn student_email(s: &crate::demo_data::Student) -> String {
-    let domain = s
-        .uni
-        .map(|i| UNIVERSITIES[i].domain)
-        .unwrap_or("mail.example");
+    let domain = match s.uni {
+        Some(i) if s.email_local != DECLARED_ONLY => UNIVERSITIES[i].domain,
+        _ => "mail.example",
+    };
     format!("{}@{domain}", s.email_local)
 }
 

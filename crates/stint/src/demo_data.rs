@@ -129,6 +129,9 @@ pub struct University {
     pub domain: &'static str,
     pub staff: &'static str,
     pub email: &'static str,
+    /// A faculty member, who supervises credit.
+    pub faculty: &'static str,
+    pub faculty_email: &'static str,
 }
 
 pub const UNIVERSITIES: &[University] = &[
@@ -139,6 +142,8 @@ pub const UNIVERSITIES: &[University] = &[
         domain: "dit.example.ac.in",
         staff: "Dr. Meera Nair",
         email: "careers@dit.example.ac.in",
+        faculty: "Prof. Arvind Rao",
+        faculty_email: "arvind.rao@dit.example.ac.in",
     },
     University {
         name: "University of Northbridge",
@@ -147,7 +152,22 @@ pub const UNIVERSITIES: &[University] = &[
         domain: "northbridge.example.ac.uk",
         staff: "Hannah Patel",
         email: "careers@northbridge.example.ac.uk",
+        faculty: "Dr. Owen Hughes",
+        faculty_email: "o.hughes@northbridge.example.ac.uk",
     },
+];
+
+/// A student who signed up with a personal address and named her university
+/// without proving it; she asked its career staff to confirm her.
+pub const DECLARED_ONLY: &str = "s.novak";
+
+/// What students share with their university, where not the default
+/// (that they take part, and the work they complete).
+pub const SHARING: &[(&str, &str)] = &[
+    ("asha.rao", "all"),
+    ("j.oconnor", "all"),
+    ("pooja.reddy", "all"),
+    ("aditya.kumar", "aggregate"),
 ];
 
 pub struct Student {

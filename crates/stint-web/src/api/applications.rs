@@ -74,6 +74,8 @@ pub struct ApplicantView {
     /// Absent while blind screening hides it.
     pub name: Option<String>,
     pub headline: Option<String>,
+    /// The university's name, followed by "(not confirmed)" unless the
+    /// student proved it (a university address, or its career staff).
     pub university: Option<String>,
     pub area_of_study: Option<String>,
     pub graduation_year: Option<i32>,

@@ -17,6 +17,7 @@ pub(crate) mod problem;
 mod projects;
 mod records;
 mod taxonomy;
+mod universities;
 pub mod views;
 
 use axum::Json;
@@ -51,6 +52,7 @@ use crate::AppState;
         (name = "credentials", description = "Verifiable credentials (Open Badges 3.0) for confirmed achievements"),
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "Money: what hiring costs before it is charged, and the manual payment provider's money received and paid out (admins)"),
+        (name = "universities", description = "Affiliations proved by a university address or career staff, what students share, the career centre's students and timelines, staff roles"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
@@ -83,6 +85,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(records::router())
         .merge(discovery::router())
         .merge(taxonomy::router())
+        .merge(universities::router())
         .merge(admin::router())
 }
 

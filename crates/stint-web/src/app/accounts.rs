@@ -55,6 +55,8 @@ pub async fn register(state: &AppState, r: Registration<'_>) -> Result<User, App
             let mut profile = state.store.profile(user.id).await?;
             profile.university_id = Some(uni);
             state.store.save_profile(user.id, &profile).await?;
+            // Declared until the address is confirmed, which proves it.
+            super::universities::declared(state, &user, Some(uni)).await?;
         }
     }
     send_verification(state, &user).await?;
@@ -233,7 +235,9 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AppErro
         .store
         .audit(Some(user_id), "user.email_verified", "user", user_id, "")
         .await?;
-    Ok(state.store.user(user_id).await?)
+    let user = state.store.user(user_id).await?;
+    super::universities::account_address_confirmed(state, &user).await?;
+    Ok(user)
 }
 
 /// Issues an API token; only its hash is kept, so the caller must show it now.

@@ -316,6 +316,8 @@ pub struct Applicant {
     /// `None` while hidden by blind screening.
     pub name: Option<String>,
     pub headline: Option<String>,
+    /// The university's name, with "(not confirmed)" unless the student's
+    /// affiliation is proved.
     pub university: Option<String>,
     pub area_of_study: Option<String>,
     pub graduation_year: Option<i32>,
@@ -451,7 +453,15 @@ fn applicant(
     Applicant {
         name: (!hidden).then(|| application.student_name.clone()),
         headline: profile.and_then(|p| p.headline.clone()),
-        university: reveal(profile.and_then(|p| p.university.clone())),
+        university: reveal(profile.and_then(|p| {
+            p.university.as_ref().map(|u| {
+                if p.university_confirmed {
+                    u.clone()
+                } else {
+                    format!("{u} (not confirmed)")
+                }
+            })
+        })),
         area_of_study: profile.and_then(|p| p.area_of_study.clone()),
         graduation_year: profile.and_then(|p| p.graduation_year),
         availability_hours: profile.and_then(|p| p.availability_hours),

@@ -23,6 +23,7 @@ pub mod records;
 pub mod reviews;
 pub mod saved_searches;
 pub mod stripe;
+pub mod universities;
 
 use chrono::{Datelike, Utc};
 

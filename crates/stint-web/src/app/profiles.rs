@@ -35,5 +35,6 @@ pub async fn save(
         }
     }
     state.store.save_profile(user.id, &profile).await?;
+    super::universities::declared(state, user, profile.university_id).await?;
     Ok(profile)
 }

@@ -4,6 +4,7 @@
 use stint_domain::account::Role;
 use stint_domain::organization::{MemberRole, OrgKind};
 use stint_domain::project::ProjectStatus;
+use stint_domain::university::StaffRole;
 use stint_store::{Application, Membership, Project, Store, User};
 
 use crate::error::AppError;
@@ -33,6 +34,31 @@ pub async fn require_employer_member(store: &Store, user: &User) -> Result<Membe
             "no_organization",
             "Create or join your organization first.",
         )),
+    }
+}
+
+/// A university staff account that belongs to a university organization.
+pub async fn require_university_member(store: &Store, user: &User) -> Result<Membership, AppError> {
+    require_role(user, Role::University)?;
+    match store.membership(user.id).await? {
+        Some(m) if m.org.kind == OrgKind::University => Ok(m),
+        _ => Err(AppError::conflict(
+            "no_organization",
+            "Create or join your university first.",
+        )),
+    }
+}
+
+/// Career staff of their university: they see its students and outcomes,
+/// confirm affiliations and manage its team. Faculty see only the credit
+/// requests that name them.
+pub fn require_career_staff(m: &Membership) -> Result<(), AppError> {
+    if m.staff_role == Some(StaffRole::Career) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only your university's career staff can do this.",
+        ))
     }
 }
 

@@ -1,5 +1,5 @@
-//! Organization dashboards (employers at `/employer`, universities at
-//! `/university`) and the employer's project pages.
+//! The employer's dashboard at `/employer`, setting up or joining an
+//! organization (employers and universities), and the employer's project pages.
 
 use askama::Template;
 use axum::Router;
@@ -30,7 +30,6 @@ use crate::view::{Choice, Layout, category_choices};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/employer", get(employer_dashboard))
-        .route("/university", get(university_dashboard))
         .route("/employer/organization", post(create_org))
         .route("/university/organization", post(create_org))
         .route("/employer/join", post(join_org))
@@ -226,7 +225,7 @@ fn todo(state: &AppState, a: stint_store::OrgAgenda) -> Todo {
     }
 }
 
-fn setup_page(
+pub(super) fn setup_page(
     layout: Layout,
     role: Role,
     f: Option<&OrgSetupForm>,
@@ -368,14 +367,6 @@ async fn employer_dashboard(
     dashboard(&state, &user, Role::Employer, n.notice.as_deref()).await
 }
 
-async fn university_dashboard(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(n): Query<NoticeQuery>,
-) -> Result<Response, PageError> {
-    dashboard(&state, &user, Role::University, n.notice.as_deref()).await
-}
-
 fn home_of(user: &User) -> &'static str {
     if user.role == Role::University {
         "/university"
@@ -386,7 +377,7 @@ fn home_of(user: &User) -> &'static str {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct OrgSetupForm {
+pub(super) struct OrgSetupForm {
     name: String,
     website: String,
     country: String,

@@ -19,6 +19,7 @@ mod records;
 pub(crate) use records::csv_download;
 mod saved_searches;
 mod student;
+mod university;
 
 use askama::Template;
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(credentials::router())
         .merge(student::router())
         .merge(employer::router())
+        .merge(university::router())
         .merge(admin::router())
         .merge(admin_payments::router())
         .merge(dev::router())

@@ -31,4 +31,5 @@ mod preferences;
 mod receipts;
 mod search_quality;
 mod stripe_flow;
+mod universities;
 mod uploads;
