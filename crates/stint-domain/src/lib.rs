@@ -6,6 +6,7 @@
 pub mod account;
 pub mod achievement;
 pub mod application;
+pub mod credit;
 pub mod engagement;
 pub mod error;
 pub mod ledger;
