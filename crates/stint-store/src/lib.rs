@@ -14,6 +14,7 @@ mod applications;
 mod audit;
 mod calendar;
 mod credentials;
+mod credit;
 mod discovery;
 mod error;
 mod files;
@@ -56,6 +57,7 @@ pub use applications::{
 pub use audit::AuditEntry;
 pub use calendar::{ProjectDates, ReviewWindow};
 pub use credentials::{Credential, IssuerKeyRecord, NewCredential, TrackRecord};
+pub use credit::{CreditHours, CreditRequest, CreditScope, CreditSet, NewCredit};
 pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileStorage, NewFile, SubmissionFile};

@@ -6,6 +6,7 @@ mod admin;
 mod applications;
 mod auth;
 mod credentials;
+mod credit;
 mod discovery;
 pub mod doc;
 mod engagements;
@@ -53,6 +54,7 @@ use crate::AppState;
         (name = "discovery", description = "Explained matches, suggestions, comparing projects"),
         (name = "payments", description = "Money: what hiring costs before it is charged, and the manual payment provider's money received and paid out (admins)"),
         (name = "universities", description = "Affiliations proved by a university address or career staff, what students share, the career centre's students and timelines, staff roles"),
+        (name = "credit", description = "Academic credit: the learning agreement, hours, reflection and sign-off; credits granted per term for the registrar"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
@@ -86,6 +88,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(discovery::router())
         .merge(taxonomy::router())
         .merge(universities::router())
+        .merge(credit::router())
         .merge(admin::router())
 }
 

@@ -662,6 +662,16 @@ async fn reasoned(
         .store
         .audit(Some(user.id), step.audit, "engagement", id, &reason)
         .await?;
+    super::credit::engagement_ended(
+        state,
+        e.application_id,
+        if step.action == EngagementAction::Dispute {
+            "disputed"
+        } else {
+            "cancelled"
+        },
+    )
+    .await?;
     tell_other(
         state,
         &e,

@@ -19,6 +19,7 @@ pub const DUE_REMINDER: &str = "due_reminder";
 pub const REVIEW_REVEAL: &str = "review_reveal";
 pub const MATCH_ALERTS: &str = "match_alerts";
 pub const SEARCH_DIGEST: &str = "search_digest";
+pub const CREDIT_REMINDER: &str = "credit_reminder";
 const MAX_ATTEMPTS: i32 = 5;
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
@@ -111,6 +112,7 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             REVIEW_REVEAL => super::reviews::reveal(state, job.subject_id).await,
             MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
             SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
+            CREDIT_REMINDER => super::credit::remind(state, job.subject_id).await,
             super::stripe::STRIPE_SETTLE => super::stripe::settle(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };

@@ -7,6 +7,7 @@ pub mod achievements;
 pub mod applications;
 pub mod calendar;
 pub mod credentials;
+pub mod credit;
 pub mod engagements;
 pub mod exports;
 pub mod jobs;

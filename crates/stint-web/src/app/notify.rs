@@ -27,11 +27,13 @@ pub enum Kind {
     MatchAlert,
     /// News for a saved search.
     SavedSearch,
+    /// A step of an academic credit request.
+    Credit,
 }
 
 impl Kind {
     /// Every kind, for the API document.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::NewApplicant,
         Kind::Shortlisted,
         Kind::Rejected,
@@ -50,6 +52,7 @@ impl Kind {
         Kind::Payment,
         Kind::MatchAlert,
         Kind::SavedSearch,
+        Kind::Credit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Payment => "payment",
             Kind::MatchAlert => "match_alert",
             Kind::SavedSearch => "saved_search",
+            Kind::Credit => "credit",
         }
     }
 }

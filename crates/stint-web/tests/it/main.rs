@@ -12,6 +12,7 @@ mod application_messages;
 mod calendar;
 mod common;
 mod credentials;
+mod credit;
 mod daily_use;
 mod discovery;
 mod disputes;
