@@ -387,6 +387,30 @@ impl Store {
         })
     }
 
+    /// Ends the open requests on a project whose application closed without
+    /// a hire (rejected, withdrawn, closed); the ids ended.
+    pub async fn end_credit_for_closed_applications(
+        &self,
+        project_id: i64,
+        reason: &str,
+    ) -> StoreResult<Vec<i64>> {
+        with_db!(self, write, |p| {
+            sqlx::query_scalar(
+                "UPDATE credit_requests SET status = 'ended', ended_reason = $1, updated_at = $2
+                 WHERE project_id = $3 AND status NOT IN ('signed_off', 'withdrawn', 'ended')
+                   AND application_id IN (SELECT a.id FROM applications a WHERE a.project_id = $3
+                                          AND a.status IN ('rejected', 'withdrawn', 'closed'))
+                 RETURNING id",
+            )
+            .bind(reason)
+            .bind(Utc::now())
+            .bind(project_id)
+            .fetch_all(p)
+            .await
+            .map_err(StoreError::from)
+        })
+    }
+
     /// Logs hours while the request is active; `Conflict("status_changed")`
     /// otherwise.
     pub async fn log_credit_hours(&self, id: i64, h: &HoursEntry) -> StoreResult<()> {

@@ -96,6 +96,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "affiliation_removed" => "The affiliation is removed; we told the student.",
         "staff_invited" => "Invitation sent. Your colleague joins with the invite code in it.",
         "staff_role_saved" => "Role saved.",
+        "credit_created" => "Credit requested. Write your learning agreement next.",
+        "credit_saved" => "Agreement saved as a draft.",
+        "credit_submitted" => "Agreement sent to the employer and your supervisor.",
+        "credit_withdrawn" => "The credit request is withdrawn.",
+        "credit_acknowledged" => "Acknowledged. The supervisor can now approve the agreement.",
+        "credit_approved" => "Agreement approved. The student logs hours from now on.",
+        "credit_returned" => "Sent back to the student with your comments.",
+        "hours_logged" => "Hours logged.",
+        "reflection_sent" => "Reflection sent to your supervisor for sign-off.",
+        "credit_signed_off" => "Signed off. The student has been told.",
         "calendar_on" => "Your calendar address is ready. Subscribe to it from your calendar app.",
         "calendar_off" => "The calendar is off; its address no longer works.",
         "credential_revoked" => {
@@ -270,15 +280,18 @@ pub fn until(today: NaiveDate, day: NaiveDate) -> String {
 /// its mark, so states are told apart without colour too.
 pub fn tone(label: &str) -> &'static str {
     match label {
-        "Paid" | "Approved" | "Completed" | "Hired" | "Filled" => "done",
-        "Open" | "In progress" | "Working" => "live",
+        "Paid" | "Approved" | "Completed" | "Hired" | "Filled" | "Signed off" => "done",
+        "Open" | "In progress" | "Working" | "Logging hours" => "live",
         "Submitted"
         | "Submitted for review"
         | "Shortlisted"
         | "Revision requested"
         | "In dispute"
-        | "Applied" => "wait",
-        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" => "ended",
+        | "Applied"
+        | "Agreement sent"
+        | "Agreement returned"
+        | "Awaiting sign-off" => "wait",
+        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" => "ended",
         _ => "draft",
     }
 }

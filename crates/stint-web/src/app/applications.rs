@@ -123,6 +123,7 @@ pub async fn withdraw(state: &AppState, user: &User, id: i64) -> Result<Applicat
             "",
         )
         .await?;
+    super::credit::applications_closed(state, a.project_id).await?;
     Ok(a)
 }
 
@@ -191,6 +192,7 @@ pub async fn reject(
             reason.as_deref().unwrap_or(""),
         )
         .await?;
+    super::credit::applications_closed(state, a.project_id).await?;
     let why = reason
         .map(|r| format!("\n\nTheir note: {r}"))
         .unwrap_or_default();
@@ -247,6 +249,8 @@ pub async fn hire(
         .store
         .audit(Some(user.id), "application.hired", "application", id, "")
         .await?;
+    // Filling the last place closes the other applications.
+    super::credit::applications_closed(state, a.project_id).await?;
     state
         .store
         .audit(

@@ -710,11 +710,32 @@ pub async fn engagement_ended(
     why: &str,
 ) -> Result<(), AppError> {
     let reason = format!("The engagement was {why}; the credit request ended with it.");
-    for id in state
+    let ended = state
         .store
         .end_credit_for_application(application_id, &reason)
-        .await?
-    {
+        .await?;
+    tell_ended(state, ended, &reason, why).await
+}
+
+/// Applications on a project closed without a hire (rejected, withdrawn,
+/// closed undecided or on cancelling, or when the places filled): their
+/// requests end.
+pub async fn applications_closed(state: &AppState, project_id: i64) -> Result<(), AppError> {
+    let reason = "The application closed without a hire; the credit request ended with it.";
+    let ended = state
+        .store
+        .end_credit_for_closed_applications(project_id, reason)
+        .await?;
+    tell_ended(state, ended, reason, "application closed").await
+}
+
+async fn tell_ended(
+    state: &AppState,
+    ended: Vec<i64>,
+    reason: &str,
+    why: &str,
+) -> Result<(), AppError> {
+    for id in ended {
         let c = state.store.credit_request(id).await?;
         state
             .store
@@ -724,7 +745,7 @@ pub async fn engagement_ended(
             state,
             &[c.student_id, c.faculty_id],
             "A credit request ended",
-            &reason,
+            reason,
             &c,
         )
         .await?;

@@ -140,6 +140,7 @@ async fn close_undecided(state: &AppState, project_id: i64) -> Result<(), AppErr
         Err(e) => return Err(e.into()),
     };
     let closed = state.store.close_undecided(project_id).await?;
+    super::credit::applications_closed(state, project_id).await?;
     if project.status == ProjectStatus::Open {
         match state
             .store

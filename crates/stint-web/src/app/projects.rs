@@ -107,7 +107,9 @@ pub async fn change_status(
             "{} cancelled \"{}\", so your application is closed. It does not count against you, and it frees one of your open application places.",
             p.org_name, p.input.title
         );
-        for student in state.store.close_cancelled(id).await? {
+        let closed = state.store.close_cancelled(id).await?;
+        super::credit::applications_closed(state, id).await?;
+        for student in closed {
             super::notify::send(
                 state,
                 student,

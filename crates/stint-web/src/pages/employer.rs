@@ -86,6 +86,8 @@ struct Todo {
     questions: Vec<QuestionRow>,
     replies: Vec<ReplyRow>,
     deposits: Vec<DepositRow>,
+    /// Learning agreements to acknowledge: (credit request, student, project).
+    agreements: Vec<(i64, String, String)>,
 }
 
 impl Todo {
@@ -95,6 +97,7 @@ impl Todo {
             + self.questions.len()
             + self.replies.len()
             + self.deposits.len()
+            + self.agreements.len()
     }
 }
 
@@ -222,6 +225,7 @@ fn todo(state: &AppState, a: stint_store::OrgAgenda) -> Todo {
                 since: ago(now, d.since),
             })
             .collect(),
+        agreements: Vec::new(),
     }
 }
 
@@ -329,7 +333,22 @@ async fn dashboard(
                 }
             })
             .collect();
-        (rows, todo(state, agenda))
+        let mut todo = todo(state, agenda);
+        todo.agreements = crate::app::credit::list(state, u)
+            .await
+            .map_err(err)?
+            .into_iter()
+            .filter(|c| {
+                c.employer_ack_at.is_none()
+                    && matches!(
+                        c.status,
+                        stint_domain::credit::CreditStatus::Submitted
+                            | stint_domain::credit::CreditStatus::Active
+                    )
+            })
+            .map(|c| (c.id, c.student_name, c.project_title))
+            .collect();
+        (rows, todo)
     } else {
         (Vec::new(), Todo::default())
     };

@@ -7,6 +7,7 @@ mod admin_payments;
 mod applications;
 mod apply;
 mod credentials;
+mod credit;
 mod dev;
 mod discovery;
 mod employer;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(student::router())
         .merge(employer::router())
         .merge(university::router())
+        .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())
         .merge(dev::router())

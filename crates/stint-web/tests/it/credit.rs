@@ -574,3 +574,259 @@ app_test!(
         );
     }
 );
+
+app_test!(the_credit_pages_walk_the_loop, |app| async move {
+    let w = world(&app).await;
+    // The student's page offers the project and the supervisor.
+    let page = app.get("/me/credit", Some(&w.student.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Survey coding for credit") && page.body.contains("Person prof"),
+        "{}",
+        page.body
+    );
+    let app_id = w.application.to_string();
+    let prof_id = w.prof.id.to_string();
+    let bad = app
+        .form(
+            "/me/credit",
+            Some(&w.student.cookie),
+            &[
+                ("application_id", &app_id),
+                ("course_code", "!"),
+                ("course_title", "Work-based learning"),
+                ("credits", "0"),
+                ("faculty_id", &prof_id),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"course_code-error\"") && bad.body.contains("id=\"credits-error\"")
+    );
+    let r = app
+        .form(
+            "/me/credit",
+            Some(&w.student.cookie),
+            &[
+                ("application_id", &app_id),
+                ("course_code", "ECON 390"),
+                ("course_title", "Work-based learning"),
+                ("credits", "5"),
+                ("faculty_id", &prof_id),
+            ],
+        )
+        .await;
+    let loc = r.location().to_string();
+    assert!(
+        loc.starts_with("/credit/") && loc.ends_with("?notice=credit_created"),
+        "{loc}"
+    );
+    let base = loc.split('?').next().unwrap_or_default().to_string();
+
+    // A bad agreement keeps what was typed and says what to fix.
+    let bad = app
+        .form(
+            &format!("{base}/agreement"),
+            Some(&w.student.cookie),
+            &[
+                ("goals", "Only one goal here"),
+                ("expected_hours", "20"),
+                ("assessment", "A report marked against the goals."),
+                ("send", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Only one goal here") && bad.body.contains("id=\"goals-error\""));
+    let r = app
+        .form(
+            &format!("{base}/agreement"),
+            Some(&w.student.cookie),
+            &[
+                (
+                    "goals",
+                    "Code open survey answers\nPresent three findings to the client",
+                ),
+                ("expected_hours", "20"),
+                ("assessment", "A report marked against the goals."),
+                ("send", "1"),
+            ],
+        )
+        .await;
+    assert!(
+        r.location().ends_with("notice=credit_submitted"),
+        "{}",
+        r.body
+    );
+
+    // The employer's home asks for the acknowledgement; the page does it.
+    let home = app.get("/employer", Some(&w.boss.cookie)).await;
+    assert!(home.body.contains("Learning agreements to acknowledge"));
+    let r = app
+        .form(
+            &format!("{base}/act"),
+            Some(&w.boss.cookie),
+            &[("action", "acknowledge")],
+        )
+        .await;
+    assert!(
+        r.location().ends_with("notice=credit_acknowledged"),
+        "{}",
+        r.body
+    );
+    let seen = app.get(&base, Some(&w.boss.cookie)).await;
+    assert!(!seen.body.contains("Hours:") && !seen.body.contains("Your reflection"));
+
+    // The supervisor's list names the request; they approve it.
+    let list = app.get("/university/credit", Some(&w.prof.cookie)).await;
+    assert!(list.body.contains(&base) && !list.body.contains("Download CSV"));
+    let r = app
+        .form(
+            &format!("{base}/act"),
+            Some(&w.prof.cookie),
+            &[("action", "return"), ("comment", "no")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .form(
+            &format!("{base}/act"),
+            Some(&w.prof.cookie),
+            &[("action", "approve")],
+        )
+        .await;
+    assert!(r.location().ends_with("notice=credit_approved"));
+
+    // Hours through the page.
+    let today = Utc::now().date_naive().to_string();
+    let r = app
+        .form(
+            &format!("{base}/hours"),
+            Some(&w.student.cookie),
+            &[
+                ("day", &today),
+                ("hours", "3"),
+                ("note", "Coded 150 answers"),
+            ],
+        )
+        .await;
+    assert!(r.location().ends_with("notice=hours_logged"));
+    let page = app.get(&base, Some(&w.prof.cookie)).await;
+    assert!(page.body.contains("Coded 150 answers") && page.body.contains("Hours: 3"));
+    // Career staff see it and can export; others cannot reach the page.
+    let list = app.get("/university/credit", Some(&w.career.cookie)).await;
+    assert!(list.body.contains("Download CSV"));
+    let csv = app
+        .get(
+            &format!("/university/credits.csv?from={today}&to={today}"),
+            Some(&w.career.cookie),
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let bad = app
+        .get(
+            "/university/credits.csv?from=2026-01-01&to=2025-01-01",
+            Some(&w.career.cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let stranger = app.student("nosy@uni.test").await;
+    assert_eq!(
+        app.get(&base, Some(&stranger.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+});
+
+app_test!(waiting_steps_get_reminders, |app| async move {
+    let w = world(&app).await;
+    let id = request(&app, &w).await;
+    app.api(
+        Method::PUT,
+        &format!("/api/v1/credit-requests/{id}/agreement"),
+        Some(&w.student.token),
+        Some(agreement()),
+    )
+    .await;
+    let before = app.count_kind(&w.student, "credit").await;
+    // Nothing is due yet.
+    stint_web::app::jobs::run_due(&app.state, 100)
+        .await
+        .unwrap_or_default();
+    assert_eq!(app.count_kind(&w.student, "credit").await, before);
+    app.state.clock.advance(chrono::Duration::days(4));
+    stint_web::app::jobs::run_due(&app.state, 100)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        app.count_kind(&w.student, "credit").await,
+        before + 1,
+        "the student is reminded of the draft"
+    );
+    // Sent: the employer is reminded next, not the supervisor.
+    act(&app, &w.student, id, "submit", None).await;
+    let boss_before = app.count_kind(&w.boss, "credit").await;
+    let prof_before = app.count_kind(&w.prof, "credit").await;
+    app.state.clock.advance(chrono::Duration::days(4));
+    stint_web::app::jobs::run_due(&app.state, 100)
+        .await
+        .unwrap_or_default();
+    assert_eq!(app.count_kind(&w.boss, "credit").await, boss_before + 1);
+    assert_eq!(app.count_kind(&w.prof, "credit").await, prof_before);
+});
+
+app_test!(
+    a_shortlisted_students_request_ends_when_not_selected,
+    |app| async move {
+        let w = world(&app).await;
+        let pid = app
+            .published(&w.boss, "Second survey for credit", 2, false)
+            .await;
+        let aid = app.apply(&w.student, pid).await.json()["id"]
+            .as_i64()
+            .unwrap_or_default();
+        app.api(
+            Method::POST,
+            &format!("/api/v1/applications/{aid}/shortlist"),
+            Some(&w.boss.token),
+            None,
+        )
+        .await;
+        let r = app
+        .api(Method::POST, "/api/v1/credit-requests", Some(&w.student.token),
+            Some(json!({"application_id": aid, "course_code": "ECON 390", "course_title": "Work-based learning", "credits": "5", "faculty_id": w.prof.id})))
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap_or_default();
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/applications/{aid}/reject"),
+                Some(&w.boss.token),
+                Some(json!({"reason": "We chose someone nearby."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let c = get(&app, &w.student, id).await.json();
+        assert_eq!(c["status"], "ended");
+        assert!(
+            c["ended_reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("without a hire")
+        );
+        // The hired application's request is untouched.
+        assert!(
+            app.api(
+                Method::GET,
+                "/api/v1/credit-requests",
+                Some(&w.student.token),
+                None
+            )
+            .await
+            .json()
+            .as_array()
+            .is_some_and(|l| l.len() == 1)
+        );
+    }
+);
