@@ -450,12 +450,12 @@ async fn load_applications(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(|err| anyhow::anyhow!("demo engagement {}: {err}", e.id))?;
     }
-    Ok(())
+    crate::demo_credit::load(state).await
 }
 
 /// A student's sign-in address: at their university, except for graduates,
 /// career changers and the one who signed up with a personal address.
-fn student_email(s: &crate::demo_data::Student) -> String {
+pub(crate) fn student_email(s: &crate::demo_data::Student) -> String {
     let domain = match s.uni {
         Some(i) if s.email_local != DECLARED_ONLY => UNIVERSITIES[i].domain,
         _ => "mail.example",

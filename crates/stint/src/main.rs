@@ -6,6 +6,7 @@ mod bench_data;
 mod config;
 mod credentials;
 mod demo;
+mod demo_credit;
 mod demo_data;
 mod demo_texts;
 mod mailer;
