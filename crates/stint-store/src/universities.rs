@@ -152,6 +152,17 @@ pub struct Invitation {
     pub created_at: DateTime<Utc>,
 }
 
+/// The columns of a `PortalStudent`: the student, what they share, and
+/// counts their stage is made of.
+macro_rules! portal_select {
+    () => {
+        "SELECT u.id AS student_id, u.name, u.email, s.area_of_study, s.graduation_year, af.sharing, af.proof, af.decided_at,
+           (SELECT COUNT(*) FROM applications a WHERE a.student_id = af.student_id) AS applications,
+           (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('active', 'submitted', 'revision_requested', 'disputed')) AS working,
+           (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('approved', 'paid')) AS completed"
+    };
+}
+
 const STAGE_WORKING: &str = "EXISTS (SELECT 1 FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('active', 'submitted', 'revision_requested', 'disputed'))";
 const STAGE_COMPLETED: &str = "EXISTS (SELECT 1 FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('approved', 'paid'))";
 const STAGE_APPLIED: &str =
@@ -447,12 +458,7 @@ impl Store {
             }};
         }
         let rows: Vec<PortalStudent> = with_db!(self, read, |p| {
-            let mut qb = sqlx::QueryBuilder::new(
-                "SELECT u.id AS student_id, u.name, u.email, s.area_of_study, s.graduation_year, af.sharing, af.proof, af.decided_at,
-                   (SELECT COUNT(*) FROM applications a WHERE a.student_id = af.student_id) AS applications,
-                   (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('active', 'submitted', 'revision_requested', 'disputed')) AS working,
-                   (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('approved', 'paid')) AS completed",
-            );
+            let mut qb = sqlx::QueryBuilder::new(concat!(portal_select!(), " "));
             filtered!(qb);
             qb.push(" ORDER BY u.name, u.id LIMIT ")
                 .push_bind(limit + 1)
@@ -476,15 +482,12 @@ impl Store {
         student_id: i64,
     ) -> StoreResult<Option<PortalStudent>> {
         Ok(with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT u.id AS student_id, u.name, u.email, s.area_of_study, s.graduation_year, af.sharing, af.proof, af.decided_at,
-                   (SELECT COUNT(*) FROM applications a WHERE a.student_id = af.student_id) AS applications,
-                   (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('active', 'submitted', 'revision_requested', 'disputed')) AS working,
-                   (SELECT COUNT(*) FROM engagements e WHERE e.student_id = af.student_id AND e.status IN ('approved', 'paid')) AS completed
-                 FROM affiliations af JOIN users u ON u.id = af.student_id
+            sqlx::query_as(concat!(
+                portal_select!(),
+                " FROM affiliations af JOIN users u ON u.id = af.student_id
                  LEFT JOIN student_profiles s ON s.user_id = af.student_id
                  WHERE af.status = 'confirmed' AND af.sharing <> 'aggregate' AND af.university_id = $1 AND af.student_id = $2",
-            )
+            ))
             .bind(university_id)
             .bind(student_id)
             .fetch_one(p)

@@ -87,12 +87,11 @@ const DELIVERY_CREDITS: &[(&str, Reach, DemoCredit)] = &[
 ];
 
 /// For the requests on shortlisted applications, in turn.
-const SHORTLIST_REACH: [Reach; 4] = [
-    Reach::Returned,
-    Reach::Draft,
-    Reach::Withdrawn,
-    Reach::Ended,
-];
+const SHORTLIST_REACH: [Reach; 3] = [Reach::Returned, Reach::Draft, Reach::Withdrawn];
+
+/// The request that ends: on an application shortlisted here for the
+/// purpose, then not selected (the browser tests use the demo's others).
+const ENDED: (&str, &str) = ("d.kim", "Build a cohort retention analysis in SQL");
 
 const GENERIC: DemoCredit = DemoCredit {
     course_code: "WBL 300",
@@ -305,8 +304,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         {
             continue;
         }
-        let eligible = credit::eligible(state, user).await.map_err(err)?;
-        let mut pick = eligible.first().map(|(id, _)| *id);
+        if s.email_local == ENDED.0 {
+            continue;
+        }
+        let reach = SHORTLIST_REACH[turn];
+        let mut pick = credit::eligible(state, user)
+            .await
+            .map_err(err)?
+            .first()
+            .map(|(id, _)| *id);
         if pick.is_none() {
             // Shortlist one of their applications to a project for credit.
             for a in store.timeline_applications(user.id).await? {
@@ -327,10 +333,32 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             }
         }
         let Some(application_id) = pick else { continue };
-        walk(state, user, application_id, &GENERIC, SHORTLIST_REACH[turn])
+        walk(state, user, application_id, &GENERIC, reach)
             .await
             .with_context(|| format!("demo credit of {}", s.email_local))?;
         turn += 1;
+    }
+    if let Some((_, user)) = students.iter().find(|(s, _)| s.email_local == ENDED.0) {
+        let application = store
+            .timeline_applications(user.id)
+            .await?
+            .into_iter()
+            .find(|a| {
+                a.project_title == ENDED.1 && a.status == ApplicationStatus::Submitted.as_str()
+            });
+        if let Some(a) = application {
+            store
+                .decide_application(
+                    a.application_id,
+                    &[ApplicationStatus::Submitted],
+                    ApplicationStatus::Shortlisted,
+                    None,
+                )
+                .await?;
+            walk(state, user, a.application_id, &GENERIC, Reach::Ended)
+                .await
+                .context("demo credit that ends")?;
+        }
     }
     Ok(())
 }
