@@ -744,3 +744,68 @@ app_test!(staff_have_roles_and_invite_colleagues, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
+
+app_test!(
+    the_students_university_page_works_without_the_api,
+    |app| async move {
+        let (career, uni) =
+            university(&app, "careers@uni.test", "Uni of Test", "uni.test", true).await;
+        let s = app.student("pat@mail.test").await;
+        let page = app.get("/me/university", Some(&s.cookie)).await;
+        assert!(page.body.contains("You have not named a university"));
+        set_university(&app, &s, uni).await;
+        let bad = app
+            .form(
+                "/me/university/email",
+                Some(&s.cookie),
+                &[("email", "pat@elsewhere.test")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("id=\"email-error\"") && bad.body.contains("pat@elsewhere.test"));
+        let r = app
+            .form(
+                "/me/university/sharing",
+                Some(&s.cookie),
+                &[("sharing", "everyone")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app
+            .form(
+                "/me/university/sharing",
+                Some(&s.cookie),
+                &[("sharing", "all")],
+            )
+            .await;
+        assert_eq!(r.location(), "/me/university?notice=sharing_saved");
+        let r = app
+            .form("/me/university/request", Some(&s.cookie), &[])
+            .await;
+        assert_eq!(r.location(), "/me/university?notice=affiliation_requested");
+        // Asking twice is refused with a page that says why.
+        let again = app
+            .form("/me/university/request", Some(&s.cookie), &[])
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        // The team's invite form keeps what was typed and says what is wrong.
+        let bad = app
+            .form(
+                "/university/team/invite",
+                Some(&career.cookie),
+                &[("email", "not-an-email"), ("role", "faculty")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("not-an-email") && bad.body.contains("id=\"email-error\""));
+        // Students cannot use the staff pages, nor staff the student's.
+        assert_eq!(
+            app.get("/university/team", Some(&s.cookie)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/me/university", Some(&career.cookie)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);
