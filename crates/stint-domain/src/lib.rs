@@ -14,6 +14,7 @@ pub mod matching;
 pub mod money;
 pub mod notice;
 pub mod organization;
+pub mod outcomes;
 pub mod payout;
 pub mod profile;
 pub mod project;

@@ -23,6 +23,7 @@ mod jobs;
 mod notifications;
 mod orgs;
 mod outbox;
+mod outcomes;
 mod payments;
 mod payout_accounts;
 mod preferences;
@@ -66,13 +67,14 @@ pub use jobs::{Job, JobFailure};
 pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
+pub use outcomes::{OutcomeEmployer, OutcomeMonth, RatingSummary};
 pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
 pub use projects::{COUNT_CAP, Facets, Project, ProjectCard, SearchPage};
 pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
-pub use seed::{SeedProject, SeedStudent};
+pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use stripe::{StripeAccount, StripeCharge};
 pub use universities::{
     Affiliation, AffiliationRequest, Invitation, PortalStudent, StaffMember, StudentFilter,

@@ -49,7 +49,284 @@ pub struct SeedStudent {
     pub location: &'static str,
 }
 
+/// One application from the past, and when it was a hire, the engagement
+/// that followed: for demo history and the outcomes benchmark.
+#[derive(Debug, Clone)]
+pub struct SeedWork {
+    pub project_id: i64,
+    pub org_id: i64,
+    pub student_id: i64,
+    pub applied_at: DateTime<Utc>,
+    /// submitted | shortlisted | rejected | withdrawn | closed | hired
+    pub status: &'static str,
+    /// For a hire.
+    pub hire: Option<SeedHire>,
+}
+
+/// An engagement from the past, with the ledger a real one would have.
+#[derive(Debug, Clone)]
+pub struct SeedHire {
+    pub hired_at: DateTime<Utc>,
+    /// active | paid | cancelled
+    pub status: &'static str,
+    /// Approval (paid) or cancellation.
+    pub ended_at: Option<DateTime<Utc>>,
+    pub price_minor: i64,
+    pub currency: &'static str,
+    pub fee_minor: i64,
+    /// The employer's ratings of the student (both sides review, so they
+    /// show) and who wrote them.
+    pub ratings: Option<([i32; 3], i64)>,
+}
+
+/// (engagement, kind, from, to, amount, currency, at)
+type SeedEntry<'a> = (i64, &'a str, String, String, i64, &'a str, DateTime<Utc>);
+/// (student, signed up, equity answers)
+pub type SeedAffiliate = (i64, DateTime<Utc>, [Option<&'static str>; 4]);
+/// (engagement, direction, author, ratings, at)
+type SeedReview = (i64, &'static str, i64, [i32; 3], DateTime<Utc>);
+
 impl Store {
+    /// Loads past applications and engagements with their ledger (funded
+    /// and fee at hire; released and paid out at approval, or refunded at
+    /// cancellation; sandbox provider) and both sides' reviews, in one
+    /// transaction per batch. The applications must be new (one per
+    /// project and student).
+    pub async fn seed_work(&self, rows: &[SeedWork]) -> StoreResult<()> {
+        use stint_domain::ledger::{
+            PLATFORM_FEES, employer_account, escrow_account, student_account,
+        };
+        for chunk in rows.chunks(400) {
+            crate::with_db!(self, write, |p| {
+                async {
+                    let mut tx = p.begin().await?;
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO applications (project_id, student_id, status, pitch, links, match_percent, created_at, updated_at, decided_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, w| {
+                        let decided = (w.status != "submitted")
+                            .then(|| w.hire.as_ref().map(|h| h.hired_at).unwrap_or(w.applied_at + chrono::Duration::days(4)));
+                        b.push_bind(w.project_id)
+                            .push_bind(w.student_id)
+                            .push_bind(w.status)
+                            .push_bind("I have done this kind of work in my coursework and can deliver it on time.")
+                            .push_bind("")
+                            .push_bind(60_i32)
+                            .push_bind(w.applied_at)
+                            .push_bind(decided.unwrap_or(w.applied_at))
+                            .push_bind(decided);
+                    });
+                    qb.push(" RETURNING id");
+                    let apps: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    let hires: Vec<(i64, &SeedWork, &SeedHire)> = apps
+                        .iter()
+                        .zip(chunk)
+                        .filter_map(|(a, w)| w.hire.as_ref().map(|h| (*a, w, h)))
+                        .collect();
+                    if hires.is_empty() {
+                        tx.commit().await?;
+                        return Ok::<_, sqlx::Error>(());
+                    }
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO engagements (project_id, application_id, student_id, org_id, status, price_minor, currency, fee_minor, due_date, created_at, updated_at) ",
+                    );
+                    qb.push_values(&hires, |mut b, (a, w, h)| {
+                        b.push_bind(w.project_id)
+                            .push_bind(*a)
+                            .push_bind(w.student_id)
+                            .push_bind(w.org_id)
+                            .push_bind(h.status)
+                            .push_bind(h.price_minor)
+                            .push_bind(h.currency)
+                            .push_bind(h.fee_minor)
+                            .push_bind((h.hired_at + chrono::Duration::days(14)).date_naive())
+                            .push_bind(h.hired_at)
+                            .push_bind(h.ended_at.unwrap_or(h.hired_at));
+                    });
+                    qb.push(" RETURNING id");
+                    let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    // (engagement, kind, from, to, amount, currency, at)
+                    let mut entries: Vec<SeedEntry> = Vec::new();
+                    let mut reviews: Vec<SeedReview> = Vec::new();
+                    for (id, (_, w, h)) in ids.iter().zip(&hires) {
+                        let id = *id;
+                        entries.push((id, "fund", employer_account(w.org_id), escrow_account(id), h.price_minor, h.currency, h.hired_at));
+                        if h.fee_minor > 0 {
+                            entries.push((id, "fee", employer_account(w.org_id), PLATFORM_FEES.to_string(), h.fee_minor, h.currency, h.hired_at));
+                        }
+                        match (h.status, h.ended_at) {
+                            ("paid", Some(at)) => {
+                                entries.push((id, "release", escrow_account(id), student_account(w.student_id), h.price_minor, h.currency, at));
+                                entries.push((id, "payout", student_account(w.student_id), "external:payouts".into(), h.price_minor, h.currency, at));
+                                if let Some((ratings, author)) = h.ratings {
+                                    let written = at + chrono::Duration::days(2);
+                                    reviews.push((id, "of_student", author, ratings, written));
+                                    reviews.push((id, "of_employer", w.student_id, [5, 4, 5], written));
+                                }
+                            }
+                            ("cancelled", Some(at)) => {
+                                entries.push((id, "refund", escrow_account(id), employer_account(w.org_id), h.price_minor, h.currency, at));
+                            }
+                            _ => {}
+                        }
+                    }
+                    for batch in entries.chunks(1_000) {
+                        let mut qb = sqlx::QueryBuilder::new(
+                            "INSERT INTO ledger_entries (engagement_id, kind, from_account, to_account, amount_minor, currency, provider, idempotency_key, created_at) ",
+                        );
+                        qb.push_values(batch, |mut b, (id, kind, from, to, amount, currency, at)| {
+                            b.push_bind(*id)
+                                .push_bind(*kind)
+                                .push_bind(from)
+                                .push_bind(to)
+                                .push_bind(*amount)
+                                .push_bind(*currency)
+                                .push_bind("sandbox")
+                                .push_bind(format!("{kind}:{id}"))
+                                .push_bind(*at);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    for batch in reviews.chunks(1_000) {
+                        let mut qb = sqlx::QueryBuilder::new(
+                            "INSERT INTO reviews (engagement_id, direction, author_id, rating_1, rating_2, rating_3, body, created_at) ",
+                        );
+                        qb.push_values(batch, |mut b, (id, direction, author, r, at)| {
+                            b.push_bind(*id)
+                                .push_bind(*direction)
+                                .push_bind(*author)
+                                .push_bind(r[0])
+                                .push_bind(r[1])
+                                .push_bind(r[2])
+                                .push_bind(if *direction == "of_student" {
+                                    "Did what the brief asked, kept us posted and delivered on time."
+                                } else {
+                                    "A clear brief and quick answers to my questions."
+                                })
+                                .push_bind(*at);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await
+                }
+                .await
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Confirms `students` as affiliated with the university (proved by
+    /// email), with when they signed up and their optional equity answers.
+    pub async fn seed_affiliations(
+        &self,
+        university_id: i64,
+        students: &[SeedAffiliate],
+    ) -> StoreResult<()> {
+        for chunk in students.chunks(500) {
+            crate::with_db!(self, write, |p| {
+                async {
+                    let mut tx = p.begin().await?;
+                    for (id, signed_up, _) in chunk {
+                        sqlx::query("UPDATE users SET created_at = $1 WHERE id = $2")
+                            .bind(*signed_up)
+                            .bind(*id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let mut qb = sqlx::QueryBuilder::new("UPDATE student_profiles SET university_id = ");
+                    qb.push_bind(university_id).push(" WHERE user_id");
+                    crate::push_in!(qb, chunk.iter().map(|(id, _, _)| *id).collect::<Vec<i64>>());
+                    qb.build().execute(&mut *tx).await?;
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO affiliations (student_id, university_id, status, proof, sharing, decided_at, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, at, _)| {
+                        b.push_bind(*id)
+                            .push_bind(university_id)
+                            .push_bind("confirmed")
+                            .push_bind("email")
+                            .push_bind(["completed", "all", "completed", "aggregate"][(*id % 4) as usize])
+                            .push_bind(*at)
+                            .push_bind(*at);
+                    });
+                    qb.push(" ON CONFLICT (student_id) DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                    let answered: Vec<_> = chunk.iter().filter(|(_, _, a)| a.iter().any(Option::is_some)).collect();
+                    if !answered.is_empty() {
+                        let mut qb = sqlx::QueryBuilder::new(
+                            "INSERT INTO equity_attributes (student_id, first_generation, need_based_aid, gender, disability, updated_at) ",
+                        );
+                        qb.push_values(&answered, |mut b, (id, at, a)| {
+                            b.push_bind(*id)
+                                .push_bind(a[0])
+                                .push_bind(a[1])
+                                .push_bind(a[2])
+                                .push_bind(a[3])
+                                .push_bind(*at);
+                        });
+                        qb.push(" ON CONFLICT (student_id) DO NOTHING");
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await
+                }
+                .await
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A verified university with one career-staff member and one email
+    /// domain; returns (org id, staff user id).
+    pub async fn seed_university(
+        &self,
+        name: &str,
+        slug: &str,
+        domain: &str,
+        staff_email: &str,
+        password_hash: &str,
+    ) -> StoreResult<(i64, i64)> {
+        let now = Utc::now();
+        Ok(crate::with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let user: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, password_hash, name, role, email_verified_at, created_at)
+                     VALUES ($1, $2, 'Career Centre', 'university', $3, $3) RETURNING id",
+                )
+                .bind(staff_email)
+                .bind(password_hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let org: i64 = sqlx::query_scalar(
+                    "INSERT INTO organizations (kind, name, slug, website, country, description, invite_code, verified_at, created_at)
+                     VALUES ('university', $1, $2, $3, 'IN', 'A university made up for the benchmark.', $4, $5, $5) RETURNING id",
+                )
+                .bind(name)
+                .bind(slug)
+                .bind(format!("https://{domain}"))
+                .bind(format!("{slug}-invite"))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO memberships (org_id, user_id, role, staff_role, created_at) VALUES ($1, $2, 'owner', 'career', $3)")
+                    .bind(org)
+                    .bind(user)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO org_domains (org_id, domain) VALUES ($1, $2)")
+                    .bind(org)
+                    .bind(domain)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((org, user))
+            }
+            .await
+        })?)
+    }
+
     /// Verified employer organizations, each with one owner; returns
     /// (org id, owner id) pairs.
     pub async fn seed_orgs(

@@ -91,6 +91,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "We asked your university's career staff to confirm you; we will email you their answer."
         }
         "sharing_saved" => "Saved. Your university now sees what the page says.",
+        "equity_saved" => "Saved. Your answers are only ever counted in totals of five or more.",
         "affiliation_approved" => "Confirmed. The student now counts as yours.",
         "affiliation_declined" => "Declined. We told the student.",
         "affiliation_removed" => "The affiliation is removed; we told the student.",

@@ -16,8 +16,11 @@ use stint_domain::money::Currency;
 use stint_domain::taxonomy::{CATEGORIES, SKILLS};
 use stint_store::{SeedProject, SeedStudent, Store};
 
+use crate::history::{PastProject, Shape, plan};
+
 pub const BENCH_PASSWORD: &str = "bench-password-2026";
 pub const BENCH_STUDENT: &str = "bench.student@stint.bench";
+pub const BENCH_CAREERS: &str = "careers@uni.bench";
 
 /// How much to make.
 #[derive(Debug, Clone, Copy)]
@@ -27,25 +30,28 @@ pub struct Volumes {
     pub students: usize,
     pub applicants: usize,
     pub orgs: usize,
+    /// Students (of the first loaded) confirmed at a bench university, with
+    /// years of history on closed projects: the outcomes benchmark.
+    pub university_students: usize,
 }
 
 /// xorshift64*: deterministic and dependency-free.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(crate) fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next() % (hi - lo + 1).max(1) as u64) as i64
     }
 }
@@ -289,6 +295,62 @@ fn student(rng: &mut Rng, n: usize) -> SeedStudent {
     }
 }
 
+/// Closed projects the university's students applied to.
+const PAST_PROJECTS: usize = 50_000;
+
+/// The outcomes benchmark's university (`careers@uni.bench`): `students`
+/// confirmed, two years of applications and engagements with their ledger
+/// and reviews, and equity answers.
+async fn load_university(
+    store: &Store,
+    hash: &str,
+    rng: &mut Rng,
+    students: &[i64],
+    past: &[PastProject],
+) -> anyhow::Result<()> {
+    let (uni, _) = store
+        .seed_university(
+            "Bench University",
+            "bench-university",
+            "uni.bench",
+            BENCH_CAREERS,
+            hash,
+        )
+        .await
+        .context("loading the university")?;
+    let pb = bar(students.len(), "university");
+    let (mut applications, mut engagements) = (0, 0);
+    for chunk in students.chunks(1_000) {
+        let (affiliates, work) = plan(
+            rng,
+            chunk,
+            past,
+            Shape {
+                days: 730,
+                applications: 14,
+                hire_percent: 43,
+                fee_basis_points: 1_000,
+                open_work: true,
+            },
+            Utc::now(),
+        );
+        applications += work.len();
+        engagements += work.iter().filter(|w| w.hire.is_some()).count();
+        store
+            .seed_affiliations(uni, &affiliates)
+            .await
+            .context("loading affiliations")?;
+        store.seed_work(&work).await.context("loading history")?;
+        pb.inc(chunk.len() as u64);
+    }
+    pb.finish();
+    println!(
+        "Bench University: {} confirmed students, {applications} applications, {engagements} engagements",
+        students.len()
+    );
+    Ok(())
+}
+
 /// Loads the volumes into `store` (migrated, preferably empty).
 pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
@@ -305,6 +367,7 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
     let total = v.open + v.closed;
     let pb = bar(total, "projects");
     let mut first_open = None;
+    let mut past: Vec<PastProject> = Vec::new();
     let mut made = 0;
     while made < total {
         let n = BATCH.min(total - made);
@@ -319,6 +382,19 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
             .seed_projects(&rows)
             .await
             .context("loading projects")?;
+        if v.university_students > 0 {
+            for (id, r) in ids.iter().zip(&rows) {
+                if r.status == "closed" && past.len() < PAST_PROJECTS {
+                    past.push(PastProject {
+                        id: *id,
+                        org_id: r.org_id,
+                        owner_id: r.created_by,
+                        price_minor: r.price_minor,
+                        currency: r.currency,
+                    });
+                }
+            }
+        }
         if first_open.is_none() {
             first_open = ids.first().copied();
         }
@@ -328,6 +404,8 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
     pb.finish();
     let pb = bar(v.students, "students");
     let mut applicants = Vec::new();
+    let mut university = Vec::new();
+    let mut first_student: Option<i64> = None;
     let mut made = 0;
     while made < v.students {
         let n = BATCH.min(v.students - made);
@@ -337,6 +415,13 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
             .await
             .context("loading students")?;
         for id in ids {
+            // Not the bench student (the first): a plain student elsewhere.
+            if id != first_student.unwrap_or(id) && university.len() < v.university_students {
+                university.push(id);
+            }
+            if first_student.is_none() {
+                first_student = Some(id);
+            }
             if applicants.len() < v.applicants {
                 applicants.push(id);
             }
@@ -353,6 +438,9 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
             .await
             .context("loading applications")?;
         println!("{} applicants on project {p}", applicants.len());
+    }
+    if !university.is_empty() {
+        load_university(store, &hash, &mut rng, &university, &past).await?;
     }
     store.analyze().await.context("ANALYZE")?;
     println!(

@@ -299,7 +299,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
                 .await?;
         }
     }
-    load_applications(state).await
+    load_applications(state).await?;
+    crate::demo_outcomes::load(state, &uni_ids, &orgs).await
 }
 
 /// Each student applies to the open projects in their fields (up to three);

@@ -8,7 +8,9 @@ mod credentials;
 mod demo;
 mod demo_credit;
 mod demo_data;
+mod demo_outcomes;
 mod demo_texts;
+mod history;
 mod mailer;
 #[cfg(test)]
 mod tests;
@@ -73,6 +75,10 @@ enum Command {
         applicants: usize,
         #[arg(long, default_value_t = 2_000)]
         orgs: usize,
+        /// Students confirmed at a bench university with two years of
+        /// history (the outcomes benchmark; 0 for none).
+        #[arg(long, default_value_t = 0)]
+        university_students: usize,
     },
     /// Administration tasks.
     Admin {
@@ -226,6 +232,7 @@ async fn run() -> anyhow::Result<()> {
             students,
             applicants,
             orgs,
+            university_students,
         } => {
             let store = open(&settings).await?;
             bench_data::load(
@@ -236,6 +243,7 @@ async fn run() -> anyhow::Result<()> {
                     students,
                     applicants,
                     orgs,
+                    university_students,
                 },
             )
             .await

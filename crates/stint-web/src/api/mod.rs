@@ -12,6 +12,7 @@ pub mod doc;
 mod engagements;
 mod me;
 mod orgs;
+mod outcomes;
 mod payments;
 mod portfolio;
 pub(crate) mod problem;
@@ -88,6 +89,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(discovery::router())
         .merge(taxonomy::router())
         .merge(universities::router())
+        .merge(outcomes::router())
         .merge(credit::router())
         .merge(admin::router())
 }

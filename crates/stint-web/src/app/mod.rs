@@ -15,6 +15,7 @@ pub mod matching;
 pub mod money;
 pub mod notify;
 pub mod orgs;
+pub mod outcomes;
 pub mod payments;
 pub mod payouts;
 pub mod preferences;

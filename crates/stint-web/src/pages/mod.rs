@@ -18,6 +18,7 @@ mod payouts;
 mod projects;
 mod records;
 pub(crate) use records::csv_download;
+mod outcomes;
 mod saved_searches;
 mod student;
 mod university;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(student::router())
         .merge(employer::router())
         .merge(university::router())
+        .merge(outcomes::router())
         .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
 use stint_domain::application::ApplicationStatus;
+use stint_domain::outcomes::Attribute;
 use stint_domain::university::{AffiliationStatus, Sharing, StaffRole, Stage};
 use stint_store::{Affiliation, Membership, Organization, PortalStudent, StaffMember, User};
 
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/university/email", axum::routing::post(send_link))
         .route("/me/university/request", axum::routing::post(request))
         .route("/me/university/sharing", axum::routing::post(sharing))
+        .route("/me/university/about", axum::routing::post(equity))
         .route("/affiliation/confirm", get(confirm_page).post(confirm_link))
 }
 
@@ -662,6 +664,8 @@ struct MinePage {
     domains: Vec<String>,
     email: String,
     sharing: Vec<(Choice, &'static str)>,
+    /// The optional equity questions: (field, question, unanswered, answers).
+    equity: Vec<(&'static str, &'static str, bool, Vec<Choice>)>,
     errors: FieldErrors,
 }
 
@@ -687,6 +691,24 @@ async fn mine_page(
         None => Vec::new(),
     };
     let current = a.as_ref().map(|a| a.sharing).unwrap_or_default();
+    let answers = crate::app::outcomes::answers(state, u)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    let equity = Attribute::ALL
+        .iter()
+        .map(|at| {
+            let chosen = answers.get(*at);
+            (
+                at.as_str(),
+                at.question(),
+                chosen.is_none(),
+                at.answers()
+                    .iter()
+                    .map(|(v, label)| Choice::new(v, label, chosen == Some(*v)))
+                    .collect(),
+            )
+        })
+        .collect();
     let failed = !errors.is_empty();
     let mut res = render(&MinePage {
         layout: l,
@@ -719,6 +741,7 @@ async fn mine_page(
                 )
             })
             .collect(),
+        equity,
         errors,
         affiliation: a,
     });
@@ -795,6 +818,37 @@ async fn sharing(
     let u = user.user();
     match unis::set_sharing(&state, u, &f.sharing).await {
         Ok(_) => Ok(Redirect::to("/me/university?notice=sharing_saved").into_response()),
+        Err(AppError::Invalid(errors)) => mine_page(&state, u, None, "", errors).await,
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Your university", Some(u), state.config.demo),
+        )),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EquityForm {
+    first_generation: String,
+    need_based_aid: String,
+    gender: String,
+    disability: String,
+}
+
+async fn equity(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<EquityForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let raw = [
+        f.first_generation.as_str(),
+        f.need_based_aid.as_str(),
+        f.gender.as_str(),
+        f.disability.as_str(),
+    ];
+    match crate::app::outcomes::set_answers(&state, u, raw).await {
+        Ok(_) => Ok(Redirect::to("/me/university?notice=equity_saved#about-h").into_response()),
         Err(AppError::Invalid(errors)) => mine_page(&state, u, None, "", errors).await,
         Err(e) => Err(PageError(
             e,

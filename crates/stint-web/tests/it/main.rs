@@ -22,6 +22,7 @@ mod idempotency;
 mod jobs_notifications;
 mod ledger_rules;
 mod money_flows;
+mod outcomes;
 mod pages_accounts;
 mod pages_applications;
 mod pages_engagements;

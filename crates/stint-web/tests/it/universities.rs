@@ -11,7 +11,7 @@ use crate::app_test;
 use crate::common::{Actor, TestApp};
 
 /// A university with `domain`, its career staff member, and its id.
-async fn university(
+pub(crate) async fn university(
     app: &TestApp,
     email: &str,
     name: &str,
@@ -77,7 +77,7 @@ async fn link_token(app: &TestApp, to: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn verify_account_email(app: &TestApp, to: &str, s: &Actor) {
+pub(crate) async fn verify_account_email(app: &TestApp, to: &str, s: &Actor) {
     let mail = app.state.store.email_to(to).await.unwrap_or_default();
     let base = app.state.config.base_url.clone();
     let link = mail

@@ -1,0 +1,354 @@
+//! A university's outcomes over a period its career staff pick: the figures,
+//! month by month, fields tried, earnings, ratings, employers and equity
+//! breakdowns, each also as CSV. Every figure counts the university's
+//! confirmed students, whatever they share (those who share only totals are
+//! in the totals); equity groups under five students are hidden. Also the
+//! student's own optional answers to the equity questions.
+
+use chrono::Duration;
+use stint_domain::account::Role;
+use stint_domain::money::Currency;
+use stint_domain::outcomes::{Answers, Attribute, Breakdown, Period, Summary};
+use stint_domain::{FieldErrors, Money};
+use stint_store::{OutcomeEmployer, OutcomeMonth, RatingSummary, User};
+
+use super::universities::career_staff;
+use crate::AppState;
+use crate::auth::authz::require_role;
+use crate::csv::{Cell, Csv};
+use crate::error::AppError;
+
+/// Employers listed on the page (the CSV has them all).
+pub const EMPLOYERS_SHOWN: i64 = 25;
+
+/// The report for one university and period.
+pub struct Outcomes {
+    pub university: String,
+    pub period: Period,
+    pub summary: Summary,
+    /// Every month of the period, in order, zero where nothing happened.
+    pub months: Vec<OutcomeMonth>,
+    pub ratings: RatingSummary,
+    pub employers: Vec<OutcomeEmployer>,
+    pub employers_total: i64,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// The tables of the report, each downloadable as CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Summary,
+    Months,
+    Fields,
+    Earnings,
+    Ratings,
+    Employers,
+    Equity,
+}
+
+impl Table {
+    pub const ALL: [Table; 7] = [
+        Table::Summary,
+        Table::Months,
+        Table::Fields,
+        Table::Earnings,
+        Table::Ratings,
+        Table::Employers,
+        Table::Equity,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Summary => "summary",
+            Table::Months => "months",
+            Table::Fields => "fields",
+            Table::Earnings => "earnings",
+            Table::Ratings => "ratings",
+            Table::Employers => "employers",
+            Table::Equity => "equity",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Table, AppError> {
+        Table::ALL
+            .into_iter()
+            .find(|t| t.as_str() == raw.trim())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "table",
+                    "Choose one of: summary, months, fields, earnings, ratings, employers, equity.",
+                )
+            })
+    }
+}
+
+/// Parses the period as typed (blank: the last twelve months).
+pub fn period(state: &AppState, from: &str, to: &str) -> Result<Period, AppError> {
+    Period::parse(from, to, state.clock.now().date_naive()).map_err(AppError::Invalid)
+}
+
+/// The caller's university's outcomes (career staff of a verified
+/// university).
+pub async fn outcomes(state: &AppState, user: &User, period: Period) -> Result<Outcomes, AppError> {
+    let m = career_staff(state, user).await?;
+    let (start, end) = (period.start(), period.end());
+    let window = Duration::days(i64::from(state.config.review_window_days));
+    let id = m.org.id;
+    let (rows, months, ratings, (employers, employers_total)) = tokio::try_join!(
+        state.store.outcome_rows(id, start, end),
+        state.store.outcome_months(id, start, end),
+        state
+            .store
+            .outcome_ratings(id, start, end, state.clock.now() - window),
+        state
+            .store
+            .outcome_employers(id, start, end, EMPLOYERS_SHOWN),
+    )?;
+    let summary = Summary::of(&rows, &period);
+    let breakdowns = Attribute::ALL
+        .into_iter()
+        .map(|a| Breakdown::of(a, &rows, &period))
+        .collect();
+    let months = period
+        .months()
+        .into_iter()
+        .map(|month| {
+            months
+                .iter()
+                .find(|m| m.month == month)
+                .cloned()
+                .unwrap_or(OutcomeMonth {
+                    month,
+                    ..OutcomeMonth::default()
+                })
+        })
+        .collect();
+    Ok(Outcomes {
+        university: m.org.name,
+        period,
+        summary,
+        months,
+        ratings,
+        employers,
+        employers_total,
+        breakdowns,
+    })
+}
+
+/// Money as people read it ("₹8,000.00").
+pub fn money(currency: &str, minor: i64) -> String {
+    match currency.parse::<Currency>() {
+        Ok(c) => Money::new(minor, c).to_string(),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+/// A share as a percentage, or a dash when there is nothing to divide.
+pub fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.0}%", v * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A mean with one decimal, or a dash.
+pub fn decimal(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// The ratings' names, in the order stored.
+pub const RATING_NAMES: [&str; 3] = ["Quality", "Communication", "Timeliness"];
+
+/// Fields-tried buckets, in order.
+pub const FIELDS_TRIED: [&str; 3] = ["One field", "Two fields", "Three or more"];
+
+/// One table as CSV: (file name, body). Hidden equity groups are written as
+/// "suppressed", never as a number.
+pub async fn csv(
+    state: &AppState,
+    user: &User,
+    period: Period,
+    table: Table,
+) -> Result<(String, String), AppError> {
+    let mut o = outcomes(state, user, period).await?;
+    if table == Table::Employers && o.employers_total > o.employers.len() as i64 {
+        let m = career_staff(state, user).await?;
+        o.employers = state
+            .store
+            .outcome_employers(m.org.id, period.start(), period.end(), i64::MAX)
+            .await?
+            .0;
+    }
+    let s = &o.summary;
+    let csv = match table {
+        Table::Summary => {
+            let mut c = Csv::new(&["measure", "value"]);
+            let days = s
+                .median_days_to_first
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let rows: [(&str, String); 15] = [
+                ("confirmed_students", s.students.to_string()),
+                ("students_taking_part", s.taking_part.to_string()),
+                ("applications", s.applications.to_string()),
+                (
+                    "applications_per_student",
+                    decimal_raw(s.applications_per_student),
+                ),
+                ("hires", s.hires.to_string()),
+                ("hire_rate", share(s.hire_rate)),
+                ("engagements_started", s.started.to_string()),
+                ("engagements_completed", s.completed.to_string()),
+                ("engagements_cancelled", s.cancelled.to_string()),
+                ("completion_rate", share(s.completion_rate)),
+                ("fields_per_student", decimal_raw(s.fields_per_student)),
+                ("students_working", s.working_students.to_string()),
+                ("repeat_rate", share(s.repeat_rate)),
+                ("first_projects", s.first_projects.to_string()),
+                ("median_days_signup_to_first_project", days),
+            ];
+            for (k, v) in &rows {
+                c.row(&[Cell::Text(k), Cell::Number(v.clone())]);
+            }
+            c
+        }
+        Table::Months => {
+            let mut c = Csv::new(&["month", "applications", "hires", "completed"]);
+            for m in &o.months {
+                c.row(&[
+                    Cell::Text(&m.month),
+                    Cell::Number(m.applications.to_string()),
+                    Cell::Number(m.hires.to_string()),
+                    Cell::Number(m.completed.to_string()),
+                ]);
+            }
+            c
+        }
+        Table::Fields => {
+            let mut c = Csv::new(&["fields_tried", "students"]);
+            for (label, n) in FIELDS_TRIED.iter().zip(s.fields_tried) {
+                c.row(&[Cell::Text(label), Cell::Number(n.to_string())]);
+            }
+            c
+        }
+        Table::Earnings => {
+            let mut c = Csv::new(&["currency", "total", "median_per_student", "students"]);
+            for e in &s.earnings {
+                c.row(&[
+                    Cell::Text(&e.currency),
+                    Cell::Number(minor_text(e.total_minor)),
+                    Cell::Number(minor_text(e.median_minor)),
+                    Cell::Number(e.students.to_string()),
+                ]);
+            }
+            c
+        }
+        Table::Ratings => {
+            let mut c = Csv::new(&["measure", "value"]);
+            c.row(&[
+                Cell::Text("reviews"),
+                Cell::Number(o.ratings.reviews.to_string()),
+            ]);
+            if let Some(means) = o.ratings.means {
+                for (name, v) in RATING_NAMES.iter().zip(means) {
+                    let key = format!("mean_{}", name.to_lowercase());
+                    c.row(&[Cell::Text(&key), Cell::Number(format!("{v:.2}"))]);
+                }
+            }
+            for (i, n) in o.ratings.distribution.iter().enumerate() {
+                let key = format!("overall_{}_stars", i + 1);
+                c.row(&[Cell::Text(&key), Cell::Number(n.to_string())]);
+            }
+            c
+        }
+        Table::Employers => {
+            let mut c = Csv::new(&["employer", "engagements", "students"]);
+            for e in &o.employers {
+                c.row(&[
+                    Cell::Text(&e.name),
+                    Cell::Number(e.engagements.to_string()),
+                    Cell::Number(e.students.to_string()),
+                ]);
+            }
+            c
+        }
+        Table::Equity => {
+            let mut c = Csv::new(&[
+                "attribute",
+                "group",
+                "students",
+                "participation_rate",
+                "hire_rate",
+                "completion_rate",
+            ]);
+            for b in &o.breakdowns {
+                for g in &b.groups {
+                    let hidden = "suppressed".to_string();
+                    let n = if g.suppressed {
+                        hidden.clone()
+                    } else {
+                        g.students.map(|n| n.to_string()).unwrap_or_default()
+                    };
+                    let rate = |v: Option<f64>| {
+                        if g.suppressed {
+                            hidden.clone()
+                        } else {
+                            share(v)
+                        }
+                    };
+                    c.row(&[
+                        Cell::Text(b.label),
+                        Cell::Text(g.label),
+                        Cell::Number(n),
+                        Cell::Number(rate(g.participation_rate)),
+                        Cell::Number(rate(g.hire_rate)),
+                        Cell::Number(rate(g.completion_rate)),
+                    ]);
+                }
+            }
+            c
+        }
+    };
+    Ok((
+        format!(
+            "outcomes-{}-{}-{}.csv",
+            table.as_str(),
+            o.period.from,
+            o.period.to
+        ),
+        csv.finish(),
+    ))
+}
+
+fn decimal_raw(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_default()
+}
+
+/// Minor units as a plain decimal ("8000.00"); every currency Stint takes
+/// has cents.
+fn minor_text(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", minor.abs() / 100, minor.abs() % 100)
+}
+
+// --- the student's answers ---
+
+/// The student's answers to the equity questions.
+pub async fn answers(state: &AppState, user: &User) -> Result<Answers, AppError> {
+    require_role(user, Role::Student)?;
+    Ok(state.store.equity_answers(user.id).await?)
+}
+
+/// Saves the student's answers (each optional; blank clears it).
+pub async fn set_answers(
+    state: &AppState,
+    user: &User,
+    raw: [&str; 4],
+) -> Result<Answers, AppError> {
+    require_role(user, Role::Student)?;
+    let answers = Answers::parse(raw).map_err(|e: FieldErrors| AppError::Invalid(e))?;
+    state.store.set_equity_answers(user.id, &answers).await?;
+    Ok(answers)
+}
