@@ -324,6 +324,12 @@ pub fn domain_matches(email_domain: &str, domains: &[String]) -> bool {
     })
 }
 
+/// The note career staff add when they feature a project ("Counts for
+/// the marketing module"): optional, at most 280 characters.
+pub fn parse_feature_note(raw: &str) -> Result<Option<String>, crate::FieldError> {
+    crate::text::optional("note", "The note", raw, 280)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,8 +77,8 @@ pub use saved_searches::SavedSearch;
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use stripe::{StripeAccount, StripeCharge};
 pub use universities::{
-    Affiliation, AffiliationRequest, Invitation, PortalStudent, StaffMember, StudentFilter,
-    TimelineApplication, TimelineEngagement,
+    Affiliation, AffiliationRequest, FeaturedProject, Invitation, PortalProject, PortalStudent,
+    StaffMember, StudentFilter, TimelineApplication, TimelineEngagement,
 };
 pub use users::{ApiTokenInfo, EmailPurpose, User};
 pub use workspace::{Earnings, EngagementListing, Message, Movement, Submission};

@@ -684,3 +684,152 @@ impl Store {
         })?)
     }
 }
+
+/// A project as the career centre's portal lists it: how many of the
+/// university's confirmed students applied and were hired, and whether
+/// staff feature it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PortalProject {
+    pub project_id: i64,
+    pub title: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_slug: String,
+    pub status: String,
+    pub category: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub application_deadline: chrono::NaiveDate,
+    pub applicants: i64,
+    pub hired: i64,
+    pub featured: bool,
+    pub note: Option<String>,
+}
+
+/// A project a university features, as its students see it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct FeaturedProject {
+    pub project_id: i64,
+    pub title: String,
+    pub summary: String,
+    pub org_name: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub estimated_hours: i32,
+    pub application_deadline: chrono::NaiveDate,
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// Projects the university's confirmed students applied to, and those
+    /// it features: featured and open first, then most applicants from the
+    /// university. At most `limit`.
+    pub async fn portal_projects(
+        &self,
+        university_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<PortalProject>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "WITH mine AS (
+                    SELECT a.project_id, COUNT(*) AS applicants,
+                      SUM(CASE WHEN a.status = 'hired' THEN 1 ELSE 0 END) AS hired
+                    FROM applications a JOIN affiliations af ON af.student_id = a.student_id
+                    WHERE af.university_id = $1 AND af.status = 'confirmed'
+                    GROUP BY a.project_id)
+                 SELECT p.id AS project_id, p.title, o.id AS org_id, o.name AS org_name, o.slug AS org_slug, p.status, p.category,
+                   p.price_minor, p.currency, p.application_deadline,
+                   COALESCE(m.applicants, 0) AS applicants, COALESCE(m.hired, 0) AS hired,
+                   (f.project_id IS NOT NULL) AS featured, f.note
+                 FROM projects p JOIN organizations o ON o.id = p.org_id
+                 LEFT JOIN mine m ON m.project_id = p.id
+                 LEFT JOIN featured_projects f ON f.project_id = p.id AND f.university_id = $1
+                 WHERE m.project_id IS NOT NULL OR f.project_id IS NOT NULL
+                 ORDER BY (CASE WHEN f.project_id IS NOT NULL AND p.status = 'open' THEN 0 ELSE 1 END),
+                   (CASE WHEN p.status = 'open' THEN 0 ELSE 1 END), COALESCE(m.applicants, 0) DESC, p.id DESC
+                 LIMIT $2",
+            )
+            .bind(university_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Features a project for the university's students (again: updates
+    /// the note).
+    pub async fn feature_project(
+        &self,
+        university_id: i64,
+        project_id: i64,
+        by: i64,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        let now = Utc::now();
+        with_db!(self, write, |p| {
+            sqlx::query(
+                "INSERT INTO featured_projects (university_id, project_id, note, featured_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (university_id, project_id) DO UPDATE SET note = excluded.note,
+                   featured_by = excluded.featured_by",
+            )
+            .bind(university_id)
+            .bind(project_id)
+            .bind(note)
+            .bind(by)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Stops featuring a project; whether it was featured.
+    pub async fn unfeature_project(
+        &self,
+        university_id: i64,
+        project_id: i64,
+    ) -> StoreResult<bool> {
+        let n = with_db!(self, write, |p| {
+            sqlx::query(
+                "DELETE FROM featured_projects WHERE university_id = $1 AND project_id = $2",
+            )
+            .bind(university_id)
+            .bind(project_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Whether the university features the project.
+    pub async fn is_featured(&self, university_id: i64, project_id: i64) -> StoreResult<bool> {
+        let n: i64 = with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM featured_projects WHERE university_id = $1 AND project_id = $2")
+                .bind(university_id)
+                .bind(project_id)
+                .fetch_one(p)
+                .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// The open projects a university features, newest feature first.
+    pub async fn featured_projects(&self, university_id: i64) -> StoreResult<Vec<FeaturedProject>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT p.id AS project_id, p.title, p.summary, o.name AS org_name, p.price_minor, p.currency,
+                   p.estimated_hours, p.application_deadline, f.note
+                 FROM featured_projects f JOIN projects p ON p.id = f.project_id
+                 JOIN organizations o ON o.id = p.org_id
+                 WHERE f.university_id = $1 AND p.status = 'open'
+                 ORDER BY f.created_at DESC, p.id DESC LIMIT 50",
+            )
+            .bind(university_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

@@ -91,6 +91,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "We asked your university's career staff to confirm you; we will email you their answer."
         }
         "sharing_saved" => "Saved. Your university now sees what the page says.",
+        "project_featured" => {
+            "Featured. Your students see it on their university page and on your school page."
+        }
+        "project_unfeatured" => "No longer featured.",
         "equity_saved" => "Saved. Your answers are only ever counted in totals of five or more.",
         "affiliation_approved" => "Confirmed. The student now counts as yours.",
         "affiliation_declined" => "Declined. We told the student.",

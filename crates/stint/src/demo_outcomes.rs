@@ -78,6 +78,60 @@ const BRITISH: (&[&str], &[&str]) = (
     &["Walsh", "Patel", "Hughes", "Evans", "Byrne", "Morgan"],
 );
 
+/// Projects each university's career staff feature: (university, employer,
+/// title, note).
+const FEATURED: &[(usize, usize, &str, &str)] = &[
+    (
+        0,
+        0,
+        "Analyse 500 customer survey responses for a skincare brand",
+        "Good practice for the research methods module; ask us about credit.",
+    ),
+    (
+        1,
+        8,
+        "",
+        "Open to every Northbridge student; the careers team can help with your pitch.",
+    ),
+];
+
+/// Features one open project per university (idempotent: featuring again
+/// keeps one row). An empty title takes the employer's first open project.
+async fn feature(
+    state: &AppState,
+    universities: &[i64],
+    employers: &[(User, Organization)],
+) -> anyhow::Result<()> {
+    let store = &state.store;
+    for (u, e, title, note) in FEATURED {
+        let (Some(&uni), Some((_, org))) = (universities.get(*u), employers.get(*e)) else {
+            continue;
+        };
+        let Some(staff) = store.user_by_email(UNIVERSITIES[*u].email).await? else {
+            continue;
+        };
+        let id = if title.is_empty() {
+            crate::demo_data::PROJECTS
+                .iter()
+                .filter(|p| p.employer == *e)
+                .map(|p| p.title)
+                .next()
+        } else {
+            Some(*title)
+        };
+        let Some(id) = (match id {
+            Some(t) => store.project_id_by_title(org.id, t).await?,
+            None => None,
+        }) else {
+            continue;
+        };
+        if store.project(id).await?.status == stint_domain::project::ProjectStatus::Open {
+            store.feature_project(uni, id, staff.id, Some(note)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Students added per university.
 const PER_UNIVERSITY: usize = 36;
 
@@ -90,6 +144,7 @@ pub async fn load(
     let Some((_, first_org)) = employers.first() else {
         return Ok(());
     };
+    feature(state, universities, employers).await?;
     if store
         .project_id_by_title(first_org.id, PAST[0].0)
         .await?

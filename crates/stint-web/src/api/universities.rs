@@ -29,6 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff))
         .routes(routes!(invite))
         .routes(routes!(set_role))
+        .routes(routes!(projects))
+        .routes(routes!(feature, unfeature))
+        .routes(routes!(school))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -535,4 +538,178 @@ async fn set_role(
 ) -> Result<Json<TeamView>, ApiError> {
     unis::set_role(&state, &caller.user, id, &r.role).await?;
     staff(State(state), caller).await
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalProjectView {
+    id: i64,
+    title: String,
+    organization: String,
+    organization_slug: String,
+    /// draft | open | filled | closed | completed | cancelled
+    status: String,
+    category: String,
+    price_minor: i64,
+    currency: String,
+    application_deadline: chrono::NaiveDate,
+    /// The university's confirmed students who applied, and were hired.
+    applicants: i64,
+    hired: i64,
+    featured: bool,
+    note: Option<String>,
+    /// The employer's record: applications decided and closed undecided,
+    /// median hours to decide and to pay out.
+    employer_decided: i64,
+    employer_closed_undecided: i64,
+    employer_median_decision_hours: Option<i64>,
+    employer_median_payout_hours: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalProjects {
+    projects: Vec<PortalProjectView>,
+}
+
+/// The projects the university's confirmed students applied to, and those
+/// it features, with each employer's record (career staff).
+#[utoipa::path(get, path = "/university/projects", tag = "universities", security(("bearer" = [])),
+    responses((status = 200, body = PortalProjects), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem)))]
+async fn projects(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<PortalProjects>, ApiError> {
+    let lines = unis::projects(&state, &caller.user).await?;
+    Ok(Json(PortalProjects {
+        projects: lines
+            .into_iter()
+            .map(|l| {
+                let p = l.project;
+                PortalProjectView {
+                    id: p.project_id,
+                    title: p.title,
+                    organization: p.org_name,
+                    organization_slug: p.org_slug,
+                    status: p.status,
+                    category: p.category,
+                    price_minor: p.price_minor,
+                    currency: p.currency,
+                    application_deadline: p.application_deadline,
+                    applicants: p.applicants,
+                    hired: p.hired,
+                    featured: p.featured,
+                    note: p.note,
+                    employer_decided: l.record.decided,
+                    employer_closed_undecided: l.record.closed_undecided,
+                    employer_median_decision_hours: l.record.median_decision_hours,
+                    employer_median_payout_hours: l.record.median_payout_hours,
+                }
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FeatureRequest {
+    /// For the students, at most 280 characters.
+    note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Featured {
+    project_id: i64,
+    featured: bool,
+}
+
+/// Feature an open project for the university's students (career staff);
+/// again to change the note.
+#[utoipa::path(put, path = "/university/projects/{id}/feature", tag = "universities", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = FeatureRequest,
+    responses((status = 200, body = Featured), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn feature(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<FeatureRequest>,
+) -> Result<Json<Featured>, ApiError> {
+    unis::feature(&state, &caller.user, id, &r.note).await?;
+    Ok(Json(Featured {
+        project_id: id,
+        featured: true,
+    }))
+}
+
+/// Stop featuring a project (career staff).
+#[utoipa::path(delete, path = "/university/projects/{id}/feature", tag = "universities", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Featured), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn unfeature(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<Featured>, ApiError> {
+    unis::unfeature(&state, &caller.user, id).await?;
+    Ok(Json(Featured {
+        project_id: id,
+        featured: false,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeaturedProjectView {
+    id: i64,
+    title: String,
+    summary: String,
+    organization: String,
+    price_minor: i64,
+    currency: String,
+    estimated_hours: i32,
+    application_deadline: chrono::NaiveDate,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolView {
+    name: String,
+    slug: String,
+    website: Option<String>,
+    /// Students who sign up with an address in these domains are confirmed
+    /// as the university's once the address is.
+    email_domains: Vec<String>,
+    /// Open projects the university features.
+    featured: Vec<FeaturedProjectView>,
+}
+
+/// A verified university's public page: its featured open projects and the
+/// email domains that confirm its students. No sign-in needed.
+#[utoipa::path(get, path = "/universities/{slug}", tag = "universities", params(("slug" = String, Path)),
+    responses((status = 200, body = SchoolView), (status = 404, body = Problem)))]
+async fn school(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Result<Json<SchoolView>, ApiError> {
+    let (org, domains, featured) = unis::school(&state, &slug).await?;
+    Ok(Json(SchoolView {
+        name: org.name,
+        slug: org.slug,
+        website: org.website,
+        email_domains: domains,
+        featured: featured
+            .into_iter()
+            .map(|f| FeaturedProjectView {
+                id: f.project_id,
+                title: f.title,
+                summary: f.summary,
+                organization: f.org_name,
+                price_minor: f.price_minor,
+                currency: f.currency,
+                estimated_hours: f.estimated_hours,
+                application_deadline: f.application_deadline,
+                note: f.note,
+            })
+            .collect(),
+    }))
 }

@@ -752,3 +752,148 @@ pub async fn set_role(
         .await?;
     Ok(())
 }
+
+// --- projects ---
+
+/// A portal project with its employer's record.
+pub struct ProjectLine {
+    pub project: stint_store::PortalProject,
+    pub record: stint_store::Accountability,
+}
+
+/// The projects the university's students apply to, and those it features
+/// (career staff).
+pub async fn projects(state: &AppState, user: &User) -> Result<Vec<ProjectLine>, AppError> {
+    let m = career_staff(state, user).await?;
+    let list = state.store.portal_projects(m.org.id, 100).await?;
+    let mut records: std::collections::HashMap<i64, stint_store::Accountability> =
+        std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let record = match records.get(&p.org_id) {
+            Some(r) => r.clone(),
+            None => {
+                let r = state.store.accountability(p.org_id).await?;
+                records.insert(p.org_id, r.clone());
+                r
+            }
+        };
+        out.push(ProjectLine { project: p, record });
+    }
+    Ok(out)
+}
+
+/// Career staff feature an open project for their students, with an
+/// optional note.
+pub async fn feature(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    note: &str,
+) -> Result<(), AppError> {
+    let m = career_staff(state, user).await?;
+    let note = stint_domain::university::parse_feature_note(note).map_err(|e| {
+        let mut errors = stint_domain::FieldErrors::new();
+        errors.0.push(e);
+        AppError::Invalid(errors)
+    })?;
+    let project = match state.store.project(project_id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if project.status != stint_domain::project::ProjectStatus::Open {
+        return Err(AppError::conflict(
+            "not_open",
+            "Only a project open for applications can be featured.",
+        ));
+    }
+    state
+        .store
+        .feature_project(m.org.id, project_id, user.id, note.as_deref())
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "project.featured",
+            "project",
+            project_id,
+            &m.org.name,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Career staff stop featuring a project.
+pub async fn unfeature(state: &AppState, user: &User, project_id: i64) -> Result<(), AppError> {
+    let m = career_staff(state, user).await?;
+    if !state.store.unfeature_project(m.org.id, project_id).await? {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "project.unfeatured",
+            "project",
+            project_id,
+            &m.org.name,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Whether the viewer is career staff of a verified university, and whether
+/// it features the project: for the feature button on a project page.
+pub async fn featuring(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+) -> Result<Option<bool>, AppError> {
+    if user.role != Role::University {
+        return Ok(None);
+    }
+    let Some(m) = state.store.membership(user.id).await? else {
+        return Ok(None);
+    };
+    if m.staff_role != Some(StaffRole::Career) || !m.org.verified {
+        return Ok(None);
+    }
+    Ok(Some(state.store.is_featured(m.org.id, project_id).await?))
+}
+
+/// The open projects the student's university features, once their
+/// affiliation is confirmed.
+pub async fn featured_for(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<stint_store::FeaturedProject>, AppError> {
+    match mine(state, user).await? {
+        Some(a) if a.confirmed() => Ok(state.store.featured_projects(a.university_id).await?),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// A verified university's public page: its organization and featured
+/// projects.
+pub async fn school(
+    state: &AppState,
+    slug: &str,
+) -> Result<
+    (
+        stint_store::Organization,
+        Vec<String>,
+        Vec<stint_store::FeaturedProject>,
+    ),
+    AppError,
+> {
+    let org = match state.store.org_by_slug(slug).await {
+        Ok(o) if o.kind == stint_domain::organization::OrgKind::University && o.verified => o,
+        Ok(_) | Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let domains = state.store.org_domains(org.id).await?;
+    let featured = state.store.featured_projects(org.id).await?;
+    Ok((org, domains, featured))
+}

@@ -383,6 +383,8 @@ struct ShowPage {
     record: Vec<String>,
     /// The signed-in student's match and its reasons.
     m: Option<super::discovery::MatchView>,
+    /// For career staff: whether their university features it.
+    featuring: Option<bool>,
 }
 
 /// The apply box on a project page (and the state of the apply page), in
@@ -541,10 +543,19 @@ async fn show_page(
         .await
         .map_err(|e| PageError(e, layout.clone()))?
         .map(|m| super::discovery::MatchView::from(&m));
+    let featuring = match viewer {
+        Some(u) if p.status == stint_domain::project::ProjectStatus::Open => {
+            crate::app::universities::featuring(state, u, p.id)
+                .await
+                .map_err(|e| PageError(e, layout.clone()))?
+        }
+        _ => None,
+    };
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
     Ok(render(&ShowPage {
+        featuring,
         cancel_rule: crate::app::money::cancellation_rule(state),
         status: p.status.as_str(),
         status_label: p.status.label(),

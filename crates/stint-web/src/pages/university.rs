@@ -41,6 +41,16 @@ pub fn router() -> Router<AppState> {
         .route("/university/team", get(team))
         .route("/university/team/invite", axum::routing::post(invite))
         .route("/university/team/{id}/role", axum::routing::post(set_role))
+        .route("/university/projects", get(projects))
+        .route(
+            "/university/projects/{id}/feature",
+            axum::routing::post(feature),
+        )
+        .route(
+            "/university/projects/{id}/unfeature",
+            axum::routing::post(unfeature),
+        )
+        .route("/u/{slug}", get(school))
         .route("/me/university", get(mine))
         .route("/me/university/email", axum::routing::post(send_link))
         .route("/me/university/request", axum::routing::post(request))
@@ -649,6 +659,172 @@ async fn set_role(
     Ok(Redirect::to("/university/team?notice=staff_role_saved").into_response())
 }
 
+// --- projects ---
+
+/// A featured project as students see it.
+struct FeaturedLine {
+    id: i64,
+    title: String,
+    summary: String,
+    org: String,
+    price: String,
+    hours: i32,
+    deadline: String,
+    note: Option<String>,
+}
+
+impl From<&stint_store::FeaturedProject> for FeaturedLine {
+    fn from(f: &stint_store::FeaturedProject) -> Self {
+        FeaturedLine {
+            id: f.project_id,
+            title: f.title.clone(),
+            summary: f.summary.clone(),
+            org: f.org_name.clone(),
+            price: crate::app::outcomes::money(&f.currency, f.price_minor),
+            hours: f.estimated_hours,
+            deadline: f.application_deadline.format("%-d %B %Y").to_string(),
+            note: f.note.clone(),
+        }
+    }
+}
+
+struct ProjectRow {
+    id: i64,
+    title: String,
+    org: String,
+    org_slug: String,
+    open: bool,
+    status: &'static str,
+    price: String,
+    deadline: String,
+    applicants: i64,
+    hired: i64,
+    featured: bool,
+    note: Option<String>,
+    record: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "university/projects.html")]
+struct ProjectsPage {
+    layout: Layout,
+    org: Organization,
+    rows: Vec<ProjectRow>,
+}
+
+async fn projects(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Projects", u, n.notice.as_deref());
+    let err = |e: AppError| PageError(e, l.clone());
+    let m = unis::career_staff(&state, u).await.map_err(err)?;
+    let lines = unis::projects(&state, u).await.map_err(err)?;
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            let p = line.project;
+            let status = stint_domain::project::ProjectStatus::parse(&p.status);
+            let r = &line.record;
+            let mut record = Vec::new();
+            if r.decided + r.closed_undecided > 0 {
+                record.push(format!(
+                    "Answers {}% of applicants",
+                    r.decided * 100 / (r.decided + r.closed_undecided)
+                ));
+            }
+            if let Some(h) = r.median_payout_hours {
+                record.push(format!("Pays out in {} h (median)", h));
+            }
+            ProjectRow {
+                id: p.project_id,
+                title: p.title,
+                org: p.org_name,
+                org_slug: p.org_slug,
+                open: status == Some(stint_domain::project::ProjectStatus::Open),
+                status: status.map(|s| s.label()).unwrap_or("Closed"),
+                price: crate::app::outcomes::money(&p.currency, p.price_minor),
+                deadline: p.application_deadline.format("%-d %b %Y").to_string(),
+                applicants: p.applicants,
+                hired: p.hired,
+                featured: p.featured,
+                note: p.note,
+                record,
+            }
+        })
+        .collect();
+    Ok(render(&ProjectsPage {
+        layout: l,
+        org: m.org,
+        rows,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FeatureForm {
+    note: String,
+}
+
+async fn feature(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<FeatureForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Projects", u, None);
+    unis::feature(&state, u, id, &f.note)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&format!("/projects/{id}?notice=project_featured")).into_response())
+}
+
+async fn unfeature(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Projects", u, None);
+    unis::unfeature(&state, u, id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to("/university/projects?notice=project_unfeatured").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "university/school.html")]
+struct SchoolPage {
+    layout: Layout,
+    org: Organization,
+    domains: Vec<String>,
+    featured: Vec<FeaturedLine>,
+    signed_in: bool,
+}
+
+/// The school page: public, for a verified university.
+async fn school(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let mut l = Layout::new("University", user.user(), state.config.demo);
+    let (org, domains, featured) = unis::school(&state, &slug)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?;
+    l.title = org.name.clone();
+    Ok(render(&SchoolPage {
+        layout: l,
+        domains,
+        featured: featured.iter().map(FeaturedLine::from).collect(),
+        signed_in: user.user().is_some(),
+        org,
+    }))
+}
+
 // --- the student's page ---
 
 #[derive(Template)]
@@ -664,6 +840,8 @@ struct MinePage {
     domains: Vec<String>,
     email: String,
     sharing: Vec<(Choice, &'static str)>,
+    /// Open projects the university features.
+    featured: Vec<FeaturedLine>,
     /// The optional equity questions: (field, question, unanswered, answers).
     equity: Vec<(&'static str, &'static str, bool, Vec<Choice>)>,
     errors: FieldErrors,
@@ -691,6 +869,12 @@ async fn mine_page(
         None => Vec::new(),
     };
     let current = a.as_ref().map(|a| a.sharing).unwrap_or_default();
+    let featured = unis::featured_for(state, u)
+        .await
+        .map_err(|e| PageError(e, l.clone()))?
+        .iter()
+        .map(FeaturedLine::from)
+        .collect();
     let answers = crate::app::outcomes::answers(state, u)
         .await
         .map_err(|e| PageError(e, l.clone()))?;
@@ -742,6 +926,7 @@ async fn mine_page(
             })
             .collect(),
         equity,
+        featured,
         errors,
         affiliation: a,
     });

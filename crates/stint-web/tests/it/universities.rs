@@ -809,3 +809,189 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    career_staff_feature_projects_for_their_students,
+    |app| async move {
+        let (staff, _uni) =
+            university(&app, "careers@uni.test", "Uni of Test", "uni.test", true).await;
+        let (other, _) =
+            university(&app, "careers@other.test", "Other Uni", "other.test", true).await;
+        let ana = app.student("ana@uni.test").await;
+        verify_account_email(&app, "ana@uni.test", &ana).await;
+        let bo = app.student("bo@other.test").await;
+        verify_account_email(&app, "bo@other.test", &bo).await;
+        let (boss, _) = app.employer("boss@acme.test", "Acme", true).await;
+        let pid = app.published(&boss, "Survey coding", 1, false).await;
+        app.apply(&ana, pid).await;
+
+        // The project page offers career staff the button; others do not see it.
+        let page = app
+            .get(&format!("/projects/{pid}"), Some(&staff.cookie))
+            .await;
+        assert!(page.body.contains("Feature for your students"));
+        let page = app
+            .get(&format!("/projects/{pid}"), Some(&ana.cookie))
+            .await;
+        assert!(!page.body.contains("Feature for your students"));
+
+        // A note too long is refused; then featured with a note.
+        let long = "x".repeat(281);
+        let r = app
+            .form(
+                &format!("/university/projects/{pid}/feature"),
+                Some(&staff.cookie),
+                &[("note", &long)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app
+            .form(
+                &format!("/university/projects/{pid}/feature"),
+                Some(&staff.cookie),
+                &[("note", "Counts towards the research methods module.")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        // The portal lists it with the student who applied and the employer.
+        let list = app.get("/university/projects", Some(&staff.cookie)).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body.contains("Survey coding") && list.body.contains("1 applied"),
+            "{}",
+            list.body
+        );
+        assert!(list.body.contains("Featured"));
+        // The other university sees neither the feature nor the project.
+        let theirs = app.get("/university/projects", Some(&other.cookie)).await;
+        assert!(!theirs.body.contains("Survey coding"));
+
+        // Its students see it on their page; the other's do not.
+        let mine = app.get("/me/university", Some(&ana.cookie)).await;
+        assert!(
+            mine.body.contains("Survey coding") && mine.body.contains("research methods module")
+        );
+        let not = app.get("/me/university", Some(&bo.cookie)).await;
+        assert!(!not.body.contains("Survey coding"));
+
+        // The school page is public: the featured project and how to sign up.
+        let school = app.get("/u/uni-of-test", None).await;
+        assert_eq!(school.status, StatusCode::OK, "{}", school.body);
+        assert!(school.body.contains("Survey coding") && school.body.contains("@uni.test"));
+        assert!(school.body.contains("/signup?role=student"));
+        assert_eq!(
+            app.get("/u/acme", None).await.status,
+            StatusCode::NOT_FOUND,
+            "employers have no school page"
+        );
+        assert_eq!(
+            app.get("/u/nowhere", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // The same through the API.
+        let r = app
+            .api(Method::GET, "/api/v1/universities/uni-of-test", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["featured"][0]["title"], "Survey coding");
+        assert_eq!(r.json()["email_domains"][0], "uni.test");
+        let r = app
+            .api(
+                Method::GET,
+                "/api/v1/university/projects",
+                Some(&staff.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.json()["projects"][0]["applicants"], 1, "{}", r.body);
+        assert_eq!(r.json()["projects"][0]["featured"], true);
+        let r = app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/university/projects/{pid}/feature"),
+                Some(&other.token),
+                Some(json!({"note": "x".repeat(300)})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["note".to_string()])
+        );
+        let r = app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/university/projects/{pid}/feature"),
+                Some(&ana.token),
+                Some(json!({"note": ""})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app
+            .api(
+                Method::DELETE,
+                "/api/v1/university/projects/999999/feature",
+                Some(&staff.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // Students, employers and other staff cannot feature or unfeature.
+        for who in [&ana, &boss] {
+            let r = app
+                .form(
+                    &format!("/university/projects/{pid}/feature"),
+                    Some(&who.cookie),
+                    &[("note", "")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN);
+        }
+        let r = app
+            .form(
+                &format!("/university/projects/{pid}/unfeature"),
+                Some(&other.cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "not featured by them");
+        // A project that is not open cannot be featured.
+        let draft = app
+            .api(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&boss.token),
+                Some(crate::common::project_json("Draft work")),
+            )
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap_or_default();
+        let r = app
+            .form(
+                &format!("/university/projects/{draft}/feature"),
+                Some(&staff.cookie),
+                &[("note", "")],
+            )
+            .await;
+        assert!(
+            r.status == StatusCode::CONFLICT || r.status == StatusCode::NOT_FOUND,
+            "{}",
+            r.status
+        );
+
+        // Unfeatured: gone from the students' page.
+        let r = app
+            .form(
+                &format!("/university/projects/{pid}/unfeature"),
+                Some(&staff.cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let mine = app.get("/me/university", Some(&ana.cookie)).await;
+        assert!(!mine.body.contains("research methods module"));
+    }
+);

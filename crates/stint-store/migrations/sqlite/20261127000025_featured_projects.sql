@@ -1,0 +1,12 @@
+-- Projects a university's career staff feature for their students: shown on
+-- the students' university page and on the school page /u/{slug} while the
+-- project is open.
+CREATE TABLE featured_projects (
+    university_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    note TEXT,
+    featured_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (university_id, project_id)
+);
+CREATE INDEX featured_projects_project ON featured_projects(project_id);
