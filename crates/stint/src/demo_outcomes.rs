@@ -78,55 +78,45 @@ const BRITISH: (&[&str], &[&str]) = (
     &["Walsh", "Patel", "Hughes", "Evans", "Byrne", "Morgan"],
 );
 
-/// Projects each university's career staff feature: (university, employer,
-/// title, note).
-const FEATURED: &[(usize, usize, &str, &str)] = &[
-    (
-        0,
-        0,
-        "Analyse 500 customer survey responses for a skincare brand",
-        "Good practice for the research methods module; ask us about credit.",
-    ),
-    (
-        1,
-        8,
-        "",
-        "Open to every Northbridge student; the careers team can help with your pitch.",
-    ),
+/// The note each university's career staff add to the projects they feature.
+const FEATURE_NOTES: [&str; 2] = [
+    "Good practice for the research methods module; ask us about credit.",
+    "Open to every student; the careers team can help with your pitch.",
 ];
 
-/// Features one open project per university (idempotent: featuring again
-/// keeps one row). An empty title takes the employer's first open project.
+/// Features the first two open projects of employers in each university's
+/// country (idempotent: featuring again keeps one row).
 async fn feature(
     state: &AppState,
     universities: &[i64],
     employers: &[(User, Organization)],
 ) -> anyhow::Result<()> {
     let store = &state.store;
-    for (u, e, title, note) in FEATURED {
-        let (Some(&uni), Some((_, org))) = (universities.get(*u), employers.get(*e)) else {
+    for (u, &uni) in UNIVERSITIES.iter().zip(universities) {
+        let Some(staff) = store.user_by_email(u.email).await? else {
             continue;
         };
-        let Some(staff) = store.user_by_email(UNIVERSITIES[*u].email).await? else {
-            continue;
-        };
-        let id = if title.is_empty() {
-            crate::demo_data::PROJECTS
-                .iter()
-                .filter(|p| p.employer == *e)
-                .map(|p| p.title)
-                .next()
-        } else {
-            Some(*title)
-        };
-        let Some(id) = (match id {
-            Some(t) => store.project_id_by_title(org.id, t).await?,
-            None => None,
-        }) else {
-            continue;
-        };
-        if store.project(id).await?.status == stint_domain::project::ProjectStatus::Open {
-            store.feature_project(uni, id, staff.id, Some(note)).await?;
+        let mut featured = 0;
+        for p in crate::demo_data::PROJECTS {
+            if featured == FEATURE_NOTES.len() {
+                break;
+            }
+            let (Some(e), Some((_, org))) = (EMPLOYERS.get(p.employer), employers.get(p.employer))
+            else {
+                continue;
+            };
+            if e.country != u.country {
+                continue;
+            }
+            let Some(id) = store.project_id_by_title(org.id, p.title).await? else {
+                continue;
+            };
+            if store.project(id).await?.status == stint_domain::project::ProjectStatus::Open {
+                store
+                    .feature_project(uni, id, staff.id, Some(FEATURE_NOTES[featured]))
+                    .await?;
+                featured += 1;
+            }
         }
     }
     Ok(())

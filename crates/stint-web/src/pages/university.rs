@@ -735,8 +735,10 @@ async fn projects(
                     r.decided * 100 / (r.decided + r.closed_undecided)
                 ));
             }
-            if let Some(h) = r.median_payout_hours {
-                record.push(format!("Pays out in {} h (median)", h));
+            match r.median_payout_hours {
+                Some(0) => record.push("Pays out within the hour (median)".to_string()),
+                Some(h) => record.push(format!("Pays out in {h} h (median)")),
+                None => {}
             }
             ProjectRow {
                 id: p.project_id,
