@@ -99,8 +99,9 @@ def summary(ms):
             "max_ms": round(max(ms), 2), "mean_ms": round(statistics.mean(ms), 2)}
 
 
-def ab(base, path, seconds, conc=32):
-    out = subprocess.run(["ab", "-k", "-q", "-c", str(conc), "-t", str(seconds), "-n", "10000000", base + path],
+def ab(base, path, seconds, conc=32, token=None):
+    auth = ["-H", f"Authorization: Bearer {token}"] if token else []
+    out = subprocess.run(["ab", "-k", "-q", "-c", str(conc), "-t", str(seconds), "-n", "10000000", *auth, base + path],
                          capture_output=True, text=True)
     rps = re.search(r"Requests per second:\s+([\d.]+)", out.stdout)
     failed = re.search(r"Failed requests:\s+(\d+)", out.stdout)

@@ -105,26 +105,10 @@ def main():
         "/api/v1/university/students?page=40",
     ]
     res["students_api"] = summary([m for v in latency(c, students, a.rounds, tok).values() for m in v])
-    res["load_outcomes_api"] = ab_auth(a.base, "/api/v1/university/outcomes", tok, a.ab_seconds)
+    res["load_outcomes_api"] = ab(a.base, "/api/v1/university/outcomes", a.ab_seconds, conc=8, token=tok)
     res["load_healthz"] = ab(a.base, "/healthz", a.ab_seconds)
     res["memory_after_load"] = memory(a.pid)
     print(json.dumps(res, indent=2))
-
-
-def ab_auth(base, path, tok, seconds, conc=8):
-    import re
-    import subprocess
-    out = subprocess.run(["ab", "-k", "-q", "-c", str(conc), "-t", str(seconds), "-n", "10000000",
-                          "-H", f"Authorization: Bearer {tok}", base + path], capture_output=True, text=True)
-    rps = re.search(r"Requests per second:\s+([\d.]+)", out.stdout)
-    non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out.stdout)
-    p50 = re.search(r"\n\s+50%\s+(\d+)", out.stdout)
-    p99 = re.search(r"\n\s+99%\s+(\d+)", out.stdout)
-    if not rps:
-        raise SystemExit(f"ab failed on {path}: {out.stdout[-500:]} {out.stderr[-500:]}")
-    return {"path": path, "concurrency": conc, "seconds": seconds, "req_per_s": float(rps.group(1)),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "p50_ms": int(p50.group(1)) if p50 else None, "p99_ms": int(p99.group(1)) if p99 else None}
 
 
 if __name__ == "__main__":
