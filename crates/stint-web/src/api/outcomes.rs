@@ -33,7 +33,7 @@ pub struct PeriodParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EarningsView {
+pub struct OutcomeEarningsView {
     currency: String,
     total_minor: i64,
     /// Per student who earned in this currency.
@@ -57,7 +57,7 @@ pub struct SummaryView {
     engagements_cancelled: i64,
     /// Approved of those that ended in the period (0–1).
     completion_rate: Option<f64>,
-    earnings: Vec<EarningsView>,
+    earnings: Vec<OutcomeEarningsView>,
     fields_per_student: Option<f64>,
     /// Students taking part who tried one field, two, three or more.
     fields_tried: [usize; 3],
@@ -172,7 +172,7 @@ async fn university_outcomes(
             earnings: s
                 .earnings
                 .into_iter()
-                .map(|e| EarningsView {
+                .map(|e| OutcomeEarningsView {
                     currency: e.currency,
                     total_minor: e.total_minor,
                     median_minor: e.median_minor,

@@ -343,3 +343,52 @@ app_test!(
         );
     }
 );
+
+/// utoipa names a schema after its struct, and a second struct of the same
+/// name silently replaces the first in the document: every schema struct
+/// of the API has a name of its own.
+#[test]
+fn schema_names_are_unique() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    assert!(!entries.is_empty(), "no API sources in {}", dir.display());
+    for path in entries {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !line.contains("ToSchema") || !line.trim_start().starts_with("#[derive") {
+                continue;
+            }
+            // The item the derive belongs to: the first line after it that
+            // is not an attribute or a comment.
+            let Some(name) = lines[i + 1..]
+                .iter()
+                .map(|l| l.trim_start())
+                .find(|l| !l.starts_with('#') && !l.starts_with("//"))
+                .and_then(|l| {
+                    l.strip_prefix("pub struct ")
+                        .or_else(|| l.strip_prefix("pub enum "))
+                        .or_else(|| l.strip_prefix("struct "))
+                        .or_else(|| l.strip_prefix("enum "))
+                })
+                .and_then(|rest| {
+                    rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .next()
+                })
+            else {
+                continue;
+            };
+            let here = path
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if let Some(there) = seen.insert(name.to_string(), here.clone()) {
+                panic!("schema {name} is defined in both {there} and {here}");
+            }
+        }
+    }
+}
