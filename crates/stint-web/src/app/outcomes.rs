@@ -6,10 +6,9 @@
 //! student's own optional answers to the equity questions.
 
 use chrono::Duration;
+use stint_domain::FieldErrors;
 use stint_domain::account::Role;
-use stint_domain::money::Currency;
 use stint_domain::outcomes::{Answers, Attribute, Breakdown, Period, Summary};
-use stint_domain::{FieldErrors, Money};
 use stint_store::{OutcomeEmployer, OutcomeMonth, RatingSummary, User};
 
 use super::universities::career_staff;
@@ -135,13 +134,7 @@ pub async fn outcomes(state: &AppState, user: &User, period: Period) -> Result<O
     })
 }
 
-/// Money as people read it ("₹8,000.00").
-pub fn money(currency: &str, minor: i64) -> String {
-    match currency.parse::<Currency>() {
-        Ok(c) => Money::new(minor, c).to_string(),
-        Err(_) => format!("{minor} {currency}"),
-    }
-}
+pub use super::universities::money;
 
 /// A share as a percentage, or a dash when there is nothing to divide.
 pub fn percent(v: Option<f64>) -> String {

@@ -502,7 +502,8 @@ pub async fn timeline(
     })
 }
 
-fn money(currency: &str, minor: i64) -> String {
+/// Money as people read it; one formatter for the portal and the report.
+pub fn money(currency: &str, minor: i64) -> String {
     match currency.parse::<Currency>() {
         Ok(c) => Money::new(minor, c).to_string(),
         Err(_) => format!("{minor} {currency}"),
