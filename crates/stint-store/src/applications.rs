@@ -264,8 +264,8 @@ impl Store {
                     return Err(StoreError::Conflict("quota"));
                 }
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO applications (project_id, student_id, status, pitch, answer, links, match_percent, created_at, updated_at)
-                     VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $7) RETURNING id",
+                    "INSERT INTO applications (project_id, student_id, status, pitch, answer, links, match_percent, created_at, updated_at, category)
+                     VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $7, (SELECT category FROM projects WHERE id = $1)) RETURNING id",
                 )
                 .bind(project_id)
                 .bind(student_id)

@@ -103,20 +103,21 @@ macro_rules! months_sql {
             "SELECT ",
             $released,
             " AS month, COUNT(*) AS completed
-             FROM ledger_entries l JOIN engagements e ON e.id = l.engagement_id
-             WHERE l.kind = 'release' AND e.student_id IN (SELECT af.student_id FROM ",
+             FROM engagements e
+             WHERE e.student_id IN (SELECT af.student_id FROM ",
             cohort!(),
             ")
-               AND l.created_at >= $2 AND l.created_at < $3
+               AND e.approved_at >= $2 AND e.approved_at < $3
              GROUP BY 1"
         )
     };
 }
 
-const MONTHS_SQLITE: &str = months_sql!("substr(a.created_at, 1, 7)", "substr(l.created_at, 1, 7)");
+const MONTHS_SQLITE: &str =
+    months_sql!("substr(a.created_at, 1, 7)", "substr(e.approved_at, 1, 7)");
 const MONTHS_POSTGRES: &str = months_sql!(
     "to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM')",
-    "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
+    "to_char(e.approved_at AT TIME ZONE 'UTC', 'YYYY-MM')"
 );
 
 impl Store {
@@ -202,8 +203,8 @@ impl Store {
                 sqlx::query_as(concat!(
                     "SELECT a.student_id, COUNT(*) AS applications,
                        SUM(CASE WHEN a.status = 'hired' THEN 1 ELSE 0 END) AS hired,
-                       COUNT(DISTINCT p.category) AS fields
-                     FROM applications a JOIN projects p ON p.id = a.project_id
+                       COUNT(DISTINCT a.category) AS fields
+                     FROM applications a
                      WHERE a.student_id IN (SELECT af.student_id FROM ",
                     cohort!(),
                     ")
@@ -223,12 +224,11 @@ impl Store {
                 sqlx::query_as(concat!(
                     "SELECT e.student_id, e.currency,
                        SUM(CASE WHEN e.created_at >= $2 THEN 1 ELSE 0 END) AS started,
-                       SUM(CASE WHEN l.created_at >= $2 AND l.created_at < $3 THEN 1 ELSE 0 END) AS completed,
-                       CAST(SUM(CASE WHEN l.created_at >= $2 AND l.created_at < $3 THEN e.price_minor ELSE 0 END) AS BIGINT) AS earned,
+                       SUM(CASE WHEN e.approved_at >= $2 AND e.approved_at < $3 THEN 1 ELSE 0 END) AS completed,
+                       CAST(SUM(CASE WHEN e.approved_at >= $2 AND e.approved_at < $3 THEN e.price_minor ELSE 0 END) AS BIGINT) AS earned,
                        SUM(CASE WHEN e.status = 'cancelled' AND e.updated_at >= $2 AND e.updated_at < $3 THEN 1 ELSE 0 END) AS cancelled,
                        MIN(e.created_at) AS first_started
                      FROM engagements e
-                     LEFT JOIN ledger_entries l ON l.engagement_id = e.id AND l.kind = 'release'
                      WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
                        AND e.created_at < $3
                      GROUP BY e.student_id, e.currency"
@@ -299,11 +299,10 @@ impl Store {
                 "SELECT CAST((r.rating_1 + r.rating_2 + r.rating_3 + 1) / 3 AS BIGINT) AS overall, COUNT(*) AS n,
                    CAST(SUM(r.rating_1) AS BIGINT), CAST(SUM(r.rating_2) AS BIGINT), CAST(SUM(r.rating_3) AS BIGINT)
                  FROM engagements e
-                 JOIN ledger_entries l ON l.engagement_id = e.id AND l.kind = 'release'
                  JOIN reviews r ON r.engagement_id = e.id AND r.direction = 'of_student'
                  WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
-                   AND l.created_at >= $2 AND l.created_at < $3
-                   AND (l.created_at < $4 OR EXISTS (
+                   AND e.approved_at >= $2 AND e.approved_at < $3
+                   AND (e.approved_at < $4 OR EXISTS (
                        SELECT 1 FROM reviews o WHERE o.engagement_id = e.id AND o.direction = 'of_employer'))
                  GROUP BY 1"
             ))
@@ -344,12 +343,14 @@ impl Store {
     ) -> StoreResult<(Vec<OutcomeEmployer>, i64)> {
         let rows: Vec<OutcomeEmployer> = with_db!(self, read, |p| {
             sqlx::query_as(concat!(
-                "SELECT o.name, o.slug, COUNT(*) AS engagements, COUNT(DISTINCT e.student_id) AS students
-                 FROM engagements e JOIN organizations o ON o.id = e.org_id
-                 WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
-                   AND e.created_at >= $2 AND e.created_at < $3
-                 GROUP BY o.id, o.name, o.slug
-                 ORDER BY COUNT(*) DESC, o.name, o.id"
+                "SELECT o.name, o.slug, x.engagements, x.students
+                 FROM (SELECT e.org_id, COUNT(*) AS engagements, COUNT(DISTINCT e.student_id) AS students
+                       FROM engagements e
+                       WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
+                         AND e.created_at >= $2 AND e.created_at < $3
+                       GROUP BY e.org_id) x
+                 JOIN organizations o ON o.id = x.org_id
+                 ORDER BY x.engagements DESC, o.name, o.id"
             ))
             .bind(university_id)
             .bind(start)

@@ -101,7 +101,7 @@ impl Store {
                 async {
                     let mut tx = p.begin().await?;
                     let mut qb = sqlx::QueryBuilder::new(
-                        "INSERT INTO applications (project_id, student_id, status, pitch, links, match_percent, created_at, updated_at, decided_at) ",
+                        "INSERT INTO applications (project_id, student_id, status, pitch, links, match_percent, created_at, updated_at, decided_at, category) ",
                     );
                     qb.push_values(chunk, |mut b, w| {
                         let decided = (w.status != "submitted")
@@ -114,7 +114,10 @@ impl Store {
                             .push_bind(60_i32)
                             .push_bind(w.applied_at)
                             .push_bind(decided.unwrap_or(w.applied_at))
-                            .push_bind(decided);
+                            .push_bind(decided)
+                            .push("(SELECT category FROM projects WHERE id = ")
+                            .push_bind_unseparated(w.project_id)
+                            .push_unseparated(")");
                     });
                     qb.push(" RETURNING id");
                     let apps: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
@@ -128,7 +131,7 @@ impl Store {
                         return Ok::<_, sqlx::Error>(());
                     }
                     let mut qb = sqlx::QueryBuilder::new(
-                        "INSERT INTO engagements (project_id, application_id, student_id, org_id, status, price_minor, currency, fee_minor, due_date, created_at, updated_at) ",
+                        "INSERT INTO engagements (project_id, application_id, student_id, org_id, status, price_minor, currency, fee_minor, due_date, created_at, updated_at, approved_at) ",
                     );
                     qb.push_values(&hires, |mut b, (a, w, h)| {
                         b.push_bind(w.project_id)
@@ -141,7 +144,8 @@ impl Store {
                             .push_bind(h.fee_minor)
                             .push_bind((h.hired_at + chrono::Duration::days(14)).date_naive())
                             .push_bind(h.hired_at)
-                            .push_bind(h.ended_at.unwrap_or(h.hired_at));
+                            .push_bind(h.ended_at.unwrap_or(h.hired_at))
+                            .push_bind(h.ended_at.filter(|_| h.status == "paid"));
                     });
                     qb.push(" RETURNING id");
                     let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
@@ -560,7 +564,7 @@ impl Store {
                 let mut tx = p.begin().await?;
                 for chunk in students.chunks(1_000) {
                     let mut qb = sqlx::QueryBuilder::new(
-                        "INSERT INTO applications (project_id, student_id, status, pitch, answer, links, match_percent, created_at, updated_at) ",
+                        "INSERT INTO applications (project_id, student_id, status, pitch, answer, links, match_percent, created_at, updated_at, category) ",
                     );
                     qb.push_values(chunk, |mut b, s| {
                         b.push_bind(project_id)
@@ -571,7 +575,10 @@ impl Store {
                             .push_bind("")
                             .push_bind(0_i32)
                             .push_bind(now)
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push("(SELECT category FROM projects WHERE id = ")
+                            .push_bind_unseparated(project_id)
+                            .push_unseparated(")");
                     });
                     qb.build().execute(&mut *tx).await?;
                 }

@@ -82,6 +82,11 @@ pub(crate) const INSERT_LEDGER_ENTRY: &str =
     amount_minor, currency, provider, idempotency_key, created_at, reference)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
+/// Keeps the time of an engagement's first release on its row (the outcomes
+/// report reads it without the ledger); binds engagement, time.
+pub(crate) const MARK_APPROVED: &str =
+    "UPDATE engagements SET approved_at = COALESCE(approved_at, $2) WHERE id = $1";
+
 /// An engagement's ledger summed by kind and provider, read inside the
 /// transaction that is about to add to it.
 pub(crate) const READ_BOOK: &str =
@@ -126,6 +131,13 @@ macro_rules! write_checked {
                 .bind(&m.reference)
                 .execute(&mut *$tx)
                 .await?;
+            if m.kind == stint_domain::ledger::EntryKind::Release {
+                sqlx::query($crate::workspace::MARK_APPROVED)
+                    .bind($engagement_id)
+                    .bind($now)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
         }
         Ok::<(), StoreError>(())
     }};
