@@ -167,6 +167,11 @@ impl Store {
                     }
                 }
             }
+            // A project arranged with a university: only for its own
+            // confirmed students.
+            qb.push(" AND (p.restricted_to IS NULL OR p.restricted_to IN (SELECT af.university_id FROM affiliations af WHERE af.student_id = ")
+                .push_bind(student_id)
+                .push(" AND af.status = 'confirmed'))");
             if !matches!(pool, Pool::Ids(_)) {
                 qb.push(" AND NOT EXISTS (SELECT 1 FROM hidden_projects h WHERE h.student_id = ")
                     .push_bind(student_id)
@@ -245,8 +250,13 @@ impl Store {
     }
 
     /// Students with any of `keys` (`skill:…`, `cat:…`), with the profile
-    /// fields matching needs.
-    pub async fn alert_candidates(&self, keys: &[String]) -> StoreResult<Vec<AlertCandidate>> {
+    /// fields matching needs; with `university`, only its confirmed
+    /// students (a project arranged for them).
+    pub async fn alert_candidates(
+        &self,
+        keys: &[String],
+        university: Option<i64>,
+    ) -> StoreResult<Vec<AlertCandidate>> {
         let rows: Vec<AlertRow> = with_db!(self, read, |p| {
             let mut qb = sqlx::QueryBuilder::new(
                 "SELECT s.user_id, s.skills, s.interests, s.area_of_study, s.availability_hours, s.location
@@ -255,6 +265,11 @@ impl Store {
             );
             push_in!(qb, keys);
             qb.push(")");
+            if let Some(u) = university {
+                qb.push(" AND s.user_id IN (SELECT af.student_id FROM affiliations af WHERE af.university_id = ")
+                    .push_bind(u)
+                    .push(" AND af.status = 'confirmed')");
+            }
             qb.build_query_as().fetch_all(p).await
         })?;
         Ok(rows

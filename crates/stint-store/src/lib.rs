@@ -70,7 +70,7 @@ pub use outbox::{OutboxMessage, OutboxStatus};
 pub use outcomes::{OutcomeEmployer, OutcomeMonth, RatingSummary};
 pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
-pub use projects::{COUNT_CAP, Facets, Project, ProjectCard, SearchPage};
+pub use projects::{COUNT_CAP, Facets, Project, ProjectCard, Restriction, SearchPage};
 pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;

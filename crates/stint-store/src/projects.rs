@@ -1,7 +1,7 @@
 //! Projects: drafts, their state changes, and search over open ones.
 //!
 //! Full-text search is the one place the engines differ: SQLite keeps an FTS5
-//! table (`projects_fts`, rowid = project id) holding open projects only;
+//! table (`projects_fts`, rowid = project id) holding the open projects anyone may find (not those arranged with a university);
 //! PostgreSQL keeps a weighted `tsvector` column with a GIN index. Both are
 //! updated here whenever a project is saved or changes status.
 
@@ -51,6 +51,18 @@ struct ProjectRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
+    restricted_to: Option<i64>,
+    restricted_name: Option<String>,
+    restricted_slug: Option<String>,
+}
+
+/// The university a project is arranged with: only its confirmed students
+/// (and its staff) see the project and may apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restriction {
+    pub university_id: i64,
+    pub name: String,
+    pub slug: String,
 }
 
 /// A project with its organization's name and standing.
@@ -70,6 +82,8 @@ pub struct Project {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// Only for the students of this university, when set.
+    pub restricted_to: Option<Restriction>,
 }
 
 pub(crate) fn currency_of(code: &str) -> Currency {
@@ -117,6 +131,14 @@ impl From<ProjectRow> for Project {
             created_at: r.created_at,
             updated_at: r.updated_at,
             published_at: r.published_at,
+            restricted_to: match (r.restricted_to, r.restricted_name, r.restricted_slug) {
+                (Some(university_id), Some(name), Some(slug)) => Some(Restriction {
+                    university_id,
+                    name,
+                    slug,
+                }),
+                _ => None,
+            },
         }
     }
 }
@@ -150,6 +172,9 @@ struct CardRow {
     /// (searches only).
     #[sqlx(default)]
     total: i64,
+    /// Read by the organization's listing only (searches leave these out).
+    #[sqlx(default)]
+    restricted_to: Option<i64>,
 }
 
 /// What a listing shows of a project.
@@ -174,6 +199,9 @@ pub struct ProjectCard {
     pub org_name: String,
     pub org_slug: String,
     pub org_verified: bool,
+    /// Arranged with a university for its own students (organization
+    /// listings only; searches never hold these).
+    pub restricted: bool,
     /// Text relevance (lower is more relevant, comparable within one
     /// search only); `None` when the search had no words.
     #[serde(skip)]
@@ -202,6 +230,7 @@ impl From<CardRow> for ProjectCard {
             org_name: r.org_name,
             org_slug: r.org_slug,
             org_verified: r.org_verified,
+            restricted: r.restricted_to.is_some(),
             rank: r.rank,
         }
     }
@@ -223,8 +252,9 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
         CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
         p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
         p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at
-    FROM projects p JOIN organizations o ON o.id = p.org_id";
+        p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at,
+        p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug
+    FROM projects p JOIN organizations o ON o.id = p.org_id LEFT JOIN organizations ru ON ru.id = p.restricted_to";
 
 const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
@@ -235,7 +265,8 @@ const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.requi
 macro_rules! push_filters {
     ($qb:expr, $q:expr) => {{
         let q: &ProjectQuery = $q;
-        $qb.push(" WHERE p.status = 'open'");
+        // Projects arranged with a university are found on its pages only.
+        $qb.push(" WHERE p.status = 'open' AND p.restricted_to IS NULL");
         if let Some(c) = &q.category {
             $qb.push(" AND p.category = ").push_bind(c.clone());
         }
@@ -405,8 +436,10 @@ impl Store {
                     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.created_by, p.status, p.title,
                     p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
                     p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
-                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at
-                 FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = $1",
+                    p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at,
+                    p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug
+                 FROM projects p JOIN organizations o ON o.id = p.org_id LEFT JOIN organizations ru ON ru.id = p.restricted_to
+                 WHERE p.id = $1",
             )
             .bind(id)
             .fetch_one(p)
@@ -423,7 +456,7 @@ impl Store {
                 "SELECT p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
                     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
                     p.published_at, p.org_id, o.name AS org_name, o.slug AS org_slug,
-                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified
+                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.restricted_to
                  FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.id DESC",
             )
             .bind(org_id)
@@ -433,9 +466,37 @@ impl Store {
         Ok(rows.into_iter().map(ProjectCard::from).collect())
     }
 
+    /// Arranges a draft with a university (only its students will see it),
+    /// or opens it to everyone again (`None`). `Conflict("not_draft")` once
+    /// published: who a live project is for does not change under the
+    /// students who applied.
+    pub async fn set_project_restriction(
+        &self,
+        id: i64,
+        university_id: Option<i64>,
+    ) -> StoreResult<Project> {
+        let now = Utc::now();
+        let n = with_db!(self, write, |p| {
+            sqlx::query(
+                "UPDATE projects SET restricted_to = $2, updated_at = $3 WHERE id = $1 AND status = 'draft'",
+            )
+            .bind(id)
+            .bind(university_id)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if n == 0 {
+            return Err(StoreError::Conflict("not_draft"));
+        }
+        self.project(id).await
+    }
+
     /// Moves a project from `from` to `to` only if it is still in `from`, so
     /// two people acting at once cannot both succeed. Keeps the search index
-    /// in step: only open projects are searchable.
+    /// in step: only open projects are searchable, and of those not the ones
+    /// arranged with a university.
     #[tracing::instrument(skip(self))]
     pub async fn set_project_status(
         &self,
@@ -467,7 +528,7 @@ impl Store {
                             "INSERT INTO projects_fts (rowid, title, summary, skills, brief)
                              SELECT id, title, summary, REPLACE(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || category,
                                     brief || ' ' || deliverables
-                             FROM projects WHERE id = $1",
+                             FROM projects WHERE id = $1 AND restricted_to IS NULL",
                         )
                         .bind(id)
                         .execute(&mut *tx)
@@ -480,7 +541,7 @@ impl Store {
             Db::Postgres(pool) => {
                 sqlx::query(
                     "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
-                        search = CASE WHEN $1 = 'open' THEN
+                        search = CASE WHEN $1 = 'open' AND restricted_to IS NULL THEN
                             setweight(to_tsvector('english', title), 'A') ||
                             setweight(to_tsvector('english', summary), 'B') ||
                             setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||

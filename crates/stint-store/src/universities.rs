@@ -582,8 +582,7 @@ impl Store {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT e.id AS engagement_id, e.project_id, p.title AS project_title, o.name AS org_name, o.slug AS org_slug,
-                   e.status, e.price_minor, e.currency, e.created_at,
-                   (SELECT MIN(l.created_at) FROM ledger_entries l WHERE l.engagement_id = e.id AND l.kind = 'release') AS approved_at
+                   e.status, e.price_minor, e.currency, e.created_at, e.approved_at
                  FROM engagements e JOIN projects p ON p.id = e.project_id JOIN organizations o ON o.id = e.org_id
                  WHERE e.student_id = $1 ORDER BY e.created_at DESC, e.id DESC",
             )
@@ -703,10 +702,13 @@ pub struct PortalProject {
     pub applicants: i64,
     pub hired: i64,
     pub featured: bool,
+    /// Arranged with this university for its students only.
+    pub restricted: bool,
     pub note: Option<String>,
 }
 
-/// A project a university features, as its students see it.
+/// A project a university features, or one arranged for its students only,
+/// as its students see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FeaturedProject {
     pub project_id: i64,
@@ -718,12 +720,15 @@ pub struct FeaturedProject {
     pub estimated_hours: i32,
     pub application_deadline: chrono::NaiveDate,
     pub note: Option<String>,
+    /// Only for this university's students.
+    pub restricted: bool,
 }
 
 impl Store {
-    /// Projects the university's confirmed students applied to, and those
-    /// it features: featured and open first, then most applicants from the
-    /// university. At most `limit`.
+    /// Projects the university's confirmed students applied to, those it
+    /// features and those arranged for its students: featured or arranged
+    /// and open first, then most applicants from the university. At most
+    /// `limit`.
     pub async fn portal_projects(
         &self,
         university_id: i64,
@@ -740,12 +745,15 @@ impl Store {
                  SELECT p.id AS project_id, p.title, o.id AS org_id, o.name AS org_name, o.slug AS org_slug, p.status, p.category,
                    p.price_minor, p.currency, p.application_deadline,
                    COALESCE(m.applicants, 0) AS applicants, COALESCE(m.hired, 0) AS hired,
-                   (f.project_id IS NOT NULL) AS featured, f.note
+                   (f.project_id IS NOT NULL) AS featured, (p.restricted_to IS NOT NULL) AS restricted, f.note
                  FROM projects p JOIN organizations o ON o.id = p.org_id
                  LEFT JOIN mine m ON m.project_id = p.id
                  LEFT JOIN featured_projects f ON f.project_id = p.id AND f.university_id = $1
-                 WHERE m.project_id IS NOT NULL OR f.project_id IS NOT NULL
-                 ORDER BY (CASE WHEN f.project_id IS NOT NULL AND p.status = 'open' THEN 0 ELSE 1 END),
+                 WHERE p.id IN (SELECT project_id FROM mine
+                                UNION SELECT project_id FROM featured_projects WHERE university_id = $1
+                                UNION SELECT id FROM projects WHERE restricted_to = $1)
+                   AND p.status <> 'draft'
+                 ORDER BY (CASE WHEN (f.project_id IS NOT NULL OR p.restricted_to IS NOT NULL) AND p.status = 'open' THEN 0 ELSE 1 END),
                    (CASE WHEN p.status = 'open' THEN 0 ELSE 1 END), COALESCE(m.applicants, 0) DESC, p.id DESC
                  LIMIT $2",
             )
@@ -816,16 +824,20 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// The open projects a university features, newest feature first.
+    /// The open projects arranged for the university's students (first) and
+    /// those it features, newest first.
     pub async fn featured_projects(&self, university_id: i64) -> StoreResult<Vec<FeaturedProject>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT p.id AS project_id, p.title, p.summary, o.name AS org_name, p.price_minor, p.currency,
-                   p.estimated_hours, p.application_deadline, f.note
-                 FROM featured_projects f JOIN projects p ON p.id = f.project_id
-                 JOIN organizations o ON o.id = p.org_id
-                 WHERE f.university_id = $1 AND p.status = 'open'
-                 ORDER BY f.created_at DESC, p.id DESC LIMIT 50",
+                   p.estimated_hours, p.application_deadline, f.note, (p.restricted_to IS NOT NULL) AS restricted
+                 FROM projects p JOIN organizations o ON o.id = p.org_id
+                 LEFT JOIN featured_projects f ON f.project_id = p.id AND f.university_id = $1
+                 WHERE p.status = 'open'
+                   AND p.id IN (SELECT project_id FROM featured_projects WHERE university_id = $1
+                                UNION SELECT id FROM projects WHERE restricted_to = $1 AND status = 'open')
+                 ORDER BY (CASE WHEN p.restricted_to IS NULL THEN 1 ELSE 0 END),
+                   COALESCE(f.created_at, p.published_at) DESC, p.id DESC LIMIT 50",
             )
             .bind(university_id)
             .fetch_all(p)

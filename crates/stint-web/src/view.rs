@@ -144,6 +144,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "org_joined" => "You have joined your organization.",
         "draft_saved" => "Draft saved.",
+        "restriction_saved" => "Saved who can apply to this project.",
         "published" => "Your project is live. Students can find it now.",
         "closed" => "The project is closed to new applications.",
         "cancelled" => "The project is cancelled.",

@@ -28,6 +28,12 @@ const DRAFTS: &[&str] = &[
     "Brand refresh for our coffee subscription boxes",
 ];
 const CLOSED: &[&str] = &["Proofread and edit 10 product pages"];
+/// Projects arranged with a university (by its index in `UNIVERSITIES`) for
+/// its students only.
+const ARRANGED: &[(&str, usize)] = &[
+    ("Map our distributor onboarding process", 0),
+    ("Draft a hybrid-working policy summary for staff", 1),
+];
 
 pub async fn ensure_user(
     state: &AppState,
@@ -282,6 +288,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .parse()
             .map_err(|e| anyhow::anyhow!("demo project '{}': {e}", p.title))?;
         let project = store.create_project(org.id, owner.id, &input).await?;
+        if let Some(uni) = ARRANGED
+            .iter()
+            .find(|(t, _)| *t == p.title)
+            .and_then(|(_, i)| uni_ids.get(*i))
+        {
+            store
+                .set_project_restriction(project.id, Some(*uni))
+                .await?;
+        }
         if DRAFTS.contains(&p.title) || !org.verified {
             continue;
         }

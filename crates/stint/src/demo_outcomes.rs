@@ -111,7 +111,10 @@ async fn feature(
             let Some(id) = store.project_id_by_title(org.id, p.title).await? else {
                 continue;
             };
-            if store.project(id).await?.status == stint_domain::project::ProjectStatus::Open {
+            let project = store.project(id).await?;
+            if project.status == stint_domain::project::ProjectStatus::Open
+                && project.restricted_to.is_none()
+            {
                 store
                     .feature_project(uni, id, staff.id, Some(FEATURE_NOTES[featured]))
                     .await?;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use stint_domain::project::ProjectAction;
 use stint_domain::search::encode_cursor;
 use utoipa::ToSchema;
@@ -24,7 +24,43 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(close))
         .routes(routes!(cancel))
+        .routes(routes!(restriction))
         .routes(routes!(mine))
+}
+
+/// Who a draft is for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestrictionRequest {
+    /// A verified university's slug: once published, only its confirmed
+    /// students see the project (on the university's pages, not in search)
+    /// and may apply. Null or absent: every student.
+    #[serde(default)]
+    pub university: Option<String>,
+}
+
+/// Arrange a draft with a university for its students only, or open it to
+/// every student again. Only while the project is a draft (409
+/// `not_editable` after); an unknown or unverified university is 422
+/// (field `university`).
+#[utoipa::path(put, path = "/projects/{id}/restriction", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = RestrictionRequest,
+    responses((status = 200, body = ProjectView), (status = 401, body = super::Problem), (status = 403, body = super::Problem),
+              (status = 404, body = super::Problem), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+async fn restriction(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(r): ApiJson<RestrictionRequest>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let p = projects::restrict(
+        &state,
+        &caller.user,
+        id,
+        r.university.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(Json(ProjectView::from(&p)))
 }
 
 /// Every project of the caller's organization, newest first, in every

@@ -556,6 +556,8 @@ pub struct PortalProjectView {
     applicants: i64,
     hired: i64,
     featured: bool,
+    /// Arranged with this university for its students only.
+    restricted: bool,
     note: Option<String>,
     /// The employer's record: applications decided and closed undecided,
     /// median hours to decide and to pay out.
@@ -598,6 +600,7 @@ async fn projects(
                     applicants: p.applicants,
                     hired: p.hired,
                     featured: p.featured,
+                    restricted: p.restricted,
                     note: p.note,
                     employer_decided: l.record.decided,
                     employer_closed_undecided: l.record.closed_undecided,
@@ -669,6 +672,9 @@ pub struct FeaturedProjectView {
     estimated_hours: i32,
     application_deadline: chrono::NaiveDate,
     note: Option<String>,
+    /// Arranged with the university for its students only: only its
+    /// confirmed students can open it and apply.
+    restricted: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -679,7 +685,8 @@ pub struct SchoolView {
     /// Students who sign up with an address in these domains are confirmed
     /// as the university's once the address is.
     email_domains: Vec<String>,
-    /// Open projects the university features.
+    /// Open projects arranged for the university's students (first), and
+    /// those it features.
     featured: Vec<FeaturedProjectView>,
 }
 
@@ -709,6 +716,7 @@ async fn school(
                 estimated_hours: f.estimated_hours,
                 application_deadline: f.application_deadline,
                 note: f.note,
+                restricted: f.restricted,
             })
             .collect(),
     }))

@@ -116,8 +116,19 @@ pub struct ProjectView {
     /// Students hired so far.
     pub hired: u16,
     pub organization: ProjectOrg,
+    /// Arranged with this university for its students: only its confirmed
+    /// students see the project and may apply; absent for everyone else's.
+    pub restricted_to: Option<RestrictionView>,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The university a project is arranged with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RestrictionView {
+    pub name: String,
+    /// Its school page is `/u/{slug}`.
+    pub slug: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,6 +174,10 @@ impl From<&Project> for ProjectView {
                 slug: p.org_slug.clone(),
                 verified: p.org_verified,
             },
+            restricted_to: p.restricted_to.as_ref().map(|r| RestrictionView {
+                name: r.name.clone(),
+                slug: r.slug.clone(),
+            }),
             created_at: p.created_at,
             published_at: p.published_at,
         }

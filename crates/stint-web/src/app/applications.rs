@@ -53,7 +53,8 @@ pub async fn apply(
 ) -> Result<Application, AppError> {
     require_role(user, Role::Student)?;
     let project = state.store.project(project_id).await?;
-    if project.status == ProjectStatus::Draft {
+    // Drafts, and projects arranged for another university's students.
+    if !crate::auth::authz::can_view_project(&state.store, Some(user), &project).await? {
         return Err(AppError::NotFound);
     }
     if let Some(why) = closed_reason(state, &project) {

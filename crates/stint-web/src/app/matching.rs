@@ -276,7 +276,7 @@ pub async fn suggestions(state: &AppState, user: &User) -> Result<Suggestions, A
 pub async fn hide(state: &AppState, user: &User, project_id: i64) -> Result<(), AppError> {
     require_role(user, Role::Student)?;
     let p = state.store.project(project_id).await?;
-    if p.status == stint_domain::project::ProjectStatus::Draft {
+    if !crate::auth::authz::can_view_project(&state.store, Some(user), &p).await? {
         return Err(AppError::NotFound);
     }
     state.store.hide_project(user.id, project_id).await?;
@@ -318,7 +318,12 @@ pub async fn compare(
     }
     let found = state
         .store
-        .match_candidates(0, Pool::Ids(&unique), state.clock.today(), 4)
+        .match_candidates(
+            user.filter(|u| u.role == Role::Student).map_or(0, |u| u.id),
+            Pool::Ids(&unique),
+            state.clock.today(),
+            4,
+        )
         .await?;
     if found.len() != unique.len() {
         return Err(AppError::NotFound);
@@ -380,7 +385,8 @@ pub async fn alert_new_project(state: &AppState, project_id: i64) -> Result<(), 
             .map(|s| format!("skill:{s}")),
     );
     let mut scored: Vec<(u8, i64, Match)> = Vec::new();
-    for c in state.store.alert_candidates(&keys).await? {
+    let university = project.restricted_to.as_ref().map(|r| r.university_id);
+    for c in state.store.alert_candidates(&keys, university).await? {
         let tried: Vec<String> = Vec::new();
         let m = score_for(
             Viewer::Student,

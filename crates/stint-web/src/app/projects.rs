@@ -2,6 +2,7 @@
 
 use stint_domain::account::Role;
 use stint_domain::matching::{Match, relevance_then_match};
+use stint_domain::organization::OrgKind;
 use stint_domain::project::{
     ProjectAction, ProjectForm, ProjectStatus, PublishWarnings, check_publish, transition,
 };
@@ -49,6 +50,70 @@ pub async fn update(
         .audit(Some(user.id), "project.edited", "project", id, "")
         .await?;
     Ok(p)
+}
+
+/// Arranges a draft with a verified university (`university` is its slug):
+/// once published, only that university's confirmed students see it and may
+/// apply, and it is listed on the university's pages instead of in search.
+/// Blank opens the draft to everyone again.
+pub async fn restrict(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    university: &str,
+) -> Result<Project, AppError> {
+    let (project, _) = require_project_member(&state.store, user, id).await?;
+    transition(project.status, ProjectAction::Edit).map_err(|_| {
+        AppError::conflict(
+            "not_editable",
+            "Who a project is for is set before it is published.",
+        )
+    })?;
+    let slug = university.trim();
+    let target = if slug.is_empty() {
+        None
+    } else {
+        match state.store.org_by_slug(slug).await {
+            Ok(o) if o.kind == OrgKind::University && o.verified => Some(o),
+            Ok(_) | Err(stint_store::StoreError::NotFound) => {
+                return Err(AppError::invalid(
+                    "university",
+                    "Pick a verified university on Stint from the list.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let p = state
+        .store
+        .set_project_restriction(id, target.as_ref().map(|o| o.id))
+        .await
+        .map_err(|e| match e {
+            stint_store::StoreError::Conflict(_) => AppError::conflict(
+                "not_editable",
+                "Who a project is for is set before it is published.",
+            ),
+            other => other.into(),
+        })?;
+    let detail = target.map(|o| o.name).unwrap_or_default();
+    state
+        .store
+        .audit(Some(user.id), "project.restricted", "project", id, &detail)
+        .await?;
+    Ok(p)
+}
+
+/// Verified universities an employer can arrange a project with, by name.
+pub async fn universities_to_arrange_with(
+    state: &AppState,
+) -> Result<Vec<stint_store::Organization>, AppError> {
+    Ok(state
+        .store
+        .universities()
+        .await?
+        .into_iter()
+        .filter(|o| o.verified)
+        .collect())
 }
 
 /// Checks every publishing rule and, if all pass, opens the project.

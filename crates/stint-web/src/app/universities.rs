@@ -803,6 +803,14 @@ pub async fn feature(
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
+    if project
+        .restricted_to
+        .as_ref()
+        .is_some_and(|r| r.university_id != m.org.id)
+    {
+        // Arranged with another university: not this one's to see.
+        return Err(AppError::NotFound);
+    }
     if project.status != stint_domain::project::ProjectStatus::Open {
         return Err(AppError::conflict(
             "not_open",

@@ -4,7 +4,7 @@
 use stint_domain::account::Role;
 use stint_domain::organization::{MemberRole, OrgKind};
 use stint_domain::project::ProjectStatus;
-use stint_domain::university::StaffRole;
+use stint_domain::university::{AffiliationStatus, StaffRole};
 use stint_store::{Application, Membership, Project, Store, User};
 
 use crate::error::AppError;
@@ -126,18 +126,36 @@ pub async fn require_application_member(
 }
 
 /// Whether `viewer` may see `project`: anyone once it has been published;
-/// drafts only its organization's members and admins.
+/// drafts only its organization's members and admins. A project arranged
+/// with a university, once published, also its staff and its confirmed
+/// students, and nobody else.
 pub async fn can_view_project(
     store: &Store,
     viewer: Option<&User>,
     project: &Project,
 ) -> Result<bool, AppError> {
-    if project.status != ProjectStatus::Draft {
+    if project.status != ProjectStatus::Draft && project.restricted_to.is_none() {
         return Ok(true);
     }
     let Some(user) = viewer else { return Ok(false) };
     if user.role == Role::Admin {
         return Ok(true);
+    }
+    if let (Some(r), true) = (
+        &project.restricted_to,
+        project.status != ProjectStatus::Draft,
+    ) {
+        if user.role == Role::Student {
+            return Ok(store.affiliation(user.id).await?.is_some_and(|a| {
+                a.university_id == r.university_id && a.status == AffiliationStatus::Confirmed
+            }));
+        }
+        if user.role == Role::University {
+            return Ok(store
+                .membership(user.id)
+                .await?
+                .is_some_and(|m| m.org.id == r.university_id));
+        }
     }
     Ok(store
         .membership(user.id)

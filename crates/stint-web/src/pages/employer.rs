@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/employer/projects/{id}/edit", get(edit_form).post(update))
         .route("/employer/projects/{id}/publish", post(publish))
         .route("/employer/projects/{id}/close", post(close))
+        .route("/employer/projects/{id}/restriction", post(restriction))
         .route(
             "/employer/projects/{id}/cancel",
             get(cancel_page).post(cancel),
@@ -749,6 +750,26 @@ async fn publish(
         }
         Err(e) => Err(PageError(e, l)),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct RestrictionForm {
+    #[serde(default)]
+    university: String,
+}
+
+async fn restriction(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<RestrictionForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Project", u, None);
+    projects::restrict(&state, u, id, &f.university)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&format!("/projects/{id}?notice=restriction_saved")).into_response())
 }
 
 async fn status_change(

@@ -385,6 +385,9 @@ struct ShowPage {
     m: Option<super::discovery::MatchView>,
     /// For career staff: whether their university features it.
     featuring: Option<bool>,
+    /// For the employer, while a draft: the universities it can be
+    /// arranged with (the current one selected).
+    arrange: Option<Vec<crate::view::Choice>>,
 }
 
 /// The apply box on a project page (and the state of the apply page), in
@@ -544,18 +547,40 @@ async fn show_page(
         .map_err(|e| PageError(e, layout.clone()))?
         .map(|m| super::discovery::MatchView::from(&m));
     let featuring = match viewer {
-        Some(u) if p.status == stint_domain::project::ProjectStatus::Open => {
+        // A project arranged with a university is on its pages already.
+        Some(u)
+            if p.status == stint_domain::project::ProjectStatus::Open
+                && p.restricted_to.is_none() =>
+        {
             crate::app::universities::featuring(state, u, p.id)
                 .await
                 .map_err(|e| PageError(e, layout.clone()))?
         }
         _ => None,
     };
+    let arrange = if can_manage && p.status == stint_domain::project::ProjectStatus::Draft {
+        let current = p.restricted_to.as_ref().map(|r| r.university_id);
+        Some(
+            crate::app::projects::universities_to_arrange_with(state)
+                .await
+                .map_err(|e| PageError(e, layout.clone()))?
+                .iter()
+                .map(|o| crate::view::Choice::new(&o.slug, &o.name, current == Some(o.id)))
+                .collect(),
+        )
+    } else {
+        None
+    };
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
+    // Only what anyone may see goes to search engines.
+    let public =
+        p.status == stint_domain::project::ProjectStatus::Open && p.restricted_to.is_none();
+    layout.noindex = layout.noindex || !public;
     Ok(render(&ShowPage {
         featuring,
+        arrange,
         cancel_rule: crate::app::money::cancellation_rule(state),
         status: p.status.as_str(),
         status_label: p.status.label(),
@@ -578,8 +603,7 @@ async fn show_page(
             .map(|s| skill_name(s).to_string())
             .collect(),
         can_manage,
-        json_ld: (p.status == stint_domain::project::ProjectStatus::Open)
-            .then(|| job_posting(&p, &profile.org.country, &state.config.base_url)),
+        json_ld: public.then(|| job_posting(&p, &profile.org.country, &state.config.base_url)),
         apply,
         record,
         m,
@@ -645,7 +669,8 @@ async fn organization(
             .collect(),
         projects: open
             .iter()
-            .filter(|c| c.status == stint_domain::project::ProjectStatus::Open)
+            // Projects arranged with a university are on its pages only.
+            .filter(|c| c.status == stint_domain::project::ProjectStatus::Open && !c.restricted)
             .map(CardView::from)
             .collect(),
         name: p.org.name.clone(),

@@ -671,6 +671,7 @@ struct FeaturedLine {
     hours: i32,
     deadline: String,
     note: Option<String>,
+    restricted: bool,
 }
 
 impl From<&stint_store::FeaturedProject> for FeaturedLine {
@@ -684,6 +685,7 @@ impl From<&stint_store::FeaturedProject> for FeaturedLine {
             hours: f.estimated_hours,
             deadline: f.application_deadline.format("%-d %B %Y").to_string(),
             note: f.note.clone(),
+            restricted: f.restricted,
         }
     }
 }
@@ -700,6 +702,7 @@ struct ProjectRow {
     applicants: i64,
     hired: i64,
     featured: bool,
+    restricted: bool,
     note: Option<String>,
     record: Vec<String>,
 }
@@ -752,6 +755,7 @@ async fn projects(
                 applicants: p.applicants,
                 hired: p.hired,
                 featured: p.featured,
+                restricted: p.restricted,
                 note: p.note,
                 record,
             }

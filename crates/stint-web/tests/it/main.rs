@@ -31,6 +31,7 @@ mod payments;
 mod payout_details;
 mod preferences;
 mod receipts;
+mod restricted;
 mod search_quality;
 mod stripe_flow;
 mod universities;
