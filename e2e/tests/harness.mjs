@@ -2,6 +2,7 @@
 // CSP allows only our own scripts).
 // Starts the real stint binary on a free port with a fresh data directory and
 // demo data, and launches Debian's Chromium through playwright-core.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,4 +103,10 @@ export async function signedIn(browser, base, email, { width = 1280, height = 90
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Fails when the page is wider than the window: nothing may scroll sideways. */
+export async function noSidewaysScroll(page, what) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `${what} scrolls sideways (${scroll} > ${inner})`);
 }

@@ -5,7 +5,7 @@
 // nothing scrolls sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, checkA11y, shot, signedIn } from './harness.mjs';
+import { startServer, launch, checkA11y, shot, signedIn, noSidewaysScroll } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,11 +21,6 @@ after(async () => {
 });
 
 const as = (email, width = 1280) => signedIn(browser, server.base, email, { width });
-
-async function noSidewaysScroll(page, what) {
-  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= inner, `${what} scrolls sideways (${scroll} > ${inner})`);
-}
 
 for (const width of [1280, 390]) {
   test(`outcomes report at ${width} px`, async () => {

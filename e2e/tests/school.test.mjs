@@ -6,7 +6,7 @@
 // a draft. At both widths, with axe, and nothing scrolls sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, checkA11y, shot, signedIn } from './harness.mjs';
+import { startServer, launch, checkA11y, shot, signedIn, noSidewaysScroll } from './harness.mjs';
 
 let server;
 let browser;
@@ -22,11 +22,6 @@ after(async () => {
 });
 
 const ARRANGED = 'Map our distributor onboarding process';
-
-async function noSidewaysScroll(page, what) {
-  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= inner, `${what} scrolls sideways (${scroll} > ${inner})`);
-}
 
 for (const width of [1280, 390]) {
   test(`the school page at ${width} px`, async () => {

@@ -146,6 +146,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "draft_saved" => "Draft saved.",
         "restriction_saved" => "Saved who can apply to this project.",
         "published" => "Your project is live. Students can find it now.",
+        "published_arranged" => {
+            "Your project is live for the university's students: they find it on their university's pages, and nobody else sees it."
+        }
         "closed" => "The project is closed to new applications.",
         "cancelled" => "The project is cancelled.",
         "org_verified" => "Organization verified.",

@@ -696,7 +696,7 @@ async fn update(
     let l = layout(&state, "Edit draft", u, None);
     match projects::update(&state, u, id, &f).await {
         Ok(p) if !q.publish.is_empty() => match projects::publish(&state, u, p.id).await {
-            Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?notice=published")).into_response()),
+            Ok((p, _)) => Ok(Redirect::to(&published_page(&p)).into_response()),
             // Saved, not yet live: what to fix, next to each field.
             Err(AppError::Invalid(errors)) => Ok(form_page(
                 &state,
@@ -731,7 +731,7 @@ async fn publish(
     let u = user.user();
     let l = layout(&state, "Publish", u, None);
     match projects::publish(&state, u, id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?notice=published")).into_response()),
+        Ok((p, _)) => Ok(Redirect::to(&published_page(&p)).into_response()),
         Err(AppError::Invalid(errors)) => {
             // Show what to fix in the editor, with the draft as saved.
             let p = state
@@ -770,6 +770,17 @@ async fn restriction(
         .await
         .map_err(|e| PageError(e, l))?;
     Ok(Redirect::to(&format!("/projects/{id}?notice=restriction_saved")).into_response())
+}
+
+/// The project's page once published, with the notice that fits who can
+/// find it.
+fn published_page(p: &stint_store::Project) -> String {
+    let notice = if p.restricted_to.is_some() {
+        "published_arranged"
+    } else {
+        "published"
+    };
+    format!("/projects/{}?notice={notice}", p.id)
 }
 
 async fn status_change(

@@ -135,14 +135,18 @@ app_test!(
             r.body
         );
         let r = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/projects/{pid}/publish"),
-                Some(&boss.token),
-                None,
+            .form(
+                &format!("/employer/projects/{pid}/publish"),
+                Some(&boss.cookie),
+                &[],
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            r.location().ends_with("notice=published_arranged"),
+            "{}",
+            r.location()
+        );
 
         // Fixed once published.
         let r = app
