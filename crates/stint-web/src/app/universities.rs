@@ -803,12 +803,9 @@ pub async fn feature(
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    if project
-        .restricted_to
-        .as_ref()
-        .is_some_and(|r| r.university_id != m.org.id)
-    {
-        // Arranged with another university: not this one's to see.
+    // Drafts, and projects arranged with another university, are not
+    // theirs to see.
+    if !crate::auth::authz::can_view_project(&state.store, Some(user), &project).await? {
         return Err(AppError::NotFound);
     }
     if project.status != stint_domain::project::ProjectStatus::Open {
