@@ -67,7 +67,7 @@ pub use jobs::{Job, JobFailure};
 pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
-pub use outcomes::{OutcomeEmployer, OutcomeMonth, RatingSummary};
+pub use outcomes::{OutcomeData, OutcomeEmployer, OutcomeMonth, RatingSummary};
 pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
 pub use projects::{COUNT_CAP, Facets, Project, ProjectCard, Restriction, SearchPage};

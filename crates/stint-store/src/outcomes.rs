@@ -1,12 +1,14 @@
-//! What a university's outcomes report reads: one row of counts per
-//! confirmed student within a period, and aggregates (ratings, employers,
-//! months) computed by the database. Students who share only aggregates are
-//! counted like everyone else; nothing here names a student. Also the
-//! student's optional equity answers, which only these aggregates read.
+//! What a university's outcomes report reads: every confirmed student with
+//! their history (kept on one row per student by the triggers of migration
+//! 28, `outcome_histories`), from which one pass computes the per-student
+//! counts within a period and the aggregates (months, ratings, employers).
+//! Students who share only aggregates are counted like everyone else;
+//! nothing here names a student. Also the student's optional equity
+//! answers, which only these aggregates read.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use stint_domain::outcomes::{Answers, StudentRow};
 
@@ -50,75 +52,338 @@ type AnswerRow = (
     Option<String>,
 );
 
-#[derive(sqlx::FromRow)]
-struct CohortRow {
-    student_id: i64,
-    created_at: DateTime<Utc>,
-    first_generation: Option<String>,
-    need_based_aid: Option<String>,
-    gender: Option<String>,
-    disability: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ApplicationCounts {
-    student_id: i64,
-    applications: i64,
-    hired: i64,
-    fields: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct EngagementCounts {
-    student_id: i64,
-    currency: String,
-    started: i64,
-    completed: i64,
-    earned: i64,
-    cancelled: i64,
-    first_started: Option<DateTime<Utc>>,
-}
-
-/// Confirmed students of university `$1`.
-macro_rules! cohort {
-    () => {
-        "affiliations af WHERE af.university_id = $1 AND af.status = 'confirmed'"
-    };
-}
-
-macro_rules! months_sql {
-    ($applied:literal, $released:literal) => {
+/// A confirmed student as the report reads them: one line of tab-separated
+/// fields (id, sign-up in Unix seconds, the four equity answers or empty,
+/// the stored applications and engagements). The database joins all the
+/// lines into one text (about 11 MB for 20,000 students): 20,000 rows cost
+/// more in the driver (copies and a channel message per row) than the
+/// report's arithmetic, and grouping them into chunks sorts the texts.
+macro_rules! cohort_sql {
+    ($signed_up:literal, $join:literal) => {
         concat!(
             "SELECT ",
-            $applied,
-            " AS month, COUNT(*) AS applications,
-               SUM(CASE WHEN a.status = 'hired' THEN 1 ELSE 0 END) AS hires
-             FROM applications a
-             WHERE a.student_id IN (SELECT af.student_id FROM ",
-            cohort!(),
-            ")
-               AND a.created_at >= $2 AND a.created_at < $3
-             GROUP BY 1",
-            ";",
-            "SELECT ",
-            $released,
-            " AS month, COUNT(*) AS completed
-             FROM engagements e
-             WHERE e.student_id IN (SELECT af.student_id FROM ",
-            cohort!(),
-            ")
-               AND e.approved_at >= $2 AND e.approved_at < $3
-             GROUP BY 1"
+            $join,
+            "(af.student_id || '\t' || ",
+            $signed_up,
+            " || '\t' || COALESCE(q.first_generation, '') || '\t' || COALESCE(q.need_based_aid, '')
+               || '\t' || COALESCE(q.gender, '') || '\t' || COALESCE(q.disability, '')
+               || '\t' || COALESCE(h.applications, '') || '\t' || COALESCE(h.engagements, ''), '\n')
+             FROM affiliations af JOIN users u ON u.id = af.student_id
+             LEFT JOIN equity_attributes q ON q.student_id = af.student_id
+             LEFT JOIN outcome_histories h ON h.student_id = af.student_id
+             WHERE af.university_id = $1 AND af.status = 'confirmed'"
         )
     };
 }
 
-const MONTHS_SQLITE: &str =
-    months_sql!("substr(a.created_at, 1, 7)", "substr(e.approved_at, 1, 7)");
-const MONTHS_POSTGRES: &str = months_sql!(
-    "to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM')",
-    "to_char(e.approved_at AT TIME ZONE 'UTC', 'YYYY-MM')"
+const COHORT_SQLITE: &str = cohort_sql!("strftime('%s', u.created_at)", "group_concat");
+const COHORT_POSTGRES: &str = cohort_sql!(
+    "floor(extract(epoch FROM u.created_at))::bigint",
+    "string_agg"
 );
+
+struct Student<'a> {
+    id: i64,
+    signed_up: i64,
+    answers: [Option<&'a str>; 4],
+    applications: &'a str,
+    engagements: &'a str,
+}
+
+fn student(line: &str) -> Option<Student<'_>> {
+    let mut f = line.split('\t');
+    let id = f.next()?.parse().ok()?;
+    let signed_up = f.next()?.parse().ok()?;
+    let mut answers = [None; 4];
+    for a in &mut answers {
+        *a = Some(f.next()?).filter(|v| !v.is_empty());
+    }
+    Some(Student {
+        id,
+        signed_up,
+        answers,
+        applications: f.next()?,
+        engagements: f.next()?,
+    })
+}
+
+/// A student's stored history beside what it should say: (id, applications
+/// and engagements kept, applications and engagements now).
+type HistoryPair = (i64, Option<String>, Option<String>, String, String);
+
+/// Everything the outcomes report shows for one university and period.
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeData {
+    /// One per confirmed student, with their activity in the period.
+    pub rows: Vec<StudentRow>,
+    /// Every month the period touches, in order.
+    pub months: Vec<OutcomeMonth>,
+    pub ratings: RatingSummary,
+    /// Most engagements first (at most the limit asked for).
+    pub employers: Vec<OutcomeEmployer>,
+    /// How many employers there were in all.
+    pub employers_total: i64,
+}
+
+/// The instants of the period and of the review window, in Unix seconds.
+struct Bounds {
+    start: i64,
+    end: i64,
+    window_closed_before: i64,
+    /// The first instant of each month the period touches, in order.
+    months: Vec<i64>,
+}
+
+impl Bounds {
+    fn new(
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        window_closed_before: DateTime<Utc>,
+    ) -> Bounds {
+        let mut months = Vec::new();
+        let mut day = start.date_naive().with_day(1);
+        while let Some(d) = day {
+            let t = d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            if t >= end {
+                break;
+            }
+            months.push(t.timestamp());
+            day = d.checked_add_months(chrono::Months::new(1));
+        }
+        Bounds {
+            start: start.timestamp(),
+            end: end.timestamp(),
+            window_closed_before: window_closed_before.timestamp(),
+            months,
+        }
+    }
+
+    fn within(&self, t: i64) -> bool {
+        t >= self.start && t < self.end
+    }
+
+    /// The index of the month of `t`, an instant within the period.
+    fn month(&self, t: i64) -> usize {
+        self.months.partition_point(|&m| m <= t).saturating_sub(1)
+    }
+}
+
+/// A cursor over a stored history: fields end at ',' and entries at ';'.
+/// Read by hand: 350,000 entries split with `str::split` cost more than
+/// everything else in the report.
+struct Cursor<'a> {
+    text: &'a str,
+    s: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(history: &'a str) -> Cursor<'a> {
+        Cursor {
+            text: history,
+            s: history.as_bytes(),
+            at: 0,
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.at >= self.s.len()
+    }
+
+    /// A whole number up to the next separator (`None`: empty).
+    fn int(&mut self) -> Option<i64> {
+        let mut n: i64 = 0;
+        let mut any = false;
+        while let Some(&c) = self.s.get(self.at) {
+            self.at += 1;
+            if c.is_ascii_digit() {
+                n = n.saturating_mul(10).saturating_add(i64::from(c - b'0'));
+                any = true;
+            } else {
+                break;
+            }
+        }
+        any.then_some(n)
+    }
+
+    fn flag(&mut self) -> bool {
+        self.int() == Some(1)
+    }
+
+    /// Text up to the next separator.
+    fn text(&mut self) -> &'a str {
+        let from = self.at.min(self.s.len());
+        let rest = &self.s[from..];
+        let len = rest
+            .iter()
+            .position(|&c| c == b',' || c == b';')
+            .unwrap_or(rest.len());
+        self.at = from + len + 1;
+        // The separators are ASCII, so both ends are character boundaries.
+        self.text.get(from..from + len).unwrap_or("")
+    }
+}
+
+/// The applications of a stored history: "created,hired,category".
+fn applications(history: &str) -> impl Iterator<Item = (i64, bool, &str)> {
+    let mut c = Cursor::new(history);
+    std::iter::from_fn(move || {
+        if c.done() {
+            return None;
+        }
+        let created = c.int()?;
+        let hired = c.flag();
+        Some((created, hired, c.text()))
+    })
+}
+
+/// One engagement in a stored history.
+struct Engagement<'a> {
+    created: i64,
+    approved: Option<i64>,
+    cancelled: bool,
+    updated: i64,
+    currency: &'a str,
+    price_minor: i64,
+    org_id: i64,
+    /// The employer's three ratings of the student.
+    ratings: Option<[i64; 3]>,
+    /// The student has reviewed the employer too.
+    mutual: bool,
+}
+
+/// The engagements of a stored history: "created,approved,cancelled,updated,
+/// currency,price_minor,org_id,ratings,mutual".
+fn engagements(history: &str) -> impl Iterator<Item = Engagement<'_>> {
+    let mut c = Cursor::new(history);
+    std::iter::from_fn(move || {
+        if c.done() {
+            return None;
+        }
+        Some(Engagement {
+            created: c.int()?,
+            approved: c.int(),
+            cancelled: c.flag(),
+            updated: c.int()?,
+            currency: c.text(),
+            price_minor: c.int()?,
+            org_id: c.int()?,
+            ratings: c.int().map(|n| [n / 100, n / 10 % 10, n % 10]),
+            mutual: c.flag(),
+        })
+    })
+}
+
+fn entries(history: &str) -> impl Iterator<Item = &str> {
+    history.split(';').filter(|e| !e.is_empty())
+}
+
+/// Employer id -> (engagements, distinct students, the last student counted).
+type EmployerCounts = HashMap<i64, (i64, i64, i64)>;
+
+/// One pass over the cohort: each student's row and the aggregates.
+fn tally<'a>(
+    cohort: impl Iterator<Item = Student<'a>>,
+    b: &Bounds,
+) -> (
+    Vec<StudentRow>,
+    Vec<OutcomeMonth>,
+    RatingSummary,
+    EmployerCounts,
+) {
+    let mut rows = Vec::new();
+    let mut months: Vec<OutcomeMonth> = b
+        .months
+        .iter()
+        .map(|&t| OutcomeMonth {
+            month: DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m").to_string())
+                .unwrap_or_default(),
+            ..OutcomeMonth::default()
+        })
+        .collect();
+    let mut ratings = RatingSummary::default();
+    let mut sums = [0_i64; 3];
+    let mut employers: EmployerCounts = HashMap::new();
+    let mut fields: Vec<&str> = Vec::new();
+    for c in cohort {
+        let mut r = StudentRow {
+            signed_up: DateTime::from_timestamp(c.signed_up, 0),
+            answers: Answers::from_stored(c.answers),
+            ..StudentRow::default()
+        };
+        fields.clear();
+        for (created, hired, category) in applications(c.applications) {
+            if !b.within(created) {
+                continue;
+            }
+            r.applications += 1;
+            let m = months.get_mut(b.month(created));
+            if hired {
+                r.hired += 1;
+            }
+            if let Some(m) = m {
+                m.applications += 1;
+                m.hires += i64::from(hired);
+            }
+            if !category.is_empty() && !fields.contains(&category) {
+                fields.push(category);
+            }
+        }
+        r.fields = fields.len() as i64;
+        let mut first: Option<i64> = None;
+        for e in engagements(c.engagements) {
+            if e.created < b.end {
+                first = Some(first.map_or(e.created, |f: i64| f.min(e.created)));
+            }
+            if b.within(e.created) {
+                r.started += 1;
+                let (n, students, last) = employers.entry(e.org_id).or_insert((0, 0, -1));
+                *n += 1;
+                if *last != c.id {
+                    *students += 1;
+                    *last = c.id;
+                }
+            }
+            if let Some(approved) = e.approved.filter(|&t| b.within(t)) {
+                r.completed += 1;
+                if let Some(m) = months.get_mut(b.month(approved)) {
+                    m.completed += 1;
+                }
+                match r.earned.iter_mut().find(|(cur, _)| cur == e.currency) {
+                    Some((_, total)) => *total += e.price_minor,
+                    None => r.earned.push((e.currency.to_string(), e.price_minor)),
+                }
+                if let Some(rs) = e.ratings
+                    && (e.mutual || approved < b.window_closed_before)
+                {
+                    ratings.reviews += 1;
+                    let overall = (rs[0] + rs[1] + rs[2] + 1) / 3;
+                    if let Some(slot) = ratings
+                        .distribution
+                        .get_mut((overall.clamp(1, 5) - 1) as usize)
+                    {
+                        *slot += 1;
+                    }
+                    for (s, v) in sums.iter_mut().zip(rs) {
+                        *s += v;
+                    }
+                }
+            }
+            if e.cancelled && b.within(e.updated) {
+                r.cancelled += 1;
+            }
+        }
+        r.first_started = first.and_then(|t| DateTime::from_timestamp(t, 0));
+        r.earned.retain(|(_, minor)| *minor > 0);
+        rows.push(r);
+    }
+    if ratings.reviews > 0 {
+        let n = ratings.reviews as f64;
+        ratings.means = Some(sums.map(|s| s as f64 / n));
+    }
+    (rows, months, ratings, employers)
+}
 
 impl Store {
     /// A student's equity answers, as stored (`None`: not answered).
@@ -176,243 +441,176 @@ impl Store {
         Ok(())
     }
 
-    /// One row per confirmed student of the university, with their activity
-    /// in `[start, end)`.
-    pub async fn outcome_rows(
-        &self,
-        university_id: i64,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> StoreResult<Vec<StudentRow>> {
-        let cohort = async {
-            let rows: Vec<CohortRow> = with_db!(self, read, |p| {
-                sqlx::query_as(
-                    "SELECT af.student_id, u.created_at, q.first_generation, q.need_based_aid, q.gender, q.disability
-                     FROM affiliations af JOIN users u ON u.id = af.student_id
-                     LEFT JOIN equity_attributes q ON q.student_id = af.student_id
-                     WHERE af.university_id = $1 AND af.status = 'confirmed'"
-                )
-                .bind(university_id)
-                .fetch_all(p)
-                .await
-            })?;
-            StoreResult::Ok(rows)
-        };
-        let applications = async {
-            let rows: Vec<ApplicationCounts> = with_db!(self, read, |p| {
-                sqlx::query_as(concat!(
-                    "SELECT a.student_id, COUNT(*) AS applications,
-                       SUM(CASE WHEN a.status = 'hired' THEN 1 ELSE 0 END) AS hired,
-                       COUNT(DISTINCT a.category) AS fields
-                     FROM applications a
-                     WHERE a.student_id IN (SELECT af.student_id FROM ",
-                    cohort!(),
-                    ")
-                       AND a.created_at >= $2 AND a.created_at < $3
-                     GROUP BY a.student_id"
-                ))
-                .bind(university_id)
-                .bind(start)
-                .bind(end)
-                .fetch_all(p)
-                .await
-            })?;
-            StoreResult::Ok(rows)
-        };
-        let engagements = async {
-            let rows: Vec<EngagementCounts> = with_db!(self, read, |p| {
-                sqlx::query_as(concat!(
-                    "SELECT e.student_id, e.currency,
-                       SUM(CASE WHEN e.created_at >= $2 THEN 1 ELSE 0 END) AS started,
-                       SUM(CASE WHEN e.approved_at >= $2 AND e.approved_at < $3 THEN 1 ELSE 0 END) AS completed,
-                       CAST(SUM(CASE WHEN e.approved_at >= $2 AND e.approved_at < $3 THEN e.price_minor ELSE 0 END) AS BIGINT) AS earned,
-                       SUM(CASE WHEN e.status = 'cancelled' AND e.updated_at >= $2 AND e.updated_at < $3 THEN 1 ELSE 0 END) AS cancelled,
-                       MIN(e.created_at) AS first_started
-                     FROM engagements e
-                     WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
-                       AND e.created_at < $3
-                     GROUP BY e.student_id, e.currency"
-                ))
-                .bind(university_id)
-                .bind(start)
-                .bind(end)
-                .fetch_all(p)
-                .await
-            })?;
-            StoreResult::Ok(rows)
-        };
-        let (cohort, applications, engagements) =
-            tokio::try_join!(cohort, applications, engagements)?;
-
-        let mut at: HashMap<i64, usize> = HashMap::with_capacity(cohort.len());
-        let mut rows: Vec<StudentRow> = Vec::with_capacity(cohort.len());
-        for c in cohort {
-            at.insert(c.student_id, rows.len());
-            rows.push(StudentRow {
-                signed_up: Some(c.created_at),
-                answers: Answers::from_stored([
-                    c.first_generation.as_deref(),
-                    c.need_based_aid.as_deref(),
-                    c.gender.as_deref(),
-                    c.disability.as_deref(),
-                ]),
-                ..StudentRow::default()
-            });
-        }
-        for a in applications {
-            if let Some(r) = at.get(&a.student_id).map(|&i| &mut rows[i]) {
-                r.applications = a.applications;
-                r.hired = a.hired;
-                r.fields = a.fields;
-            }
-        }
-        for e in engagements {
-            if let Some(r) = at.get(&e.student_id).map(|&i| &mut rows[i]) {
-                r.started += e.started;
-                r.completed += e.completed;
-                r.cancelled += e.cancelled;
-                r.first_started = match (r.first_started, e.first_started) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                if e.earned > 0 {
-                    r.earned.push((e.currency, e.earned));
-                }
-            }
-        }
-        Ok(rows)
-    }
-
-    /// Employers' ratings of the university's students on work approved in
-    /// `[start, end)`, as far as the double-blind rule shows them: both sides
-    /// have reviewed, or the window (approval before `window_closed_before`)
-    /// has closed.
-    pub async fn outcome_ratings(
+    /// The outcomes report of the university over `[start, end)`: one row
+    /// per confirmed student, the months, the employers' ratings of its
+    /// students as far as the double-blind rule shows them (both sides have
+    /// reviewed, or the approval was before `window_closed_before`), and the
+    /// employers their engagements were with (at most `employers_limit`).
+    pub async fn outcome_report(
         &self,
         university_id: i64,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         window_closed_before: DateTime<Utc>,
-    ) -> StoreResult<RatingSummary> {
-        let rows: Vec<(i64, i64, i64, i64, i64)> = with_db!(self, read, |p| {
-            sqlx::query_as(concat!(
-                "SELECT CAST((r.rating_1 + r.rating_2 + r.rating_3 + 1) / 3 AS BIGINT) AS overall, COUNT(*) AS n,
-                   CAST(SUM(r.rating_1) AS BIGINT), CAST(SUM(r.rating_2) AS BIGINT), CAST(SUM(r.rating_3) AS BIGINT)
-                 FROM engagements e
-                 JOIN reviews r ON r.engagement_id = e.id AND r.direction = 'of_student'
-                 WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
-                   AND e.approved_at >= $2 AND e.approved_at < $3
-                   AND (e.approved_at < $4 OR EXISTS (
-                       SELECT 1 FROM reviews o WHERE o.engagement_id = e.id AND o.direction = 'of_employer'))
-                 GROUP BY 1"
-            ))
-            .bind(university_id)
-            .bind(start)
-            .bind(end)
-            .bind(window_closed_before)
-            .fetch_all(p)
-            .await
-        })?;
-        let mut out = RatingSummary::default();
-        let mut sums = [0_i64; 3];
-        for (overall, n, a, b, c) in rows {
-            out.reviews += n;
-            if let Some(slot) = out.distribution.get_mut((overall.clamp(1, 5) - 1) as usize) {
-                *slot += n;
-            }
-            sums[0] += a;
-            sums[1] += b;
-            sums[2] += c;
-        }
-        if out.reviews > 0 {
-            let n = out.reviews as f64;
-            out.means = Some(sums.map(|s| s as f64 / n));
-        }
-        Ok(out)
-    }
-
-    /// Employers whose engagements with the university's students started in
-    /// `[start, end)`, most engagements first (at most `limit`), and how many
-    /// there were in all.
-    pub async fn outcome_employers(
-        &self,
-        university_id: i64,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        limit: i64,
-    ) -> StoreResult<(Vec<OutcomeEmployer>, i64)> {
-        let rows: Vec<OutcomeEmployer> = with_db!(self, read, |p| {
-            sqlx::query_as(concat!(
-                "SELECT o.name, o.slug, x.engagements, x.students
-                 FROM (SELECT e.org_id, COUNT(*) AS engagements, COUNT(DISTINCT e.student_id) AS students
-                       FROM engagements e
-                       WHERE e.student_id IN (SELECT af.student_id FROM ", cohort!(), ")
-                         AND e.created_at >= $2 AND e.created_at < $3
-                       GROUP BY e.org_id) x
-                 JOIN organizations o ON o.id = x.org_id
-                 ORDER BY x.engagements DESC, o.name, o.id"
-            ))
-            .bind(university_id)
-            .bind(start)
-            .bind(end)
-            .fetch_all(p)
-            .await
-        })?;
-        let total = rows.len() as i64;
-        Ok((
-            rows.into_iter().take(limit.max(0) as usize).collect(),
-            total,
-        ))
-    }
-
-    /// Applications, hires and approvals per month ("YYYY-MM", UTC), for the
-    /// months that had any.
-    pub async fn outcome_months(
-        &self,
-        university_id: i64,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> StoreResult<Vec<OutcomeMonth>> {
+        employers_limit: usize,
+    ) -> StoreResult<OutcomeData> {
         let sql = match &self.db {
-            Db::Sqlite { .. } => MONTHS_SQLITE,
-            Db::Postgres(_) => MONTHS_POSTGRES,
+            Db::Sqlite { .. } => COHORT_SQLITE,
+            Db::Postgres(_) => COHORT_POSTGRES,
         };
-        let (applied_sql, released_sql) = sql.split_once(';').unwrap_or((sql, ""));
-        let applied = async {
-            let rows: Vec<(String, i64, i64)> = with_db!(self, read, |p| {
-                sqlx::query_as(applied_sql)
-                    .bind(university_id)
-                    .bind(start)
-                    .bind(end)
-                    .fetch_all(p)
-                    .await
-            })?;
-            StoreResult::Ok(rows)
+        let lines: Option<String> = with_db!(self, read, |p| {
+            sqlx::query_scalar(sql)
+                .bind(university_id)
+                .fetch_one(p)
+                .await
+        })?;
+        let bounds = Bounds::new(start, end, window_closed_before);
+        let cohort = lines
+            .as_deref()
+            .unwrap_or("")
+            .split('\n')
+            .filter_map(student);
+        let (rows, months, ratings, counts) = tally(cohort, &bounds);
+        let names: Vec<(i64, String, String)> = if counts.is_empty() {
+            Vec::new()
+        } else {
+            with_db!(self, read, |p| {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT id, name, slug FROM organizations WHERE id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in counts.keys() {
+                    list.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(p).await
+            })?
         };
-        let released = async {
-            let rows: Vec<(String, i64)> = with_db!(self, read, |p| {
-                sqlx::query_as(released_sql)
-                    .bind(university_id)
-                    .bind(start)
-                    .bind(end)
-                    .fetch_all(p)
-                    .await
-            })?;
-            StoreResult::Ok(rows)
+        let mut employers: Vec<(OutcomeEmployer, i64)> = names
+            .into_iter()
+            .filter_map(|(id, name, slug)| {
+                let &(engagements, students, _) = counts.get(&id)?;
+                Some((
+                    OutcomeEmployer {
+                        name,
+                        slug,
+                        engagements,
+                        students,
+                    },
+                    id,
+                ))
+            })
+            .collect();
+        employers.sort_by(|(a, a_id), (b, b_id)| {
+            b.engagements
+                .cmp(&a.engagements)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a_id.cmp(b_id))
+        });
+        let employers_total = employers.len() as i64;
+        Ok(OutcomeData {
+            rows,
+            months,
+            ratings,
+            employers: employers
+                .into_iter()
+                .take(employers_limit)
+                .map(|(e, _)| e)
+                .collect(),
+            employers_total,
+        })
+    }
+
+    /// How many students' stored histories (`outcome_histories`) differ from
+    /// what their applications, engagements and reviews say now (0: the
+    /// triggers kept them in step). For tests and for checking a database.
+    pub async fn outcome_history_drift(&self) -> StoreResult<i64> {
+        let rows: Vec<HistoryPair> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                    "SELECT n.student_id, h.applications, h.engagements, n.applications, n.engagements
+                     FROM outcome_history_now n LEFT JOIN outcome_histories h ON h.student_id = n.student_id",
+                )
+                .fetch_all(p)
+                .await
+        })?;
+        // The entries' order within a row is the database's: compare as sets.
+        let same = |kept: &Option<String>, now: &str| {
+            let mut a: Vec<&str> = entries(kept.as_deref().unwrap_or("")).collect();
+            let mut b: Vec<&str> = now.split(';').filter(|e| !e.is_empty()).collect();
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
         };
-        let (applied, released) = tokio::try_join!(applied, released)?;
-        let mut months: std::collections::BTreeMap<String, OutcomeMonth> = Default::default();
-        for (month, applications, hires) in applied {
-            let m = months.entry(month.clone()).or_default();
-            m.month = month;
-            m.applications = applications;
-            m.hires = hires;
-        }
-        for (month, completed) in released {
-            let m = months.entry(month.clone()).or_default();
-            m.month = month;
-            m.completed = completed;
-        }
-        Ok(months.into_values().collect())
+        Ok(rows
+            .iter()
+            .filter(|(_, apps, engs, apps_now, engs_now)| {
+                !same(apps, apps_now) || !same(engs, engs_now)
+            })
+            .count() as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histories_read_back() {
+        let apps: Vec<_> =
+            applications("1750006056,1,content-writing;1762167096,0,;17,1,finance").collect();
+        assert_eq!(
+            apps,
+            vec![
+                (1_750_006_056, true, "content-writing"),
+                (1_762_167_096, false, ""),
+                (17, true, "finance")
+            ]
+        );
+        let e: Vec<_> = engagements(
+            "1750456056,1751813256,0,1751813256,INR,1388000,333,545,1;1787457936,,1,1787659536,USD,791100,186,,0",
+        )
+        .collect();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            (
+                e[0].created,
+                e[0].approved,
+                e[0].cancelled,
+                e[0].currency,
+                e[0].price_minor
+            ),
+            (1_750_456_056, Some(1_751_813_256), false, "INR", 1_388_000)
+        );
+        assert_eq!(
+            (e[0].org_id, e[0].ratings, e[0].mutual),
+            (333, Some([5, 4, 5]), true)
+        );
+        assert_eq!(
+            (
+                e[1].approved,
+                e[1].cancelled,
+                e[1].updated,
+                e[1].ratings,
+                e[1].mutual
+            ),
+            (None, true, 1_787_659_536, None, false)
+        );
+        assert_eq!(applications("").count(), 0);
+        let at = |d: &str| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .unwrap_or_default()
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+        };
+        let b = Bounds::new(at("2025-12-15"), at("2026-02-11"), at("2026-01-01"));
+        assert_eq!(b.months.len(), 3, "December, January, February");
+        assert_eq!(b.month(at("2025-12-15").timestamp()), 0);
+        assert_eq!(b.month(at("2026-01-01").timestamp() - 1), 0);
+        assert_eq!(b.month(at("2026-01-01").timestamp()), 1);
+        assert_eq!(b.month(at("2026-02-10").timestamp()), 2);
+        let s = student("7\t1700000000\tyes\t\t\tno\t1,0,x\t")
+            .map(|s| (s.id, s.answers, s.applications));
+        assert_eq!(s, Some((7, [Some("yes"), None, None, Some("no")], "1,0,x")));
     }
 }

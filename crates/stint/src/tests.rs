@@ -195,6 +195,11 @@ async fn demo_twice(engine: Engine) {
         "loading twice adds nothing"
     );
     assert!(open >= 40, "{open} open projects");
+    assert_eq!(
+        db.store.outcome_history_drift().await.ok(),
+        Some(0),
+        "the outcome counts match the demo's rows"
+    );
     assert_eq!(unverified, 1, "one organization waits in the admin queue");
     let page = db
         .store

@@ -9,7 +9,7 @@ use chrono::Duration;
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
 use stint_domain::outcomes::{Answers, Attribute, Breakdown, Period, Summary};
-use stint_store::{OutcomeEmployer, OutcomeMonth, RatingSummary, User};
+use stint_store::{OutcomeData, OutcomeEmployer, OutcomeMonth, RatingSummary, User};
 
 use super::universities::career_staff;
 use crate::AppState;
@@ -18,7 +18,7 @@ use crate::csv::{Cell, Csv};
 use crate::error::AppError;
 
 /// Employers listed on the page (the CSV has them all).
-pub const EMPLOYERS_SHOWN: i64 = 25;
+pub const EMPLOYERS_SHOWN: usize = 25;
 
 /// The report for one university and period.
 pub struct Outcomes {
@@ -89,20 +89,34 @@ pub fn period(state: &AppState, from: &str, to: &str) -> Result<Period, AppError
 /// The caller's university's outcomes (career staff of a verified
 /// university).
 pub async fn outcomes(state: &AppState, user: &User, period: Period) -> Result<Outcomes, AppError> {
+    report(state, user, period, EMPLOYERS_SHOWN).await
+}
+
+/// The report with at most `employers_limit` employers listed.
+async fn report(
+    state: &AppState,
+    user: &User,
+    period: Period,
+    employers_limit: usize,
+) -> Result<Outcomes, AppError> {
     let m = career_staff(state, user).await?;
-    let (start, end) = (period.start(), period.end());
     let window = Duration::days(i64::from(state.config.review_window_days));
-    let id = m.org.id;
-    let (rows, months, ratings, (employers, employers_total)) = tokio::try_join!(
-        state.store.outcome_rows(id, start, end),
-        state.store.outcome_months(id, start, end),
-        state
-            .store
-            .outcome_ratings(id, start, end, state.clock.now() - window),
-        state
-            .store
-            .outcome_employers(id, start, end, EMPLOYERS_SHOWN),
-    )?;
+    let OutcomeData {
+        rows,
+        months,
+        ratings,
+        employers,
+        employers_total,
+    } = state
+        .store
+        .outcome_report(
+            m.org.id,
+            period.start(),
+            period.end(),
+            state.clock.now() - window,
+            employers_limit,
+        )
+        .await?;
     let summary = Summary::of(&rows, &period);
     let breakdowns = Attribute::ALL
         .into_iter()
@@ -165,15 +179,11 @@ pub async fn csv(
     period: Period,
     table: Table,
 ) -> Result<(String, String), AppError> {
-    let mut o = outcomes(state, user, period).await?;
-    if table == Table::Employers && o.employers_total > o.employers.len() as i64 {
-        let m = career_staff(state, user).await?;
-        o.employers = state
-            .store
-            .outcome_employers(m.org.id, period.start(), period.end(), i64::MAX)
-            .await?
-            .0;
-    }
+    let limit = match table {
+        Table::Employers => usize::MAX,
+        _ => EMPLOYERS_SHOWN,
+    };
+    let o = report(state, user, period, limit).await?;
     let s = &o.summary;
     let csv = match table {
         Table::Summary => {

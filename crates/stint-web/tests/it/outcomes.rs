@@ -394,3 +394,156 @@ app_test!(
         assert_eq!(csv.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 );
+
+/// Hires the application, delivers and approves the work: the engagement.
+async fn approved(app: &TestApp, boss: &Actor, s: &Actor, application: i64) -> i64 {
+    let h = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{application}/hire"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(h.status, StatusCode::CREATED, "{}", h.body);
+    let eid = h.json()["engagement"]["id"].as_i64().unwrap_or_default();
+    app.api(
+        Method::POST,
+        &format!("/api/v1/engagements/{eid}/submissions"),
+        Some(&s.token),
+        Some(json!({"note": "All done, report linked."})),
+    )
+    .await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/engagements/{eid}/approve"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    eid
+}
+
+async fn review(app: &TestApp, who: &Actor, engagement: i64, ratings: Value) {
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/engagements/{engagement}/reviews"),
+            Some(&who.token),
+            Some(json!({"ratings": ratings, "body": "Clear work and quick answers, on time."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+async fn report(app: &TestApp, staff: &Actor) -> Value {
+    let r = outcomes(app, staff, "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+/// Applications, hires and approvals over the report's months.
+fn totals(o: &Value) -> [i64; 3] {
+    let months = o["months"].as_array().cloned().unwrap_or_default();
+    ["applications", "hires", "completed"].map(|k| {
+        months
+            .iter()
+            .map(|m| m[k].as_i64().unwrap_or_default())
+            .sum::<i64>()
+    })
+}
+
+async fn drift(app: &TestApp) -> Option<i64> {
+    app.state.store.outcome_history_drift().await.ok()
+}
+
+// The report reads each student's history as triggers keep it (migration
+// 28): it follows every change, a student's history counts for the
+// university once the affiliation is confirmed and stops with it, and a
+// one-sided review counts only once the other side has reviewed or the
+// window has closed.
+app_test!(outcome_counts_follow_every_change, |app| async move {
+    let (staff, uni) = university(&app, "careers@uni.test", "Uni of Test", "uni.test", true).await;
+    let s = app.student("sam@mail.test").await;
+    crate::universities::set_university(&app, &s, uni).await;
+    app.api(
+        Method::POST,
+        "/api/v1/me/affiliation/request",
+        Some(&s.token),
+        None,
+    )
+    .await;
+    let (boss, _) = app.employer("boss@acme.test", "Acme", true).await;
+    let mut applications = Vec::new();
+    for title in ["Survey coding", "Market sizing"] {
+        let pid = app.published(&boss, title, 1, false).await;
+        let aid = app.apply(&s, pid).await.json()["id"]
+            .as_i64()
+            .unwrap_or_default();
+        assert!(aid > 0);
+        applications.push(aid);
+    }
+
+    // Requested, not confirmed: nothing counts.
+    assert_eq!(totals(&report(&app, &staff).await), [0, 0, 0]);
+    assert_eq!(drift(&app).await, Some(0));
+
+    // Confirmed by staff: the applications made before count.
+    let path = format!("/api/v1/university/students/{}/affiliation", s.id);
+    let r = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&staff.token),
+            Some(json!({"action": "approve"})),
+        )
+        .await;
+    assert_eq!(r.json()["status"], "confirmed", "{}", r.body);
+    assert_eq!(totals(&report(&app, &staff).await), [2, 0, 0]);
+
+    // Hired, delivered, approved, twice.
+    let first = approved(&app, &boss, &s, applications[0]).await;
+    assert_eq!(totals(&report(&app, &staff).await), [2, 1, 1]);
+    let second = approved(&app, &boss, &s, applications[1]).await;
+    assert_eq!(totals(&report(&app, &staff).await), [2, 2, 2]);
+    assert_eq!(drift(&app).await, Some(0));
+
+    // The employer's reviews alone stay hidden while the window is open...
+    review(&app, &boss, first, json!([4, 4, 5])).await;
+    review(&app, &boss, second, json!([2, 2, 2])).await;
+    assert_eq!(report(&app, &staff).await["ratings"]["reviews"], 0);
+    // ...the student's review makes one mutual: shown, and counted once...
+    review(&app, &s, first, json!([5, 5, 5])).await;
+    let o = report(&app, &staff).await;
+    assert_eq!(o["ratings"]["reviews"], 1, "{o}");
+    assert_eq!(o["ratings"]["means"]["timeliness"], 5.0);
+    assert_eq!(
+        o["ratings"]["distribution"][3], 1,
+        "mean of 4, 4, 5 rounds to 4"
+    );
+    assert_eq!(drift(&app).await, Some(0));
+    // ...and the other counts once its window has closed.
+    app.state.clock.advance(chrono::Duration::days(16));
+    let o = report(&app, &staff).await;
+    assert_eq!(o["ratings"]["reviews"], 2, "{o}");
+    assert_eq!(o["ratings"]["distribution"][1], 1, "{o}");
+    assert_eq!(o["employers"][0]["engagements"], 2, "{o}");
+    assert_eq!(o["employers"][0]["students"], 1, "{o}");
+
+    // Removed by staff: the student's whole history leaves the university.
+    let r = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&staff.token),
+            Some(json!({"action": "remove"})),
+        )
+        .await;
+    assert_eq!(r.json()["status"], "removed", "{}", r.body);
+    let o = report(&app, &staff).await;
+    assert_eq!(totals(&o), [0, 0, 0]);
+    assert_eq!(o["ratings"]["reviews"], 0);
+    assert_eq!(drift(&app).await, Some(0));
+});

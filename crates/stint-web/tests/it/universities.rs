@@ -39,7 +39,7 @@ pub(crate) async fn university(
     (staff, id)
 }
 
-async fn set_university(app: &TestApp, s: &Actor, uni: i64) {
+pub(crate) async fn set_university(app: &TestApp, s: &Actor, uni: i64) {
     let r = app
         .api(
             Method::PUT,
