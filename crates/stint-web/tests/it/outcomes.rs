@@ -92,43 +92,9 @@ app_test!(
         assert!(aid > 0);
         app.apply(&students[0], pid).await;
         app.apply(&outsider, pid).await;
-        let h = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/applications/{aid}/hire"),
-                Some(&boss.token),
-                None,
-            )
-            .await;
-        assert_eq!(h.status, StatusCode::CREATED, "{}", h.body);
-        let eid = h.json()["engagement"]["id"].as_i64().unwrap_or_default();
-        app.api(
-            Method::POST,
-            &format!("/api/v1/engagements/{eid}/submissions"),
-            Some(&students[5].token),
-            Some(json!({"note": "All done, report linked."})),
-        )
-        .await;
-        let r = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/engagements/{eid}/approve"),
-                Some(&boss.token),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        for (who, ratings) in [(&boss, json!([5, 4, 3])), (&students[5], json!([5, 5, 5]))] {
-            let r = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/engagements/{eid}/reviews"),
-                Some(&who.token),
-                Some(json!({"ratings": ratings, "body": "Clear work and quick answers, on time."})),
-            )
-            .await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        }
+        let eid = approved(&app, &boss, &students[5], aid).await;
+        review(&app, &boss, eid, json!([5, 4, 3])).await;
+        review(&app, &students[5], eid, json!([5, 5, 5])).await;
 
         let r = outcomes(&app, &staff, "").await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
