@@ -20,6 +20,7 @@ pub mod profile;
 pub mod project;
 pub mod review;
 pub mod search;
+pub mod talent;
 pub mod taxonomy;
 pub mod text;
 pub mod university;

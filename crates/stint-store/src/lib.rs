@@ -34,6 +34,7 @@ mod reviews;
 mod saved_searches;
 mod seed;
 mod stripe;
+mod talent;
 mod universities;
 mod users;
 mod workspace;
@@ -76,6 +77,7 @@ pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use stripe::{StripeAccount, StripeCharge};
+pub use talent::{PoolStudent, TalentNote};
 pub use universities::{
     Affiliation, AffiliationRequest, FeaturedProject, Invitation, PortalProject, PortalStudent,
     StaffMember, StudentFilter, TimelineApplication, TimelineEngagement,

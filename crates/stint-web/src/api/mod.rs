@@ -18,6 +18,7 @@ mod portfolio;
 pub(crate) mod problem;
 mod projects;
 mod records;
+mod talent;
 mod taxonomy;
 mod universities;
 pub mod views;
@@ -57,6 +58,7 @@ use crate::AppState;
         (name = "universities", description = "Affiliations proved by a university address or career staff, what students share, the career centre's students and timelines, staff roles"),
         (name = "credit", description = "Academic credit: the learning agreement, hours, reflection and sign-off; credits granted per term for the registrar"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
+        (name = "talent", description = "An employer's talent pool: students who completed work, were hired or shortlisted, with private tags and notes"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -89,6 +91,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(discovery::router())
         .merge(taxonomy::router())
         .merge(universities::router())
+        .merge(talent::router())
         .merge(outcomes::router())
         .merge(credit::router())
         .merge(admin::router())

@@ -25,6 +25,7 @@ pub mod records;
 pub mod reviews;
 pub mod saved_searches;
 pub mod stripe;
+pub mod talent;
 pub mod universities;
 
 use chrono::{Datelike, Utc};

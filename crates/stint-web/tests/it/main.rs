@@ -34,5 +34,6 @@ mod receipts;
 mod restricted;
 mod search_quality;
 mod stripe_flow;
+mod talent;
 mod universities;
 mod uploads;

@@ -362,7 +362,7 @@ app_test!(
 );
 
 /// Hires the application, delivers and approves the work: the engagement.
-async fn approved(app: &TestApp, boss: &Actor, s: &Actor, application: i64) -> i64 {
+pub(crate) async fn approved(app: &TestApp, boss: &Actor, s: &Actor, application: i64) -> i64 {
     let h = app
         .api(
             Method::POST,
@@ -392,7 +392,7 @@ async fn approved(app: &TestApp, boss: &Actor, s: &Actor, application: i64) -> i
     eid
 }
 
-async fn review(app: &TestApp, who: &Actor, engagement: i64, ratings: Value) {
+pub(crate) async fn review(app: &TestApp, who: &Actor, engagement: i64, ratings: Value) {
     let r = app
         .api(
             Method::POST,
