@@ -233,15 +233,18 @@ impl Store {
         Ok(with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
-                let pooled: Option<i64> = sqlx::query_scalar(
-                    "SELECT student_id FROM talent_pool WHERE org_id = $1 AND student_id = $2",
+                // Setting a column to itself locks the pool row (PostgreSQL;
+                // SQLite has one writer), so two replacements at once end
+                // with the later list, not a mix of both.
+                let pooled = sqlx::query(
+                    "UPDATE talent_pool SET reason = reason WHERE org_id = $1 AND student_id = $2",
                 )
                 .bind(org_id)
                 .bind(student_id)
-                .fetch_one(&mut *tx)
-                .await
-                .optional()?;
-                if pooled.is_none() {
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if pooled == 0 {
                     return Err(StoreError::NotFound);
                 }
                 sqlx::query("DELETE FROM talent_tags WHERE org_id = $1 AND student_id = $2")
