@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
-    /// New applicants, shortlisting, decisions, hiring, closing.
+    /// New applicants, invitations to apply, shortlisting, decisions,
+    /// hiring, closing.
     Applications,
     /// Messages and questions in threads.
     Messages,
@@ -62,9 +63,8 @@ impl Topic {
     /// The topic of a notification kind (the stable names clients filter on).
     pub fn of_kind(kind: &str) -> Topic {
         match kind {
-            "new_applicant" | "shortlisted" | "rejected" | "hired" | "closed" | "decision_due" => {
-                Topic::Applications
-            }
+            "new_applicant" | "shortlisted" | "rejected" | "hired" | "closed" | "decision_due"
+            | "invitation" => Topic::Applications,
             "message" => Topic::Messages,
             "review_received" | "outcomes" => Topic::Reviews,
             "match_alert" | "saved_search" => Topic::Alerts,

@@ -200,6 +200,126 @@ impl PoolFilterForm {
     }
 }
 
+/// Invitations to apply one organization may send in any 24 hours.
+pub const INVITATIONS_PER_DAY: i64 = 20;
+pub const MAX_INVITATION_NOTE_CHARS: usize = 600;
+
+/// The employer's note with an invitation (may be empty).
+pub fn parse_invitation_note(raw: &str) -> Result<String, FieldError> {
+    bounded("note", "The note", raw, 0, MAX_INVITATION_NOTE_CHARS)
+}
+
+/// Where an invitation to apply stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Sent,
+    Applied,
+    Declined,
+}
+
+impl InvitationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Sent => "sent",
+            InvitationStatus::Applied => "applied",
+            InvitationStatus::Declined => "declined",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<InvitationStatus> {
+        match raw {
+            "sent" => Some(InvitationStatus::Sent),
+            "applied" => Some(InvitationStatus::Applied),
+            "declined" => Some(InvitationStatus::Declined),
+            _ => None,
+        }
+    }
+
+    /// As the employer reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::Sent => "Invited",
+            InvitationStatus::Applied => "Applied",
+            InvitationStatus::Declined => "Declined",
+        }
+    }
+}
+
+/// How employers search the students who chose to be discoverable; every
+/// part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FindFilter {
+    /// A skill slug on the student's profile.
+    pub skill: Option<String>,
+    /// A category slug among the student's interests.
+    pub field: Option<String>,
+    /// Students whose affiliation with this university is confirmed.
+    pub university_id: Option<i64>,
+    /// Hours a week the student says they have, at least this.
+    pub min_hours: Option<i32>,
+    /// Words the student's location contains (case-insensitive).
+    pub location: Option<String>,
+}
+
+/// The search as a query string or form carries it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FindForm {
+    pub skill: String,
+    pub field: String,
+    pub university: String,
+    pub min_hours: String,
+    pub location: String,
+}
+
+impl FindForm {
+    pub fn parse(&self) -> Result<FindFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let base = PoolFilterForm {
+            skill: self.skill.clone(),
+            min_hours: self.min_hours.clone(),
+            university: self.university.clone(),
+            ..PoolFilterForm::default()
+        };
+        let pool = match base.parse() {
+            Ok(f) => f,
+            Err(e) => {
+                errors.0.extend(e.0);
+                PoolFilter::default()
+            }
+        };
+        let field = self.field.trim();
+        let field = if field.is_empty() {
+            None
+        } else {
+            errors.take(
+                crate::taxonomy::category(field)
+                    .map(|c| c.slug.to_string())
+                    .ok_or_else(|| {
+                        FieldError::new(
+                            "field",
+                            format!("'{field}' is not a field Stint knows; pick from the list."),
+                        )
+                    }),
+            )
+        };
+        let location = if self.location.trim().is_empty() {
+            None
+        } else {
+            errors.take(bounded("location", "The location", &self.location, 1, 80))
+        };
+        errors.into_result()?;
+        Ok(FindFilter {
+            skill: pool.skill,
+            field,
+            university_id: pool.university_id,
+            min_hours: pool.min_hours,
+            location,
+        })
+    }
+}
+
 /// A whole number within bounds, or nothing when left empty.
 fn whole(
     field: &'static str,
@@ -247,6 +367,37 @@ mod tests {
         assert!(parse_note("   ").is_err());
         assert!(parse_note(&"a".repeat(2001)).is_err());
         assert!(parse_note("bad\u{0}byte").is_err());
+    }
+
+    #[test]
+    fn invitation_notes_and_searches_parse() {
+        assert_eq!(parse_invitation_note("  ").unwrap(), "");
+        assert!(parse_invitation_note(&"a".repeat(601)).is_err());
+        let ok = FindForm {
+            field: "software".into(),
+            location: " Pune ".into(),
+            min_hours: "10".into(),
+            ..FindForm::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.field.as_deref(), Some("software"));
+        assert_eq!(ok.location.as_deref(), Some("Pune"));
+        let bad = FindForm {
+            skill: "nope".into(),
+            field: "nope".into(),
+            min_hours: "99".into(),
+            location: "x".repeat(81),
+            ..FindForm::default()
+        }
+        .parse()
+        .unwrap_err();
+        let fields: Vec<&str> = bad.0.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["skill", "min_hours", "field", "location"]);
+        assert_eq!(
+            InvitationStatus::parse("applied"),
+            Some(InvitationStatus::Applied)
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod discovery;
 mod error;
 mod files;
 mod idempotency;
+mod invitations;
 mod jobs;
 mod notifications;
 mod orgs;
@@ -64,6 +65,7 @@ pub use discovery::{AlertCandidate, Candidate, Pool, Tried};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileStorage, NewFile, SubmissionFile};
 pub use idempotency::{Claim, StoredResponse};
+pub use invitations::{FIND_CANDIDATES, FoundStudent, ProjectInvitation, Reach};
 pub use jobs::{Job, JobFailure};
 pub use notifications::Notification;
 pub use orgs::{Membership, Organization};
@@ -77,7 +79,7 @@ pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use stripe::{StripeAccount, StripeCharge};
-pub use talent::{PoolStudent, TalentNote};
+pub use talent::{PoolStudent, PoolWork, TalentNote};
 pub use universities::{
     Affiliation, AffiliationRequest, FeaturedProject, Invitation, PortalProject, PortalStudent,
     StaffMember, StudentFilter, TimelineApplication, TimelineEngagement,

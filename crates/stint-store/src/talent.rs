@@ -51,6 +51,23 @@ pub struct TalentNote {
     pub created_at: DateTime<Utc>,
 }
 
+/// One project of a pooled student's history with the organization: an
+/// engagement, or an application that did not lead to one.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PoolWork {
+    pub project_id: i64,
+    pub title: String,
+    /// The engagement, when the student was hired.
+    pub engagement_id: Option<i64>,
+    /// The engagement's status when hired, else the application's.
+    pub status: String,
+    /// When the engagement began, or the application was sent.
+    pub started_at: DateTime<Utc>,
+    pub approved_at: Option<DateTime<Utc>>,
+    /// The organization's rating of this work (mean of its three ratings).
+    pub rating: Option<f64>,
+}
+
 /// The columns of a `PoolStudent`, over `talent_pool tp`, `users u` and
 /// `student_profiles s`.
 macro_rules! pool_select {
@@ -192,6 +209,55 @@ impl Store {
             r.tags = by_student.remove(&r.student_id).unwrap_or_default();
         }
         Ok(())
+    }
+
+    /// The student's projects with the organization, newest first (the
+    /// caller has checked the student is in its pool).
+    pub async fn talent_history(&self, org_id: i64, student_id: i64) -> StoreResult<Vec<PoolWork>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT e.project_id, p.title, e.id AS engagement_id, e.status, e.created_at AS started_at,
+                        e.approved_at,
+                        CAST((SELECT (r.rating_1 + r.rating_2 + r.rating_3) / 3.0 FROM reviews r
+                               WHERE r.engagement_id = e.id AND r.direction = 'of_student') AS DOUBLE PRECISION) AS rating
+                   FROM engagements e JOIN projects p ON p.id = e.project_id
+                  WHERE e.org_id = $1 AND e.student_id = $2
+                 UNION ALL
+                 SELECT a.project_id, p.title, NULL, a.status, a.created_at, NULL, NULL
+                   FROM applications a JOIN projects p ON p.id = a.project_id
+                  WHERE p.org_id = $1 AND a.student_id = $2
+                    AND NOT EXISTS (SELECT 1 FROM engagements e
+                                     WHERE e.project_id = a.project_id AND e.student_id = a.student_id)
+                 ORDER BY 5 DESC, 1 DESC",
+            )
+            .bind(org_id)
+            .bind(student_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// The skills on the pooled students' profiles, most common first:
+    /// (slug, students).
+    pub async fn talent_skills(&self, org_id: i64) -> StoreResult<Vec<(String, i64)>> {
+        let lists: Vec<Option<String>> = with_db!(self, read, |p| {
+            sqlx::query_scalar(
+                "SELECT s.skills FROM talent_pool tp JOIN student_profiles s ON s.user_id = tp.student_id
+                  WHERE tp.org_id = $1",
+            )
+            .bind(org_id)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut counts: HashMap<String, i64> = HashMap::new();
+        for list in lists.iter().flatten() {
+            for skill in split_list(list) {
+                *counts.entry(skill).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, i64)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// Every tag the organization uses, with how many students carry it.

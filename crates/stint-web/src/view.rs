@@ -101,6 +101,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "affiliation_removed" => "The affiliation is removed; we told the student.",
         "staff_invited" => "Invitation sent. Your colleague joins with the invite code in it.",
         "staff_role_saved" => "Role saved.",
+        "talent_tags_saved" => "Tags saved.",
+        "talent_note_added" => "Note added. Only your organization's members see it.",
+        "talent_note_deleted" => "Note deleted.",
+        "reach_saved" => "Saved. Employers see you as you chose from now on.",
+        "invitation_declined" => "Invitation declined; the employer sees it as declined.",
+        "invitation_sent" => "Invitation sent. The student sees your note with the project.",
         "credit_created" => "Credit requested. Write your learning agreement next.",
         "credit_saved" => "Agreement saved as a draft.",
         "credit_submitted" => "Agreement sent to the employer and your supervisor.",
@@ -289,7 +295,8 @@ pub fn until(today: NaiveDate, day: NaiveDate) -> String {
 /// its mark, so states are told apart without colour too.
 pub fn tone(label: &str) -> &'static str {
     match label {
-        "Paid" | "Approved" | "Completed" | "Hired" | "Filled" | "Signed off" => "done",
+        "Paid" | "Approved" | "Completed" | "Completed work" | "Hired" | "Filled"
+        | "Signed off" => "done",
         "Open" | "In progress" | "Working" | "Logging hours" => "live",
         "Submitted"
         | "Submitted for review"
@@ -299,8 +306,9 @@ pub fn tone(label: &str) -> &'static str {
         | "Applied"
         | "Agreement sent"
         | "Agreement returned"
-        | "Awaiting sign-off" => "wait",
-        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" => "ended",
+        | "Awaiting sign-off"
+        | "Invited" => "wait",
+        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" | "Declined" => "ended",
         _ => "draft",
     }
 }
@@ -348,6 +356,22 @@ pub fn blocks(text: &str) -> Vec<Block> {
         blank = false;
     }
     out
+}
+
+/// `path?k=v&…` for a list page: empty values are left out, and `page`
+/// when it is the first.
+pub fn list_link(path: &str, pairs: &[(&str, &str)], page: impl std::fmt::Display) -> String {
+    let page = page.to_string();
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (*k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .chain((page != "1").then_some(("page", page.as_str())))
+        .collect();
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    )
 }
 
 /// The error for one field, for templates: empty when there is none.

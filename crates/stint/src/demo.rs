@@ -315,7 +315,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         }
     }
     load_applications(state).await?;
-    crate::demo_outcomes::load(state, &uni_ids, &orgs).await
+    crate::demo_outcomes::load(state, &uni_ids, &orgs).await?;
+    crate::demo_talent::load(state).await
 }
 
 /// Each student applies to the open projects in their fields (up to three);

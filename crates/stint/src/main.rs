@@ -9,6 +9,7 @@ mod demo;
 mod demo_credit;
 mod demo_data;
 mod demo_outcomes;
+mod demo_talent;
 mod demo_texts;
 mod history;
 mod mailer;

@@ -7,14 +7,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use stint_domain::talent::PoolFilterForm;
+use stint_domain::talent::{FindForm, PoolFilterForm};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiError, ApiId, ApiJson, ApiQuery, Problem};
 use crate::AppState;
-use crate::app::talent;
+use crate::app::{invitations, talent};
 use crate::auth::ApiUser;
 use crate::error::AppError;
 
@@ -25,6 +25,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_tags))
         .routes(routes!(add_note))
         .routes(routes!(delete_note))
+        .routes(routes!(find))
+        .routes(routes!(invite, sent_invitations))
+        .routes(routes!(my_invitations))
+        .routes(routes!(decline_invitation))
+        .routes(routes!(my_reach, set_my_reach))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -115,6 +120,15 @@ pub struct TalentPool {
     tags: Vec<PoolTagCount>,
     /// The universities among the pool, to filter by.
     universities: Vec<PoolUniversity>,
+    /// The skills among the pool, most common first, to filter by.
+    skills: Vec<PoolSkillCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoolSkillCount {
+    /// A skill slug (see `/taxonomy`).
+    skill: String,
+    students: i64,
 }
 
 /// The organization's talent pool: completed work first, then hires and
@@ -151,6 +165,11 @@ async fn pool(
             .into_iter()
             .map(|(id, name)| PoolUniversity { id, name })
             .collect(),
+        skills: list
+            .skills
+            .into_iter()
+            .map(|(skill, students)| PoolSkillCount { skill, students })
+            .collect(),
     }))
 }
 
@@ -176,10 +195,30 @@ fn note_view(n: &stint_store::TalentNote, caller: i64) -> TalentNoteView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct PoolWorkView {
+    project_id: i64,
+    project_title: String,
+    /// Set when the student was hired for the project.
+    engagement_id: Option<i64>,
+    /// The engagement's status when hired (active, submitted, approved, paid, …),
+    /// else the application's (submitted, shortlisted, rejected, withdrawn, closed).
+    status: String,
+    /// When the engagement began, or the application was sent.
+    started_at: DateTime<Utc>,
+    approved_at: Option<DateTime<Utc>>,
+    /// The organization's rating of this work (1–5), once reviewed.
+    rating: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PooledStudentDetail {
     student: PooledStudentView,
     /// Newest first.
     notes_written: Vec<TalentNoteView>,
+    /// The student's projects with the organization, newest first.
+    work: Vec<PoolWorkView>,
+    /// The student's portfolio is public, at `/students/{id}/portfolio`.
+    portfolio_public: bool,
 }
 
 /// One student of the pool with the members' notes (employer members; 404
@@ -194,11 +233,25 @@ async fn pooled_student(
 ) -> Result<Json<PooledStudentDetail>, ApiError> {
     let e = talent::student(&state, &caller.user, id).await?;
     Ok(Json(PooledStudentDetail {
+        portfolio_public: e.portfolio_public,
         student: PooledStudentView::from(&e.student),
         notes_written: e
             .notes
             .iter()
             .map(|n| note_view(n, caller.user.id))
+            .collect(),
+        work: e
+            .work
+            .into_iter()
+            .map(|w| PoolWorkView {
+                project_id: w.project_id,
+                project_title: w.title,
+                engagement_id: w.engagement_id,
+                status: w.status,
+                started_at: w.started_at,
+                approved_at: w.approved_at,
+                rating: w.rating.map(|r| (r * 100.0).round() / 100.0),
+            })
             .collect(),
     }))
 }
@@ -267,4 +320,266 @@ async fn delete_note(
     };
     talent::delete_note(&state, &caller.user, id, note_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct FindParams {
+    /// One of the organization's projects open for applications, to rank
+    /// against (the newest open one when left out).
+    project: String,
+    /// A skill slug (see `/taxonomy`) on the student's profile.
+    skill: String,
+    /// A category slug (see `/taxonomy`) among the student's interests.
+    field: String,
+    /// A university id: students whose affiliation with it is confirmed.
+    university: String,
+    /// Hours a week the student says they have, at least this (1–60).
+    min_hours: String,
+    /// Words the student's location contains.
+    location: String,
+    /// 1, 2, … (20 students a page).
+    page: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundStudentView {
+    id: i64,
+    name: String,
+    headline: Option<String>,
+    /// Skill slugs.
+    skills: Vec<String>,
+    /// Category slugs.
+    interests: Vec<String>,
+    area_of_study: Option<String>,
+    availability_hours: Option<i32>,
+    location: Option<String>,
+    /// Only when the student's affiliation is confirmed.
+    university: Option<String>,
+    /// Projects the student completed on Stint, with any employer.
+    completed_projects: i64,
+    /// Whether the student takes invitations.
+    takes_invitations: bool,
+    /// The match against the chosen project, with its reasons.
+    #[serde(rename = "match")]
+    matched: super::discovery::MatchView,
+    /// The invitation to the chosen project, if sent: sent | applied | declined
+    invitation: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundStudents {
+    /// The project the students are ranked against (`null`: the
+    /// organization has no project open for applications).
+    project_id: Option<i64>,
+    /// Best match first.
+    students: Vec<FoundStudentView>,
+    total: i64,
+    page: i64,
+    next_page: Option<i64>,
+    /// Invitations the organization can still send in the next 24 hours.
+    invitations_left_today: i64,
+}
+
+/// Search the students who chose to be discoverable, ranked by the
+/// explained match against one of the organization's open projects
+/// (employer members).
+#[utoipa::path(get, path = "/talent/find", tag = "talent", security(("bearer" = [])), params(FindParams),
+    responses((status = 200, body = FoundStudents), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn find(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiQuery(q): ApiQuery<FindParams>,
+) -> Result<Json<FoundStudents>, ApiError> {
+    let form = FindForm {
+        skill: q.skill,
+        field: q.field,
+        university: q.university,
+        min_hours: q.min_hours,
+        location: q.location,
+    };
+    let r = invitations::find(&state, &caller.user, &form, &q.project, &q.page).await?;
+    let page = r.page as i64;
+    Ok(Json(FoundStudents {
+        project_id: r.project.as_ref().map(|p| p.id),
+        students: r
+            .found
+            .into_iter()
+            .map(|f| FoundStudentView {
+                matched: super::discovery::MatchView::from(&f.m),
+                id: f.student.student_id,
+                name: f.student.name,
+                headline: f.student.headline,
+                skills: f.student.skills,
+                interests: f.student.interests,
+                area_of_study: f.student.area_of_study,
+                availability_hours: f.student.availability_hours,
+                location: f.student.location,
+                university: f.student.university,
+                completed_projects: f.student.completed,
+                takes_invitations: f.student.invitations,
+                invitation: f.invited,
+            })
+            .collect(),
+        total: r.total as i64,
+        page,
+        next_page: r.more.then_some(page + 1),
+        invitations_left_today: r.left_today,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectInvitationView {
+    id: i64,
+    org_id: i64,
+    org_name: String,
+    project_id: i64,
+    project_title: String,
+    student_id: i64,
+    student_name: String,
+    /// The member who sent it (`null` when their account is gone).
+    sender: Option<String>,
+    note: String,
+    /// sent | applied | declined
+    status: String,
+    created_at: DateTime<Utc>,
+    answered_at: Option<DateTime<Utc>>,
+}
+
+impl From<stint_store::ProjectInvitation> for ProjectInvitationView {
+    fn from(i: stint_store::ProjectInvitation) -> Self {
+        ProjectInvitationView {
+            id: i.id,
+            org_id: i.org_id,
+            org_name: i.org_name,
+            project_id: i.project_id,
+            project_title: i.project_title,
+            student_id: i.student_id,
+            student_name: i.student_name,
+            sender: i.sender_name,
+            note: i.note,
+            status: i.status,
+            created_at: i.created_at,
+            answered_at: i.answered_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InviteToApplyRequest {
+    /// One of the organization's projects open for applications.
+    project_id: i64,
+    /// A discoverable student, or one in the organization's pool.
+    student_id: i64,
+    /// Up to 600 characters; the student reads it with the project.
+    #[serde(default)]
+    note: String,
+}
+
+/// Invite a student to apply to one of the organization's open projects
+/// (employer members; 20 an organization in any 24 hours, once per project
+/// and student). The student is notified and applies, if they want to,
+/// through the usual application.
+#[utoipa::path(post, path = "/invitations", tag = "talent", security(("bearer" = [])),
+    request_body = InviteToApplyRequest,
+    responses((status = 201, body = ProjectInvitationView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn invite(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<InviteToApplyRequest>,
+) -> Result<(StatusCode, Json<ProjectInvitationView>), ApiError> {
+    let i = invitations::invite(
+        &state,
+        &caller.user,
+        body.project_id,
+        body.student_id,
+        &body.note,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(i.into())))
+}
+
+/// The organization's invitations, newest first (employer members).
+#[utoipa::path(get, path = "/invitations", tag = "talent", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProjectInvitationView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem)))]
+async fn sent_invitations(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<ProjectInvitationView>>, ApiError> {
+    let list = invitations::sent(&state, &caller.user).await?;
+    Ok(Json(
+        list.into_iter().map(ProjectInvitationView::from).collect(),
+    ))
+}
+
+/// The caller's invitations to apply, newest first (students).
+#[utoipa::path(get, path = "/me/invitations", tag = "talent", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProjectInvitationView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn my_invitations(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<ProjectInvitationView>>, ApiError> {
+    let list = invitations::mine(&state, &caller.user).await?;
+    Ok(Json(
+        list.into_iter().map(ProjectInvitationView::from).collect(),
+    ))
+}
+
+/// Decline an invitation to apply (the student it names; 409 once applied).
+#[utoipa::path(post, path = "/me/invitations/{id}/decline", tag = "talent", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectInvitationView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn decline_invitation(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ProjectInvitationView>, ApiError> {
+    let i = invitations::decline(&state, &caller.user, id).await?;
+    Ok(Json(i.into()))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReachView {
+    /// Employers can find the student by search (off until turned on).
+    discoverable: bool,
+    /// Employers can invite the student to apply (on until turned off).
+    invitations: bool,
+}
+
+/// The caller's choices about being found and invited (students).
+#[utoipa::path(get, path = "/me/reach", tag = "talent", security(("bearer" = [])),
+    responses((status = 200, body = ReachView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn my_reach(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<ReachView>, ApiError> {
+    let r = invitations::reach(&state, &caller.user).await?;
+    Ok(Json(ReachView {
+        discoverable: r.discoverable,
+        invitations: r.invitations,
+    }))
+}
+
+/// Set the caller's choices about being found and invited (students);
+/// each change is recorded with its time.
+#[utoipa::path(put, path = "/me/reach", tag = "talent", security(("bearer" = [])),
+    request_body = ReachView,
+    responses((status = 200, body = ReachView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+async fn set_my_reach(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<ReachView>,
+) -> Result<Json<ReachView>, ApiError> {
+    let r =
+        invitations::set_reach(&state, &caller.user, body.discoverable, body.invitations).await?;
+    Ok(Json(ReachView {
+        discoverable: r.discoverable,
+        invitations: r.invitations,
+    }))
 }

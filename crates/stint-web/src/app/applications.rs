@@ -371,8 +371,9 @@ pub fn record_line(r: &stint_store::TrackRecord) -> String {
     parts.join(" · ")
 }
 
-/// An applicant's match as their employer sees it.
-fn employer_match(
+/// A student's match as an employer sees it (an applicant, or a student
+/// found by search).
+pub(crate) fn employer_match(
     state: &AppState,
     project: &Project,
     skills: &[String],

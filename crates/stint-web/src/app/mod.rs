@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod credit;
 pub mod engagements;
 pub mod exports;
+pub mod invitations;
 pub mod jobs;
 pub mod matching;
 pub mod money;

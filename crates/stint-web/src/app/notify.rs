@@ -29,11 +29,13 @@ pub enum Kind {
     SavedSearch,
     /// A step of an academic credit request.
     Credit,
+    /// An employer invites a student to apply to a project.
+    Invitation,
 }
 
 impl Kind {
     /// Every kind, for the API document.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::NewApplicant,
         Kind::Shortlisted,
         Kind::Rejected,
@@ -53,6 +55,7 @@ impl Kind {
         Kind::MatchAlert,
         Kind::SavedSearch,
         Kind::Credit,
+        Kind::Invitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Kind {
             Kind::MatchAlert => "match_alert",
             Kind::SavedSearch => "saved_search",
             Kind::Credit => "credit",
+            Kind::Invitation => "invitation",
         }
     }
 }

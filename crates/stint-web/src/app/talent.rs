@@ -5,7 +5,7 @@
 
 use stint_domain::FieldErrors;
 use stint_domain::talent::{PoolFilter, PoolFilterForm, parse_note, parse_tags};
-use stint_store::{PoolStudent, StoreError, TalentNote, User};
+use stint_store::{PoolStudent, PoolWork, StoreError, TalentNote, User};
 
 use crate::AppState;
 use crate::auth::authz::require_employer_member;
@@ -16,6 +16,8 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// One page of the pool, with what the filters offer.
 pub struct PoolList {
+    /// The caller's organization's name.
+    pub org_name: String,
     pub filter: PoolFilter,
     pub students: Vec<PoolStudent>,
     pub total: i64,
@@ -25,6 +27,8 @@ pub struct PoolList {
     pub tags: Vec<(String, i64)>,
     /// The universities (confirmed) among the pool: (id, name).
     pub universities: Vec<(i64, String)>,
+    /// The skills among the pool, most common first: (slug, students).
+    pub skills: Vec<(String, i64)>,
 }
 
 fn parse_page(raw: &str) -> Result<i64, AppError> {
@@ -54,6 +58,7 @@ pub async fn pool(
     let more = students.len() as i64 > PAGE_SIZE;
     students.truncate(PAGE_SIZE as usize);
     Ok(PoolList {
+        org_name: m.org.name.clone(),
         filter,
         students,
         total,
@@ -61,13 +66,20 @@ pub async fn pool(
         more,
         tags: state.store.talent_tags(m.org.id).await?,
         universities: state.store.talent_universities(m.org.id).await?,
+        skills: state.store.talent_skills(m.org.id).await?,
     })
 }
 
-/// One pooled student with the members' notes, newest first.
+/// One pooled student with the members' notes and the student's projects
+/// with the organization, each newest first.
 pub struct PoolEntry {
+    /// The caller's organization's name.
+    pub org_name: String,
     pub student: PoolStudent,
     pub notes: Vec<TalentNote>,
+    pub work: Vec<PoolWork>,
+    /// The student's portfolio is public (a link to it works).
+    pub portfolio_public: bool,
 }
 
 pub async fn student(
@@ -82,7 +94,15 @@ pub async fn student(
         .await?
         .ok_or(AppError::NotFound)?;
     let notes = state.store.talent_notes(m.org.id, student_id).await?;
-    Ok(PoolEntry { student, notes })
+    let work = state.store.talent_history(m.org.id, student_id).await?;
+    let portfolio_public = state.store.portfolio_public(student_id).await?;
+    Ok(PoolEntry {
+        portfolio_public,
+        org_name: m.org.name,
+        student,
+        notes,
+        work,
+    })
 }
 
 /// Replaces a pooled student's tags with `tags`; returns them as stored.

@@ -21,6 +21,7 @@ pub(crate) use records::csv_download;
 mod outcomes;
 mod saved_searches;
 mod student;
+mod talent;
 mod university;
 
 use askama::Template;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(credentials::router())
         .merge(student::router())
         .merge(employer::router())
+        .merge(talent::router())
         .merge(university::router())
         .merge(outcomes::router())
         .merge(credit::router())

@@ -388,6 +388,19 @@ struct ShowPage {
     /// For the employer, while a draft: the universities it can be
     /// arranged with (the current one selected).
     arrange: Option<Vec<crate::view::Choice>>,
+    /// The signed-in student's invitation to apply, if they have one.
+    invitation: Option<InviteBanner>,
+}
+
+/// An invitation to apply, on the project page of the student it names.
+struct InviteBanner {
+    id: i64,
+    org: String,
+    sender: Option<String>,
+    note: String,
+    /// sent | applied | declined
+    status: String,
+    when: String,
 }
 
 /// The apply box on a project page (and the state of the apply page), in
@@ -571,6 +584,20 @@ async fn show_page(
     } else {
         None
     };
+    let invitation = match viewer {
+        Some(u) => crate::app::invitations::to_project(state, u, p.id)
+            .await
+            .map_err(|e| PageError(e, layout.clone()))?
+            .map(|inv| InviteBanner {
+                id: inv.id,
+                org: inv.org_name,
+                sender: inv.sender_name,
+                note: inv.note,
+                status: inv.status,
+                when: crate::view::ago(state.clock.now(), inv.created_at),
+            }),
+        None => None,
+    };
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
@@ -581,6 +608,7 @@ async fn show_page(
     Ok(render(&ShowPage {
         featuring,
         arrange,
+        invitation,
         cancel_rule: crate::app::money::cancellation_rule(state),
         status: p.status.as_str(),
         status_label: p.status.label(),

@@ -20,6 +20,11 @@ use crate::view::{Choice, Layout};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me/profile", get(show).post(save))
+        .route("/me/reach", axum::routing::post(save_reach))
+        .route(
+            "/me/invitations/{id}/decline",
+            axum::routing::post(decline_invitation),
+        )
         .route("/me/resume.json", get(resume_json))
         .route("/me/resume.pdf", get(resume_pdf))
         .route("/me/portfolio.pdf", get(portfolio_pdf))
@@ -129,6 +134,10 @@ struct ProfilePage {
     errors: FieldErrors,
     portfolio_public: bool,
     user_id: i64,
+    /// Being found and invited: (discoverable, invitations, last changed).
+    discoverable: bool,
+    invitations: bool,
+    reach_changed: Option<String>,
 }
 
 async fn page(
@@ -155,6 +164,10 @@ async fn page(
         .portfolio_public(user.user().id)
         .await
         .map_err(|e| err(e.into()))?;
+    let reach = crate::app::invitations::reach(state, user.user())
+        .await
+        .map_err(err)?;
+    let zone = user.user().time_zone.clone();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -182,6 +195,14 @@ async fn page(
         f,
         portfolio_public,
         user_id: user.user().id,
+        discoverable: reach.discoverable,
+        invitations: reach.invitations,
+        reach_changed: reach
+            .discoverable_changed_at
+            .into_iter()
+            .chain(reach.invitations_changed_at)
+            .max()
+            .map(|t| crate::view::moment(t, zone.as_deref())),
         layout,
     });
     *res.status_mut() = status;
@@ -244,4 +265,53 @@ async fn save(
             Layout::new("Your profile", Some(user.user()), state.config.demo),
         )),
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ReachForm {
+    discoverable: Option<String>,
+    invitations: Option<String>,
+}
+
+async fn save_reach(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<ReachForm>,
+) -> Result<Response, PageError> {
+    let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty() && v != "false");
+    crate::app::invitations::set_reach(
+        &state,
+        user.user(),
+        on(&f.discoverable),
+        on(&f.invitations),
+    )
+    .await
+    .map_err(|e| {
+        PageError(
+            e,
+            Layout::new("Your profile", Some(user.user()), state.config.demo),
+        )
+    })?;
+    Ok(Redirect::to("/me/profile?notice=reach_saved#reach-h").into_response())
+}
+
+async fn decline_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::form::PageId(id): crate::form::PageId,
+) -> Result<Response, PageError> {
+    let inv = crate::app::invitations::decline(&state, user.user(), id)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Invitation", Some(user.user()), state.config.demo),
+            )
+        })?;
+    Ok(Redirect::to(&format!(
+        "/projects/{}?notice=invitation_declined",
+        inv.project_id
+    ))
+    .into_response())
 }

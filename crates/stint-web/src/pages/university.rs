@@ -179,20 +179,15 @@ struct StudentsPage {
 }
 
 fn page_link(q: &StudentsQuery, page: i64) -> String {
-    let page = page.to_string();
-    let pairs: Vec<(&str, &str)> = [
-        ("q", q.q.trim()),
-        ("area", q.area.trim()),
-        ("year", q.year.trim()),
-        ("stage", q.stage.trim()),
-        ("page", page.as_str()),
-    ]
-    .into_iter()
-    .filter(|(k, v)| !(v.is_empty() || (*k == "page" && *v == "1")))
-    .collect();
-    format!(
-        "/university/students?{}",
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    view::list_link(
+        "/university/students",
+        &[
+            ("q", q.q.as_str()),
+            ("area", q.area.as_str()),
+            ("year", q.year.as_str()),
+            ("stage", q.stage.as_str()),
+        ],
+        page,
     )
 }
 

@@ -19,6 +19,7 @@ mod disputes;
 mod hardening_input;
 mod hardening_limits;
 mod idempotency;
+mod invitations;
 mod jobs_notifications;
 mod ledger_rules;
 mod money_flows;

@@ -382,3 +382,142 @@ app_test!(talent_api_is_the_organizations_own, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
 });
+
+app_test!(talent_pages_filter_tag_and_note, |app| async move {
+    let (boss, org) = app.employer("boss@acme.test", "Acme Research", true).await;
+    let (rival, _) = app.employer("boss@rival.test", "Rival Labs", true).await;
+    let project = app
+        .published(&boss, "Survey coding for the pool pages", 2, false)
+        .await;
+    let s = app.student("s@mail.test").await;
+    let t = app.student("t@mail.test").await;
+    let a = applied(&app, &s, project).await;
+    let b = applied(&app, &t, project).await;
+    decide(&app, &boss, b, "shortlist").await;
+    let eid = approved(&app, &boss, &s, a).await;
+    review(&app, &boss, eid, json!([5, 5, 4])).await;
+    let me = Some(boss.cookie.as_str());
+    let s_name = crate::common::person("s@mail.test");
+    let t_name = crate::common::person("t@mail.test");
+
+    // The pool lists both, completed work first, and links each.
+    let r = app.get("/employer/talent", me).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("2 students in your pool"), "{}", r.body);
+    let (si, ti) = (
+        r.body.find(&s_name).unwrap_or(usize::MAX),
+        r.body.find(&t_name).unwrap_or(0),
+    );
+    assert!(si < ti, "completed work comes first");
+    assert!(r.body.contains(&format!("/employer/talent/{}", s.id)));
+    assert!(r.body.contains("you rated 4.7 of 5"), "{}", r.body);
+
+    // Tags from the form: split at commas, normalised; then a filter by one.
+    let path = format!("/employer/talent/{}", t.id);
+    let r = app
+        .form(
+            &format!("{path}/tags"),
+            me,
+            &[("tags", "Rehire, strong  writer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), format!("{path}?notice=talent_tags_saved"));
+    let r = app.get(r.location(), me).await;
+    assert!(
+        r.body.contains("value=\"rehire, strong writer\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Tags saved."));
+    let r = app.get("/employer/talent?tag=rehire", me).await;
+    assert!(r.body.contains("1 student matches"), "{}", r.body);
+    assert!(r.body.contains(&t_name) && !r.body.contains(&s_name));
+
+    // A bad tag keeps what was typed and says why; nothing changes.
+    let r = app
+        .form(&format!("{path}/tags"), me, &[("tags", "rehire, <b>")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("tags use letters, digits"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"rehire, &#60;b&#62;\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    let kept = app.get("/employer/talent?tag=strong+writer", me).await;
+    assert!(kept.body.contains("1 student matches"), "{}", kept.body);
+
+    // Notes: an empty one is refused; a real one is shown, then deleted.
+    let r = app
+        .form(&format!("{path}/notes"), me, &[("body", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"body-error\""), "{}", r.body);
+    let r = app
+        .form(
+            &format!("{path}/notes"),
+            me,
+            &[("body", "Sharp on codebooks.\n- invite for the Q3 survey")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app.get(&path, me).await;
+    assert!(r.body.contains("Sharp on codebooks."), "{}", r.body);
+    assert!(r.body.contains("<li>invite for the Q3 survey</li>"));
+    let note = app
+        .state
+        .store
+        .talent_notes(org, t.id)
+        .await
+        .unwrap_or_default()
+        .first()
+        .map(|n| n.id)
+        .unwrap_or_default();
+
+    // Bad filters name what is wrong and show the whole pool.
+    let r = app
+        .get("/employer/talent?min_rating=9&skill=nope", me)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body
+            .contains("The rating must be a whole number from 1 to 5.")
+    );
+    assert!(r.body.contains("2 students in your pool"), "{}", r.body);
+
+    // Another organization, the student and a visitor get nothing.
+    let delete = format!("{path}/notes/{note}/delete");
+    for (who, want) in [
+        (Some(rival.cookie.as_str()), StatusCode::NOT_FOUND),
+        (Some(t.cookie.as_str()), StatusCode::FORBIDDEN),
+    ] {
+        let r = app.get(&path, who).await;
+        assert_eq!(r.status, want, "{}", r.body);
+        assert!(!r.body.contains("Sharp on codebooks."));
+        let r = app.form(&delete, who, &[]).await;
+        assert_eq!(r.status, want, "{}", r.body);
+        let r = app
+            .form(&format!("{path}/tags"), who, &[("tags", "poached")])
+            .await;
+        assert_eq!(r.status, want, "{}", r.body);
+        let r = app
+            .form(&format!("{path}/notes"), who, &[("body", "poached")])
+            .await;
+        assert_eq!(r.status, want, "{}", r.body);
+    }
+    let r = app.get("/employer/talent", Some(&rival.cookie)).await;
+    assert!(r.body.contains("Your pool is empty"), "{}", r.body);
+    let r = app.get("/employer/talent", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.get(&path, me).await;
+    assert!(r.body.contains("value=\"rehire, strong writer\""));
+    assert!(r.body.contains("Sharp on codebooks."));
+
+    let r = app.form(&delete, me, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app.get(&path, me).await;
+    assert!(!r.body.contains("Sharp on codebooks."));
+    assert!(r.body.contains("No notes yet."));
+});

@@ -1,0 +1,254 @@
+//! The demo employers' talent pools in use: tags and notes their members
+//! wrote about students they worked with or shortlisted; students who chose
+//! to be found (one of them takes no invitations); and invitations to apply
+//! in each state. Written through the same functions the pages use. Loaded
+//! once: an organization that has notes already is left as it is, and
+//! invitations are sent only when none exist.
+
+use stint_domain::application::ApplicationForm;
+use stint_domain::project::ProjectStatus;
+use stint_web::AppState;
+use stint_web::app::{applications, invitations, talent};
+
+use crate::demo::student_email;
+use crate::demo_data::{DECLARED_ONLY, STUDENTS};
+
+/// The demo student who lets employers find them but takes no invitations.
+const NO_INVITATIONS: &str = "e.clarke";
+
+/// Invitations: (member's email, project, student, note, what the student
+/// does).
+const INVITES: &[(&str, &str, &str, &str, Answer)] = &[
+    (
+        "rohan@chaiandcode.example",
+        "Write onboarding copy for a retail inventory app",
+        "divya.k",
+        "Your Instagram plan for Thistle & Thread was sharp. We need the same clarity in our app's first screens.",
+        Answer::Nothing,
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "Write onboarding copy for a retail inventory app",
+        "zara.ahmed",
+        "You write clearly for non-experts; our shop-keepers are exactly that audience.",
+        Answer::Apply,
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "Test our shop-keeper billing app on five Android phones",
+        "arjun.singh",
+        "",
+        Answer::Decline,
+    ),
+    (
+        "priya@brightleaf.example",
+        "Competitive analysis of 8 Indian D2C coffee brands",
+        "asha.rao",
+        "Your survey work for us was excellent. This one needs the same care with sources; would you take it?",
+        Answer::Nothing,
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Nothing,
+    Apply,
+    Decline,
+}
+
+/// (member's email, student's email, tags, notes oldest first).
+type Annotation = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const ANNOTATIONS: &[Annotation] = &[
+    (
+        "priya@brightleaf.example",
+        "asha.rao@dit.example.ac.in",
+        &["rehire", "survey analysis", "strong writer"],
+        &[
+            "Coded all 500 answers two days early and her codebook is now how we tag every survey.",
+            "Ask her first for the Q3 retention survey. She graduates next year and said she is open to a full-time analyst role.",
+        ],
+    ),
+    (
+        "priya@brightleaf.example",
+        "tara.nair2@dit.example.ac.in",
+        &["rehire", "dashboards"],
+        &[
+            "Clean Looker work, documented every metric. Slower on written summaries; pair her with someone on the write-up.",
+        ],
+    ),
+    (
+        "priya@brightleaf.example",
+        "jack.byrne1@northbridge.example.ac.uk",
+        &["uk hours"],
+        &["Good work, but only free after 2 pm IST. Fine for async projects."],
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "karan.mehta@dit.example.ac.in",
+        &["frontend", "accessibility", "interview next"],
+        &[
+            "Shortlisted for the accessibility fixes: his pitch listed the exact WCAG failures on our login page.",
+            "- knows React and testing-library\n- asked sharp questions about our design tokens\n- invite to the next front-end project",
+        ],
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "pooja.reddy@dit.example.ac.in",
+        &["copywriting", "retail"],
+        &[
+            "Her sample onboarding screens read better than ours. Keep in mind for the Hindi version of the app.",
+        ],
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "maya.johnson@mail.example",
+        &["qa", "career changer"],
+        &[
+            "Ex-teacher moving into UX research. Thorough test notes; strong candidate for the usability round in spring.",
+        ],
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "riya.kapoor@mail.example",
+        &["crm"],
+        &[
+            "The wholesaler list was cancelled on our side when the sales plan changed, not for her work. Owe her a project.",
+        ],
+    ),
+];
+
+pub async fn load(state: &AppState) -> anyhow::Result<()> {
+    annotate(state).await?;
+    reach(state).await?;
+    invite(state).await
+}
+
+/// Three in four named students let employers find them.
+async fn reach(state: &AppState) -> anyhow::Result<()> {
+    for (n, s) in STUDENTS.iter().enumerate() {
+        if n % 4 == 1 || s.email_local == DECLARED_ONLY {
+            continue;
+        }
+        let Some(user) = state.store.user_by_email(&student_email(s)).await? else {
+            continue;
+        };
+        if state
+            .store
+            .reach(user.id)
+            .await?
+            .discoverable_changed_at
+            .is_some()
+        {
+            continue;
+        }
+        invitations::set_reach(state, &user, true, s.email_local != NO_INVITATIONS)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo reach of {}: {e:?}", s.name))?;
+    }
+    Ok(())
+}
+
+/// Invitations to open projects the students have not applied to, taken
+/// as far as `INVITES` says.
+async fn invite(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    let today = state.clock.today();
+    for (member, title, local, note, answer) in INVITES {
+        let (Some(m), Some(s)) = (
+            store.user_by_email(member).await?,
+            STUDENTS.iter().find(|s| s.email_local == *local),
+        ) else {
+            continue;
+        };
+        let Some(student) = store.user_by_email(&student_email(s)).await? else {
+            continue;
+        };
+        if !store.student_invitations(student.id).await?.is_empty() {
+            continue;
+        }
+        let Some(org) = store.membership(m.id).await?.map(|x| x.org) else {
+            continue;
+        };
+        let Some(project) = store.org_projects(org.id).await?.into_iter().find(|p| {
+            p.title == *title && p.status == ProjectStatus::Open && p.application_deadline >= today
+        }) else {
+            continue;
+        };
+        if store
+            .application_of(project.id, student.id)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let fail = |e| anyhow::anyhow!("demo invitation of {local} by {member}: {e:?}");
+        let inv = invitations::invite(state, &m, project.id, student.id, note)
+            .await
+            .map_err(fail)?;
+        match answer {
+            Answer::Nothing => {}
+            Answer::Decline => {
+                invitations::decline(state, &student, inv.id)
+                    .await
+                    .map_err(fail)?;
+            }
+            Answer::Apply => {
+                let full = store.project(project.id).await?;
+                // Written for this application, so no two demo answers match.
+                let answer = if full.input.screening_question.is_some() {
+                    "Your stock didn't save this time. Nothing is lost: it's kept on this phone and will save by itself when you're online again.".to_string()
+                } else {
+                    String::new()
+                };
+                let form = ApplicationForm {
+                    pitch: format!(
+                        "Thank you for the invitation. {}\n\nI would start by reading your current material with a shop-keeper's eyes, list every term they might not know, and rewrite each screen in short, plain sentences, checking them with two shop-keepers before handing over.",
+                        s.name
+                    ),
+                    answer,
+                    links: Vec::new(),
+                };
+                applications::apply(state, &student, project.id, &form)
+                    .await
+                    .map_err(fail)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Tags and notes in the pools.
+async fn annotate(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    for (member, student, tags, notes) in ANNOTATIONS {
+        let (Some(m), Some(s)) = (
+            store.user_by_email(member).await?,
+            store.user_by_email(student).await?,
+        ) else {
+            continue;
+        };
+        let fail = |e| anyhow::anyhow!("demo talent note of {member} on {student}: {e:?}");
+        // Not in the pool (the demo changed): nothing to write.
+        let Ok(entry) = talent::student(state, &m, s.id).await else {
+            continue;
+        };
+        if entry.student.notes > 0 {
+            continue;
+        }
+        talent::set_tags(state, &m, s.id, tags.iter().copied())
+            .await
+            .map_err(fail)?;
+        for body in *notes {
+            talent::add_note(state, &m, s.id, body)
+                .await
+                .map_err(fail)?;
+        }
+    }
+    Ok(())
+}
