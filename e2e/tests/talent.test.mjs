@@ -2,8 +2,9 @@
 // with its filters, private tags and notes; finding discoverable students
 // ranked for an open project, inviting one with a note; the student sees
 // the invitation on the project and applies through the usual application;
-// the employer sees it applied. At both widths, with axe, and nothing
-// scrolls sideways.
+// the employer sees it applied, hires them and records an offer of a role,
+// which the student accepts. At both widths, with axe, and nothing scrolls
+// sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, checkA11y, shot, signedIn, noSidewaysScroll } from './harness.mjs';
@@ -94,6 +95,7 @@ for (const width of [1280, 390]) {
     await Promise.all([student.waitForNavigation(), student.getByRole('link', { name: /Chai & Code Labs invites you to apply/ }).first().click()]);
     assert.match(await student.locator('#invite-h').innerText(), /Chai & Code Labs invited you to apply/);
     assert.ok(await student.getByText('Your tests-first habit is what this dashboard needs.').isVisible());
+    const projectPath = new URL(student.url()).pathname;
     await noSidewaysScroll(student, `invited project at ${width} px`);
     await checkA11y(student, `invited project at ${width} px`);
     await shot(student, `${width}-talent-invited`);
@@ -108,6 +110,43 @@ for (const width of [1280, 390]) {
     // Back with the employer: the invitation shows as applied.
     await boss.reload();
     assert.ok(await boss.locator('.found-card').filter({ hasText: who.name }).getByText('Applied', { exact: true }).isVisible());
+
+    if (width === 390) {
+      // Hire through the usual path (its one place), then offer a role.
+      await boss.goto(`${server.base}/employer${projectPath}/applicants`);
+      await Promise.all([boss.waitForNavigation(), boss.getByRole('link', { name: `Hire ${who.name}…` }).click()]);
+      await Promise.all([boss.waitForNavigation(), boss.getByRole('button', { name: /^Hire and pay/ }).click()]);
+      assert.match(boss.url(), /notice=hired/);
+      await boss.goto(`${server.base}/employer/talent?reason=hired`);
+      await Promise.all([boss.waitForNavigation(), boss.getByRole('link', { name: who.name }).click()]);
+      await boss.getByText(`Record an offer to ${who.name}`).click();
+      await boss.getByLabel('Kind', { exact: true }).selectOption('full_time');
+      await boss.getByLabel('Role title', { exact: true }).fill('Front-end developer');
+      await boss.getByLabel('Start date', { exact: true }).fill('2027-07-01');
+      await boss.getByLabel('From', { exact: true }).fill('60,000');
+      await boss.getByLabel('To', { exact: true }).fill('75,000');
+      await boss.getByLabel('Currency', { exact: true }).selectOption('INR');
+      await boss.getByLabel('Per', { exact: true }).selectOption('month');
+      await Promise.all([boss.waitForNavigation(), boss.getByRole('button', { name: 'Record the offer' }).click()]);
+      assert.match(await boss.locator('.notice').first().innerText(), /Offer recorded/);
+      assert.ok(await boss.getByText('Full-time role: Front-end developer').isVisible());
+      await noSidewaysScroll(boss, 'pooled student with an offer');
+      await checkA11y(boss, 'pooled student with an offer');
+      await shot(boss, '390-talent-offer');
+
+      const hired = await as(who.email, width);
+      await hired.goto(`${server.base}/me/offers`);
+      assert.ok(await hired.getByText('₹60,000–₹75,000 a month').isVisible());
+      await checkA11y(hired, 'student offers');
+      await noSidewaysScroll(hired, 'student offers');
+      await shot(hired, '390-student-offers');
+      await Promise.all([hired.waitForNavigation(), hired.getByRole('button', { name: /^Accept Front-end developer/ }).click()]);
+      assert.match(await hired.locator('.notice').first().innerText(), /Answer saved/);
+      assert.ok(await hired.getByText('Accepted', { exact: true }).first().isVisible());
+      await hired.context().close();
+      await boss.reload();
+      assert.ok(await boss.locator('#offers').getByText('Accepted', { exact: true }).isVisible());
+    }
     await boss.context().close();
   });
 }

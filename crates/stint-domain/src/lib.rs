@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod matching;
 pub mod money;
 pub mod notice;
+pub mod offer;
 pub mod organization;
 pub mod outcomes;
 pub mod payout;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     /// New applicants, invitations to apply, shortlisting, decisions,
-    /// hiring, closing.
+    /// hiring, closing, offers of roles.
     Applications,
     /// Messages and questions in threads.
     Messages,
@@ -64,7 +64,7 @@ impl Topic {
     pub fn of_kind(kind: &str) -> Topic {
         match kind {
             "new_applicant" | "shortlisted" | "rejected" | "hired" | "closed" | "decision_due"
-            | "invitation" => Topic::Applications,
+            | "invitation" | "offer" => Topic::Applications,
             "message" => Topic::Messages,
             "review_received" | "outcomes" => Topic::Reviews,
             "match_alert" | "saved_search" => Topic::Alerts,

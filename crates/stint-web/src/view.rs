@@ -104,6 +104,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "talent_tags_saved" => "Tags saved.",
         "talent_note_added" => "Note added. Only your organization's members see it.",
         "talent_note_deleted" => "Note deleted.",
+        "offer_made" => "Offer recorded. We told the student; they answer it in Stint.",
+        "offer_withdrawn" => "Offer withdrawn. We told the student.",
+        "offer_answered" => "Answer saved. We told the employer.",
+        "offer_profile_saved" => "Saved: your portfolio shows your offers as you chose.",
         "reach_saved" => "Saved. Employers see you as you chose from now on.",
         "invitation_declined" => "Invitation declined; the employer sees it as declined.",
         "invitation_sent" => "Invitation sent. The student sees your note with the project.",
@@ -295,8 +299,15 @@ pub fn until(today: NaiveDate, day: NaiveDate) -> String {
 /// its mark, so states are told apart without colour too.
 pub fn tone(label: &str) -> &'static str {
     match label {
-        "Paid" | "Approved" | "Completed" | "Completed work" | "Hired" | "Filled"
-        | "Signed off" => "done",
+        "Paid"
+        | "Approved"
+        | "Completed"
+        | "Completed work"
+        | "Hired"
+        | "Filled"
+        | "Signed off"
+        | "Accepted"
+        | "Accepted outside Stint" => "done",
         "Open" | "In progress" | "Working" | "Logging hours" => "live",
         "Submitted"
         | "Submitted for review"
@@ -307,7 +318,8 @@ pub fn tone(label: &str) -> &'static str {
         | "Agreement sent"
         | "Agreement returned"
         | "Awaiting sign-off"
-        | "Invited" => "wait",
+        | "Invited"
+        | "Waiting for an answer" => "wait",
         "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" | "Declined" => "ended",
         _ => "draft",
     }
@@ -472,6 +484,16 @@ pub fn record_lines(
         ));
     }
     out
+}
+
+/// The record's line about offers of roles (shown from
+/// `MIN_PUBLIC_OFFERS` students on).
+pub fn offers_line(offers: Option<(i64, i64)>) -> Option<String> {
+    offers.map(|(offered, accepted)| {
+        format!(
+            "{offered} students went on to job offers after their projects ({accepted} accepted)"
+        )
+    })
 }
 
 /// JSON to place inside a `<script>` element. `<`, `>` and `&` become `\u`

@@ -6,9 +6,10 @@
 //! invitations are sent only when none exist.
 
 use stint_domain::application::ApplicationForm;
+use stint_domain::offer::OfferForm;
 use stint_domain::project::ProjectStatus;
 use stint_web::AppState;
-use stint_web::app::{applications, invitations, talent};
+use stint_web::app::{applications, invitations, offers, talent};
 
 use crate::demo::student_email;
 use crate::demo_data::{DECLARED_ONLY, STUDENTS};
@@ -46,6 +47,79 @@ const INVITES: &[(&str, &str, &str, &str, Answer)] = &[
         "asha.rao",
         "Your survey work for us was excellent. This one needs the same care with sources; would you take it?",
         Answer::Nothing,
+    ),
+];
+
+/// Offers of roles: (member's email, student's email, kind, title, days to
+/// the start, pay band (from, to, currency, per), message, what happens,
+/// shown on the portfolio).
+type DemoOffer = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<(&'static str, &'static str, &'static str, &'static str)>,
+    &'static str,
+    &'static str,
+    bool,
+);
+
+const OFFERS: &[DemoOffer] = &[
+    (
+        "priya@brightleaf.example",
+        "asha.rao@dit.example.ac.in",
+        "full_time",
+        "Junior data analyst",
+        220,
+        Some(("45,000", "55,000", "INR", "month")),
+        "Your survey work is how we run every study now. Join us after graduation?",
+        "accept",
+        true,
+    ),
+    (
+        "priya@brightleaf.example",
+        "tara.nair2@dit.example.ac.in",
+        "internship",
+        "Analytics intern (summer)",
+        160,
+        Some(("20,000", "", "INR", "month")),
+        "Eight weeks on our dashboards team.",
+        "",
+        false,
+    ),
+    (
+        "priya@brightleaf.example",
+        "jack.byrne1@northbridge.example.ac.uk",
+        "part_time",
+        "Remote research assistant",
+        45,
+        None,
+        "",
+        "decline",
+        false,
+    ),
+    (
+        "priya@brightleaf.example",
+        "ishita.iyer1@dit.example.ac.in",
+        "internship",
+        "Customer insights intern",
+        90,
+        None,
+        "",
+        "withdraw",
+        false,
+    ),
+    (
+        "rohan@chaiandcode.example",
+        "riya.kapoor@mail.example",
+        "part_time",
+        "Sales research associate",
+        30,
+        Some(("18,000", "24,000", "INR", "month")),
+        "We owe you a project; how about a role?",
+        "accept_elsewhere",
+        false,
     ),
 ];
 
@@ -126,7 +200,57 @@ const ANNOTATIONS: &[Annotation] = &[
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
     annotate(state).await?;
     reach(state).await?;
-    invite(state).await
+    invite(state).await?;
+    offer(state).await
+}
+
+/// Offers in each state, made and answered as the pages would.
+async fn offer(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    let today = state.clock.today();
+    for (member, student, kind, title, days, pay, message, then, shown) in OFFERS {
+        let (Some(m), Some(s)) = (
+            store.user_by_email(member).await?,
+            store.user_by_email(student).await?,
+        ) else {
+            continue;
+        };
+        if !store.student_offers(s.id).await?.is_empty() {
+            continue;
+        }
+        let (pay_min, pay_max, currency, pay_period) = pay.unwrap_or(("", "", "", ""));
+        let form = OfferForm {
+            kind: kind.to_string(),
+            title: title.to_string(),
+            start_date: (today + chrono::Duration::days(*days)).to_string(),
+            pay_min: pay_min.into(),
+            pay_max: pay_max.into(),
+            currency: currency.into(),
+            pay_period: pay_period.into(),
+            message: message.to_string(),
+        };
+        let fail = |e| anyhow::anyhow!("demo offer of {member} to {student}: {e:?}");
+        // Not in the pool as worked with (the demo changed): no offer.
+        let Ok(o) = offers::make(state, &m, s.id, &form).await else {
+            continue;
+        };
+        match *then {
+            "" => {}
+            // The employer takes it back; every other answer is the student's.
+            "withdraw" => {
+                offers::act(state, &m, o.id, then).await.map_err(fail)?;
+            }
+            _ => {
+                offers::act(state, &s, o.id, then).await.map_err(fail)?;
+            }
+        }
+        if *shown {
+            offers::show_on_profile(state, &s, o.id, true)
+                .await
+                .map_err(fail)?;
+        }
+    }
+    Ok(())
 }
 
 /// Three in four named students let employers find them.

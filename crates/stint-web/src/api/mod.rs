@@ -11,6 +11,7 @@ mod discovery;
 pub mod doc;
 mod engagements;
 mod me;
+mod offers;
 mod orgs;
 mod outcomes;
 mod payments;
@@ -58,7 +59,7 @@ use crate::AppState;
         (name = "universities", description = "Affiliations proved by a university address or career staff, what students share, the career centre's students and timelines, staff roles"),
         (name = "credit", description = "Academic credit: the learning agreement, hours, reflection and sign-off; credits granted per term for the registrar"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
-        (name = "talent", description = "An employer's talent pool: students who completed work, were hired or shortlisted, with private tags and notes"),
+        (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -92,6 +93,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(taxonomy::router())
         .merge(universities::router())
         .merge(talent::router())
+        .merge(offers::router())
         .merge(outcomes::router())
         .merge(credit::router())
         .merge(admin::router())

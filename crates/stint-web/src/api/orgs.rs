@@ -105,6 +105,10 @@ pub struct RecordView {
     /// Students' average ratings (clarity of brief, support, payment speed), 1.0–5.0.
     ratings: Option<[f32; 3]>,
     review_count: usize,
+    /// Students who went on to offers of roles from this employer, and
+    /// those who accepted one; shown from 3 students on.
+    students_with_offers: Option<i64>,
+    students_accepted_offers: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,6 +148,8 @@ async fn show(
             on_time_approval_percent: p.record.on_time_percent(),
             ratings: p.ratings.map(|r| r.map(|v| v as f32 / 10.0)),
             review_count: p.reviews.len(),
+            students_with_offers: p.offers.map(|o| o.0),
+            students_accepted_offers: p.offers.map(|o| o.1),
         })
     } else {
         None

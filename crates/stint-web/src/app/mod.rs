@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod matching;
 pub mod money;
 pub mod notify;
+pub mod offers;
 pub mod orgs;
 pub mod outcomes;
 pub mod payments;

@@ -31,11 +31,13 @@ pub enum Kind {
     Credit,
     /// An employer invites a student to apply to a project.
     Invitation,
+    /// An offer of a role, made or answered.
+    Offer,
 }
 
 impl Kind {
     /// Every kind, for the API document.
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::NewApplicant,
         Kind::Shortlisted,
         Kind::Rejected,
@@ -56,6 +58,7 @@ impl Kind {
         Kind::SavedSearch,
         Kind::Credit,
         Kind::Invitation,
+        Kind::Offer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +83,7 @@ impl Kind {
             Kind::SavedSearch => "saved_search",
             Kind::Credit => "credit",
             Kind::Invitation => "invitation",
+            Kind::Offer => "offer",
         }
     }
 }

@@ -125,12 +125,17 @@ pub struct OrgProfile {
     pub reviews: Vec<stint_store::Review>,
     /// Clarity of brief, support, payment speed, in tenths.
     pub ratings: Option<[u32; 3]>,
+    /// Students who had offers of roles from it, and those who accepted
+    /// one, once there are at least `MIN_PUBLIC_OFFERS` students.
+    pub offers: Option<(i64, i64)>,
 }
 
 pub async fn profile(state: &AppState, org: Organization) -> Result<OrgProfile, AppError> {
     let record = state.store.accountability(org.id).await?;
     let reviews = super::reviews::shown(state, state.store.reviews_of_org(org.id).await?).await?;
+    let (offered, accepted) = state.store.org_offer_counts(org.id).await?;
     Ok(OrgProfile {
+        offers: (offered >= stint_domain::offer::MIN_PUBLIC_OFFERS).then_some((offered, accepted)),
         ratings: super::reviews::averages(&reviews),
         record,
         reviews,

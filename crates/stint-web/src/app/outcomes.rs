@@ -31,6 +31,9 @@ pub struct Outcomes {
     pub employers: Vec<OutcomeEmployer>,
     pub employers_total: i64,
     pub breakdowns: Vec<Breakdown>,
+    /// Offers of roles to the university's confirmed students made in the
+    /// period: (offers, accepted, students); withdrawn ones left out.
+    pub offers: (i64, i64, i64),
 }
 
 /// The tables of the report, each downloadable as CSV.
@@ -118,6 +121,10 @@ async fn report(
         )
         .await?;
     let summary = Summary::of(&rows, &period);
+    let offers = state
+        .store
+        .university_offer_counts(m.org.id, period.start(), period.end())
+        .await?;
     let breakdowns = Attribute::ALL
         .into_iter()
         .map(|a| Breakdown::of(a, &rows, &period))
@@ -145,6 +152,7 @@ async fn report(
         employers,
         employers_total,
         breakdowns,
+        offers,
     })
 }
 
@@ -192,7 +200,7 @@ pub async fn csv(
                 .median_days_to_first
                 .map(|d| d.to_string())
                 .unwrap_or_default();
-            let rows: [(&str, String); 15] = [
+            let rows: [(&str, String); 18] = [
                 ("confirmed_students", s.students.to_string()),
                 ("students_taking_part", s.taking_part.to_string()),
                 ("applications", s.applications.to_string()),
@@ -211,6 +219,9 @@ pub async fn csv(
                 ("repeat_rate", share(s.repeat_rate)),
                 ("first_projects", s.first_projects.to_string()),
                 ("median_days_signup_to_first_project", days),
+                ("offers_of_roles", o.offers.0.to_string()),
+                ("offers_accepted", o.offers.1.to_string()),
+                ("students_with_offers", o.offers.2.to_string()),
             ];
             for (k, v) in &rows {
                 c.row(&[Cell::Text(k), Cell::Number(v.clone())]);

@@ -674,6 +674,8 @@ struct PortfolioPage {
     layout: Layout,
     p: PortfolioBox,
     ratings: Option<String>,
+    /// Offers of roles the student chose to show.
+    offers: Vec<String>,
 }
 
 async fn portfolio(
@@ -696,6 +698,28 @@ async fn portfolio(
                 .map(|c| c.public_id),
         );
     }
+    let offers = state
+        .store
+        .portfolio_offers(id)
+        .await
+        .map_err(|e| PageError(e.into(), l.clone()))?
+        .into_iter()
+        .map(|o| {
+            let status = stint_domain::offer::OfferStatus::parse(&o.status);
+            format!(
+                "{} as {} at {}{}",
+                stint_domain::offer::OfferKind::parse(&o.kind)
+                    .map_or("A role", stint_domain::offer::OfferKind::label),
+                o.title,
+                o.org_name,
+                if status.is_some_and(|s| s.accepted()) {
+                    ", accepted"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
     let mut layout = l;
     layout.title = format!("{} — portfolio", p.name);
     layout.noindex = !p.public;
@@ -730,6 +754,7 @@ async fn portfolio(
             recommendations: p.recommendations,
         },
         ratings,
+        offers,
         layout,
     }))
 }

@@ -63,6 +63,10 @@ struct Today {
     work: Vec<WorkLine>,
     applications: Vec<ApplicationLine>,
     earnings: Vec<String>,
+    /// Invitations to apply still open: (project id, title, organization).
+    invitations: Vec<(i64, String, String)>,
+    /// Offers of roles waiting for an answer: (title, organization).
+    offers: Vec<(String, String)>,
 }
 
 /// One dated thing, soonest first.
@@ -156,7 +160,21 @@ async fn today(state: &AppState, user: &stint_store::User) -> Result<Today, AppE
     }
     next.sort_by_key(|n| n.day);
     next.truncate(6);
+    let invitations = crate::app::invitations::mine(state, user)
+        .await?
+        .into_iter()
+        .filter(|i| i.status == "sent")
+        .map(|i| (i.project_id, i.project_title, i.org_name))
+        .collect();
+    let offers = crate::app::offers::mine(state, user)
+        .await?
+        .into_iter()
+        .filter(|o| o.status == "open")
+        .map(|o| (o.title, o.org_name))
+        .collect();
     Ok(Today {
+        invitations,
+        offers,
         first_name: user
             .name
             .split_whitespace()

@@ -161,6 +161,16 @@ fn report(o: &Outcomes) -> Report {
             label: "sign-up to first project",
             note: format!("median, {} first projects", s.first_projects),
         },
+        Stat {
+            value: o.offers.0.to_string(),
+            label: "job offers from employers",
+            note: format!(
+                "{} accepted, to {} student{}",
+                o.offers.1,
+                o.offers.2,
+                if o.offers.2 == 1 { "" } else { "s" }
+            ),
+        },
     ];
     let labels: Vec<String> = o.months.iter().map(|m| short_month(&m.month)).collect();
     let apps: Vec<f64> = o.months.iter().map(|m| m.applications as f64).collect();

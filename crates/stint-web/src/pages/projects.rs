@@ -554,7 +554,9 @@ async fn show_page(
     let profile = crate::app::orgs::profile(state, org)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
-    let record = crate::view::record_lines(&profile.record, profile.ratings, profile.reviews.len());
+    let mut record =
+        crate::view::record_lines(&profile.record, profile.ratings, profile.reviews.len());
+    record.extend(crate::view::offers_line(profile.offers));
     let m = crate::app::matching::explain(state, viewer, &p)
         .await
         .map_err(|e| PageError(e, layout.clone()))?
@@ -680,7 +682,10 @@ async fn organization(
     let mut layout = layout;
     layout.title = p.org.name.clone();
     Ok(render(&OrgPage {
-        record: crate::view::record_lines(&p.record, p.ratings, p.reviews.len()),
+        record: crate::view::record_lines(&p.record, p.ratings, p.reviews.len())
+            .into_iter()
+            .chain(crate::view::offers_line(p.offers))
+            .collect(),
         reviews: p
             .reviews
             .iter()

@@ -21,6 +21,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me/profile", get(show).post(save))
         .route("/me/reach", axum::routing::post(save_reach))
+        .route("/me/offers", get(offers_page))
+        .route("/me/offers/{id}/answer", axum::routing::post(answer_offer))
+        .route(
+            "/me/offers/{id}/profile",
+            axum::routing::post(offer_profile),
+        )
         .route(
             "/me/invitations/{id}/decline",
             axum::routing::post(decline_invitation),
@@ -314,4 +320,76 @@ async fn decline_invitation(
         inv.project_id
     ))
     .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "student/offers.html")]
+struct OffersPage {
+    layout: Layout,
+    offers: Vec<super::talent::OfferRow>,
+}
+
+async fn offers_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Your offers", Some(user.user()), state.config.demo)
+        .with_notice(n.notice.as_deref());
+    layout.noindex = true;
+    let list = crate::app::offers::mine(&state, user.user())
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let now = state.clock.now();
+    Ok(render(&OffersPage {
+        offers: list
+            .into_iter()
+            .map(|o| super::talent::OfferRow::new(o, now))
+            .collect(),
+        layout,
+    }))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct AnswerForm {
+    action: String,
+}
+
+async fn answer_offer(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::form::PageId(id): crate::form::PageId,
+    HtmlForm(f): HtmlForm<AnswerForm>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Your offers", Some(user.user()), state.config.demo);
+    if f.action.trim() == "withdraw" {
+        return Err(PageError(
+            AppError::Forbidden("Only the employer can withdraw an offer."),
+            layout,
+        ));
+    }
+    crate::app::offers::act(&state, user.user(), id, &f.action)
+        .await
+        .map_err(|e| PageError(e, layout))?;
+    Ok(Redirect::to("/me/offers?notice=offer_answered").into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct OnProfileForm {
+    on: String,
+}
+
+async fn offer_profile(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::form::PageId(id): crate::form::PageId,
+    HtmlForm(f): HtmlForm<OnProfileForm>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new("Your offers", Some(user.user()), state.config.demo);
+    crate::app::offers::show_on_profile(&state, user.user(), id, f.on.trim() == "true")
+        .await
+        .map_err(|e| PageError(e, layout))?;
+    Ok(Redirect::to("/me/offers?notice=offer_profile_saved").into_response())
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use stint_domain::FieldErrors;
 use stint_domain::application::ApplicationStatus;
 use stint_domain::engagement::EngagementStatus;
+use stint_domain::offer::{OfferForm, OfferKind, OfferStatus, PayBand, PayPeriod};
 use stint_domain::talent::{
     FindForm, INVITATIONS_PER_DAY, InvitationStatus, PoolFilterForm, PoolReason,
 };
@@ -34,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/employer/talent/invite", post(invite))
         .route("/employer/talent/{id}", get(student))
         .route("/employer/talent/{id}/tags", post(set_tags))
+        .route("/employer/talent/{id}/offers", post(make_offer))
+        .route("/employer/offers/{id}/withdraw", post(withdraw_offer))
         .route("/employer/talent/{id}/notes", post(add_note))
         .route(
             "/employer/talent/{id}/notes/{note_id}/delete",
@@ -299,6 +302,87 @@ struct StudentPage {
     errors: FieldErrors,
     invite: InviteBox,
     portfolio_public: bool,
+    /// Offers can be made: the student was hired or their work approved.
+    can_offer: bool,
+    offers: Vec<OfferRow>,
+    offer: OfferForm,
+    kinds: Vec<Choice>,
+    currencies: Vec<Choice>,
+    periods: Vec<Choice>,
+}
+
+/// An offer as a row of a list (the employer's or the student's).
+pub(super) struct OfferRow {
+    pub(super) id: i64,
+    pub(super) org: String,
+    pub(super) org_slug: String,
+    pub(super) kind: &'static str,
+    pub(super) title: String,
+    pub(super) start: String,
+    pub(super) pay: Option<String>,
+    pub(super) message: String,
+    pub(super) status: &'static str,
+    pub(super) open: bool,
+    pub(super) on_profile: bool,
+    pub(super) when: String,
+}
+
+impl OfferRow {
+    pub(super) fn new(o: stint_store::Offer, now: chrono::DateTime<chrono::Utc>) -> OfferRow {
+        let currency = o.pay_currency.as_deref().and_then(|c| {
+            stint_domain::money::Currency::ALL
+                .into_iter()
+                .find(|x| x.code() == c)
+        });
+        let period = o.pay_period.as_deref().and_then(PayPeriod::parse);
+        let pay = match (o.pay_min_minor, o.pay_max_minor, currency, period) {
+            (Some(min), Some(max), Some(cur), Some(period)) => Some(
+                PayBand {
+                    min: stint_domain::money::Money::new(min, cur),
+                    max: stint_domain::money::Money::new(max, cur),
+                    period,
+                }
+                .text(),
+            ),
+            _ => None,
+        };
+        let status = OfferStatus::parse(&o.status).unwrap_or(OfferStatus::Open);
+        OfferRow {
+            id: o.id,
+            org: o.org_name,
+            org_slug: o.org_slug,
+            kind: OfferKind::parse(&o.kind).map_or("Role", OfferKind::label),
+            title: o.title,
+            start: view::date(&o.start_date),
+            pay,
+            message: o.message,
+            status: status.label(),
+            open: status == OfferStatus::Open,
+            on_profile: o.on_profile,
+            when: view::ago(now, o.created_at),
+        }
+    }
+}
+
+fn kind_choices(selected: &str) -> Vec<Choice> {
+    OfferKind::ALL
+        .iter()
+        .map(|k| Choice::new(k.as_str(), k.label(), k.as_str() == selected))
+        .collect()
+}
+
+fn currency_choices(selected: &str) -> Vec<Choice> {
+    stint_domain::money::Currency::ALL
+        .iter()
+        .map(|c| Choice::new(c.code(), c.code(), c.code() == selected))
+        .collect()
+}
+
+fn period_choices(selected: &str) -> Vec<Choice> {
+    PayPeriod::ALL
+        .iter()
+        .map(|p| Choice::new(p.as_str(), p.label(), p.as_str() == selected))
+        .collect()
 }
 
 /// Inviting a pooled student back: the open projects not yet offered to
@@ -317,6 +401,7 @@ struct InviteBox {
 struct Typed {
     tags: Option<String>,
     note: String,
+    offer: Option<OfferForm>,
     errors: FieldErrors,
 }
 
@@ -337,6 +422,13 @@ async fn student_page(
         portfolio_public,
     } = talent::student(state, u, id).await.map_err(err)?;
     let choices = invitations::choices_for(state, u, id).await.map_err(err)?;
+    let offers = crate::app::offers::sent(state, u, Some(id))
+        .await
+        .map_err(err)?;
+    let org_currency = offers
+        .first()
+        .and_then(|o| o.pay_currency.clone())
+        .unwrap_or_else(|| "INR".into());
     let zone = u.time_zone.as_deref();
     let now = state.clock.now();
     let mut l = l.clone();
@@ -377,6 +469,27 @@ async fn student_page(
         note_value: typed.note,
         errors: typed.errors,
         portfolio_public,
+        can_offer: student.reason != "shortlisted",
+        offers: offers.into_iter().map(|o| OfferRow::new(o, now)).collect(),
+        kinds: kind_choices(
+            typed
+                .offer
+                .as_ref()
+                .map_or("full_time", |f| f.kind.as_str()),
+        ),
+        currencies: currency_choices(
+            typed
+                .offer
+                .as_ref()
+                .map_or(org_currency.as_str(), |f| f.currency.as_str()),
+        ),
+        periods: period_choices(
+            typed
+                .offer
+                .as_ref()
+                .map_or("year", |f| f.pay_period.as_str()),
+        ),
+        offer: typed.offer.unwrap_or_default(),
         invite: InviteBox {
             projects: choices
                 .projects
@@ -505,6 +618,48 @@ async fn delete_note(
         .map_err(|e| PageError(e, l))?;
     Ok(Redirect::to(&format!(
         "/employer/talent/{id}?notice=talent_note_deleted#notes"
+    ))
+    .into_response())
+}
+
+// --- offers ---
+
+async fn make_offer(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<OfferForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    match crate::app::offers::make(&state, u, id, &f).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/employer/talent/{id}?notice=offer_made#offers"))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(errors)) => {
+            let typed = Typed {
+                offer: Some(f),
+                errors,
+                ..Typed::default()
+            };
+            student_page(&state, u, id, None, typed).await
+        }
+        Err(e) => Err(PageError(e, layout(&state, "Talent pool", u, None))),
+    }
+}
+
+async fn withdraw_offer(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let o = crate::app::offers::act(&state, u, id, "withdraw")
+        .await
+        .map_err(|e| PageError(e, layout(&state, "Talent pool", u, None)))?;
+    Ok(Redirect::to(&format!(
+        "/employer/talent/{}?notice=offer_withdrawn#offers",
+        o.student_id
     ))
     .into_response())
 }

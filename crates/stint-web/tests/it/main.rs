@@ -23,6 +23,7 @@ mod invitations;
 mod jobs_notifications;
 mod ledger_rules;
 mod money_flows;
+mod offers;
 mod outcomes;
 mod pages_accounts;
 mod pages_applications;
