@@ -524,3 +524,50 @@ app_test!(
         assert!(!r.body.contains("name=\"invitations\" value=\"on\" checked"));
     }
 );
+
+app_test!(
+    concurrent_invitations_keep_the_daily_bound,
+    |app| async move {
+        let (boss, _) = app.employer("boss@acme.test", "Acme Research", true).await;
+        let project = app
+            .published(&boss, "Survey coding, invited at once", 1, false)
+            .await;
+        let extra = 4;
+        let mut calls = Vec::new();
+        for n in 0..(INVITATIONS_PER_DAY + extra) {
+            let s = app.student(&format!("c{n}@mail.test")).await;
+            reach(&app, &s, true, true).await;
+            calls.push((
+                Method::POST,
+                "/api/v1/invitations".to_string(),
+                json!({"project_id": project, "student_id": s.id}),
+            ));
+        }
+        // The same student twice at once: one invitation.
+        let twice = calls[0].clone();
+        calls.push(twice);
+        let answers = app.concurrently_json(calls, &boss.token).await;
+        let created = answers
+            .iter()
+            .filter(|r| r.status == StatusCode::CREATED)
+            .count() as i64;
+        let refused: Vec<String> = answers
+            .iter()
+            .filter(|r| r.status != StatusCode::CREATED)
+            .map(|r| format!("{} {}", r.status, r.code()))
+            .collect();
+        assert_eq!(created, INVITATIONS_PER_DAY, "{refused:?}");
+        assert_eq!(refused.len() as i64, extra + 1, "{refused:?}");
+        assert!(
+            refused.iter().all(|r| r.starts_with("409")),
+            "every refusal is a conflict: {refused:?}"
+        );
+        let r = app
+            .api(Method::GET, "/api/v1/invitations", Some(&boss.token), None)
+            .await;
+        assert_eq!(
+            r.json().as_array().map(Vec::len),
+            Some(INVITATIONS_PER_DAY as usize)
+        );
+    }
+);
