@@ -204,18 +204,34 @@ impl PoolFilterForm {
 pub const INVITATIONS_PER_DAY: i64 = 20;
 pub const MAX_INVITATION_NOTE_CHARS: usize = 600;
 
+pub const MAX_ACCEPTANCE_MESSAGE_CHARS: usize = 600;
+
+/// The student's message when accepting a direct offer (may be empty).
+pub fn parse_acceptance_message(raw: &str) -> Result<String, FieldError> {
+    bounded(
+        "message",
+        "The message",
+        raw,
+        0,
+        MAX_ACCEPTANCE_MESSAGE_CHARS,
+    )
+}
+
 /// The employer's note with an invitation (may be empty).
 pub fn parse_invitation_note(raw: &str) -> Result<String, FieldError> {
     bounded("note", "The note", raw, 0, MAX_INVITATION_NOTE_CHARS)
 }
 
-/// Where an invitation to apply stands.
+/// Where an invitation to apply, or a direct offer of a place, stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
     Sent,
+    /// Applied; for a direct offer, accepted (the student is hired).
     Applied,
     Declined,
+    /// A direct offer the organization took back before an answer.
+    Withdrawn,
 }
 
 impl InvitationStatus {
@@ -224,6 +240,7 @@ impl InvitationStatus {
             InvitationStatus::Sent => "sent",
             InvitationStatus::Applied => "applied",
             InvitationStatus::Declined => "declined",
+            InvitationStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -232,16 +249,21 @@ impl InvitationStatus {
             "sent" => Some(InvitationStatus::Sent),
             "applied" => Some(InvitationStatus::Applied),
             "declined" => Some(InvitationStatus::Declined),
+            "withdrawn" => Some(InvitationStatus::Withdrawn),
             _ => None,
         }
     }
 
-    /// As the employer reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            InvitationStatus::Sent => "Invited",
-            InvitationStatus::Applied => "Applied",
-            InvitationStatus::Declined => "Declined",
+    /// As the employer reads it, for an invitation to apply (`direct`
+    /// false) or a direct offer.
+    pub fn label(self, direct: bool) -> &'static str {
+        match (self, direct) {
+            (InvitationStatus::Sent, false) => "Invited",
+            (InvitationStatus::Sent, true) => "Offered",
+            (InvitationStatus::Applied, false) => "Applied",
+            (InvitationStatus::Applied, true) => "Accepted, hired",
+            (InvitationStatus::Declined, _) => "Declined",
+            (InvitationStatus::Withdrawn, _) => "Withdrawn",
         }
     }
 }

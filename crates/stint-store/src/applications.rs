@@ -233,6 +233,19 @@ macro_rules! app_select {
     };
 }
 
+/// What a hire hires: an application already sent, or a student accepting
+/// a direct offer.
+#[derive(Debug, Clone, Copy)]
+enum HireOf<'a> {
+    Application(i64),
+    Direct {
+        invitation_id: i64,
+        student_id: i64,
+        pitch: &'a str,
+        match_percent: u8,
+    },
+}
+
 impl Store {
     /// Records an application, unless the student already holds `quota`
     /// undecided ones (`Conflict("quota")`) or applied before
@@ -453,15 +466,64 @@ impl Store {
         fee_minor: i64,
         provider: &str,
     ) -> StoreResult<Hire> {
+        self.hire_of(HireOf::Application(application_id), fee_minor, provider)
+            .await
+    }
+
+    /// The student accepts a direct offer (an invitation of kind `direct`
+    /// still `sent`, else `Conflict("answered")`): in one transaction the
+    /// invitation is answered, an application with `pitch` is written, and
+    /// it is hired exactly as [`Store::hire`] hires (`Conflict("duplicate")`
+    /// if the student had applied).
+    #[tracing::instrument(skip(self, pitch))]
+    pub async fn hire_direct(
+        &self,
+        invitation_id: i64,
+        student_id: i64,
+        pitch: &str,
+        match_percent: u8,
+        fee_minor: i64,
+        provider: &str,
+    ) -> StoreResult<Hire> {
+        let direct = HireOf::Direct {
+            invitation_id,
+            student_id,
+            pitch,
+            match_percent,
+        };
+        self.hire_of(direct, fee_minor, provider).await
+    }
+
+    async fn hire_of(&self, of: HireOf<'_>, fee_minor: i64, provider: &str) -> StoreResult<Hire> {
         let now = Utc::now();
         let result: StoreResult<(i64, bool, Vec<i64>, i64)> = with_db!(self, write, |p| {
             async {
                 let mut tx = p.begin().await?;
-                let project_id: Option<i64> = sqlx::query_scalar("SELECT project_id FROM applications WHERE id = $1")
-                    .bind(application_id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .optional()?;
+                let project_id: Option<i64> = match of {
+                    HireOf::Application(application_id) => sqlx::query_scalar("SELECT project_id FROM applications WHERE id = $1")
+                        .bind(application_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .optional()?,
+                    // Answering first: a second acceptance, or one after the
+                    // offer was withdrawn or declined, finds it answered.
+                    HireOf::Direct { invitation_id, student_id, .. } => {
+                        let project_id = sqlx::query_scalar(
+                            "UPDATE invitations SET status = 'applied', answered_at = $1
+                              WHERE id = $2 AND student_id = $3 AND kind = 'direct' AND status = 'sent' RETURNING project_id",
+                        )
+                        .bind(now)
+                        .bind(invitation_id)
+                        .bind(student_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .optional()?;
+                        if project_id.is_none() {
+                            return Err(StoreError::Conflict("answered"));
+                        }
+                        project_id
+                    }
+                };
                 let Some(project_id) = project_id else { return Err(StoreError::NotFound) };
                 // The project row first: every hire on a project queues here
                 // before touching any application, so concurrent hires never
@@ -478,6 +540,24 @@ impl Store {
                 .optional()?;
                 let Some((org_id, hired_count, slots, price_minor, currency, due_date)) = slot else {
                     return Err(StoreError::Conflict("slots_full"));
+                };
+                let application_id = match of {
+                    HireOf::Application(id) => id,
+                    HireOf::Direct { student_id, pitch, match_percent, .. } => sqlx::query_scalar(
+                        "INSERT INTO applications (project_id, student_id, status, pitch, answer, links, match_percent, created_at, updated_at, category)
+                         VALUES ($1, $2, 'submitted', $3, '', '', $4, $5, $5, (SELECT category FROM projects WHERE id = $1)) RETURNING id",
+                    )
+                    .bind(project_id)
+                    .bind(student_id)
+                    .bind(pitch)
+                    .bind(i32::from(match_percent))
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict("duplicate"),
+                        other => other,
+                    })?,
                 };
                 let student_id: Option<i64> = sqlx::query_scalar(
                     "UPDATE applications SET status = 'hired', updated_at = $1, decided_at = $1

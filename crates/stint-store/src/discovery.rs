@@ -172,6 +172,10 @@ impl Store {
             qb.push(" AND (p.restricted_to IS NULL OR p.restricted_to IN (SELECT af.university_id FROM affiliations af WHERE af.student_id = ")
                 .push_bind(student_id)
                 .push(" AND af.status = 'confirmed'))");
+            // An invite-only project: only for the students it invited.
+            qb.push(" AND (NOT p.invite_only OR EXISTS (SELECT 1 FROM invitations iv WHERE iv.project_id = p.id AND iv.student_id = ")
+                .push_bind(student_id)
+                .push(" AND iv.status <> 'withdrawn'))");
             if !matches!(pool, Pool::Ids(_)) {
                 qb.push(" AND NOT EXISTS (SELECT 1 FROM hidden_projects h WHERE h.student_id = ")
                     .push_bind(student_id)

@@ -69,7 +69,14 @@ pub struct ProjectInvitation {
     /// `None` when the sender's account is gone.
     pub sender_name: Option<String>,
     pub note: String,
-    /// sent | applied | declined
+    /// apply (to apply as anyone would) | direct (the place itself, on an
+    /// invite-only project)
+    pub kind: String,
+    /// What the employer confirmed paying for a direct offer, in minor
+    /// units of the project's currency.
+    pub quoted_total_minor: Option<i64>,
+    /// sent | applied (for a direct offer: accepted, and hired) | declined |
+    /// withdrawn (direct offers only)
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub answered_at: Option<DateTime<Utc>>,
@@ -79,10 +86,23 @@ pub struct ProjectInvitation {
 macro_rules! invitation_select {
     () => {
         "SELECT i.id, i.org_id, o.name AS org_name, i.project_id, p.title AS project_title,
-        i.student_id, su.name AS student_name, se.name AS sender_name, i.note, i.status, i.created_at, i.answered_at
+        i.student_id, su.name AS student_name, se.name AS sender_name, i.note, i.kind, i.quoted_total_minor, i.status, i.created_at, i.answered_at
    FROM invitations i JOIN organizations o ON o.id = i.org_id JOIN projects p ON p.id = i.project_id
    JOIN users su ON su.id = i.student_id LEFT JOIN users se ON se.id = i.sender_id"
     };
+}
+
+/// An invitation about to be sent.
+#[derive(Debug, Clone, Copy)]
+pub struct NewInvitation<'a> {
+    pub org_id: i64,
+    pub project_id: i64,
+    pub student_id: i64,
+    pub sender_id: i64,
+    pub note: &'a str,
+    /// `Some(total)`: a direct offer of the place, at this total the
+    /// employer confirmed; `None`: an invitation to apply.
+    pub direct_total_minor: Option<i64>,
 }
 
 /// Candidates read for one search before ranking.
@@ -198,16 +218,15 @@ impl Store {
     /// student to this project (`Conflict("duplicate")`). Counting and
     /// inserting hold the organization's row lock, so two members sending at
     /// once cannot pass the limit together.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn send_invitation(
-        &self,
-        org_id: i64,
-        project_id: i64,
-        student_id: i64,
-        sender_id: i64,
-        note: &str,
-        per_day: i64,
-    ) -> StoreResult<i64> {
+    pub async fn send_invitation(&self, new: &NewInvitation<'_>, per_day: i64) -> StoreResult<i64> {
+        let NewInvitation {
+            org_id,
+            project_id,
+            student_id,
+            sender_id,
+            note,
+            direct_total_minor,
+        } = *new;
         let now = Utc::now();
         let since = now - Duration::hours(24);
         with_db!(self, write, |p| {
@@ -228,8 +247,8 @@ impl Store {
                     return Err(StoreError::Conflict("daily_limit"));
                 }
                 let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO invitations (org_id, project_id, student_id, sender_id, note, status, created_at)
-                     VALUES ($1, $2, $3, $4, $5, 'sent', $6)
+                    "INSERT INTO invitations (org_id, project_id, student_id, sender_id, note, status, created_at, kind, quoted_total_minor)
+                     VALUES ($1, $2, $3, $4, $5, 'sent', $6, $7, $8)
                      ON CONFLICT (project_id, student_id) DO NOTHING RETURNING id",
                 )
                 .bind(org_id)
@@ -238,6 +257,8 @@ impl Store {
                 .bind(sender_id)
                 .bind(note)
                 .bind(now)
+                .bind(if direct_total_minor.is_some() { "direct" } else { "apply" })
+                .bind(direct_total_minor)
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(id) = id else {
@@ -354,6 +375,37 @@ impl Store {
         match found {
             Some(i) if i.student_id == student_id && i.status == "declined" => Ok(()),
             Some(i) if i.student_id == student_id => Err(StoreError::Conflict("answered")),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// The organization withdraws a direct offer the student has not
+    /// answered; `NotFound` when it is not the organization's direct offer,
+    /// `Conflict("answered")` when the student answered first.
+    pub async fn withdraw_invitation(&self, id: i64, org_id: i64) -> StoreResult<()> {
+        let now = Utc::now();
+        let n = with_db!(self, write, |p| {
+            sqlx::query(
+                "UPDATE invitations SET status = 'withdrawn', answered_at = $3
+                  WHERE id = $1 AND org_id = $2 AND kind = 'direct' AND status = 'sent'",
+            )
+            .bind(id)
+            .bind(org_id)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if n == 1 {
+            return Ok(());
+        }
+        match self.invitation(id).await.optional_store()? {
+            Some(i) if i.org_id == org_id && i.kind == "direct" && i.status == "withdrawn" => {
+                Ok(())
+            }
+            Some(i) if i.org_id == org_id && i.kind == "direct" => {
+                Err(StoreError::Conflict("answered"))
+            }
             _ => Err(StoreError::NotFound),
         }
     }

@@ -54,6 +54,7 @@ struct ProjectRow {
     restricted_to: Option<i64>,
     restricted_name: Option<String>,
     restricted_slug: Option<String>,
+    invite_only: bool,
 }
 
 /// The university a project is arranged with: only its confirmed students
@@ -63,6 +64,17 @@ pub struct Restriction {
     pub university_id: i64,
     pub name: String,
     pub slug: String,
+}
+
+/// Who a project is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every student on Stint.
+    Everyone,
+    /// The confirmed students of this university.
+    University(i64),
+    /// The students the organization invites.
+    Invited,
 }
 
 /// A project with its organization's name and standing.
@@ -84,6 +96,17 @@ pub struct Project {
     pub published_at: Option<DateTime<Utc>>,
     /// Only for the students of this university, when set.
     pub restricted_to: Option<Restriction>,
+    /// Only for the students the organization invites (never with
+    /// `restricted_to`).
+    pub invite_only: bool,
+}
+
+impl Project {
+    /// Whether anyone may find the project: published to every student, not
+    /// arranged with a university nor invite-only.
+    pub fn is_public(&self) -> bool {
+        self.status == ProjectStatus::Open && self.restricted_to.is_none() && !self.invite_only
+    }
 }
 
 pub(crate) fn currency_of(code: &str) -> Currency {
@@ -139,6 +162,7 @@ impl From<ProjectRow> for Project {
                 }),
                 _ => None,
             },
+            invite_only: r.invite_only,
         }
     }
 }
@@ -175,6 +199,8 @@ struct CardRow {
     /// Read by the organization's listing only (searches leave these out).
     #[sqlx(default)]
     restricted_to: Option<i64>,
+    #[sqlx(default)]
+    invite_only: bool,
 }
 
 /// What a listing shows of a project.
@@ -202,6 +228,9 @@ pub struct ProjectCard {
     /// Arranged with a university for its own students (organization
     /// listings only; searches never hold these).
     pub restricted: bool,
+    /// Only for the students the organization invites (organization
+    /// listings only).
+    pub invite_only: bool,
     /// Text relevance (lower is more relevant, comparable within one
     /// search only); `None` when the search had no words.
     #[serde(skip)]
@@ -231,6 +260,7 @@ impl From<CardRow> for ProjectCard {
             org_slug: r.org_slug,
             org_verified: r.org_verified,
             restricted: r.restricted_to.is_some(),
+            invite_only: r.invite_only,
             rank: r.rank,
         }
     }
@@ -253,7 +283,7 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
         p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
         p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
         p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at,
-        p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug
+        p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug, p.invite_only
     FROM projects p JOIN organizations o ON o.id = p.org_id LEFT JOIN organizations ru ON ru.id = p.restricted_to";
 
 const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
@@ -265,8 +295,9 @@ const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.requi
 macro_rules! push_filters {
     ($qb:expr, $q:expr) => {{
         let q: &ProjectQuery = $q;
-        // Projects arranged with a university are found on its pages only.
-        $qb.push(" WHERE p.status = 'open' AND p.restricted_to IS NULL");
+        // Projects arranged with a university are found on its pages only;
+        // invite-only projects by the students invited only.
+        $qb.push(" WHERE p.status = 'open' AND p.restricted_to IS NULL AND NOT p.invite_only");
         if let Some(c) = &q.category {
             $qb.push(" AND p.category = ").push_bind(c.clone());
         }
@@ -437,7 +468,7 @@ impl Store {
                     p.summary, p.brief, p.deliverables, p.acceptance_criteria, p.category, p.required_skills, p.preferred_skills,
                     p.estimated_hours, p.start_date, p.due_date, p.price_minor, p.currency, p.work_mode, p.location, p.slots,
                     p.application_deadline, p.decision_by, p.screening_question, p.for_credit, p.blind_screening, p.weekly_hours, p.hired_count, p.created_at, p.updated_at, p.published_at,
-                    p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug
+                    p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug, p.invite_only
                  FROM projects p JOIN organizations o ON o.id = p.org_id LEFT JOIN organizations ru ON ru.id = p.restricted_to
                  WHERE p.id = $1",
             )
@@ -456,7 +487,7 @@ impl Store {
                 "SELECT p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
                     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
                     p.published_at, p.org_id, o.name AS org_name, o.slug AS org_slug,
-                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.restricted_to
+                    CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified, p.restricted_to, p.invite_only
                  FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.id DESC",
             )
             .bind(org_id)
@@ -466,23 +497,25 @@ impl Store {
         Ok(rows.into_iter().map(ProjectCard::from).collect())
     }
 
-    /// Arranges a draft with a university (only its students will see it),
-    /// or opens it to everyone again (`None`). `Conflict("not_draft")` once
-    /// published: who a live project is for does not change under the
-    /// students who applied.
-    pub async fn set_project_restriction(
-        &self,
-        id: i64,
-        university_id: Option<i64>,
-    ) -> StoreResult<Project> {
+    /// Sets who a draft is for: every student, the students of one
+    /// university, or only the students the organization invites.
+    /// `Conflict("not_draft")` once published: who a live project is for
+    /// does not change under the students who applied.
+    pub async fn set_project_audience(&self, id: i64, audience: Audience) -> StoreResult<Project> {
         let now = Utc::now();
+        let (university_id, invite_only) = match audience {
+            Audience::Everyone => (None, false),
+            Audience::University(u) => (Some(u), false),
+            Audience::Invited => (None, true),
+        };
         let n = with_db!(self, write, |p| {
             sqlx::query(
-                "UPDATE projects SET restricted_to = $2, updated_at = $3 WHERE id = $1 AND status = 'draft'",
+                "UPDATE projects SET restricted_to = $2, invite_only = $4, updated_at = $3 WHERE id = $1 AND status = 'draft'",
             )
             .bind(id)
             .bind(university_id)
             .bind(now)
+            .bind(invite_only)
             .execute(p)
             .await
             .map(|r| r.rows_affected())
@@ -528,7 +561,7 @@ impl Store {
                             "INSERT INTO projects_fts (rowid, title, summary, skills, brief)
                              SELECT id, title, summary, REPLACE(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || category,
                                     brief || ' ' || deliverables
-                             FROM projects WHERE id = $1 AND restricted_to IS NULL",
+                             FROM projects WHERE id = $1 AND restricted_to IS NULL AND NOT invite_only",
                         )
                         .bind(id)
                         .execute(&mut *tx)
@@ -541,7 +574,7 @@ impl Store {
             Db::Postgres(pool) => {
                 sqlx::query(
                     "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
-                        search = CASE WHEN $1 = 'open' AND restricted_to IS NULL THEN
+                        search = CASE WHEN $1 = 'open' AND restricted_to IS NULL AND NOT invite_only THEN
                             setweight(to_tsvector('english', title), 'A') ||
                             setweight(to_tsvector('english', summary), 'B') ||
                             setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||

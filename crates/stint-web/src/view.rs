@@ -159,6 +159,15 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "published_arranged" => {
             "Your project is live for the university's students: they find it on their university's pages, and nobody else sees it."
         }
+        "published_invite_only" => {
+            "Your project is live for the students you invite, and nobody else sees it. Invite students from your talent pool, or offer the place directly to one of them."
+        }
+        "direct_offer_sent" => {
+            "Offer sent. The student accepts or declines it in Stint; you are told either way."
+        }
+        "direct_offer_withdrawn" => "Offer withdrawn. The student has been told.",
+        "direct_offer_accepted" => "You accepted the offer and are hired. Your workspace is open.",
+        "direct_offer_declined" => "You declined the offer. The employer has been told.",
         "closed" => "The project is closed to new applications.",
         "cancelled" => "The project is cancelled.",
         "org_verified" => "Organization verified.",
@@ -307,6 +316,7 @@ pub fn tone(label: &str) -> &'static str {
         | "Filled"
         | "Signed off"
         | "Accepted"
+        | "Accepted, hired"
         | "Accepted outside Stint" => "done",
         "Open" | "In progress" | "Working" | "Logging hours" => "live",
         "Submitted"
@@ -319,6 +329,7 @@ pub fn tone(label: &str) -> &'static str {
         | "Agreement returned"
         | "Awaiting sign-off"
         | "Invited"
+        | "Offered"
         | "Waiting for an answer" => "wait",
         "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" | "Declined" => "ended",
         _ => "draft",

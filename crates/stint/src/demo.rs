@@ -294,7 +294,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .and_then(|(_, i)| uni_ids.get(*i))
         {
             store
-                .set_project_restriction(project.id, Some(*uni))
+                .set_project_audience(project.id, stint_store::Audience::University(*uni))
                 .await?;
         }
         if DRAFTS.contains(&p.title) || !org.verified {

@@ -7,9 +7,10 @@
 
 use stint_domain::application::ApplicationForm;
 use stint_domain::offer::OfferForm;
-use stint_domain::project::ProjectStatus;
+use stint_domain::project::{ProjectForm, ProjectStatus};
+use stint_domain::talent::{PoolFilter, PoolReason};
 use stint_web::AppState;
-use stint_web::app::{applications, invitations, offers, talent};
+use stint_web::app::{applications, invitations, offers, projects, talent};
 
 use crate::demo::student_email;
 use crate::demo_data::{DECLARED_ONLY, STUDENTS};
@@ -201,7 +202,93 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     annotate(state).await?;
     reach(state).await?;
     invite(state).await?;
+    invite_back(state).await?;
     offer(state).await
+}
+
+/// BrightLeaf's invite-only project, for its past interns.
+const REHIRE: &str = "Re-code this year's skincare survey with last year's codebook";
+
+/// An invite-only project at BrightLeaf, its place offered directly to two
+/// students whose work it approved: the first still deciding, the second
+/// accepted (and hired through the usual hire).
+async fn invite_back(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    let Some(m) = store.user_by_email("priya@brightleaf.example").await? else {
+        return Ok(());
+    };
+    let Some(org) = store.membership(m.id).await?.map(|x| x.org) else {
+        return Ok(());
+    };
+    if !org.verified || store.project_id_by_title(org.id, REHIRE).await?.is_some() {
+        return Ok(());
+    }
+    let today = state.clock.today();
+    let day = |n: u64| (today + chrono::Days::new(n)).to_string();
+    let form = ProjectForm {
+        title: REHIRE.into(),
+        summary: "The same client surveyed its buyers again: code the new open answers with the codebook you built, and show what moved.".into(),
+        brief: "Last year you coded 500 answers for our skincare client. They ran the survey again with 420 new buyers. We want the new answers coded with the same codebook (adding themes only where the answers demand it), the scores compared year on year, and a two-page note on what changed.".into(),
+        deliverables: "- Coded dataset (CSV) with last year's theme column\n- Year-on-year tables by city\n- A two-page note on what moved".into(),
+        acceptance_criteria: "- Every answer coded, new themes listed separately\n- Tables reconcile with the raw counts".into(),
+        category: "data-analysis".into(),
+        required_skills: vec!["spreadsheets".into(), "statistics".into()],
+        preferred_skills: vec!["data-visualization".into()],
+        estimated_hours: "14".into(),
+        start_date: day(12),
+        due_date: day(24),
+        price: "7000".into(),
+        currency: "INR".into(),
+        work_mode: "remote".into(),
+        location: String::new(),
+        slots: "4".into(),
+        application_deadline: day(7),
+        decision_by: day(10),
+        screening_question: String::new(),
+        for_credit: false,
+        blind_screening: false,
+        weekly_hours: String::new(),
+    };
+    let fail = |e| anyhow::anyhow!("demo invite-only project: {e:?}");
+    let p = projects::create(state, &m, &form).await.map_err(fail)?;
+    projects::restrict(state, &m, p.id, "", true)
+        .await
+        .map_err(fail)?;
+    projects::publish(state, &m, p.id).await.map_err(fail)?;
+    let worked_with = PoolFilter {
+        reason: Some(PoolReason::Completed),
+        ..PoolFilter::default()
+    };
+    let (pool, _) = store.talent_pool(org.id, &worked_with, 10, 0).await?;
+    let notes = [
+        "Your codebook held up all year; nobody knows these answers better. The place is yours if you want it.",
+        "Same client, same codebook, new answers. We'd rather work with you again than brief someone new.",
+    ];
+    let mut sent = 0;
+    for s in &pool {
+        if sent == notes.len() {
+            break;
+        }
+        // A student who turned invitations off is passed over.
+        let Ok(inv) =
+            invitations::offer_place(state, &m, p.id, s.student_id, notes[sent], None).await
+        else {
+            continue;
+        };
+        if sent == 1 {
+            let student = store.user(s.student_id).await?;
+            invitations::accept(
+                state,
+                &student,
+                inv.id,
+                "Happy to pick this up again. I'll keep the codebook and flag any new themes first.",
+            )
+            .await
+            .map_err(fail)?;
+        }
+        sent += 1;
+    }
+    Ok(())
 }
 
 /// Offers in each state, made and answered as the pages would.

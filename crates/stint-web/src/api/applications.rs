@@ -382,10 +382,10 @@ impl From<&Engagement> for EngagementView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HireResponse {
-    engagement: EngagementView,
+    pub(crate) engagement: EngagementView,
     /// The last place was taken: the project is filled and other undecided
     /// applications are closed.
-    project_filled: bool,
+    pub(crate) project_filled: bool,
 }
 
 /// Hire the applicant: creates the engagement and secures the price in escrow

@@ -37,10 +37,15 @@ pub struct RestrictionRequest {
     /// and may apply. Null or absent: every student.
     #[serde(default)]
     pub university: Option<String>,
+    /// Only the students the organization invites from its talent pool see
+    /// the project, and may apply or be offered it directly; it is listed
+    /// nowhere. Not together with `university` (422).
+    #[serde(default)]
+    pub invite_only: bool,
 }
 
-/// Arrange a draft with a university for its students only, or open it to
-/// every student again. Only while the project is a draft (409
+/// Arrange a draft with a university for its students only, make it
+/// invite-only, or open it to every student again. Only while the project is a draft (409
 /// `not_editable` after); an unknown or unverified university is 422
 /// (field `university`).
 #[utoipa::path(put, path = "/projects/{id}/restriction", tag = "projects", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -58,6 +63,7 @@ async fn restriction(
         &caller.user,
         id,
         r.university.as_deref().unwrap_or(""),
+        r.invite_only,
     )
     .await?;
     Ok(Json(ProjectView::from(&p)))

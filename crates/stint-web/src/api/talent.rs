@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invite, sent_invitations))
         .routes(routes!(my_invitations))
         .routes(routes!(decline_invitation))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(withdraw_invitation))
         .routes(routes!(my_reach, set_my_reach))
 }
 
@@ -442,7 +444,14 @@ pub struct ProjectInvitationView {
     /// The member who sent it (`null` when their account is gone).
     sender: Option<String>,
     note: String,
-    /// sent | applied | declined
+    /// `apply`: an invitation to apply as anyone would; `direct`: the place
+    /// on an invite-only project, offered without applying.
+    kind: String,
+    /// For a direct offer: what the organization pays if the student
+    /// accepts (price plus fee, minor units of the project's currency).
+    quoted_total_minor: Option<i64>,
+    /// sent | applied (a direct offer: accepted, the student is hired) |
+    /// declined | withdrawn (direct offers only)
     status: String,
     created_at: DateTime<Utc>,
     answered_at: Option<DateTime<Utc>>,
@@ -460,6 +469,8 @@ impl From<stint_store::ProjectInvitation> for ProjectInvitationView {
             student_name: i.student_name,
             sender: i.sender_name,
             note: i.note,
+            kind: i.kind,
+            quoted_total_minor: i.quoted_total_minor,
             status: i.status,
             created_at: i.created_at,
             answered_at: i.answered_at,
@@ -467,21 +478,45 @@ impl From<stint_store::ProjectInvitation> for ProjectInvitationView {
     }
 }
 
+#[derive(Debug, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationKind {
+    /// Invite the student to apply.
+    #[default]
+    Apply,
+    /// Offer the student the place on an invite-only project directly.
+    Direct,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InviteToApplyRequest {
     /// One of the organization's projects open for applications.
     project_id: i64,
-    /// A discoverable student, or one in the organization's pool.
+    /// A discoverable student, or one in the organization's pool (only the
+    /// pool for an invite-only project).
     student_id: i64,
     /// Up to 600 characters; the student reads it with the project.
     #[serde(default)]
     note: String,
+    /// `apply` (the default) or `direct`.
+    #[serde(default)]
+    kind: InvitationKind,
+    /// For a direct offer, the total (price plus fee, minor units) the
+    /// organization agrees to pay: refused as 409 `quote_changed` if the
+    /// total is no longer this. `GET /projects/{id}` gives the price;
+    /// leave it out to accept the current total.
+    #[serde(default)]
+    expected_total_minor: Option<i64>,
 }
 
-/// Invite a student to apply to one of the organization's open projects
-/// (employer members; 20 an organization in any 24 hours, once per project
-/// and student). The student is notified and applies, if they want to,
-/// through the usual application.
+/// Invite a student to apply to one of the organization's open projects,
+/// or (`kind: direct`) offer a student of the pool the place on an
+/// invite-only project (employer members; 20 an organization in any 24
+/// hours, once per project and student). The student is notified and
+/// applies, or accepts the offer, if they want to. 409 codes:
+/// `invitations_off`, `not_accepting`, `not_in_pool`, `not_invite_only`,
+/// `not_eligible`, `already_applied`, `already_invited`,
+/// `invitation_limit`, `quote_changed`.
 #[utoipa::path(post, path = "/invitations", tag = "talent", security(("bearer" = [])),
     request_body = InviteToApplyRequest,
     responses((status = 201, body = ProjectInvitationView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -491,15 +526,86 @@ async fn invite(
     caller: ApiUser,
     ApiJson(body): ApiJson<InviteToApplyRequest>,
 ) -> Result<(StatusCode, Json<ProjectInvitationView>), ApiError> {
-    let i = invitations::invite(
-        &state,
-        &caller.user,
-        body.project_id,
-        body.student_id,
-        &body.note,
-    )
-    .await?;
+    let i = if body.kind == InvitationKind::Direct {
+        invitations::offer_place(
+            &state,
+            &caller.user,
+            body.project_id,
+            body.student_id,
+            &body.note,
+            body.expected_total_minor,
+        )
+        .await?
+    } else {
+        invitations::invite(
+            &state,
+            &caller.user,
+            body.project_id,
+            body.student_id,
+            &body.note,
+        )
+        .await?
+    };
     Ok((StatusCode::CREATED, Json(i.into())))
+}
+
+/// Withdraw a direct offer the student has not answered (employer members
+/// of the organization that made it; 409 `invitation_answered` after).
+#[utoipa::path(post, path = "/invitations/{id}/withdraw", tag = "talent", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectInvitationView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw_invitation(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<ProjectInvitationView>, ApiError> {
+    let i = invitations::withdraw(&state, &caller.user, id).await?;
+    Ok(Json(i.into()))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptOfferRequest {
+    /// Up to 600 characters for the employer (optional).
+    #[serde(default)]
+    message: String,
+}
+
+/// Accept a direct offer (the student it names): the student is hired
+/// through the same hire as any applicant, the price secured in escrow
+/// and the fee charged, at the total the organization confirmed. 409
+/// codes: `not_direct`, `invitation_answered`, `offer_withdrawn`,
+/// `quote_changed`, `slots_full`. The body is optional.
+#[utoipa::path(post, path = "/me/invitations/{id}/accept", tag = "talent", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AcceptOfferRequest,
+    responses((status = 201, body = super::applications::HireResponse), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn accept_invitation(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<super::applications::HireResponse>), ApiError> {
+    // The body is optional: no body means no message.
+    let body: AcceptOfferRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        AcceptOfferRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError(crate::error::AppError::invalid(
+                "body",
+                format!("The JSON does not have the expected shape: {e}"),
+            ))
+        })?
+    };
+    let h = invitations::accept(&state, &caller.user, id, &body.message).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(super::applications::HireResponse {
+            engagement: super::applications::EngagementView::from(&h.engagement),
+            project_filled: h.filled,
+        }),
+    ))
 }
 
 /// The organization's invitations, newest first (employer members).
@@ -529,7 +635,8 @@ async fn my_invitations(
     ))
 }
 
-/// Decline an invitation to apply (the student it names; 409 once applied).
+/// Decline an invitation to apply or a direct offer (the student it names;
+/// 409 once applied or accepted, or after the offer was withdrawn).
 #[utoipa::path(post, path = "/me/invitations/{id}/decline", tag = "talent", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = ProjectInvitationView), (status = 401, body = Problem), (status = 403, body = Problem),

@@ -119,6 +119,8 @@ pub struct ProjectView {
     /// Arranged with this university for its students: only its confirmed
     /// students see the project and may apply; absent for everyone else's.
     pub restricted_to: Option<RestrictionView>,
+    /// Only the students the organization invited see the project.
+    pub invite_only: bool,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
 }
@@ -178,6 +180,7 @@ impl From<&Project> for ProjectView {
                 name: r.name.clone(),
                 slug: r.slug.clone(),
             }),
+            invite_only: p.invite_only,
             created_at: p.created_at,
             published_at: p.published_at,
         }

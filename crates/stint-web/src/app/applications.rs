@@ -60,6 +60,19 @@ pub async fn apply(
     if let Some(why) = closed_reason(state, &project) {
         return Err(AppError::conflict("not_accepting", why));
     }
+    // A direct offer is answered, not applied to.
+    if project.invite_only
+        && state
+            .store
+            .invitation_to(project.id, user.id)
+            .await?
+            .is_some_and(|i| i.kind == "direct")
+    {
+        return Err(AppError::conflict(
+            "direct_offer",
+            "You were offered this place directly: accept or decline the offer on the project page.",
+        ));
+    }
     let input = form.parse(project.input.screening_question.as_deref())?;
     let score = super::matching::explain(state, Some(user), &project)
         .await?
@@ -239,13 +252,34 @@ pub async fn hire(
         .store
         .hire(id, fee.minor, state.config.payment_provider.as_str())
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict("slots_full") => AppError::conflict(
-                "slots_full",
-                "Every place on this project is taken, or it is no longer open.",
-            ),
-            other => other.into(),
-        })?;
+        .map_err(slots_full)?;
+    after_hire(state, user, &a, &project, &hire).await?;
+    Ok(hire)
+}
+
+pub(crate) fn slots_full(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict("slots_full") => AppError::conflict(
+            "slots_full",
+            "Every place on this project is taken, or it is no longer open.",
+        ),
+        other => other.into(),
+    }
+}
+
+/// What follows every hire, however it was made (the employer hiring an
+/// applicant, or a student accepting a direct offer; `user` is who acted):
+/// the audit log, the closed applications, the engagement's jobs and the
+/// students told.
+pub(crate) async fn after_hire(
+    state: &AppState,
+    user: &User,
+    a: &Application,
+    project: &Project,
+    hire: &Hire,
+) -> Result<(), AppError> {
+    let id = a.id;
+    let fee = hire.engagement.fee;
     state
         .store
         .audit(Some(user.id), "application.hired", "application", id, "")
@@ -279,7 +313,7 @@ pub async fn hire(
     };
     tell_student(
         state,
-        &a,
+        a,
         Kind::Hired,
         &format!("You are hired for {}", a.project_title),
         &format!("{} hired you for \"{}\". The price of {} is secured; you are paid when the work is approved.{payout_hint}", a.org_name, a.project_title, project.input.price),
@@ -300,7 +334,7 @@ pub async fn hire(
         )
         .await?;
     }
-    Ok(hire)
+    Ok(())
 }
 
 /// An application as its two sides may see it.

@@ -5,14 +5,21 @@
 //! students of their own pool, to apply: a bounded number a day, once per
 //! project and student. An invitation is a notification with a note; the
 //! student still applies through the one application path, with every rule.
+//!
+//! An invite-only project is for the students of the organization's pool it
+//! invites: to apply, or, as a direct offer, to take the place. A student
+//! who accepts a direct offer is hired through the one hire path (places,
+//! escrow, fee, engagement), at the total the employer confirmed.
 
 use stint_domain::FieldErrors;
 use stint_domain::account::Role;
+use stint_domain::ledger::HireQuote;
 use stint_domain::matching::Match;
 use stint_domain::project::ProjectStatus;
 use stint_domain::talent::{FindFilter, FindForm, INVITATIONS_PER_DAY, parse_invitation_note};
 use stint_store::{
-    FoundStudent, Membership, Project, ProjectCard, ProjectInvitation, Reach, StoreError, User,
+    FoundStudent, Hire, Membership, NewInvitation, Project, ProjectCard, ProjectInvitation, Reach,
+    StoreError, User,
 };
 
 use super::notify::{self, Kind};
@@ -46,15 +53,25 @@ pub struct FindResult {
     pub left_today: i64,
 }
 
-/// The organization's projects that take applications now.
-async fn open_projects(state: &AppState, org_id: i64) -> Result<Vec<ProjectCard>, AppError> {
+/// The organization's projects that take applications now; invite-only
+/// ones only `with_invite_only` (they are for the pool, not for students
+/// found).
+async fn open_projects(
+    state: &AppState,
+    org_id: i64,
+    with_invite_only: bool,
+) -> Result<Vec<ProjectCard>, AppError> {
     let today = state.clock.today();
     Ok(state
         .store
         .org_projects(org_id)
         .await?
         .into_iter()
-        .filter(|p| p.status == ProjectStatus::Open && p.application_deadline >= today)
+        .filter(|p| {
+            p.status == ProjectStatus::Open
+                && p.application_deadline >= today
+                && (with_invite_only || !p.invite_only)
+        })
         .collect())
 }
 
@@ -120,7 +137,7 @@ pub async fn find(
             FindFilter::default()
         }
     };
-    let open = open_projects(state, m.org.id).await?;
+    let open = open_projects(state, m.org.id, false).await?;
     let chosen = match chosen_project(state, &m, &open, project).await {
         Ok(p) => p,
         Err(AppError::Invalid(e)) => {
@@ -197,6 +214,9 @@ pub async fn find(
 pub struct InviteChoices {
     pub projects: Vec<(i64, String)>,
     pub left_today: i64,
+    /// Invite-only projects the place of which can be offered to the
+    /// student directly: (id, title, what the employer pays if they accept).
+    pub direct: Vec<(i64, String, HireQuote)>,
     /// The student takes invitations (false: they turned them off).
     pub takes_invitations: bool,
     /// Invitations already sent to this student, newest first.
@@ -214,7 +234,8 @@ pub async fn choices_for(
         .org_invitations(m.org.id, Some(student_id), 50)
         .await?;
     let mut projects = Vec::new();
-    for p in open_projects(state, m.org.id).await? {
+    let mut direct = Vec::new();
+    for p in open_projects(state, m.org.id, true).await? {
         if !sent.iter().any(|i| i.project_id == p.id)
             && state
                 .store
@@ -222,28 +243,72 @@ pub async fn choices_for(
                 .await?
                 .is_none()
         {
-            projects.push((p.id, p.title));
+            if p.invite_only {
+                let quote = HireQuote::new(p.price, state.config.fee_basis_points);
+                direct.push((p.id, p.title.clone(), quote));
+                projects.push((p.id, format!("{} (invite-only)", p.title)));
+            } else {
+                projects.push((p.id, p.title));
+            }
         }
     }
     let sent_today = state.store.invitations_sent_today(m.org.id).await?;
     Ok(InviteChoices {
         projects,
         left_today: (INVITATIONS_PER_DAY - sent_today).max(0),
+        direct,
         takes_invitations: state.store.reach(student_id).await?.invitations,
         sent,
     })
 }
 
 /// Invites a student to apply to one of the organization's open projects.
-/// The student must be discoverable or in the organization's pool, take
-/// invitations, be able to apply to the project (it is open, and arranged
-/// for their university if it is restricted) and not have applied already.
+/// The student must be discoverable or in the organization's pool (only
+/// the pool for an invite-only project), take invitations, be able to apply
+/// to the project (it is open, and arranged for their university if it is
+/// restricted) and not have applied already.
 pub async fn invite(
     state: &AppState,
     user: &User,
     project_id: i64,
     student_id: i64,
     note: &str,
+) -> Result<ProjectInvitation, AppError> {
+    send(state, user, project_id, student_id, note, None).await
+}
+
+/// Offers a student of the pool the place on an invite-only project
+/// directly, at the total the employer was shown (`expected_total`, minor
+/// units: refused as `quote_changed` if it is no longer that). The same
+/// rules as an invitation hold, and it counts towards the same daily bound.
+pub async fn offer_place(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    student_id: i64,
+    note: &str,
+    expected_total: Option<i64>,
+) -> Result<ProjectInvitation, AppError> {
+    send(
+        state,
+        user,
+        project_id,
+        student_id,
+        note,
+        Some(expected_total),
+    )
+    .await
+}
+
+/// An invitation to apply (`direct` is `None`) or a direct offer of the
+/// place (`Some(expected total)`).
+async fn send(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    student_id: i64,
+    note: &str,
+    direct: Option<Option<i64>>,
 ) -> Result<ProjectInvitation, AppError> {
     let m = require_employer_member(&state.store, user).await?;
     let note = parse_invitation_note(note).map_err(|e| AppError::Invalid(FieldErrors(vec![e])))?;
@@ -281,7 +346,38 @@ pub async fn invite(
     if let Some(why) = super::applications::closed_reason(state, &project) {
         return Err(AppError::conflict("not_accepting", why));
     }
-    if !can_view_project(&state.store, Some(&student), &project).await? {
+    if project.invite_only && !pooled {
+        return Err(AppError::conflict(
+            "not_in_pool",
+            format!(
+                "An invite-only project is for students in your talent pool, and {} is not in it.",
+                student.name
+            ),
+        ));
+    }
+    let direct_total = match direct {
+        None => None,
+        Some(_) if !project.invite_only => {
+            return Err(AppError::conflict(
+                "not_invite_only",
+                "Only the place on an invite-only project can be offered directly; invite the student to apply instead.",
+            ));
+        }
+        Some(expected) => {
+            let quote = HireQuote::new(project.input.price, state.config.fee_basis_points);
+            if expected.is_some_and(|t| t != quote.total.minor) {
+                return Err(AppError::conflict(
+                    "quote_changed",
+                    format!(
+                        "The total is now {} (price {} plus fee {}); look at it again before you offer the place.",
+                        quote.total, quote.price, quote.fee
+                    ),
+                ));
+            }
+            Some(quote.total.minor)
+        }
+    };
+    if !project.invite_only && !can_view_project(&state.store, Some(&student), &project).await? {
         return Err(AppError::conflict(
             "not_eligible",
             format!(
@@ -305,16 +401,17 @@ pub async fn invite(
             format!("{} has already applied to this project.", student.name),
         ));
     }
+    let new = NewInvitation {
+        org_id: m.org.id,
+        project_id: project.id,
+        student_id,
+        sender_id: user.id,
+        note: &note,
+        direct_total_minor: direct_total,
+    };
     let id = state
         .store
-        .send_invitation(
-            m.org.id,
-            project.id,
-            student_id,
-            user.id,
-            &note,
-            INVITATIONS_PER_DAY,
-        )
+        .send_invitation(&new, INVITATIONS_PER_DAY)
         .await
         .map_err(|e| match e {
             StoreError::Conflict("daily_limit") => AppError::conflict(
@@ -329,10 +426,38 @@ pub async fn invite(
             ),
             other => other.into(),
         })?;
+    let action = if direct_total.is_some() {
+        "invitation.direct_offer_sent"
+    } else {
+        "invitation.sent"
+    };
     state
         .store
-        .audit(Some(user.id), "invitation.sent", "invitation", id, "")
+        .audit(Some(user.id), action, "invitation", id, "")
         .await?;
+    if direct_total.is_some() {
+        let said = if note.is_empty() {
+            String::new()
+        } else {
+            format!(" Their note: \"{note}\"")
+        };
+        notify::send(
+            state,
+            student_id,
+            Kind::Invitation,
+            &format!("{} offers you a project", m.org.name),
+            &format!(
+                "{} offers you the place on \"{}\" ({}, due {}), without applying.{said} Accept or decline it on the project page.",
+                m.org.name,
+                project.input.title,
+                project.input.price,
+                crate::view::date(&project.input.due_date)
+            ),
+            &format!("/projects/{}", project.id),
+        )
+        .await?;
+        return Ok(state.store.invitation(id).await?);
+    }
     let body = if note.is_empty() {
         format!(
             "{} invites you to apply to \"{}\". You choose whether to apply; the usual application applies.",
@@ -380,25 +505,223 @@ pub async fn to_project(
     Ok(state.store.invitation_to(project_id, user.id).await?)
 }
 
-/// The student declines an invitation; the organization sees it declined.
+/// The student's own invitation `id`; anyone else's is "not found".
+async fn own(state: &AppState, user: &User, id: i64) -> Result<ProjectInvitation, AppError> {
+    require_role(user, Role::Student)?;
+    match state.store.invitation(id).await {
+        Ok(i) if i.student_id == user.id => Ok(i),
+        Ok(_) | Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Why an invitation can no longer be answered.
+fn answered(i: &ProjectInvitation) -> AppError {
+    match i.status.as_str() {
+        "withdrawn" => AppError::conflict(
+            "offer_withdrawn",
+            format!("{} withdrew this offer.", i.org_name),
+        ),
+        "declined" => AppError::conflict("invitation_answered", "You declined it already."),
+        _ if i.kind == "direct" => AppError::conflict(
+            "invitation_answered",
+            "You accepted this offer already; your workspace is under My work.",
+        ),
+        _ => AppError::conflict(
+            "already_applied",
+            "You applied to this project; withdraw the application instead.",
+        ),
+    }
+}
+
+/// The student declines an invitation or a direct offer; the organization
+/// sees it declined (and, for an offer, is told).
 pub async fn decline(
     state: &AppState,
     user: &User,
     id: i64,
 ) -> Result<ProjectInvitation, AppError> {
-    require_role(user, Role::Student)?;
-    state
+    let before = own(state, user, id).await?;
+    match state.store.decline_invitation(id, user.id).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(answered(&state.store.invitation(id).await?));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let after = state.store.invitation(id).await?;
+    if before.status == "sent" && before.kind == "direct" {
+        state
+            .store
+            .audit(
+                Some(user.id),
+                "invitation.direct_offer_declined",
+                "invitation",
+                id,
+                "",
+            )
+            .await?;
+        notify::members(
+            state,
+            after.org_id,
+            Kind::Invitation,
+            &format!("{} declined your offer", after.student_name),
+            &format!(
+                "{} declined the place on \"{}\". Nothing was charged.",
+                after.student_name, after.project_title
+            ),
+            &format!("/employer/talent/{}", after.student_id),
+        )
+        .await?;
+    }
+    Ok(after)
+}
+
+/// The student accepts a direct offer: they are hired through the same hire
+/// as any applicant (places, escrow, fee, engagement), at the total the
+/// employer confirmed. `message` (optional) is kept as their application's
+/// note to the employer.
+pub async fn accept(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    message: &str,
+) -> Result<Hire, AppError> {
+    let inv = own(state, user, id).await?;
+    if inv.kind != "direct" {
+        return Err(AppError::conflict(
+            "not_direct",
+            "This is an invitation to apply: apply on the project page.",
+        ));
+    }
+    if inv.status != "sent" {
+        return Err(answered(&inv));
+    }
+    let message = stint_domain::talent::parse_acceptance_message(message)
+        .map_err(|e| AppError::Invalid(FieldErrors(vec![e])))?;
+    let project = state.store.project(inv.project_id).await?;
+    let quote = HireQuote::new(project.input.price, state.config.fee_basis_points);
+    if inv.quoted_total_minor != Some(quote.total.minor) {
+        return Err(AppError::conflict(
+            "quote_changed",
+            format!(
+                "What {} would pay has changed since they made this offer; ask them to offer it again.",
+                inv.org_name
+            ),
+        ));
+    }
+    let score = super::matching::explain(state, Some(user), &project)
+        .await?
+        .map_or(0, |m| m.score);
+    let pitch = if message.is_empty() {
+        format!("Accepted {}'s offer of this project.", inv.org_name)
+    } else {
+        message
+    };
+    let hire = state
         .store
-        .decline_invitation(id, user.id)
+        .hire_direct(
+            id,
+            user.id,
+            &pitch,
+            score,
+            quote.fee.minor,
+            state.config.payment_provider.as_str(),
+        )
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::conflict(
-                "already_applied",
-                "You applied to this project; withdraw the application instead.",
+            StoreError::Conflict("answered") => AppError::conflict(
+                "invitation_answered",
+                "This offer was answered or withdrawn meanwhile.",
             ),
-            other => other.into(),
+            StoreError::Conflict("duplicate") => {
+                AppError::conflict("already_applied", "You applied to this project already.")
+            }
+            other => super::applications::slots_full(other),
         })?;
-    Ok(state.store.invitation(id).await?)
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "invitation.direct_offer_accepted",
+            "invitation",
+            id,
+            "",
+        )
+        .await?;
+    let application = state
+        .store
+        .application(hire.engagement.application_id)
+        .await?;
+    super::applications::after_hire(state, user, &application, &project, &hire).await?;
+    let pay = match state.config.payment_provider {
+        crate::PaymentProvider::Stripe => format!(
+            " Pay {} by card from the workspace so the work can start.",
+            quote.total
+        ),
+        crate::PaymentProvider::Manual => format!(
+            " Stint sends you payment instructions for {}; the workspace shows the payment as awaited until it arrives.",
+            quote.total
+        ),
+        crate::PaymentProvider::Sandbox => String::new(),
+    };
+    notify::members(
+        state,
+        project.org_id,
+        Kind::Invitation,
+        &format!("{} accepted your offer", user.name),
+        &format!(
+            "{} accepted the place on \"{}\" and is hired.{pay}",
+            user.name, project.input.title
+        ),
+        &format!("/engagements/{}", hire.engagement.id),
+    )
+    .await?;
+    Ok(hire)
+}
+
+/// The organization withdraws a direct offer the student has not answered;
+/// the student is told.
+pub async fn withdraw(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<ProjectInvitation, AppError> {
+    let m = require_employer_member(&state.store, user).await?;
+    match state.store.withdraw_invitation(id, m.org.id).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::conflict(
+                "invitation_answered",
+                "The student answered this offer already.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let inv = state.store.invitation(id).await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "invitation.direct_offer_withdrawn",
+            "invitation",
+            id,
+            "",
+        )
+        .await?;
+    notify::send(
+        state,
+        inv.student_id,
+        Kind::Invitation,
+        &format!("{} withdrew its offer", inv.org_name),
+        &format!(
+            "{} withdrew its offer of the place on \"{}\".",
+            inv.org_name, inv.project_title
+        ),
+        "/me",
+    )
+    .await?;
+    Ok(inv)
 }
 
 /// The student's choices about being found and invited.

@@ -358,7 +358,8 @@ pub async fn compare(
 /// once the project is no longer open.
 pub async fn alert_new_project(state: &AppState, project_id: i64) -> Result<(), AppError> {
     let project = state.store.project(project_id).await?;
-    if project.status != stint_domain::project::ProjectStatus::Open {
+    // An invite-only project reaches only the students invited to it.
+    if project.status != stint_domain::project::ProjectStatus::Open || project.invite_only {
         return Ok(());
     }
     // Saved searches first: the student asked for these explicitly. If they

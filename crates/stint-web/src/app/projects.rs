@@ -55,12 +55,15 @@ pub async fn update(
 /// Arranges a draft with a verified university (`university` is its slug):
 /// once published, only that university's confirmed students see it and may
 /// apply, and it is listed on the university's pages instead of in search.
-/// Blank opens the draft to everyone again.
+/// Blank opens the draft to everyone again. With `invite_only` (and no
+/// university) only the students the organization invites see it, and it
+/// is listed nowhere.
 pub async fn restrict(
     state: &AppState,
     user: &User,
     id: i64,
     university: &str,
+    invite_only: bool,
 ) -> Result<Project, AppError> {
     let (project, _) = require_project_member(&state.store, user, id).await?;
     transition(project.status, ProjectAction::Edit).map_err(|_| {
@@ -70,6 +73,12 @@ pub async fn restrict(
         )
     })?;
     let slug = university.trim();
+    if invite_only && !slug.is_empty() {
+        return Err(AppError::invalid(
+            "university",
+            "A project is either for one university's students or invite-only, not both.",
+        ));
+    }
     let target = if slug.is_empty() {
         None
     } else {
@@ -86,7 +95,14 @@ pub async fn restrict(
     };
     let p = state
         .store
-        .set_project_restriction(id, target.as_ref().map(|o| o.id))
+        .set_project_audience(
+            id,
+            match (&target, invite_only) {
+                (Some(o), _) => stint_store::Audience::University(o.id),
+                (None, true) => stint_store::Audience::Invited,
+                (None, false) => stint_store::Audience::Everyone,
+            },
+        )
         .await
         .map_err(|e| match e {
             stint_store::StoreError::Conflict(_) => AppError::conflict(
@@ -95,7 +111,11 @@ pub async fn restrict(
             ),
             other => other.into(),
         })?;
-    let detail = target.map(|o| o.name).unwrap_or_default();
+    let detail = match (target, invite_only) {
+        (Some(o), _) => o.name,
+        (None, true) => "invite only".to_string(),
+        (None, false) => String::new(),
+    };
     state
         .store
         .audit(Some(user.id), "project.restricted", "project", id, &detail)

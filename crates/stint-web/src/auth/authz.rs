@@ -128,18 +128,29 @@ pub async fn require_application_member(
 /// Whether `viewer` may see `project`: anyone once it has been published;
 /// drafts only its organization's members and admins. A project arranged
 /// with a university, once published, also its staff and its confirmed
-/// students, and nobody else.
+/// students, and nobody else. An invite-only project, once published, also
+/// the students it invited (unless the invitation was withdrawn before they
+/// answered).
 pub async fn can_view_project(
     store: &Store,
     viewer: Option<&User>,
     project: &Project,
 ) -> Result<bool, AppError> {
-    if project.status != ProjectStatus::Draft && project.restricted_to.is_none() {
+    if project.status != ProjectStatus::Draft
+        && project.restricted_to.is_none()
+        && !project.invite_only
+    {
         return Ok(true);
     }
     let Some(user) = viewer else { return Ok(false) };
     if user.role == Role::Admin {
         return Ok(true);
+    }
+    if project.invite_only && project.status != ProjectStatus::Draft && user.role == Role::Student {
+        return Ok(store
+            .invitation_to(project.id, user.id)
+            .await?
+            .is_some_and(|i| i.status != "withdrawn"));
     }
     if let (Some(r), true) = (
         &project.restricted_to,

@@ -758,6 +758,10 @@ struct RestrictionForm {
     university: String,
 }
 
+/// The value of "Only students you invite" in the list of who can apply
+/// (no organization's slug starts with a colon).
+pub(crate) const INVITED: &str = ":invited";
+
 async fn restriction(
     State(state): State<AppState>,
     user: PageUser,
@@ -766,7 +770,12 @@ async fn restriction(
 ) -> Result<Response, PageError> {
     let u = user.user();
     let l = layout(&state, "Project", u, None);
-    projects::restrict(&state, u, id, &f.university)
+    // The "only students you invite" choice of the same list.
+    let (university, invite_only) = match f.university.as_str() {
+        INVITED => ("", true),
+        other => (other, false),
+    };
+    projects::restrict(&state, u, id, university, invite_only)
         .await
         .map_err(|e| PageError(e, l))?;
     Ok(Redirect::to(&format!("/projects/{id}?notice=restriction_saved")).into_response())
@@ -775,7 +784,9 @@ async fn restriction(
 /// The project's page once published, with the notice that fits who can
 /// find it.
 fn published_page(p: &stint_store::Project) -> String {
-    let notice = if p.restricted_to.is_some() {
+    let notice = if p.invite_only {
+        "published_invite_only"
+    } else if p.restricted_to.is_some() {
         "published_arranged"
     } else {
         "published"

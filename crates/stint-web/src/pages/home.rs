@@ -63,7 +63,7 @@ struct Today {
     work: Vec<WorkLine>,
     applications: Vec<ApplicationLine>,
     earnings: Vec<String>,
-    /// Invitations to apply still open: (project id, title, organization).
+    /// Invitations and direct offers still open: (project id, what, organization).
     invitations: Vec<(i64, String, String)>,
     /// Offers of roles waiting for an answer: (title, organization).
     offers: Vec<(String, String)>,
@@ -164,7 +164,18 @@ async fn today(state: &AppState, user: &stint_store::User) -> Result<Today, AppE
         .await?
         .into_iter()
         .filter(|i| i.status == "sent")
-        .map(|i| (i.project_id, i.project_title, i.org_name))
+        .map(|i| {
+            let what = if i.kind == "direct" {
+                "Project offered to you"
+            } else {
+                "Invitation to apply"
+            };
+            (
+                i.project_id,
+                format!("{what}: {}", i.project_title),
+                i.org_name,
+            )
+        })
         .collect();
     let offers = crate::app::offers::mine(state, user)
         .await?

@@ -398,9 +398,11 @@ struct InviteBanner {
     org: String,
     sender: Option<String>,
     note: String,
-    /// sent | applied | declined
+    /// sent | applied | declined (withdrawn ones hide the project)
     status: String,
     when: String,
+    /// A direct offer of the place, not an invitation to apply.
+    direct: bool,
 }
 
 /// The apply box on a project page (and the state of the apply page), in
@@ -531,7 +533,26 @@ async fn show_page(
             .is_ok(),
         None => false,
     };
-    let apply = if can_manage || p.status == stint_domain::project::ProjectStatus::Draft {
+    let invitation = match viewer {
+        Some(u) => crate::app::invitations::to_project(state, u, p.id)
+            .await
+            .map_err(|e| PageError(e, layout.clone()))?
+            .map(|inv| InviteBanner {
+                id: inv.id,
+                direct: inv.kind == "direct",
+                org: inv.org_name,
+                sender: inv.sender_name,
+                note: inv.note,
+                status: inv.status,
+                when: crate::view::ago(state.clock.now(), inv.created_at),
+            }),
+        None => None,
+    };
+    // A direct offer is answered in its own box, not applied to.
+    let apply = if can_manage
+        || p.status == stint_domain::project::ProjectStatus::Draft
+        || invitation.as_ref().is_some_and(|i| i.direct)
+    {
         None
     } else {
         Some(
@@ -563,14 +584,9 @@ async fn show_page(
         .map(|m| super::discovery::MatchView::from(&m));
     let featuring = match viewer {
         // A project arranged with a university is on its pages already.
-        Some(u)
-            if p.status == stint_domain::project::ProjectStatus::Open
-                && p.restricted_to.is_none() =>
-        {
-            crate::app::universities::featuring(state, u, p.id)
-                .await
-                .map_err(|e| PageError(e, layout.clone()))?
-        }
+        Some(u) if p.is_public() => crate::app::universities::featuring(state, u, p.id)
+            .await
+            .map_err(|e| PageError(e, layout.clone()))?,
         _ => None,
     };
     let arrange = if can_manage && p.status == stint_domain::project::ProjectStatus::Draft {
@@ -586,26 +602,11 @@ async fn show_page(
     } else {
         None
     };
-    let invitation = match viewer {
-        Some(u) => crate::app::invitations::to_project(state, u, p.id)
-            .await
-            .map_err(|e| PageError(e, layout.clone()))?
-            .map(|inv| InviteBanner {
-                id: inv.id,
-                org: inv.org_name,
-                sender: inv.sender_name,
-                note: inv.note,
-                status: inv.status,
-                when: crate::view::ago(state.clock.now(), inv.created_at),
-            }),
-        None => None,
-    };
     let i = &p.input;
     let mut layout = layout;
     layout.title = i.title.clone();
     // Only what anyone may see goes to search engines.
-    let public =
-        p.status == stint_domain::project::ProjectStatus::Open && p.restricted_to.is_none();
+    let public = p.is_public();
     layout.noindex = layout.noindex || !public;
     Ok(render(&ShowPage {
         featuring,
@@ -702,8 +703,13 @@ async fn organization(
             .collect(),
         projects: open
             .iter()
-            // Projects arranged with a university are on its pages only.
-            .filter(|c| c.status == stint_domain::project::ProjectStatus::Open && !c.restricted)
+            // Projects arranged with a university are on its pages only;
+            // invite-only ones are for the invited students only.
+            .filter(|c| {
+                c.status == stint_domain::project::ProjectStatus::Open
+                    && !c.restricted
+                    && !c.invite_only
+            })
             .map(CardView::from)
             .collect(),
         name: p.org.name.clone(),

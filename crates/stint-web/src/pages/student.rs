@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
             "/me/invitations/{id}/decline",
             axum::routing::post(decline_invitation),
         )
+        .route(
+            "/me/invitations/{id}/accept",
+            axum::routing::post(accept_invitation),
+        )
         .route("/me/resume.json", get(resume_json))
         .route("/me/resume.pdf", get(resume_pdf))
         .route("/me/portfolio.pdf", get(portfolio_pdf))
@@ -315,9 +319,37 @@ async fn decline_invitation(
                 Layout::new("Invitation", Some(user.user()), state.config.demo),
             )
         })?;
+    let notice = if inv.kind == "direct" {
+        "direct_offer_declined"
+    } else {
+        "invitation_declined"
+    };
+    Ok(Redirect::to(&format!("/projects/{}?notice={notice}", inv.project_id)).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AcceptForm {
+    message: String,
+}
+
+async fn accept_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::form::PageId(id): crate::form::PageId,
+    crate::form::HtmlForm(f): crate::form::HtmlForm<AcceptForm>,
+) -> Result<Response, PageError> {
+    let hire = crate::app::invitations::accept(&state, user.user(), id, &f.message)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Offer", Some(user.user()), state.config.demo),
+            )
+        })?;
     Ok(Redirect::to(&format!(
-        "/projects/{}?notice=invitation_declined",
-        inv.project_id
+        "/engagements/{}?notice=direct_offer_accepted",
+        hire.engagement.id
     ))
     .into_response())
 }

@@ -33,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/employer/talent", get(pool))
         .route("/employer/talent/find", get(find))
         .route("/employer/talent/invite", post(invite))
+        .route("/employer/talent/offer-place", post(offer_place))
+        .route(
+            "/employer/invitations/{id}/withdraw",
+            post(withdraw_direct_offer),
+        )
         .route("/employer/talent/{id}", get(student))
         .route("/employer/talent/{id}/tags", post(set_tags))
         .route("/employer/talent/{id}/offers", post(make_offer))
@@ -389,10 +394,25 @@ fn period_choices(selected: &str) -> Vec<Choice> {
 /// them, and the invitations sent.
 struct InviteBox {
     projects: Vec<Choice>,
+    /// Invite-only projects whose place can be offered directly; each value
+    /// is "project id:total in minor units", so the total the employer saw
+    /// travels with their choice.
+    direct: Vec<Choice>,
     left_today: i64,
     takes_invitations: bool,
-    /// (project id, title, status label, when)
-    sent: Vec<(i64, String, &'static str, String)>,
+    sent: Vec<SentRow>,
+}
+
+/// An invitation or direct offer sent to the student.
+struct SentRow {
+    id: i64,
+    project_id: i64,
+    title: String,
+    status: &'static str,
+    direct: bool,
+    /// A direct offer still unanswered: the organization may withdraw it.
+    withdrawable: bool,
+    when: String,
 }
 
 /// What a student page needs besides the entry: the values typed into a
@@ -496,19 +516,37 @@ async fn student_page(
                 .iter()
                 .map(|(pid, title)| Choice::new(&pid.to_string(), title, false))
                 .collect(),
+            direct: choices
+                .direct
+                .iter()
+                .map(|(pid, title, quote)| {
+                    Choice::new(
+                        &format!("{pid}:{}", quote.total.minor),
+                        &format!(
+                            "{title}: you pay {} ({} and fee {})",
+                            quote.total, quote.price, quote.fee
+                        ),
+                        false,
+                    )
+                })
+                .collect(),
             left_today: choices.left_today,
             takes_invitations: choices.takes_invitations,
             sent: choices
                 .sent
                 .into_iter()
                 .map(|i| {
-                    (
-                        i.project_id,
-                        i.project_title,
-                        InvitationStatus::parse(&i.status)
-                            .map_or("Invited", InvitationStatus::label),
-                        view::ago(now, i.created_at),
-                    )
+                    let direct = i.kind == "direct";
+                    SentRow {
+                        id: i.id,
+                        project_id: i.project_id,
+                        title: i.project_title,
+                        status: InvitationStatus::parse(&i.status)
+                            .map_or("Invited", |s| s.label(direct)),
+                        direct,
+                        withdrawable: direct && i.status == "sent",
+                        when: view::ago(now, i.created_at),
+                    }
                 })
                 .collect(),
         },
@@ -846,7 +884,7 @@ async fn find(
                         .invited
                         .as_deref()
                         .and_then(InvitationStatus::parse)
-                        .map(InvitationStatus::label),
+                        .map(|s| s.label(false)),
                     takes_invitations: s.invitations,
                 }
             })
@@ -921,6 +959,59 @@ async fn invite(
         .await
         .map_err(|e| PageError(e, l))?;
     Ok(Redirect::to(&talent_back(&f.back)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OfferPlaceForm {
+    /// "project id:total in minor units", as the form offered it.
+    project: String,
+    student_id: String,
+    note: String,
+}
+
+async fn offer_place(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<OfferPlaceForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Offer the place", u, None);
+    let parsed = f
+        .project
+        .split_once(':')
+        .and_then(|(p, t)| Some((p.trim().parse::<i64>().ok()?, t.trim().parse::<i64>().ok()?)));
+    let (Some((project_id, total)), Ok(student_id)) = (parsed, f.student_id.trim().parse::<i64>())
+    else {
+        return Err(PageError(
+            AppError::invalid("project", "Pick one of your invite-only projects."),
+            l,
+        ));
+    };
+    invitations::offer_place(&state, u, project_id, student_id, &f.note, Some(total))
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&format!(
+        "/employer/talent/{student_id}?notice=direct_offer_sent#invite"
+    ))
+    .into_response())
+}
+
+async fn withdraw_direct_offer(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let l = layout(&state, "Withdraw the offer", u, None);
+    let inv = invitations::withdraw(&state, u, id)
+        .await
+        .map_err(|e| PageError(e, l))?;
+    Ok(Redirect::to(&format!(
+        "/employer/talent/{}?notice=direct_offer_withdrawn#invite",
+        inv.student_id
+    ))
+    .into_response())
 }
 
 #[cfg(test)]

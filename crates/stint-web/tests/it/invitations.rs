@@ -346,7 +346,7 @@ app_test!(
         let p3 = r.json()["id"].as_i64().unwrap_or_default();
         app.state
             .store
-            .set_project_restriction(p3, Some(uni))
+            .set_project_audience(p3, stint_store::Audience::University(uni))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let r = app

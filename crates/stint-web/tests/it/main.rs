@@ -20,6 +20,7 @@ mod hardening_input;
 mod hardening_limits;
 mod idempotency;
 mod invitations;
+mod invite_only;
 mod jobs_notifications;
 mod ledger_rules;
 mod money_flows;
