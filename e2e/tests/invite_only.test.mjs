@@ -70,3 +70,41 @@ for (const width of [1280, 390]) {
     await boss.context().close();
   });
 }
+
+for (const width of [1280, 390]) {
+  test(`analytics with charts, tables and CSV at ${width} px`, async () => {
+    const boss = await as('priya@brightleaf.example', width);
+    await boss.goto(`${server.base}/employer`);
+    // "Analytics" in the main navigation (behind the menu on a phone).
+    if (await boss.locator('details.menu').isVisible()) await boss.locator('details.menu summary').click();
+    await Promise.all([boss.waitForNavigation(), boss.getByRole('link', { name: 'Analytics', exact: true }).filter({ visible: true }).first().click()]);
+    assert.equal(await boss.locator('h1').innerText(), 'Analytics of BrightLeaf Analytics');
+    assert.equal(await boss.locator('figure.chart svg[role="img"]').count(), 2, 'the funnel and spend charts');
+    const views = Number(await boss.locator('#funnel-h ~ details tbody tr').first().locator('td').first().innerText());
+    assert.ok(views > 0, `page views counted: ${views}`);
+    await noSidewaysScroll(boss, `analytics at ${width} px`);
+    await checkA11y(boss, `analytics at ${width} px`);
+    await shot(boss, `${width}-analytics`);
+
+    // One project, then its CSV.
+    await boss.selectOption('#project', { label: PROJECT });
+    await Promise.all([boss.waitForNavigation(), boss.getByRole('button', { name: 'Show analytics' }).click()]);
+    assert.match(await boss.locator('.lead').innerText(), new RegExp(PROJECT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const [download] = await Promise.all([
+      boss.waitForEvent('download'),
+      boss.getByRole('link', { name: 'Download by project (CSV)' }).click(),
+    ]);
+    const csv = await (await download.createReadStream()).toArray();
+    const text = Buffer.concat(csv).toString('utf8');
+    assert.match(text, /^project_id,title,status,views,applications/);
+    assert.ok(text.includes(PROJECT), text);
+
+    // A bad period is explained, and nothing else changes.
+    await boss.fill('#from', '2026-05-01');
+    await boss.fill('#to', '2026-04-01');
+    await Promise.all([boss.waitForNavigation(), boss.getByRole('button', { name: 'Show analytics' }).click()]);
+    assert.match(await boss.locator('#to-error').innerText(), /ends on or after/);
+    await checkA11y(boss, `analytics with an error at ${width} px`);
+    await boss.context().close();
+  });
+}

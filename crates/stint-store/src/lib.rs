@@ -10,6 +10,7 @@
 mod accountability;
 mod achievements;
 mod agenda;
+mod analytics;
 mod applications;
 mod audit;
 mod calendar;
@@ -55,6 +56,7 @@ pub use agenda::{
     DecisionsDue, DepositDue, OrgAgenda, PendingApplication, ProjectCounts, QuestionDue, ReplyDue,
     ReviewDue, StudentAgenda, WorkInProgress,
 };
+pub use analytics::{AnalyticsRows, ApplicationFact, MoneyFact, OfferFact, ProjectFact};
 pub use applications::{
     ApplicantFacts, ApplicantProfile, Application, Engagement, Hire, LedgerEntry,
 };

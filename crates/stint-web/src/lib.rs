@@ -168,6 +168,9 @@ pub struct AppState {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Anonymous search pages for a few seconds (see `cache`).
     pub(crate) page_cache: Arc<cache::PageCache>,
+    /// Project page views not yet added to the store (see
+    /// `app::analytics::flush_views`).
+    pub views: Arc<app::analytics::ViewCounter>,
 }
 
 /// The time as Stint sees it: the system clock plus an offset that tests
@@ -206,6 +209,7 @@ impl AppState {
             passwords: Arc::new(auth::password::PasswordGate::for_this_machine()),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             page_cache: Arc::new(cache::PageCache::default()),
+            views: Arc::default(),
         }
     }
 }

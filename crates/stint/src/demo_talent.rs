@@ -203,7 +203,47 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     reach(state).await?;
     invite(state).await?;
     invite_back(state).await?;
-    offer(state).await
+    offer(state).await?;
+    views(state).await
+}
+
+/// Page views of the demo employers' projects, day by day for up to 45
+/// days from publishing (more in the first week), so the analytics' funnel
+/// starts with people looking. Written once: not when any view exists.
+async fn views(state: &AppState) -> anyhow::Result<()> {
+    let store = &state.store;
+    if store.has_project_views().await? {
+        return Ok(());
+    }
+    let today = state.clock.today();
+    let mut counts = Vec::new();
+    for e in crate::demo_data::EMPLOYERS {
+        let Some(u) = store.user_by_email(e.email).await? else {
+            continue;
+        };
+        let Some(org) = store.membership(u.id).await?.map(|m| m.org) else {
+            continue;
+        };
+        for p in store.org_projects(org.id).await? {
+            let Some(published) = p.published_at.map(|t| t.date_naive()) else {
+                continue;
+            };
+            if p.invite_only {
+                continue;
+            }
+            let last = (published + chrono::Days::new(45)).min(today);
+            let mut day = published;
+            while day <= last {
+                let age = (day - published).num_days();
+                // A steady pseudo-random spread: the same demo every time.
+                let spread = (p.id * 7_919 + age * 104_729).rem_euclid(7);
+                counts.push((p.id, day, spread + if age < 7 { 8 } else { 1 }));
+                day = day + chrono::Days::new(1);
+            }
+        }
+    }
+    store.add_project_views(&counts).await?;
+    Ok(())
 }
 
 /// BrightLeaf's invite-only project, for its past interns.

@@ -331,18 +331,25 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown())
     .await
     .context("server error")?;
+    // The views counted since the last pass.
+    if let Err(e) = stint_web::app::analytics::flush_views(&state).await {
+        tracing::warn!(error = %e, "project views since the last pass are lost");
+    }
     state.store.close().await;
     Ok(())
 }
 
-/// Runs due jobs (decision-by closing, reminders, alerts) every few
-/// seconds, and at once when this process schedules work due now (a
-/// publish). Every `serve` process runs this; the job queue's claims make
-/// each job run once.
+/// Runs due jobs (decision-by closing, reminders, alerts) and adds the
+/// project page views counted in memory every few seconds, and at once
+/// when this process schedules work due now (a publish). Every `serve`
+/// process runs this; the job queue's claims make each job run once.
 async fn run_jobs(state: AppState) {
     loop {
         if let Err(e) = stint_web::app::jobs::run_due(&state, 50).await {
             tracing::error!(error = %e, "job pass failed");
+        }
+        if let Err(e) = stint_web::app::analytics::flush_views(&state).await {
+            tracing::warn!(error = %e, "project views kept for the next pass");
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}

@@ -3,6 +3,7 @@
 //! `/api/v1/openapi.json` (browsable at `/api/docs`).
 
 mod admin;
+mod analytics;
 mod applications;
 mod auth;
 mod credentials;
@@ -60,6 +61,7 @@ use crate::AppState;
         (name = "credit", description = "Academic credit: the learning agreement, hours, reflection and sign-off; credits granted per term for the registrar"),
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
         (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
+        (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -95,6 +97,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(talent::router())
         .merge(offers::router())
         .merge(outcomes::router())
+        .merge(analytics::router())
         .merge(credit::router())
         .merge(admin::router())
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod achievements;
+pub mod analytics;
 pub mod applications;
 pub mod calendar;
 pub mod credentials;

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod admin_payments;
+mod analytics;
 mod applications;
 mod apply;
 mod credentials;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(talent::router())
         .merge(university::router())
         .merge(outcomes::router())
+        .merge(analytics::router())
         .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())

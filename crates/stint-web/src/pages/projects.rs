@@ -533,6 +533,10 @@ async fn show_page(
             .is_ok(),
         None => false,
     };
+    // A view for the employer's analytics, from anyone outside it.
+    if !can_manage && p.status != stint_domain::project::ProjectStatus::Draft {
+        state.views.record(p.id, state.clock.today());
+    }
     let invitation = match viewer {
         Some(u) => crate::app::invitations::to_project(state, u, p.id)
             .await

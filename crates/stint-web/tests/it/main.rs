@@ -1,6 +1,7 @@
 //! Integration tests through the real router, each on SQLite and PostgreSQL.
 
 mod accountability;
+mod analytics;
 mod api_accounts;
 mod api_applications;
 mod api_document;
