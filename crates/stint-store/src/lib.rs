@@ -40,6 +40,7 @@ mod stripe;
 mod talent;
 mod universities;
 mod users;
+mod webhooks;
 mod workspace;
 
 use std::path::Path;
@@ -89,6 +90,9 @@ pub use universities::{
     StaffMember, StudentFilter, TimelineApplication, TimelineEngagement,
 };
 pub use users::{ApiTokenInfo, EmailPurpose, User};
+pub use webhooks::{
+    AttemptRecord, EndpointInput, OutgoingWebhook, WebhookAttempt, WebhookEndpoint, WebhookMessage,
+};
 pub use workspace::{Earnings, EngagementListing, Message, Movement, Submission};
 
 /// Which database engine a store talks to.

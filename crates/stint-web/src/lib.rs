@@ -71,6 +71,9 @@ pub struct WebConfig {
     pub stripe: Option<StripeConfig>,
     /// Signs the credentials this instance issues (see `app::credentials`).
     pub issuer_key: Arc<stint_credentials::IssuerKey>,
+    /// Sends organizations' webhooks (see `app::webhooks`): refuses private
+    /// addresses unless the `webhooks_allow_private` setting is on.
+    pub webhooks: stint_webhooks::Sender,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -129,6 +132,8 @@ impl Default for WebConfig {
                 stint_credentials::IssuerKey::generate()
                     .unwrap_or_else(|e| panic!("no randomness for a signing key: {e}")),
             ),
+            webhooks: stint_webhooks::Sender::new(false, Duration::from_secs(10))
+                .unwrap_or_else(|e| panic!("no HTTP client for webhooks: {e}")),
         }
     }
 }

@@ -104,6 +104,21 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "talent_tags_saved" => "Tags saved.",
         "talent_note_added" => "Note added. Only your organization's members see it.",
         "talent_note_deleted" => "Note deleted.",
+        "webhook_saved" => "Endpoint saved.",
+        "webhook_rotated" => {
+            "New secret made. The previous one keeps signing beside it for 24 hours."
+        }
+        "webhook_deleted" => "Endpoint deleted. Stint no longer sends events to it.",
+        "webhook_test_delivered" => {
+            "Test event delivered: your endpoint answered with a 2xx status."
+        }
+        "webhook_test_failed" => {
+            "The test event was not accepted. The attempt below says what your endpoint answered."
+        }
+        "webhook_redelivered" => "Sent again, and your endpoint accepted it.",
+        "webhook_redeliver_failed" => {
+            "Sent again, but your endpoint did not accept it. The newest attempt below says why."
+        }
         "offer_made" => "Offer recorded. We told the student; they answer it in Stint.",
         "offer_withdrawn" => "Offer withdrawn. We told the student.",
         "offer_answered" => "Answer saved. We told the employer.",
@@ -317,8 +332,9 @@ pub fn tone(label: &str) -> &'static str {
         | "Signed off"
         | "Accepted"
         | "Accepted, hired"
-        | "Accepted outside Stint" => "done",
-        "Open" | "In progress" | "Working" | "Logging hours" => "live",
+        | "Accepted outside Stint"
+        | "Delivered" => "done",
+        "Open" | "In progress" | "Working" | "Logging hours" | "On" => "live",
         "Submitted"
         | "Submitted for review"
         | "Shortlisted"
@@ -330,8 +346,11 @@ pub fn tone(label: &str) -> &'static str {
         | "Awaiting sign-off"
         | "Invited"
         | "Offered"
-        | "Waiting for an answer" => "wait",
-        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" | "Declined" => "ended",
+        | "Waiting for an answer"
+        | "Sending"
+        | "Retrying" => "wait",
+        "Cancelled" | "Not selected" | "Withdrawn" | "Closed" | "Ended" | "Declined" | "Failed"
+        | "Off" => "ended",
         _ => "draft",
     }
 }

@@ -62,6 +62,13 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<String>,
     /// Where Stripe's API is; tests point it at a local server.
     pub stripe_api_base: String,
+    /// Lets organizations' webhooks go to `http://` addresses and to
+    /// private, loopback and link-local networks. For development and
+    /// tests only: on a server it lets anyone with an employer account make
+    /// Stint send requests inside its own network.
+    pub webhooks_allow_private: bool,
+    /// Seconds a webhook receiver has to answer each attempt (1 to 30).
+    pub webhooks_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -87,13 +94,17 @@ impl Default for Settings {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
+            webhooks_allow_private: false,
+            webhooks_timeout_secs: 10,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 20] = [
+const ENV_KEYS: [&str; 22] = [
+    "webhooks_allow_private",
+    "webhooks_timeout_secs",
     "secrets_key",
     "issuer_key",
     "stripe_secret_key",
@@ -245,6 +256,9 @@ impl Settings {
         if let Some(k) = &settings.issuer_key {
             stint_credentials::IssuerKey::from_secret_multibase(k)
                 .map_err(|e| anyhow::anyhow!("bad setting issuer_key: {e}"))?;
+        }
+        if !(1..=30).contains(&settings.webhooks_timeout_secs) {
+            bail!("bad setting webhooks_timeout_secs: use 1 to 30 seconds");
         }
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");

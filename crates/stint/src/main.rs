@@ -185,6 +185,18 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         sealer: settings.sealer()?,
         issuer_key: std::sync::Arc::new(settings.issuer_key()?),
         stripe: if demo { None } else { settings.stripe()? },
+        webhooks: {
+            if settings.webhooks_allow_private {
+                tracing::warn!(
+                    "webhooks_allow_private is on: webhooks may reach private networks (development and tests only)"
+                );
+            }
+            stint_webhooks::Sender::new(
+                settings.webhooks_allow_private,
+                std::time::Duration::from_secs(settings.webhooks_timeout_secs),
+            )
+            .map_err(|e| anyhow::anyhow!("no HTTP client for webhooks: {e}"))?
+        },
     })
 }
 

@@ -24,6 +24,7 @@ mod talent;
 mod taxonomy;
 mod universities;
 pub mod views;
+mod webhooks;
 
 use axum::Json;
 use axum::Router;
@@ -46,6 +47,7 @@ use crate::AppState;
         description = "Micro-internships: accounts, profiles, organizations and projects. Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Every error is RFC 9457 `application/problem+json` with a stable `code` (`validation_failed` lists each field in `errors`). Bodies are JSON objects; text may not contain control characters other than line breaks and tabs. Lists use cursor pagination: pass `next_cursor` back as `cursor`. Any POST may carry an `Idempotency-Key` header (1–255 visible ASCII characters): a retry with the same key within 24 hours gets the first answer back (with `Idempotent-Replayed: true`) instead of repeating the action; the same key on a different request is refused with 422 `idempotency_key_reused`, and a retry while the first still runs gets 409 `idempotency_request_in_progress`. Keys belong to the person, whichever of their tokens sends them. Password checks are bounded: beyond capacity, 503 `busy` with `Retry-After`."
     ),
     modifiers(&BearerAuth),
+    components(schemas(webhooks::ApplicationWebhook, webhooks::EngagementWebhook, webhooks::OfferWebhook, webhooks::TestWebhook)),
     tags(
         (name = "auth", description = "Accounts and tokens"),
         (name = "me", description = "The signed-in account"),
@@ -62,6 +64,7 @@ use crate::AppState;
         (name = "taxonomy", description = "Categories and skills: the slugs other operations take"),
         (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
         (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
+        (name = "webhooks", description = "Webhook endpoints (Standard Webhooks: signed with HMAC-SHA256, retried over about a day), their secrets and delivery logs; the events and their bodies are in this document's `webhooks` section"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -99,6 +102,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(outcomes::router())
         .merge(analytics::router())
         .merge(credit::router())
+        .merge(webhooks::router())
         .merge(admin::router())
 }
 
@@ -125,6 +129,9 @@ pub fn openapi() -> OpenApiDoc {
         Err(_) => return doc,
     };
     doc::apply_conventions(&mut json);
+    if let Some(doc) = json.as_object_mut() {
+        doc.insert("webhooks".into(), webhooks::webhooks_section());
+    }
     serde_json::from_value(json).unwrap_or(doc)
 }
 

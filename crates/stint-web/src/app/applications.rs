@@ -96,6 +96,12 @@ pub async fn apply(
             "",
         )
         .await?;
+    super::webhooks::emit(
+        state,
+        project.org_id,
+        super::webhooks::application_event("application.submitted", &app),
+    )
+    .await;
     notify::members(
         state,
         project.org_id,
@@ -137,6 +143,12 @@ pub async fn withdraw(state: &AppState, user: &User, id: i64) -> Result<Applicat
             "",
         )
         .await?;
+    super::webhooks::emit(
+        state,
+        a.org_id,
+        super::webhooks::application_event("application.withdrawn", &a),
+    )
+    .await;
     super::credit::applications_closed(state, a.project_id).await?;
     Ok(a)
 }
@@ -298,6 +310,7 @@ pub(crate) async fn after_hire(
         .await?;
     super::jobs::schedule_for_engagement(state, hire.engagement.id, hire.engagement.due_date)
         .await?;
+    super::webhooks::emit_engagement(state, "engagement.hired", hire.engagement.id, None).await;
     let payout_hint = match state.config.payment_provider {
         crate::PaymentProvider::Manual
             if state.store.payout_account(a.student_id).await?.is_none() =>

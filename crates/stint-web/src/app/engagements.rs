@@ -284,6 +284,7 @@ pub async fn submit(
             &format!("version {}", s.version),
         )
         .await?;
+    super::webhooks::emit_engagement(state, "engagement.submitted", id, None).await;
     let silent = chrono::Duration::days(i64::from(state.config.auto_approve_days));
     state
         .store
@@ -518,6 +519,7 @@ async fn release(
             )
             .await?;
     }
+    super::webhooks::emit_engagement(state, "engagement.approved", e.id, None).await;
     Ok(())
 }
 
@@ -610,6 +612,7 @@ pub async fn cancel(
     }
     // Stripe: the refund of what the employer paid, and the student's share.
     super::stripe::settle_soon(state, id).await;
+    super::webhooks::emit_engagement(state, "engagement.cancelled", id, None).await;
     Ok(cancelled)
 }
 
@@ -698,7 +701,7 @@ pub async fn dispute(
         kind: Kind::Disputed,
         title: "A dispute was raised",
     };
-    reasoned(
+    let e = reasoned(
         state,
         user,
         id,
@@ -707,7 +710,9 @@ pub async fn dispute(
         |_| Vec::new(),
         " A Stint admin will look at it and decide.",
     )
-    .await
+    .await?;
+    super::webhooks::emit_engagement(state, "dispute.opened", id, None).await;
+    Ok(e)
 }
 
 /// How an admin settles a dispute.
@@ -826,6 +831,7 @@ pub async fn resolve(
         Resolution::Refund => format!("the price, {refund}, is refunded to the employer."),
     };
     let decision = format!("Stint resolved the dispute: {outcome} {note}");
+    super::webhooks::emit_engagement(state, "dispute.resolved", id, Some(paid)).await;
     state
         .store
         .audit(

@@ -113,6 +113,7 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
             MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
             SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
             CREDIT_REMINDER => super::credit::remind(state, job.subject_id).await,
+            super::webhooks::WEBHOOK => super::webhooks::deliver(state, job.subject_id).await,
             super::stripe::STRIPE_SETTLE => super::stripe::settle(state, job.subject_id).await,
             other => Err(AppError::Internal(format!("unknown job kind {other}"))),
         };

@@ -30,6 +30,7 @@ pub mod saved_searches;
 pub mod stripe;
 pub mod talent;
 pub mod universities;
+pub mod webhooks;
 
 use chrono::{Datelike, Utc};
 

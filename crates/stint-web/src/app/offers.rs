@@ -159,6 +159,28 @@ pub async fn act(state: &AppState, user: &User, id: i64, action: &str) -> Result
         .audit(Some(user.id), "offer.moved", "offer", id, to.as_str())
         .await?;
     if action.by_student() {
+        let event = if to == OfferStatus::Declined {
+            "offer.declined"
+        } else {
+            "offer.accepted"
+        };
+        super::webhooks::emit(
+            state,
+            offer.org_id,
+            super::webhooks::Event::Offer(
+                event,
+                super::webhooks::OfferData {
+                    offer_id: offer.id,
+                    student_id: offer.student_id,
+                    student_name: offer.student_name.clone(),
+                    kind: offer.kind.clone(),
+                    title: offer.title.clone(),
+                    start_date: offer.start_date,
+                    status: to.as_str().to_string(),
+                },
+            ),
+        )
+        .await;
         let verb = match to {
             OfferStatus::Accepted => "accepted",
             OfferStatus::AcceptedElsewhere => "accepted (outside Stint)",

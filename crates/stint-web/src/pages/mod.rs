@@ -24,6 +24,7 @@ mod saved_searches;
 mod student;
 mod talent;
 mod university;
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(university::router())
         .merge(outcomes::router())
         .merge(analytics::router())
+        .merge(webhooks::router())
         .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())

@@ -142,6 +142,11 @@ impl TestApp {
         })
     }
 
+    /// The database's address, for a second process's store on it.
+    pub fn db_url(&self) -> &str {
+        &self._db.url
+    }
+
     /// The router, for requests sent from other tasks.
     pub fn clone_router(&self) -> Router {
         self.router.clone()

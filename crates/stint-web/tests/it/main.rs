@@ -41,3 +41,4 @@ mod stripe_flow;
 mod talent;
 mod universities;
 mod uploads;
+mod webhooks;
