@@ -17,7 +17,7 @@ export const root = join(here, '..', '..');
 export const shots = join(here, '..', 'screenshots');
 mkdirSync(shots, { recursive: true });
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -33,12 +33,12 @@ async function freePort() {
  * payments); with `{ provider: 'manual' }` the demo data is loaded first
  * and the server runs as an operator would, with money moved by hand.
  */
-export async function startServer({ provider } = {}) {
+export async function startServer({ provider, env: extra } = {}) {
   const bin = process.env.STINT_BIN || join(root, 'target', 'debug', 'stint');
   const dataDir = mkdtempSync(join(tmpdir(), 'stint-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, STINT_LOG: 'warn', STINT_AUTH_RATE_PER_MINUTE: '1000' };
+  const env = { ...process.env, STINT_LOG: 'warn', STINT_AUTH_RATE_PER_MINUTE: '1000', ...extra };
   let args = ['--data-dir', dataDir, 'serve', '--demo', '--addr', `127.0.0.1:${port}`];
   if (provider) {
     execFileSync(bin, ['--data-dir', dataDir, 'demo'], { env, stdio: 'ignore' });
@@ -109,4 +109,48 @@ export async function shot(page, name) {
 export async function noSidewaysScroll(page, what) {
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= inner, `${what} scrolls sideways (${scroll} > ${inner})`);
+}
+
+/**
+ * The webhook receiver of `e2e/webhook_receiver.py`, which verifies each
+ * message with the Standard Webhooks library for Python (installed into a
+ * virtual environment under target/ on first use). `setSecret` gives it the
+ * endpoint's secret; `log()` is what it received.
+ */
+export async function startReceiver() {
+  const venv = join(root, 'target', 'webhooks-venv');
+  const python = join(venv, 'bin', 'python');
+  try {
+    execFileSync(python, ['-c', 'import standardwebhooks'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    execFileSync(join(venv, 'bin', 'pip'), ['install', '-q', 'standardwebhooks==1.1.0'], { stdio: 'inherit' });
+  }
+  const port = await freePort();
+  const proc = spawn(python, [join(root, 'e2e', 'webhook_receiver.py'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    proc.stdout.once('data', resolve);
+    proc.once('exit', (code) => reject(new Error(`webhook receiver exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: (path) => `${base}${path}`,
+    async setSecret(secret) {
+      const r = await fetch(`${base}/secret`, { method: 'POST', body: secret });
+      assert.equal(r.status, 204);
+    },
+    async log() {
+      return (await fetch(`${base}/log`)).json();
+    },
+    /** Waits until `pred(log)` holds (up to `ms`), and returns the log. */
+    async until(pred, ms = 20_000) {
+      const end = Date.now() + ms;
+      for (;;) {
+        const log = await this.log();
+        if (pred(log) || Date.now() > end) return log;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    stop() { proc.kill('SIGTERM'); },
+  };
 }

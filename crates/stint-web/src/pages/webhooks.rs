@@ -282,6 +282,7 @@ struct ShowPage {
     owner: bool,
     endpoint_id: i64,
     url: String,
+    description: String,
     active: bool,
     previous_until: Option<String>,
     typed: Typed,
@@ -357,6 +358,7 @@ async fn show_page(
         owner: is_owner(state, user).await,
         endpoint_id: e.id,
         url: e.url.clone(),
+        description: e.description.clone(),
         active: e.active,
         previous_until: e
             .previous_until
@@ -613,11 +615,8 @@ async fn message(
         .await
         .map_err(err)?;
     let zone = u.time_zone.as_deref();
-    // The body as sent, laid out for reading.
-    let payload = serde_json::from_str::<serde_json::Value>(&m.payload)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| m.payload.clone());
+    // The exact bytes, not a re-serialization: that is what was signed.
+    let payload = m.payload.clone();
     Ok(render(&MessagePage {
         layout: l.clone(),
         owner: is_owner(&state, u).await,
