@@ -86,6 +86,21 @@ impl Store {
         Ok(())
     }
 
+    /// Removes `kind` for `subject_id`, for jobs made per item that will
+    /// never run again (a webhook message delivered or given up); the
+    /// runner's `finish_job` then changes nothing.
+    pub async fn forget_job(&self, kind: &str, subject_id: i64) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query("DELETE FROM jobs WHERE kind = $1 AND subject_id = $2")
+                .bind(kind)
+                .bind(subject_id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     pub async fn fail_job(&self, id: i64, error: &str) -> StoreResult<()> {
         with_db!(self, write, |p| {
             sqlx::query("UPDATE jobs SET last_error = $1 WHERE id = $2")

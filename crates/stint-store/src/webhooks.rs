@@ -454,6 +454,20 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
+    /// Deletes messages made before `before` that are no longer pending
+    /// (their attempts go with them; their jobs went when they finished).
+    pub async fn purge_webhook_log(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(with_db!(self, write, |p| {
+            sqlx::query(
+                "DELETE FROM webhook_messages WHERE created_at < $1 AND status <> 'pending'",
+            )
+            .bind(before)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?)
+    }
+
     /// A message's attempts, oldest first.
     pub async fn webhook_attempts(&self, message_id: i64) -> StoreResult<Vec<WebhookAttempt>> {
         Ok(with_db!(self, read, |p| {

@@ -39,6 +39,8 @@ CREATE TABLE webhook_messages (
     delivered_at TEXT
 );
 CREATE INDEX webhook_messages_endpoint ON webhook_messages(endpoint_id, id);
+-- The log keeps 30 days (see `purge_webhook_log`).
+CREATE INDEX webhook_messages_created ON webhook_messages(created_at);
 
 CREATE TABLE webhook_attempts (
     id INTEGER PRIMARY KEY,

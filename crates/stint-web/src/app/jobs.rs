@@ -98,6 +98,11 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         .store
         .purge_idempotency_keys(state.clock.now() - Duration::hours(24))
         .await?;
+    // Webhook delivery logs keep 30 days.
+    state
+        .store
+        .purge_webhook_log(state.clock.now() - Duration::days(super::webhooks::LOG_DAYS))
+        .await?;
     let jobs = state
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))

@@ -24,6 +24,8 @@ use crate::error::AppError;
 pub const WEBHOOK: &str = "webhook";
 /// Endpoints an organization may have.
 pub const MAX_ENDPOINTS: i64 = 10;
+/// Days a delivery log keeps finished messages.
+pub const LOG_DAYS: i64 = 30;
 /// Messages shown per page of the delivery log.
 pub const LOG_PAGE: i64 = 50;
 /// How long a rotated secret keeps signing beside the new one.
@@ -291,10 +293,14 @@ fn seal_secret(state: &AppState, org_id: i64, secret: &Secret) -> Result<String,
 /// The job: one scheduled attempt of message `id`.
 pub async fn deliver(state: &AppState, id: i64) -> Result<(), AppError> {
     let Some(m) = state.store.outgoing_webhook(id).await? else {
-        return Ok(()); // the endpoint was deleted
+        // The endpoint was deleted.
+        state.store.forget_job(WEBHOOK, id).await?;
+        return Ok(());
     };
     if m.status != "pending" {
-        return Ok(()); // delivered by hand meanwhile, or given up
+        // Delivered by hand meanwhile, or given up.
+        state.store.forget_job(WEBHOOK, id).await?;
+        return Ok(());
     }
     let now = state.clock.now();
     if !m.active {
@@ -314,6 +320,7 @@ pub async fn deliver(state: &AppState, id: i64) -> Result<(), AppError> {
                 },
             )
             .await?;
+        state.store.forget_job(WEBHOOK, id).await?;
         return Ok(());
     }
     let done = usize::try_from(state.store.scheduled_webhook_attempts(id).await?).unwrap_or(0);
@@ -329,25 +336,39 @@ pub async fn deliver(state: &AppState, id: i64) -> Result<(), AppError> {
         "failed"
     };
     let next = if status == "pending" { next } else { None };
-    let record = AttemptRecord {
-        kind: "scheduled",
-        at: now,
-        status_code: attempt.status.map(i32::from),
-        duration_ms: attempt.duration_ms,
-        error: attempt.error.as_deref(),
-        response: &attempt.response,
-        status,
-        next_attempt_at: next,
-    };
+    let record = recorded(&attempt, "scheduled", now, status, next);
     state.store.record_webhook_attempt(id, &record).await?;
     if let Some(at) = next {
         // Moving the job's own time keeps it due (see `finish_job`).
         state.store.schedule_job(WEBHOOK, id, at).await?;
+    } else {
+        // Finished: the job row is not kept (a busy endpoint makes many).
+        state.store.forget_job(WEBHOOK, id).await?;
     }
     if status != "delivered" {
         tracing::info!(message = id, status = ?attempt.status, error = ?attempt.error, "webhook attempt failed");
     }
     Ok(())
+}
+
+/// An attempt as the log keeps it.
+fn recorded<'a>(
+    attempt: &'a stint_webhooks::Attempt,
+    kind: &'a str,
+    at: DateTime<Utc>,
+    status: &'a str,
+    next_attempt_at: Option<DateTime<Utc>>,
+) -> AttemptRecord<'a> {
+    AttemptRecord {
+        kind,
+        at,
+        status_code: attempt.status.map(i32::from),
+        duration_ms: attempt.duration_ms,
+        error: attempt.error.as_deref(),
+        response: &attempt.response,
+        status,
+        next_attempt_at,
+    }
 }
 
 /// Sends one attempt with the endpoint's secrets (the newest first; a
@@ -699,16 +720,7 @@ async fn send_by_hand(
         .store
         .record_webhook_attempt(
             out.id,
-            &AttemptRecord {
-                kind: "manual",
-                at: state.clock.now(),
-                status_code: attempt.status.map(i32::from),
-                duration_ms: attempt.duration_ms,
-                error: attempt.error.as_deref(),
-                response: &attempt.response,
-                status,
-                next_attempt_at: keep_next,
-            },
+            &recorded(&attempt, "manual", state.clock.now(), status, keep_next),
         )
         .await?;
     Ok(())
@@ -754,20 +766,17 @@ pub async fn send_test(
         .store
         .record_webhook_attempt(
             id,
-            &AttemptRecord {
-                kind: "manual",
-                at: state.clock.now(),
-                status_code: attempt.status.map(i32::from),
-                duration_ms: attempt.duration_ms,
-                error: attempt.error.as_deref(),
-                response: &attempt.response,
-                status: if attempt.succeeded() {
+            &recorded(
+                &attempt,
+                "manual",
+                state.clock.now(),
+                if attempt.succeeded() {
                     "delivered"
                 } else {
                     "failed"
                 },
-                next_attempt_at: None,
-            },
+                None,
+            ),
         )
         .await?;
     Ok(state.store.webhook_message(m.org.id, id).await?)

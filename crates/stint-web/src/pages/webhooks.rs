@@ -318,13 +318,19 @@ impl ShowExtra {
     }
 }
 
-fn last_attempt(m: &WebhookMessage) -> String {
-    match (m.last_status_code, &m.last_error) {
+/// An attempt's outcome in words: "HTTP 204", "HTTP 302: redirects…", or
+/// the error; `none` when there was neither.
+fn outcome(code: Option<i32>, error: Option<&str>, none: &str) -> String {
+    match (code, error) {
         (Some(code), None) => format!("HTTP {code}"),
         (Some(code), Some(e)) => format!("HTTP {code}: {e}"),
-        (None, Some(e)) => e.clone(),
-        (None, None) => "not sent yet".into(),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => none.into(),
     }
+}
+
+fn last_attempt(m: &WebhookMessage) -> String {
+    outcome(m.last_status_code, m.last_error.as_deref(), "not sent yet")
 }
 
 async fn show_page(
@@ -638,12 +644,7 @@ async fn message(
                 attempt: a.attempt,
                 manual: a.kind == "manual",
                 at: moment(a.at, zone),
-                outcome: match (a.status_code, &a.error) {
-                    (Some(c), None) => format!("HTTP {c}"),
-                    (Some(c), Some(e)) => format!("HTTP {c}: {e}"),
-                    (None, Some(e)) => e.clone(),
-                    (None, None) => "no answer".into(),
-                },
+                outcome: outcome(a.status_code, a.error.as_deref(), "no answer"),
                 ok: a.status_code.is_some_and(|c| (200..300).contains(&c)),
                 duration_ms: a.duration_ms,
                 response: a.response.clone(),

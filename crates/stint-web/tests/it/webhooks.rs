@@ -446,9 +446,11 @@ hook_test!(
             "the exact bytes sent"
         );
         assert_eq!(detail["attempts"][0]["kind"], "scheduled");
-        // Running the jobs again sends nothing more.
+        // Running the jobs again sends nothing more, and no job is left behind.
         run_jobs(&app).await;
         assert_eq!(rx.got("/all").len(), 16);
+        let jobs = app.state.store.pending_jobs().await.unwrap_or_default();
+        assert!(!jobs.iter().any(|j| j.kind == "webhook"), "{jobs:?}");
     }
 );
 
@@ -565,6 +567,12 @@ hook_test!(
             rx.got("/down").last().map(|g| g.id.clone()),
             rx.got("/down").first().map(|g| g.id.clone())
         );
+
+        // The log keeps 30 days.
+        app.state.clock.advance(Duration::days(31));
+        run_jobs(&app).await;
+        assert!(messages(&app, &boss, down).await.is_empty());
+        assert!(messages(&app, &boss, flaky).await.is_empty());
     }
 );
 
