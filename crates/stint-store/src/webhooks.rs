@@ -468,6 +468,24 @@ impl Store {
         })?)
     }
 
+    /// Messages to an endpoint given up since `since`.
+    pub async fn failed_webhook_messages(
+        &self,
+        endpoint_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_scalar(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM webhook_messages
+                  WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2",
+            )
+            .bind(endpoint_id)
+            .bind(since)
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
     /// A message's attempts, oldest first.
     pub async fn webhook_attempts(&self, message_id: i64) -> StoreResult<Vec<WebhookAttempt>> {
         Ok(with_db!(self, read, |p| {

@@ -33,11 +33,13 @@ pub enum Kind {
     Invitation,
     /// An offer of a role, made or answered.
     Offer,
+    /// A webhook endpoint stopped accepting messages.
+    Webhook,
 }
 
 impl Kind {
     /// Every kind, for the API document.
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 22] = [
         Kind::NewApplicant,
         Kind::Shortlisted,
         Kind::Rejected,
@@ -59,6 +61,7 @@ impl Kind {
         Kind::Credit,
         Kind::Invitation,
         Kind::Offer,
+        Kind::Webhook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +87,7 @@ impl Kind {
             Kind::Credit => "credit",
             Kind::Invitation => "invitation",
             Kind::Offer => "offer",
+            Kind::Webhook => "webhook",
         }
     }
 }

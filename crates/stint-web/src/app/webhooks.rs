@@ -9,6 +9,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use stint_domain::FieldErrors;
+use stint_domain::organization::MemberRole;
 use stint_store::{
     AttemptRecord, EndpointInput, Engagement, StoreError, User, WebhookAttempt, WebhookEndpoint,
     WebhookMessage,
@@ -347,6 +348,56 @@ pub async fn deliver(state: &AppState, id: i64) -> Result<(), AppError> {
     }
     if status != "delivered" {
         tracing::info!(message = id, status = ?attempt.status, error = ?attempt.error, "webhook attempt failed");
+    }
+    if status == "failed" {
+        given_up(state, &m, &attempt).await?;
+    }
+    Ok(())
+}
+
+/// Tells the organization's owners that a message was given up, once a
+/// day at most per endpoint (the first failure after a quiet day): later
+/// events are still sent, and each failed one can be sent again by hand.
+async fn given_up(
+    state: &AppState,
+    m: &stint_store::OutgoingWebhook,
+    last: &stint_webhooks::Attempt,
+) -> Result<(), AppError> {
+    let since = Utc::now() - Duration::hours(24);
+    if state
+        .store
+        .failed_webhook_messages(m.endpoint_id, since)
+        .await?
+        != 1
+    {
+        return Ok(());
+    }
+    let answer = match (last.status, &last.error) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(e)) => e.clone(),
+        (None, None) => "no answer".into(),
+    };
+    let title = "Webhook messages are not getting through";
+    let body = format!(
+        "Stint gave up on a message to {} after {} attempts over about a day (the last answer: {answer}). New events are still sent. Fix the endpoint, then send the failed messages again from its delivery log.",
+        m.url,
+        BACKOFF_SECS.len()
+    );
+    let link = format!("/employer/webhooks/{}?status=failed", m.endpoint_id);
+    for (user_id, _, _, role) in state.store.org_members(m.org_id).await? {
+        if MemberRole::parse(&role) == Some(MemberRole::Owner) {
+            let sent = super::notify::send(
+                state,
+                user_id,
+                super::notify::Kind::Webhook,
+                title,
+                &body,
+                &link,
+            )
+            .await;
+            super::jobs::for_each_recipient(state, WEBHOOK, m.id, format!("owner {user_id}"), sent)
+                .await;
+        }
     }
     Ok(())
 }

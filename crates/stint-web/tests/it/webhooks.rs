@@ -535,6 +535,8 @@ hook_test!(
         );
         assert!(log[0]["next_attempt_at"].is_null());
         assert_eq!(rx.got("/down").len(), 8);
+        // The owner is told, once.
+        assert_eq!(app.count_kind(&boss, "webhook").await, 1);
         // The flaky endpoint got the second applicant's event as well, at once.
         assert_eq!(rx.got("/flaky").len(), 4);
         let list = app
