@@ -357,11 +357,19 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
 /// process runs this; the job queue's claims make each job run once.
 async fn run_jobs(state: AppState) {
     loop {
-        if let Err(e) = stint_web::app::jobs::run_due(&state, 50).await {
-            tracing::error!(error = %e, "job pass failed");
-        }
+        // A full pass means more may be due: go again without waiting.
+        let full = match stint_web::app::jobs::run_due(&state, JOBS_PER_PASS).await {
+            Ok(done) => done >= JOBS_PER_PASS as usize,
+            Err(e) => {
+                tracing::error!(error = %e, "job pass failed");
+                false
+            }
+        };
         if let Err(e) = stint_web::app::analytics::flush_views(&state).await {
             tracing::warn!(error = %e, "project views kept for the next pass");
+        }
+        if full {
+            continue;
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
@@ -369,6 +377,9 @@ async fn run_jobs(state: AppState) {
         }
     }
 }
+
+/// Jobs one pass of the runner claims.
+const JOBS_PER_PASS: i64 = 50;
 
 async fn shutdown() {
     let ctrl_c = async {

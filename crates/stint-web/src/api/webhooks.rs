@@ -498,7 +498,8 @@ pub fn webhooks_section() -> Value {
                      space-separated `v1,<base64>` values, each the HMAC-SHA256 of `{{webhook-id}}.{{webhook-timestamp}}.{{body}}` \
                      under the base64-decoded part of your `whsec_` secret (any Standard Webhooks library does this). \
                      Answer 2xx within the timeout (10 seconds by default); anything else is retried after 5 seconds, \
-                     5 minutes, 30 minutes, 2, 5, 10 and 10 hours, with the same `webhook-id`, so deduplicate on it."
+                     5 minutes, 30 minutes, 2, 5, 10 and 10 hours, with the same `webhook-id`, so deduplicate on it. \
+                     Messages go out side by side and may arrive out of order: the body's `timestamp` is when the event happened."
                 ),
                 "parameters": [
                     header("webhook-id", "The message's id (`msg_…`), the same on every attempt."),
