@@ -43,7 +43,8 @@ impl Store {
         Ok(())
     }
 
-    /// Claims up to `limit` jobs due at `now` for `lease`.
+    /// Claims up to `limit` jobs due at `now` for `lease`. Webhook messages
+    /// are left to their own worker (see `claim_webhook_jobs`).
     pub async fn claim_jobs(
         &self,
         now: DateTime<Utc>,
@@ -56,6 +57,7 @@ impl Store {
                 "UPDATE jobs SET claimed_until = $1, attempts = attempts + 1
                  WHERE id IN (SELECT id FROM jobs
                               WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3 AND (claimed_until IS NULL OR claimed_until < $2)
+                                AND kind <> 'webhook'
                               ORDER BY run_at, id LIMIT $4)
                    AND done_at IS NULL AND run_at <= $2 AND attempts < $3 AND (claimed_until IS NULL OR claimed_until < $2)
                  RETURNING id, kind, subject_id, run_at, attempts",

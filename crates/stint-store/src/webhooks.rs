@@ -350,6 +350,62 @@ impl Store {
         .optional()
     }
 
+    /// Whether a webhook message is due and unclaimed at `now` (a read, so
+    /// an idle worker does not take the write lock to find nothing).
+    pub async fn webhook_jobs_due(&self, now: DateTime<Utc>) -> StoreResult<bool> {
+        let n: i64 = with_db!(self, read, |p| {
+            sqlx::query_scalar(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM jobs
+                  WHERE kind = 'webhook' AND done_at IS NULL AND run_at <= $1
+                    AND (claimed_until IS NULL OR claimed_until < $1) LIMIT 1) d",
+            )
+            .bind(now)
+            .fetch_one(p)
+            .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Claims up to `limit` due webhook jobs for `lease`, oldest first, but
+    /// at most `per_endpoint` in flight for any one endpoint (counting the
+    /// claims already out), so a slow receiver never takes every sender.
+    pub async fn claim_webhook_jobs(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: i32,
+        limit: i64,
+        per_endpoint: i64,
+        lease: chrono::Duration,
+    ) -> StoreResult<Vec<crate::Job>> {
+        Ok(with_db!(self, write, |p| {
+            sqlx::query_as(
+                "WITH busy AS (
+                     SELECT m.endpoint_id, COUNT(*) AS n FROM jobs j JOIN webhook_messages m ON m.id = j.subject_id
+                      WHERE j.kind = 'webhook' AND j.done_at IS NULL AND j.claimed_until >= $2
+                      GROUP BY m.endpoint_id),
+                 due AS (
+                     SELECT j.id, j.run_at, m.endpoint_id,
+                            ROW_NUMBER() OVER (PARTITION BY m.endpoint_id ORDER BY j.run_at, j.id) AS k
+                       FROM jobs j JOIN webhook_messages m ON m.id = j.subject_id
+                      WHERE j.kind = 'webhook' AND j.done_at IS NULL AND j.run_at <= $2 AND j.attempts < $3
+                        AND (j.claimed_until IS NULL OR j.claimed_until < $2))
+                 UPDATE jobs SET claimed_until = $1, attempts = attempts + 1
+                  WHERE id IN (SELECT d.id FROM due d LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+                                WHERE d.k + COALESCE(b.n, 0) <= $4
+                                ORDER BY d.run_at, d.id LIMIT $5)
+                    AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)
+                  RETURNING id, kind, subject_id, run_at, attempts",
+            )
+            .bind(now + lease)
+            .bind(now)
+            .bind(max_attempts)
+            .bind(per_endpoint)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// Records an attempt and moves the message; returns the attempt's number.
     pub async fn record_webhook_attempt(
         &self,

@@ -171,6 +171,9 @@ pub struct AppState {
     /// Wakes this process's job runner when work is due now (a publish's
     /// alerts), instead of waiting for its next pass.
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Wakes this process's webhook worker when a message is written or a
+    /// sender frees up (see `app::webhooks::run_worker`).
+    pub hooks_wake: Arc<tokio::sync::Notify>,
     /// Anonymous search pages for a few seconds (see `cache`).
     pub(crate) page_cache: Arc<cache::PageCache>,
     /// Project page views not yet added to the store (see
@@ -213,6 +216,7 @@ impl AppState {
             clock: Arc::new(Clock::default()),
             passwords: Arc::new(auth::password::PasswordGate::for_this_machine()),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            hooks_wake: Arc::new(tokio::sync::Notify::new()),
             page_cache: Arc::new(cache::PageCache::default()),
             views: Arc::default(),
         }

@@ -327,6 +327,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tokio::spawn(mailer.run(state.store.clone(), std::time::Duration::from_secs(5)));
     }
     tokio::spawn(run_jobs(state.clone()));
+    tokio::spawn(stint_web::app::webhooks::run_worker(state.clone()));
     let app = stint_web::router(state.clone());
     println!(
         "Stint is running at {} ({engine:?}, ready in {} ms)",

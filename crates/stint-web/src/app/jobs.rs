@@ -107,48 +107,13 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))
         .await?;
-    // Webhook deliveries wait on other people's servers (up to their
-    // timeout each), so they go out side by side, a few at a time, while
-    // the other jobs run in order: a slow endpoint delays neither them nor
-    // the pass beyond its lease.
-    let (hooks, others): (Vec<Job>, Vec<Job>) = jobs
-        .into_iter()
-        .partition(|j| j.kind == super::webhooks::WEBHOOK);
-    let deliveries = async {
-        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(WEBHOOKS_AT_ONCE));
-        let mut set = tokio::task::JoinSet::new();
-        for job in hooks {
-            let state = state.clone();
-            let permits = permits.clone();
-            set.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                let result = super::webhooks::deliver(&state, job.subject_id).await;
-                (job, result)
-            });
-        }
-        let mut done = 0;
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok((job, result)) => done += usize::from(settle(state, &job, result).await?),
-                Err(e) => tracing::error!(error = %e, "a webhook delivery task failed"),
-            }
-        }
-        Ok::<_, AppError>(done)
-    };
-    let in_order = async {
-        let mut done = 0;
-        for job in others {
-            let result = run_one(state, &job).await;
-            done += usize::from(settle(state, &job, result).await?);
-        }
-        Ok::<_, AppError>(done)
-    };
-    let (a, b) = tokio::join!(deliveries, in_order);
-    Ok(a? + b?)
+    let mut done = 0;
+    for job in jobs {
+        let result = run_one(state, &job).await;
+        done += usize::from(settle(state, &job, result).await?);
+    }
+    Ok(done)
 }
-
-/// Webhook messages sent at the same time by one process.
-const WEBHOOKS_AT_ONCE: usize = 16;
 
 async fn run_one(state: &AppState, job: &Job) -> Result<(), AppError> {
     match job.kind.as_str() {
@@ -160,7 +125,6 @@ async fn run_one(state: &AppState, job: &Job) -> Result<(), AppError> {
         MATCH_ALERTS => super::matching::alert_new_project(state, job.subject_id).await,
         SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
         CREDIT_REMINDER => super::credit::remind(state, job.subject_id).await,
-        super::webhooks::WEBHOOK => super::webhooks::deliver(state, job.subject_id).await,
         super::stripe::STRIPE_SETTLE => super::stripe::settle(state, job.subject_id).await,
         other => Err(AppError::Internal(format!("unknown job kind {other}"))),
     }
@@ -168,7 +132,7 @@ async fn run_one(state: &AppState, job: &Job) -> Result<(), AppError> {
 
 /// Marks a job done, or records why it failed (it is claimed again when its
 /// lease runs out); true when it succeeded.
-async fn settle(
+pub(crate) async fn settle(
     state: &AppState,
     job: &Job,
     result: Result<(), AppError>,

@@ -215,7 +215,7 @@ pub async fn emit(state: &AppState, org_id: i64, event: Event) {
                 .await?;
         }
         if !ids.is_empty() {
-            state.jobs_wake.notify_one();
+            state.hooks_wake.notify_one();
         }
         Ok::<_, AppError>(())
     }
@@ -289,6 +289,94 @@ fn seal_secret(state: &AppState, org_id: i64, secret: &Secret) -> Result<String,
         .sealer
         .seal(&purpose(org_id), secret.to_string().as_bytes())
         .map_err(|e| AppError::Internal(format!("sealing a webhook secret: {e}")))
+}
+
+/// Messages one process sends at the same time.
+pub const AT_ONCE: usize = 32;
+/// Messages to one endpoint in flight at once (across processes, as far as
+/// their claims show), so a slow receiver holds up only its own messages.
+pub const PER_ENDPOINT: i64 = 4;
+/// A claim outlives the longest attempt (the timeout is at most 30 s).
+const LEASE_SECS: i64 = 120;
+const MAX_CLAIMS: i32 = 5;
+
+/// Claims up to `limit` due messages and sends them side by side, waiting
+/// for every answer; returns how many attempts ran. Tests and tools call
+/// it; `stint serve` runs [`run_worker`].
+pub async fn deliver_due(state: &AppState, limit: usize) -> Result<usize, AppError> {
+    let jobs = claim(state, limit).await?;
+    let mut set = tokio::task::JoinSet::new();
+    for job in jobs {
+        let state = state.clone();
+        set.spawn(async move {
+            let result = deliver(&state, job.subject_id).await;
+            super::jobs::settle(&state, &job, result).await
+        });
+    }
+    let mut done = 0;
+    while let Some(joined) = set.join_next().await {
+        if matches!(joined, Ok(Ok(true))) {
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
+async fn claim(state: &AppState, limit: usize) -> Result<Vec<stint_store::Job>, AppError> {
+    let now = state.clock.now();
+    if limit == 0 || !state.store.webhook_jobs_due(now).await? {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .claim_webhook_jobs(
+            now,
+            MAX_CLAIMS,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            PER_ENDPOINT,
+            Duration::seconds(LEASE_SECS),
+        )
+        .await?)
+}
+
+/// The webhook worker of a `stint serve` process: keeps up to [`AT_ONCE`]
+/// messages in flight, claiming more as senders free up, when a message is
+/// written, and every two seconds for retries that came due. Messages wait
+/// for no other job and a slow endpoint only for itself.
+pub async fn run_worker(state: AppState) {
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
+    loop {
+        let free = permits.available_permits();
+        let jobs = match claim(&state, free).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::error!(error = %e, "claiming webhook messages failed");
+                Vec::new()
+            }
+        };
+        let full = free > 0 && jobs.len() == free;
+        for job in jobs {
+            let Ok(permit) = permits.clone().try_acquire_owned() else {
+                break; // cannot happen: as many permits as claims
+            };
+            let state = state.clone();
+            tokio::spawn(async move {
+                let result = deliver(&state, job.subject_id).await;
+                if let Err(e) = super::jobs::settle(&state, &job, result).await {
+                    tracing::error!(error = %e, "recording a webhook attempt failed");
+                }
+                drop(permit);
+                state.hooks_wake.notify_one();
+            });
+        }
+        if full {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+            _ = state.hooks_wake.notified() => {}
+        }
+    }
 }
 
 /// The job: one scheduled attempt of message `id`.

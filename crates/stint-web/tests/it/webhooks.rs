@@ -204,11 +204,20 @@ const ALL: [&str; 10] = [
     "offer.declined",
 ];
 
+/// The job runner, then the webhook worker, until nothing is due.
 async fn run_jobs(app: &TestApp) {
     for _ in 0..3 {
         stint_web::app::jobs::run_due(&app.state, 200)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for _ in 0..20 {
+        let done = stint_web::app::webhooks::deliver_due(&app.state, 100)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if done == 0 {
+            break;
+        }
     }
 }
 
@@ -746,7 +755,7 @@ hook_test!(
         for state in [app.state.clone(), other.clone(), app.state.clone(), other] {
             runners.spawn(async move {
                 for _ in 0..5 {
-                    let _ = stint_web::app::jobs::run_due(&state, 3).await;
+                    let _ = stint_web::app::webhooks::deliver_due(&state, 3).await;
                 }
             });
         }
@@ -1214,4 +1223,67 @@ hook_test!(the_document_describes_every_event, |app| async move {
         .await
         .json();
     assert_eq!(events.as_array().map(Vec::len), Some(ALL.len()));
+});
+
+hook_test!(a_slow_endpoint_holds_up_only_itself, |app| async move {
+    let rx = Receiver::start().await;
+    let (boss, _) = app.employer("boss@acme.test", "Acme Research", true).await;
+    let (slow, _) = endpoint(&app, &boss, &rx.url("/slow"), &["application.submitted"]).await;
+    let (fast, _) = endpoint(&app, &boss, &rx.url("/fast"), &["application.submitted"]).await;
+    rx.plan("/slow", &[Reply::Slow; 6]);
+    let project = app
+        .published(&boss, "Survey coding for two receivers", 3, false)
+        .await;
+    for i in 0..6 {
+        let s = app.student(&format!("s{i}@mail.test")).await;
+        applied(&app, &s, project).await;
+    }
+    // The worker of `stint serve`: at most four messages in flight per
+    // endpoint, refilled as each one ends, so the fast endpoint's six all
+    // arrive while the slow one's first four still wait for their timeout.
+    let worker = tokio::spawn(stint_web::app::webhooks::run_worker(app.state.clone()));
+    for _ in 0..100 {
+        if rx.got("/slow").len() >= 6 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    // The last two slow attempts end at their timeout.
+    tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    worker.abort();
+    let order: Vec<String> = rx
+        .log
+        .lock()
+        .map(|l| l.iter().map(|g| g.path.clone()).collect())
+        .unwrap_or_default();
+    let nth = |path: &str, n: usize| {
+        order
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.as_str() == path)
+            .nth(n - 1)
+            .map(|(i, _)| i)
+    };
+    assert!(
+        nth("/fast", 6) < nth("/slow", 5) && nth("/slow", 5).is_some(),
+        "{order:?}"
+    );
+    let log = messages(&app, &boss, fast).await;
+    assert!(log.iter().all(|m| m["status"] == "delivered"));
+    // The slow endpoint's timeouts wait for their retry.
+    let log = messages(&app, &boss, slow).await;
+    assert!(
+        log.iter()
+            .all(|m| m["status"] == "pending" && m["attempts"] == 1),
+        "{log:?}"
+    );
+    app.state.clock.advance(Duration::seconds(6));
+    run_jobs(&app).await;
+    assert_eq!(rx.got("/slow").len(), 12);
+    let log = messages(&app, &boss, slow).await;
+    assert!(
+        log.iter()
+            .all(|m| m["status"] == "delivered" && m["attempts"] == 2),
+        "{log:?}"
+    );
 });
