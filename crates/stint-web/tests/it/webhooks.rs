@@ -1287,3 +1287,31 @@ hook_test!(a_slow_endpoint_holds_up_only_itself, |app| async move {
         "{log:?}"
     );
 });
+
+hook_test!(endpoints_added_at_once_keep_the_limit, |app| async move {
+    let (boss, _) = app.employer("boss@acme.test", "Acme Research", true).await;
+    let calls = (0..15)
+        .map(|i| {
+            (
+                Method::POST,
+                "/api/v1/webhooks".to_string(),
+                json!({"url": format!("https://hooks.example.com/{i}"), "events": ["offer.accepted"]}),
+            )
+        })
+        .collect();
+    let answers = app.concurrently_json(calls, &boss.token).await;
+    let created = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT && r.code() == "too_many_endpoints")
+        .count();
+    assert_eq!((created, refused), (10, 5), "{answers:?}");
+    let list = app
+        .api(Method::GET, "/api/v1/webhooks", Some(&boss.token), None)
+        .await
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(10));
+});
