@@ -115,6 +115,97 @@ def ab(base, path, seconds, conc=32, token=None):
             "p50_ms": int(p50.group(1)) if p50 else None, "p99_ms": int(p99.group(1)) if p99 else None}
 
 
+# Words people type: common, rare, verbs and objects of the loaded titles, and
+# the first letters of a word as it is typed.
+WORDS = ["the", "for", "data", "research", "survey", "pricing", "brand", "customer", "feedback", "analyse",
+         "design", "write", "build", "map", "clean", "test", "plan", "review", "audit", "model", "summarise",
+         "prototype", "competitor", "social", "media", "launch", "sales", "leads", "onboarding", "supplier",
+         "budget", "forecast", "responses", "website", "copy", "carbon", "emissions", "hiring", "delivery",
+         "routes", "app", "reviews", "market", "size", "tea", "fintech", "climate", "coffee", "edtech",
+         "logistics", "fashion", "health", "travel", "bakery", "bike", "studio", "zephyrine", "quillmark",
+         "borealis", "tamarind", "vellichor", "kestrel", "juniperx", "obsidian"]
+CATEGORIES = ["content-writing", "social-media", "graphic-design", "market-research", "data-entry",
+              "data-analysis", "business-analysis", "finance", "user-research", "software", "hr", "sales",
+              "operations", "sustainability"]
+
+
+def distinct_queries(n=2000, seed=15):
+    """n different search query strings, in the mix people send: words
+    alone, words as typed, filters alone, words with filters, other sorts
+    and later pages."""
+    import random
+    rnd = random.Random(seed)
+    out, seen = [], set()
+    while len(out) < n:
+        parts = []
+        kind = rnd.random()
+        if kind < 0.75:
+            words = rnd.sample(WORDS, rnd.choice([1, 1, 2, 2, 3]))
+            if rnd.random() < 0.25:
+                words[-1] = words[-1][: rnd.randint(3, max(3, len(words[-1])))]
+            parts.append("q=" + "+".join(words))
+        if kind >= 0.5 or rnd.random() < 0.3:
+            for _ in range(rnd.choice([1, 1, 2])):
+                f = rnd.random()
+                if f < 0.3:
+                    parts.append("category=" + rnd.choice(CATEGORIES))
+                elif f < 0.5:
+                    parts.append("mode=" + rnd.choice(["remote", "hybrid", "in_person"]))
+                elif f < 0.65:
+                    parts.append("max_hours=" + str(rnd.choice([5, 10, 20, 40])))
+                elif f < 0.8:
+                    parts.append(rnd.choice(["currency=INR&min_price=", "currency=GBP&min_price=", "min_price="])
+                                 + str(rnd.choice([50, 100, 250, 500, 5000])))
+                else:
+                    parts.append("for_credit=true")
+        if rnd.random() < 0.2:
+            parts.append("sort=" + rnd.choice(["newest", "price", "deadline"]))
+        if rnd.random() < 0.1:
+            parts.append("cursor=o" + rnd.choice(["k", "14", "1e"]))
+        # One value per parameter: the first of each name wins.
+        by_name = {}
+        for p in "&".join(parts).split("&"):
+            by_name.setdefault(p.split("=")[0], p)
+        q = "&".join(by_name.values())
+        if q not in seen:
+            seen.add(q)
+            out.append(q)
+    return out
+
+
+def distinct_load(base, pid, prefix, seconds, conc=32):
+    """wrk with every request a different query string (bench/distinct.lua),
+    the server's RSS sampled while it runs."""
+    import os
+    import tempfile
+    import threading
+    with tempfile.TemporaryDirectory() as tmp:
+        qfile, out = os.path.join(tmp, "queries.txt"), os.path.join(tmp, "wrk.json")
+        with open(qfile, "w") as f:
+            f.write("\n".join(distinct_queries()) + "\n")
+        peak, stop = [0], threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], memory(pid)["rss_mib"])
+                time.sleep(0.5)
+
+        t = threading.Thread(target=sample)
+        t.start()
+        env = dict(os.environ, STINT_QUERIES=qfile, STINT_PREFIX=prefix, STINT_WRK_OUT=out)
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "distinct.lua")
+        run = subprocess.run(["wrk", "-t2", f"-c{conc}", f"-d{seconds}s", "-s", script, base],
+                             capture_output=True, text=True, env=env)
+        stop.set()
+        t.join()
+        if run.returncode != 0 or not os.path.exists(out):
+            raise SystemExit(f"wrk failed: {run.stdout[-500:]} {run.stderr[-500:]}")
+        r = json.load(open(out))
+    r["req_per_s"] = round(r["requests"] / r["seconds"], 1)
+    r.update({"prefix": prefix, "distinct_queries": 2000, "concurrency": conc, "rss_during_max_mib": peak[0]})
+    return r
+
+
 def memory(pid):
     status = open(f"/proc/{pid}/status").read()
     get = lambda k: int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024
@@ -187,6 +278,13 @@ def main():
     # The same ranking, 200 returned (the largest page).
     big = "/api/v1/projects/1/applications?limit=200"
     res["rank_applicants_200"] = summary(latency(c, [big], a.rounds * 2, owner)[big])
+    # Real traffic: 2,000 different searches, none served from the cache.
+    res["load_distinct_api"] = distinct_load(a.base, a.pid, "/api/v1/projects?", a.ab_seconds)
+    res["load_distinct_page"] = distinct_load(a.base, a.pid, "/projects?", a.ab_seconds)
+    # The default page uncached, one at a time.
+    plain = [f"/projects?n={i}" for i in range(a.rounds * 4)]
+    res["default_page_uncached"] = summary([m for v in latency(c, plain, 1, warm=False).values() for m in v])
+    # One popular page under load: computed once per 5 s, served from memory.
     res["load_search_page"] = ab(a.base, "/projects?q=market+research", a.ab_seconds)
     res["load_healthz"] = ab(a.base, "/healthz", a.ab_seconds)
     res["memory_after_load"] = memory(a.pid)

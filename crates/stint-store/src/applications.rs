@@ -13,6 +13,7 @@ use stint_domain::ledger::{EntryKind, PLATFORM_FEES, employer_account, escrow_ac
 use stint_domain::money::{Currency, Money};
 
 use crate::error::OptionalExt;
+use crate::search_index::feed_search;
 use crate::{Db, Store, StoreError, StoreResult, push_in, split_list, with_db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -636,6 +637,8 @@ impl Store {
                     .bind(project_id)
                     .fetch_all(&mut *tx)
                     .await?;
+                    // Last before the commit: it takes the feed's lock.
+                    feed_search!(tx, [project_id], now);
                 }
                 tx.commit().await?;
                 Ok((engagement_id, filled, closed, project_id))
@@ -643,6 +646,9 @@ impl Store {
             .await
         });
         let (engagement_id, filled, closed_students, project_id) = result?;
+        if filled {
+            self.search_touched();
+        }
         if filled && let Db::Sqlite { write, .. } = &self.db {
             // Filled projects leave the search index (PostgreSQL filters by status).
             sqlx::query("DELETE FROM projects_fts WHERE rowid = $1")

@@ -20,6 +20,9 @@ pub enum StoreError {
     /// The file storage failed (disk full, permissions, a missing object).
     #[error("file storage: {0}")]
     Files(String),
+    /// The search index failed (its directory, a query it could not build).
+    #[error("{0}")]
+    Search(#[from] stint_search::SearchError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -35,6 +35,7 @@ mod projects;
 mod receipts;
 mod reviews;
 mod saved_searches;
+mod search_index;
 mod seed;
 mod stripe;
 mod talent;
@@ -82,6 +83,7 @@ pub use projects::{Audience, COUNT_CAP, Facets, Project, ProjectCard, Restrictio
 pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
+pub use search_index::{CHECK_EVERY, FEED_DAYS, IndexStorage, Progress};
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use stripe::{StripeAccount, StripeCharge};
 pub use talent::{PoolStudent, PoolWork, TalentNote};
@@ -117,6 +119,9 @@ enum Db {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    /// This process's search index, once attached
+    /// ([`Store::with_search_index`]); without one, searches run in SQL.
+    search: Option<std::sync::Arc<search_index::Attached>>,
 }
 
 /// Runs `$body` with `$p` bound to the pool for the engine in use. `read` or
@@ -189,6 +194,7 @@ impl Store {
                     .await?;
                 Ok(Store {
                     db: Db::Sqlite { read, write },
+                    search: None,
                 })
             }
             Engine::Postgres => {
@@ -201,6 +207,7 @@ impl Store {
                     .await?;
                 Ok(Store {
                     db: Db::Postgres(pool),
+                    search: None,
                 })
             }
         }

@@ -13,6 +13,7 @@ use stint_domain::project::{ProjectInput, ProjectStatus, WorkMode};
 use stint_domain::search::{ProjectQuery, Sort, search_terms};
 
 use crate::error::OptionalExt;
+use crate::search_index::feed_search;
 use crate::{Db, Store, StoreError, StoreResult, split_list, with_db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -168,8 +169,8 @@ impl From<ProjectRow> for Project {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct CardRow {
-    id: i64,
+pub(crate) struct CardRow {
+    pub(crate) id: i64,
     status: String,
     title: String,
     summary: String,
@@ -286,7 +287,7 @@ const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, o.name AS org_name, o.slug 
         p.restricted_to, ru.name AS restricted_name, ru.slug AS restricted_slug, p.invite_only
     FROM projects p JOIN organizations o ON o.id = p.org_id LEFT JOIN organizations ru ON ru.id = p.restricted_to";
 
-const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
+pub(crate) const CARD_COLS: &str = "p.id, p.status, p.title, p.summary, p.category, p.required_skills, p.estimated_hours,
     p.price_minor, p.currency, p.work_mode, p.location, p.application_deadline, p.start_date, p.due_date, p.for_credit,
     p.published_at, p.org_id, o.name AS org_name, o.slug AS org_slug,
     CASE WHEN o.verified_at IS NULL THEN FALSE ELSE TRUE END AS org_verified";
@@ -555,7 +556,10 @@ impl Store {
                 .await?
                 .rows_affected();
                 if n == 1 {
-                    sqlx::query("DELETE FROM projects_fts WHERE rowid = $1").bind(id).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM projects_fts WHERE rowid = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                     if to == ProjectStatus::Open {
                         sqlx::query(
                             "INSERT INTO projects_fts (rowid, title, summary, skills, brief)
@@ -567,12 +571,14 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    feed_search!(tx, [id], now);
                 }
                 tx.commit().await?;
                 n
             }
             Db::Postgres(pool) => {
-                sqlx::query(
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query(
                     "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
                         search = CASE WHEN $1 = 'open' AND restricted_to IS NULL AND NOT invite_only THEN
                             setweight(to_tsvector('english', title), 'A') ||
@@ -587,15 +593,21 @@ impl Store {
                 .bind(published)
                 .bind(id)
                 .bind(from.as_str())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+                if n == 1 {
+                    feed_search!(tx, [id], now);
+                }
+                tx.commit().await?;
+                n
             }
         };
         if n == 0 {
             self.project(id).await?;
             return Err(StoreError::Conflict("status_changed"));
         }
+        self.search_touched();
         self.project(id).await
     }
 
@@ -603,6 +615,9 @@ impl Store {
     /// matches (up to [`COUNT_CAP`]) counted in the same statement.
     #[tracing::instrument(skip(self))]
     pub async fn search_projects(&self, q: &ProjectQuery) -> StoreResult<SearchPage> {
+        if let Some(a) = &self.search {
+            return self.search_indexed(a, q).await;
+        }
         let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
         let has_text = !terms.is_empty();
         let limit = i64::from(q.limit);
@@ -858,6 +873,9 @@ impl Store {
     /// projects, summed per facet here.
     #[tracing::instrument(skip(self))]
     pub async fn search_facets(&self, q: &ProjectQuery) -> StoreResult<Facets> {
+        if let Some(a) = &self.search {
+            return self.facets_indexed(a, q).await;
+        }
         let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
         let has_text = !terms.is_empty();
         let rows: Vec<FacetRow> = match &self.db {

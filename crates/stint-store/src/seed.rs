@@ -489,6 +489,8 @@ impl Store {
                 .await?;
             }
         }
+        // Loaded in bulk, outside the feed: every search index starts over.
+        self.restart_search_feed().await?;
         Ok(ids)
     }
 

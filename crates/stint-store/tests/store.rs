@@ -332,7 +332,20 @@ both_engines!(profiles, |db| async move {
 });
 
 both_engines!(projects_lifecycle_and_search, |db| async move {
-    let s = &db.store;
+    lifecycle_and_search(&db.store).await;
+});
+
+both_engines!(projects_lifecycle_and_search_indexed, |db| async move {
+    let s = db
+        .store
+        .clone()
+        .with_search_index(None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    lifecycle_and_search(&s).await;
+});
+
+async fn lifecycle_and_search(s: &Store) {
     let (uid, org) = employer(s, "e@acme.com", "Acme").await;
     let p = s
         .create_project(
@@ -596,7 +609,7 @@ both_engines!(projects_lifecycle_and_search, |db| async move {
     assert_eq!(r.total, 0);
     assert_eq!(s.org_projects(org).await.map(|v| v.len()).ok(), Some(3));
     let _ = NaiveDate::default();
-});
+}
 
 both_engines!(idempotency_keys_claim_once, |db| async move {
     use stint_store::{Claim, StoredResponse};

@@ -47,6 +47,10 @@ pub struct Settings {
     /// Where files delivered with submissions are kept; `<data_dir>/files`
     /// when unset. Several instances need a shared directory here.
     pub files_dir: Option<PathBuf>,
+    /// Where this process keeps its search index; `<data_dir>/search-index`
+    /// when unset. Each `serve` process needs its own: a process that finds
+    /// the directory in use keeps its index in memory instead.
+    pub search_index_dir: Option<PathBuf>,
     /// 64 hex digits: the key that seals payout details at rest. Without it
     /// a key is created in `<data_dir>/secrets.key` on first start; several
     /// instances must share one key (set it here).
@@ -89,6 +93,7 @@ impl Default for Settings {
             auto_approve_days: 7,
             review_window_days: 14,
             files_dir: None,
+            search_index_dir: None,
             secrets_key: None,
             issuer_key: None,
             stripe_secret_key: None,
@@ -102,7 +107,8 @@ impl Default for Settings {
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 22] = [
+const ENV_KEYS: [&str; 23] = [
+    "search_index_dir",
     "webhooks_allow_private",
     "webhooks_timeout_secs",
     "secrets_key",

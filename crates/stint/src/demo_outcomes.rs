@@ -211,11 +211,7 @@ pub async fn load(
             currency: r.currency,
         })
         .collect();
-    let hash = state
-        .passwords
-        .hash(DEMO_PASSWORD.to_string(), state.config.password_cost)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = crate::demo::demo_hash(state, DEMO_PASSWORD).await?;
     for (u, &university_id) in UNIVERSITIES.iter().zip(universities) {
         let (firsts, lasts) = if u.country == "IN" { INDIAN } else { BRITISH };
         let students: Vec<SeedStudent> = (0..PER_UNIVERSITY)

@@ -310,6 +310,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let store = open(&settings).await?;
     let engine = store.engine();
+    let store = attach_search_index(store, &settings).await?;
     let state = AppState::new(store, web_config(&settings, demo)?);
     if demo {
         demo::load(&state).await.context("loading demo data")?;
@@ -350,6 +351,41 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     state.store.close().await;
     Ok(())
+}
+
+/// Opens this process's search index and brings it up to date, with a
+/// progress bar on a terminal when it has to be built.
+async fn attach_search_index(store: Store, settings: &Settings) -> anyhow::Result<Store> {
+    use std::io::IsTerminal;
+    let dir = settings
+        .search_index_dir
+        .clone()
+        .unwrap_or_else(|| settings.data_dir.join("search-index"));
+    let progress: Option<stint_store::Progress> = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new(0);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "search index [{bar:40}] {pos}/{len} projects ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Box::new(move |done: u64, total: u64| {
+            pb.set_length(total);
+            pb.set_position(done);
+            if done >= total {
+                pb.finish_and_clear();
+            }
+        }) as stint_store::Progress
+    });
+    let store = store
+        .with_search_index(Some(&dir), progress)
+        .await
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    if let Some((stint_store::IndexStorage::InMemory(Some(why)), _)) = store.search_index_state() {
+        tracing::warn!("search index kept in memory: {why}");
+    }
+    Ok(store)
 }
 
 /// Runs due jobs (decision-by closing, reminders, alerts) and adds the

@@ -103,6 +103,12 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         .store
         .purge_webhook_log(state.clock.now() - Duration::days(super::webhooks::LOG_DAYS))
         .await?;
+    // Search indexes read the feed within seconds; a week is for a process
+    // that was stopped (further behind, it rebuilds).
+    state
+        .store
+        .purge_search_feed(state.clock.now() - Duration::days(stint_store::FEED_DAYS))
+        .await?;
     let jobs = state
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))

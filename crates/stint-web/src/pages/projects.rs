@@ -19,6 +19,7 @@ use super::{NoticeQuery, PageError, render};
 use crate::AppState;
 use crate::api::views::SearchQuery;
 use crate::auth::MaybeUser;
+use crate::cache::Lookup;
 use crate::error::AppError;
 use crate::view::{Choice, Layout, category_choices, date};
 
@@ -229,24 +230,35 @@ async fn browse(
     Query(sq): Query<SearchQuery>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, PageError> {
-    // Everyone signed out sees the same page for the same query.
-    let cache_key = user.user().is_none().then(|| raw.unwrap_or_default());
-    if let Some(html) = cache_key.as_deref().and_then(|k| state.page_cache.get(k)) {
-        return Ok(axum::response::Html(html).into_response());
-    }
+    // Everyone signed out sees the same page for the same query, and
+    // concurrent misses for it are rendered once.
+    let Some(key) = user.user().is_none().then(|| raw.unwrap_or_default()) else {
+        return browse_page(&state, &user, sq).await;
+    };
+    let flight = match state.page_cache.lookup(&key) {
+        Lookup::Hit(html) => return Ok(html_response(html)),
+        Lookup::Wait(w) => match w.page().await {
+            Some(html) => return Ok(html_response(html)),
+            None => None,
+        },
+        Lookup::Render(f) => Some(f),
+    };
     let res = browse_page(&state, &user, sq).await?;
-    match cache_key {
-        Some(key) if res.status() == axum::http::StatusCode::OK => {
+    match flight {
+        Some(flight) if res.status() == axum::http::StatusCode::OK => {
             let (parts, body) = res.into_parts();
             let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024)
                 .await
                 .unwrap_or_default();
-            let html = String::from_utf8_lossy(&bytes).into_owned();
-            state.page_cache.put(key, html.clone());
-            Ok(Response::from_parts(parts, axum::body::Body::from(html)))
+            flight.done(bytes.clone());
+            Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
         }
         _ => Ok(res),
     }
+}
+
+fn html_response(html: axum::body::Bytes) -> Response {
+    axum::response::Html(html).into_response()
 }
 
 async fn browse_page(

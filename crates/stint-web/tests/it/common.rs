@@ -132,7 +132,12 @@ impl TestApp {
             ..WebConfig::default()
         };
         tweak(&mut config);
-        let state = AppState::new(db.store.clone(), config);
+        // Every test searches through an index, as a server does.
+        let store = match db.store.clone().with_search_index(None, None).await {
+            Ok(s) => s,
+            Err(e) => panic!("cannot open a search index: {e}"),
+        };
+        let state = AppState::new(store, config);
         let router = stint_web::router(state.clone());
         Some(TestApp {
             _db: db,
