@@ -18,7 +18,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -49,8 +49,13 @@ pub(crate) struct Attached {
     /// Held while catching up; holds when the feed was last read.
     sync: tokio::sync::Mutex<()>,
     checked: std::sync::Mutex<Option<Instant>>,
-    /// This process changed a project since the last look.
-    dirty: AtomicBool,
+    /// Counts this process's project changes (each after its commit).
+    touched: AtomicU64,
+    /// The count a finished look at the feed started from: while it is
+    /// behind `touched`, a change of this process may be missing. (A flag
+    /// cleared when a look starts would let a search pass while that look
+    /// is still applying the change.)
+    synced: AtomicU64,
 }
 
 impl std::fmt::Debug for Attached {
@@ -150,7 +155,8 @@ impl Store {
             index: Arc::new(index),
             sync: tokio::sync::Mutex::new(()),
             checked: std::sync::Mutex::new(None),
-            dirty: AtomicBool::new(true),
+            touched: AtomicU64::new(1),
+            synced: AtomicU64::new(0),
         });
         self.search = Some(attached.clone());
         self.sync_search(&attached, true, progress.as_ref()).await?;
@@ -167,7 +173,7 @@ impl Store {
     /// Tells this process's index that a project changed (after the commit).
     pub(crate) fn search_touched(&self) {
         if let Some(a) = &self.search {
-            a.dirty.store(true, Ordering::Release);
+            a.touched.fetch_add(1, Ordering::AcqRel);
         }
     }
 
@@ -180,7 +186,7 @@ impl Store {
         progress: Option<&Progress>,
     ) -> StoreResult<()> {
         let recent = |a: &Attached| {
-            !a.dirty.load(Ordering::Acquire)
+            a.synced.load(Ordering::Acquire) == a.touched.load(Ordering::Acquire)
                 && a.checked
                     .lock()
                     .ok()
@@ -194,7 +200,7 @@ impl Store {
         if !force && recent(a) {
             return Ok(());
         }
-        a.dirty.store(false, Ordering::Release);
+        let from = a.touched.load(Ordering::Acquire);
         let (epoch, seq, purged_to): (String, i64, i64) = with_db!(self, read, |p| {
             sqlx::query_as("SELECT epoch, seq, purged_to FROM search_feed WHERE id = 1")
                 .fetch_one(p)
@@ -211,6 +217,7 @@ impl Store {
         if let Ok(mut c) = a.checked.lock() {
             *c = Some(Instant::now());
         }
+        a.synced.store(from, Ordering::Release);
         Ok(())
     }
 

@@ -412,3 +412,52 @@ both_engines!(a_filled_project_leaves_the_index, |db| async move {
     assert!(ids(&s, words("cafes")).await.is_empty());
     assert_eq!(s.search_index_state().map(|st| st.1), Some(0));
 });
+
+// A process's own change is in its next search even while another search
+// (a job's, which always reads the feed) is still applying it: the e2e test
+// of two processes found searches passing such a look half-way.
+both_engines!(
+    own_changes_are_seen_while_another_look_applies_them,
+    |db| async move {
+        let s = db
+            .store
+            .clone()
+            .with_search_index(None, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let who = employer(&s).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Job-like searches, back to back, each forcing a look at the feed.
+        let looker = {
+            let (s, stop) = (s.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut q = SearchParams::default()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{e}"));
+                q.project_id = Some(1);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = s.search_projects(&q).await;
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        for i in 0..40 {
+            let word = format!("zebrawort{i}");
+            let id = publish(
+                &s,
+                who,
+                &format!("Tag {word} answers"),
+                "Code answers.",
+                |_| {},
+            )
+            .await;
+            assert_eq!(ids(&s, words(&word)).await, vec![id], "publish {i}");
+            s.set_project_status(id, ProjectStatus::Open, ProjectStatus::Closed)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(ids(&s, words(&word)).await.is_empty(), "close {i}");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = looker.await;
+    }
+);

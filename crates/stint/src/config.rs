@@ -47,6 +47,18 @@ pub struct Settings {
     /// Where files delivered with submissions are kept; `<data_dir>/files`
     /// when unset. Several instances need a shared directory here.
     pub files_dir: Option<PathBuf>,
+    /// `s3://BUCKET[/PREFIX]`: keep delivered files in S3-compatible object
+    /// storage instead of `files_dir`, so instances share no disk.
+    pub files_url: Option<String>,
+    /// The object storage's address when it is not AWS
+    /// (`https://minio.example:9000`).
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region [default: `AWS_REGION`, else us-east-1].
+    pub s3_region: Option<String>,
+    /// The access key [default: `AWS_ACCESS_KEY_ID`].
+    pub s3_access_key_id: Option<String>,
+    /// The secret key [default: `AWS_SECRET_ACCESS_KEY`].
+    pub s3_secret_access_key: Option<String>,
     /// Where this process keeps its search index; `<data_dir>/search-index`
     /// when unset. Each `serve` process needs its own: a process that finds
     /// the directory in use keeps its index in memory instead.
@@ -93,6 +105,11 @@ impl Default for Settings {
             auto_approve_days: 7,
             review_window_days: 14,
             files_dir: None,
+            files_url: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
             search_index_dir: None,
             secrets_key: None,
             issuer_key: None,
@@ -107,7 +124,12 @@ impl Default for Settings {
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 23] = [
+const ENV_KEYS: [&str; 28] = [
+    "files_url",
+    "s3_endpoint",
+    "s3_region",
+    "s3_access_key_id",
+    "s3_secret_access_key",
     "search_index_dir",
     "webhooks_allow_private",
     "webhooks_timeout_secs",
@@ -191,6 +213,34 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 
+    /// The object storage named by `files_url`, if any (settings checked,
+    /// nothing sent yet).
+    pub fn s3(&self, url: &str) -> anyhow::Result<stint_objects::S3Blobs> {
+        stint_objects::S3Blobs::new(&stint_objects::S3Config {
+            url: url.to_string(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+        })
+        .map_err(|e| anyhow::anyhow!("bad setting files_url: {e}"))
+    }
+
+    /// Where delivered files are kept: the bucket of `files_url` (reached
+    /// once, so a wrong bucket or key stops start-up), else `files_dir`.
+    pub async fn file_storage(&self) -> anyhow::Result<stint_store::FileStorage> {
+        match &self.files_url {
+            Some(url) => {
+                let s3 = self.s3(url)?;
+                s3.check()
+                    .await
+                    .map_err(|e| anyhow::anyhow!("files_url: {e}"))?;
+                Ok(s3.into_storage())
+            }
+            None => Ok(stint_store::FileStorage::local(self.files_dir())),
+        }
+    }
+
     /// Where uploaded files live.
     pub fn files_dir(&self) -> PathBuf {
         self.files_dir
@@ -255,6 +305,9 @@ impl Settings {
         }
         settings.provider()?;
         settings.stripe()?;
+        if let Some(url) = &settings.files_url {
+            settings.s3(url)?;
+        }
         if let Some(k) = &settings.secrets_key {
             stint_web::secrets::Sealer::from_hex(k)
                 .map_err(|e| anyhow::anyhow!("bad setting secrets_key: {e}"))?;

@@ -16,7 +16,10 @@ pub async fn run(settings: Settings, task: CredentialTask) -> anyhow::Result<()>
 
 async fn state(settings: &Settings) -> anyhow::Result<AppState> {
     let store = crate::open(settings).await?;
-    Ok(AppState::new(store, crate::web_config(settings, false)?))
+    Ok(AppState::new(
+        store,
+        crate::web_config(settings, false).await?,
+    ))
 }
 
 async fn verify(settings: Settings, file: &std::path::Path) -> anyhow::Result<()> {

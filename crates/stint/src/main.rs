@@ -13,6 +13,7 @@ mod demo_talent;
 mod demo_texts;
 mod history;
 mod mailer;
+mod moving;
 #[cfg(test)]
 mod tests;
 
@@ -91,6 +92,30 @@ enum Command {
         #[command(subcommand)]
         task: LedgerTask,
     },
+    /// Copy this instance from SQLite into a new, empty PostgreSQL database:
+    /// every table in one transaction, then counts and the ledger checked.
+    Copy {
+        /// The SQLite database to copy (sqlite:PATH) [default: the
+        /// configured one].
+        #[arg(long)]
+        from: Option<String>,
+        /// The PostgreSQL database to fill (postgres://USER@HOST/DB); it is
+        /// migrated first and must hold no data.
+        #[arg(long)]
+        to: String,
+        /// Also copy the delivered files to this directory, or to object
+        /// storage (s3://BUCKET[/PREFIX], with the s3_* settings) [default:
+        /// check they are all where they are, for the new instance to use].
+        #[arg(long)]
+        files_to: Option<String>,
+    },
+    /// Back the SQLite database up while Stint serves, with the delivered
+    /// files and the key files, into a new directory that is itself a data
+    /// directory (restore by starting Stint with --data-dir DIR).
+    Backup {
+        /// A new or empty directory.
+        dir: PathBuf,
+    },
     /// Verifiable credentials.
     Credential {
         #[command(subcommand)]
@@ -161,7 +186,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
+async fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
     let base_url = settings.base_url();
     Ok(WebConfig {
         secure_cookies: base_url.starts_with("https://"),
@@ -181,7 +206,7 @@ fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         },
         auto_approve_days: settings.auto_approve_days,
         review_window_days: settings.review_window_days,
-        files: stint_store::FileStorage::local(settings.files_dir()),
+        files: settings.file_storage().await?,
         sealer: settings.sealer()?,
         issuer_key: std::sync::Arc::new(settings.issuer_key()?),
         stripe: if demo { None } else { settings.stripe()? },
@@ -234,7 +259,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Demo => {
             let store = open(&settings).await?;
-            let state = AppState::new(store, web_config(&settings, true)?);
+            let state = AppState::new(store, web_config(&settings, true).await?);
             demo::load(&state).await?;
             demo::print_accounts();
             Ok(())
@@ -266,6 +291,12 @@ async fn run() -> anyhow::Result<()> {
             task: LedgerTask::Check,
         } => ledger_check(settings).await,
         Command::Credential { task } => credentials::run(settings, task).await,
+        Command::Copy { from, to, files_to } => {
+            moving::copy(&settings, from.as_deref(), &to, files_to.as_deref())
+                .await
+                .map(|_| ())
+        }
+        Command::Backup { dir } => moving::backup(&settings, &dir).await.map(|_| ()),
     }
 }
 
@@ -274,14 +305,41 @@ async fn run() -> anyhow::Result<()> {
 /// summed per currency, which must be zero.
 async fn ledger_check(settings: Settings) -> anyhow::Result<()> {
     let store = open(&settings).await?;
+    let audit = audit_ledger(&store).await?;
+    for p in &audit.problems {
+        println!("{p}");
+    }
+    if !audit.problems.is_empty() {
+        anyhow::bail!(
+            "{} discrepancies in {} engagements ({} entries)",
+            audit.problems.len(),
+            audit.engagements,
+            audit.entries
+        );
+    }
+    println!(
+        "Ledger consistent: {} engagements, {} entries, balances sum to zero in {} currencies.",
+        audit.engagements, audit.entries, audit.currencies
+    );
+    Ok(())
+}
+
+/// The ledger replayed and summed (`stint ledger check`, and after a copy).
+struct LedgerAudit {
+    problems: Vec<String>,
+    engagements: usize,
+    entries: usize,
+    currencies: usize,
+}
+
+async fn audit_ledger(store: &Store) -> anyhow::Result<LedgerAudit> {
     let rows = store.ledger_audit_rows().await?;
-    let mut problems = 0usize;
+    let mut problems = Vec::new();
     let mut entries = 0usize;
     for (e, list) in &rows {
         entries += list.len();
         for p in stint_domain::ledger::audit(e, list) {
-            println!("engagement {}: {p}", e.id);
-            problems += 1;
+            problems.push(format!("engagement {}: {p}", e.id));
         }
     }
     let mut totals: std::collections::BTreeMap<String, i64> = Default::default();
@@ -289,21 +347,16 @@ async fn ledger_check(settings: Settings) -> anyhow::Result<()> {
         *totals.entry(currency).or_default() += amount;
     }
     for (currency, sum) in totals.iter().filter(|(_, s)| **s != 0) {
-        println!("ledger: balances in {currency} sum to {sum}, not zero");
-        problems += 1;
+        problems.push(format!(
+            "ledger: balances in {currency} sum to {sum}, not zero"
+        ));
     }
-    if problems > 0 {
-        anyhow::bail!(
-            "{problems} discrepancies in {} engagements ({entries} entries)",
-            rows.len()
-        );
-    }
-    println!(
-        "Ledger consistent: {} engagements, {entries} entries, balances sum to zero in {} currencies.",
-        rows.len(),
-        totals.len()
-    );
-    Ok(())
+    Ok(LedgerAudit {
+        problems,
+        engagements: rows.len(),
+        entries,
+        currencies: totals.len(),
+    })
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
@@ -311,7 +364,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = open(&settings).await?;
     let engine = store.engine();
     let store = attach_search_index(store, &settings).await?;
-    let state = AppState::new(store, web_config(&settings, demo)?);
+    let state = AppState::new(store, web_config(&settings, demo).await?);
     if demo {
         demo::load(&state).await.context("loading demo data")?;
     }
@@ -436,7 +489,7 @@ async fn shutdown() {
 
 async fn admin(settings: Settings, task: AdminTask) -> anyhow::Result<()> {
     let store = open(&settings).await?;
-    let state = AppState::new(store.clone(), web_config(&settings, false)?);
+    let state = AppState::new(store.clone(), web_config(&settings, false).await?);
     match task {
         AdminTask::CreateAdmin { email, name } => {
             let password = std::env::var("STINT_ADMIN_PASSWORD")

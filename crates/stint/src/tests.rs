@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use stint_domain::account::Role;
 use stint_store::Engine;
 use stint_store::testing::TestDb;
 use stint_web::{AppState, PasswordCost, WebConfig};
@@ -471,4 +472,338 @@ async fn concurrent_claims_split_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_claims_split_postgres() {
     concurrent_claims_split(Engine::Postgres).await
+}
+
+/// Loads the demo into a fresh database whose files live in `files`.
+async fn demo_in(db: &TestDb, files: &std::path::Path) -> AppState {
+    let state = AppState::new(
+        db.store.clone(),
+        WebConfig {
+            password_cost: PasswordCost::Fast,
+            demo: true,
+            payment_provider: stint_web::PaymentProvider::Sandbox,
+            files: stint_store::FileStorage::local(files),
+            ..WebConfig::default()
+        },
+    );
+    crate::demo::load(&state)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    state
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stint_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `stint copy`: the demo moved from SQLite into PostgreSQL, every table
+/// and file, and the copy works as an instance afterwards.
+#[tokio::test]
+async fn copy_demo_to_postgres() {
+    let Some(pg) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
+    let Some(sqlite) = TestDb::new(Engine::Sqlite).await else {
+        return;
+    };
+    let (files, files_to) = (scratch("copy_files"), scratch("copy_files_to"));
+    demo_in(&sqlite, &files).await;
+    let source = stint_store::FileStorage::local(&files);
+    let target = stint_store::FileStorage::local(&files_to);
+
+    let copied = crate::moving::copy_stores(&sqlite.store, &pg.store, &source, Some(&target))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(copied.rows > 1_000, "{} rows", copied.rows);
+    assert!(copied.files > 0 && copied.missing_files.is_empty());
+
+    // Every table holds what the source holds.
+    let (here, there) = (
+        sqlite.store.table_counts().await.unwrap_or_default(),
+        pg.store.table_counts().await.unwrap_or_default(),
+    );
+    assert_eq!(here.len(), there.len(), "{here:?}\n{there:?}");
+    assert_eq!(here, there);
+    assert!(here.values().filter(|n| **n > 0).count() > 30);
+
+    // The same people, projects and money, read through the store.
+    let asha = "asha.rao@dit.example.ac.in";
+    let (a, b) = (
+        sqlite.store.user_by_email(asha).await.ok().flatten(),
+        pg.store.user_by_email(asha).await.ok().flatten(),
+    );
+    let (Some(a), Some(b)) = (a, b) else {
+        panic!("{asha} is in both");
+    };
+    assert_eq!((a.id, &a.password_hash), (b.id, &b.password_hash));
+    // PostgreSQL keeps microseconds; SQLite's text kept nanoseconds.
+    let drift = (a.created_at - b.created_at)
+        .num_nanoseconds()
+        .unwrap_or(i64::MAX);
+    assert!(drift.abs() < 1_000, "{drift} ns");
+    for id in 1..=6 {
+        let (x, y) = (
+            sqlite.store.ledger_entries(id).await.unwrap_or_default(),
+            pg.store.ledger_entries(id).await.unwrap_or_default(),
+        );
+        assert_eq!(format!("{x:?}"), format!("{y:?}"), "engagement {id}");
+        let (x, y) = (
+            sqlite.store.engagement_files(id).await.unwrap_or_default(),
+            pg.store.engagement_files(id).await.unwrap_or_default(),
+        );
+        let names = |v: &[stint_store::SubmissionFile]| {
+            v.iter()
+                .map(|f| (f.id, f.name.clone(), f.storage_key.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&x), names(&y));
+        for f in y {
+            assert_eq!(
+                source.get(&f.storage_key).await.ok(),
+                target.get(&f.storage_key).await.ok(),
+                "{} copied",
+                f.name
+            );
+        }
+    }
+    assert!(
+        crate::audit_ledger(&pg.store)
+            .await
+            .map(|a| a.problems.is_empty() && a.entries > 0)
+            .unwrap_or(false)
+    );
+    let search = |store: stint_store::Store| async move {
+        store
+            .search_projects(
+                &stint_domain::search::SearchParams {
+                    q: "market research".into(),
+                    ..Default::default()
+                }
+                .parse()
+                .unwrap_or_default(),
+            )
+            .await
+            .map(|p| p.items.iter().map(|c| c.id).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let found = search(pg.store.clone()).await;
+    assert!(!found.is_empty(), "PostgreSQL's full-text column is filled");
+    assert_eq!(found, search(sqlite.store.clone()).await);
+
+    // Sequences continue after the copied ids.
+    let fresh = pg
+        .store
+        .create_user("new.after.copy@mail.example", "x", "New", Role::Student)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fresh.id > here.get("users").copied().unwrap_or(0));
+
+    // A target with data is refused, and keeps its data.
+    let again = crate::moving::copy_stores(&sqlite.store, &pg.store, &source, None).await;
+    let message = again.err().map(|e| format!("{e:#}")).unwrap_or_default();
+    assert!(message.contains("not empty"), "{message}");
+    assert!(pg.store.user_by_email(asha).await.ok().flatten().is_some());
+
+    // The wrong way round is refused with words.
+    let backwards = pg
+        .store
+        .copy_to_postgres(&sqlite.store, &mut NoProgress)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(backwards.contains("must be a SQLite"), "{backwards}");
+    let _ = std::fs::remove_dir_all(&files);
+    let _ = std::fs::remove_dir_all(&files_to);
+}
+
+struct NoProgress;
+impl stint_store::CopyProgress for NoProgress {
+    fn table(&mut self, _: &str, _: u64) {}
+    fn rows(&mut self, _: u64) {}
+}
+
+/// `stint backup` while the database takes writes: a consistent, checked
+/// snapshot with its files and keys, which starts as an instance.
+#[tokio::test]
+async fn backup_while_serving() {
+    let Some(db) = TestDb::new(Engine::Sqlite).await else {
+        return;
+    };
+    let data_dir = PathBuf::from(db.url.trim_start_matches("sqlite://"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let settings = Settings::load(
+        None,
+        Overrides {
+            data_dir: Some(data_dir.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let _ = settings.sealer();
+    let _ = settings.issuer_key();
+    demo_in(&db, &settings.files_dir()).await;
+    let before = db.store.table_counts().await.unwrap_or_default();
+
+    // Sign-ups keep arriving while the backup runs.
+    let writer = {
+        let store = db.store.clone();
+        tokio::spawn(async move {
+            let mut made = 0;
+            for i in 0..200 {
+                let email = format!("during.backup.{i}@mail.example");
+                if store
+                    .create_user(&email, "x", "During", Role::Student)
+                    .await
+                    .is_ok()
+                {
+                    made += 1;
+                }
+            }
+            made
+        })
+    };
+    let dir = scratch("backup");
+    let done = crate::moving::backup_store(&db.store, &settings, &dir)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let made = writer.await.unwrap_or_default();
+    assert_eq!(made, 200);
+    assert_eq!(done.keys, vec!["secrets.key", "issuer.key"]);
+    assert!(done.files > 0);
+    for key in ["secrets.key", "issuer.key"] {
+        assert_eq!(
+            std::fs::read(dir.join(key)).ok(),
+            std::fs::read(data_dir.join(key)).ok()
+        );
+    }
+
+    // Restored: the backup directory opens as a data directory.
+    let restored = stint_store::Store::open_sqlite_dir(&dir)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    restored.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = restored.table_counts().await.unwrap_or_default();
+    let users = counts.get("users").copied().unwrap_or(0);
+    let base = before.get("users").copied().unwrap_or(0);
+    assert!(users >= base && users <= base + 200, "{users} users");
+    for (table, n) in &before {
+        if table != "users" && table != "student_match_keys" && table != "outcome_histories" {
+            assert_eq!(counts.get(table), Some(n), "{table}");
+        }
+    }
+    assert!(
+        crate::audit_ledger(&restored)
+            .await
+            .map(|a| a.problems.is_empty() && a.entries > 0)
+            .unwrap_or(false)
+    );
+    let files = stint_store::FileStorage::local(dir.join("files"));
+    for id in 1..=6 {
+        for f in restored.engagement_files(id).await.unwrap_or_default() {
+            assert!(files.get(&f.storage_key).await.is_ok(), "{}", f.name);
+        }
+    }
+    restored.close().await;
+
+    // Never over an earlier backup.
+    let refused = crate::moving::backup_store(&db.store, &settings, &dir)
+        .await
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
+    assert!(refused.contains("not empty"), "{refused}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// PostgreSQL is backed up with its own tools: the store says so.
+#[tokio::test]
+async fn backup_of_postgres_points_to_pg_dump() {
+    let Some(db) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
+    let why = db
+        .store
+        .backup_sqlite(&std::env::temp_dir().join("never.db"))
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(why.contains("pg_dump"), "{why}");
+}
+
+/// The bucket of the object storage tests (`e2e/moto.sh`), or `None` to
+/// skip when it is not running and not required.
+fn s3_storage(prefix: &str) -> Option<stint_store::FileStorage> {
+    let endpoint = match std::env::var("STINT_TEST_S3_URL") {
+        Ok(url) => url,
+        Err(_) if std::env::var("STINT_REQUIRE_S3").is_ok_and(|v| v == "1") => {
+            panic!("STINT_REQUIRE_S3=1 but STINT_TEST_S3_URL is not set")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: set STINT_TEST_S3_URL (e2e/moto.sh prints it)");
+            return None;
+        }
+    };
+    let s3 = stint_objects::S3Blobs::new(&stint_objects::S3Config {
+        url: format!("s3://stint-test/{prefix}-{}", std::process::id()),
+        endpoint: Some(endpoint),
+        region: None,
+        access_key_id: Some("testing".into()),
+        secret_access_key: Some("testing".into()),
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    Some(s3.into_storage())
+}
+
+/// Delivered files on S3-compatible storage: the demo's uploads land in
+/// the bucket and read back, and `stint copy` moves an instance's files
+/// from one bucket prefix to another with its database.
+#[tokio::test]
+async fn demo_and_copy_with_object_storage() {
+    let (Some(files), Some(files_to)) = (s3_storage("demo"), s3_storage("moved")) else {
+        return;
+    };
+    let Some(pg) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
+    let Some(sqlite) = TestDb::new(Engine::Sqlite).await else {
+        return;
+    };
+    let state = AppState::new(
+        sqlite.store.clone(),
+        WebConfig {
+            password_cost: PasswordCost::Fast,
+            demo: true,
+            payment_provider: stint_web::PaymentProvider::Sandbox,
+            files: files.clone(),
+            ..WebConfig::default()
+        },
+    );
+    crate::demo::load(&state)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let mut keys = Vec::new();
+    for id in 1..=6 {
+        for f in sqlite.store.engagement_files(id).await.unwrap_or_default() {
+            let bytes = files.get(&f.storage_key).await.unwrap_or_default();
+            assert_eq!(bytes.len() as i64, f.size_bytes, "{} in the bucket", f.name);
+            keys.push(f.storage_key);
+        }
+    }
+    assert!(!keys.is_empty());
+    assert!(!files_to.exists(&keys[0]).await.unwrap_or(true));
+
+    let copied = crate::moving::copy_stores(&sqlite.store, &pg.store, &files, Some(&files_to))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(copied.missing_files.is_empty());
+    assert!(copied.files >= keys.len());
+    for key in &keys {
+        assert_eq!(files_to.get(key).await.ok(), files.get(key).await.ok());
+    }
 }
