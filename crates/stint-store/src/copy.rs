@@ -380,14 +380,12 @@ impl Store {
             .await?;
         }
         // PostgreSQL's own full-text column, as `set_project_status` writes it.
-        sqlx::query(
-            "UPDATE projects SET search =
-                setweight(to_tsvector('english', title), 'A') ||
-                setweight(to_tsvector('english', summary), 'B') ||
-                setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||
-                setweight(to_tsvector('english', brief || ' ' || deliverables), 'D')
-             WHERE status = 'open'",
-        )
+        sqlx::query(concat!(
+            "UPDATE projects SET search = ",
+            crate::pg_search_text!(),
+            " WHERE ",
+            crate::pg_search_findable!()
+        ))
         .execute(&mut *tx)
         .await?;
 

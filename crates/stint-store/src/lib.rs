@@ -126,6 +126,26 @@ pub struct Store {
     search: Option<std::sync::Arc<search_index::Attached>>,
 }
 
+/// PostgreSQL's weighted text of a `projects` row for its `search` column
+/// (written by `set_project_status`, the seeders and `copy_to_postgres`).
+macro_rules! pg_search_text {
+    () => {
+        "setweight(to_tsvector('english', title), 'A') || \
+         setweight(to_tsvector('english', summary), 'B') || \
+         setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') || \
+         setweight(to_tsvector('english', brief || ' ' || deliverables), 'D')"
+    };
+}
+
+/// Which projects PostgreSQL's `search` column is filled for: open, and
+/// neither arranged with a university nor invite-only.
+macro_rules! pg_search_findable {
+    () => {
+        "status = 'open' AND restricted_to IS NULL AND NOT invite_only"
+    };
+}
+pub(crate) use {pg_search_findable, pg_search_text};
+
 /// Runs `$body` with `$p` bound to the pool for the engine in use. `read` or
 /// `write` picks the SQLite pool; PostgreSQL has one pool for both.
 macro_rules! with_db {

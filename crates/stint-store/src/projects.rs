@@ -579,14 +579,13 @@ impl Store {
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 let n = sqlx::query(
-                    "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
-                        search = CASE WHEN $1 = 'open' AND restricted_to IS NULL AND NOT invite_only THEN
-                            setweight(to_tsvector('english', title), 'A') ||
-                            setweight(to_tsvector('english', summary), 'B') ||
-                            setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||
-                            setweight(to_tsvector('english', brief || ' ' || deliverables), 'D')
-                          ELSE NULL END
-                     WHERE id = $4 AND status = $5",
+                    concat!(
+                        "UPDATE projects SET status = $1, updated_at = $2, published_at = COALESCE($3, published_at),
+                            search = CASE WHEN $1 = 'open' AND restricted_to IS NULL AND NOT invite_only THEN ",
+                        crate::pg_search_text!(),
+                        " ELSE NULL END
+                         WHERE id = $4 AND status = $5"
+                    ),
                 )
                 .bind(to.as_str())
                 .bind(now)

@@ -475,14 +475,11 @@ impl Store {
                 .await?;
             }
             Db::Postgres(pool) => {
-                sqlx::query(
-                    "UPDATE projects SET search =
-                        setweight(to_tsvector('english', title), 'A') ||
-                        setweight(to_tsvector('english', summary), 'B') ||
-                        setweight(to_tsvector('english', replace(required_skills || ',' || preferred_skills, ',', ' ') || ' ' || replace(category, '-', ' ')), 'B') ||
-                        setweight(to_tsvector('english', brief || ' ' || deliverables), 'D')
-                     WHERE status = 'open' AND id BETWEEN $1 AND $2",
-                )
+                sqlx::query(concat!(
+                    "UPDATE projects SET search = ",
+                    crate::pg_search_text!(),
+                    " WHERE status = 'open' AND id BETWEEN $1 AND $2"
+                ))
                 .bind(lo)
                 .bind(hi)
                 .execute(pool)
