@@ -74,6 +74,15 @@ pub async fn copy(
     to: &str,
     files_to: Option<&str>,
 ) -> anyhow::Result<Copied> {
+    // The addresses first: nothing is opened for a command that cannot run.
+    if stint_store::engine_of(to)? != Engine::Postgres {
+        anyhow::bail!("--to must name a PostgreSQL database (postgres://USER@HOST/DB)");
+    }
+    if let Some(url) = from
+        && stint_store::engine_of(url)? != Engine::Sqlite
+    {
+        anyhow::bail!("--from must name a SQLite database (sqlite:PATH)");
+    }
     let files = settings.file_storage().await?;
     let target_files = match files_to {
         Some(url) if url.starts_with("s3://") => {
@@ -87,14 +96,9 @@ pub async fn copy(
         None => None,
     };
     let source = match from {
-        Some(url) => {
-            if stint_store::engine_of(url)? != Engine::Sqlite {
-                anyhow::bail!("--from must name a SQLite database (sqlite:PATH)");
-            }
-            Store::connect(url)
-                .await
-                .with_context(|| format!("cannot open the source database {url}"))?
-        }
+        Some(url) => Store::connect(url)
+            .await
+            .with_context(|| format!("cannot open the source database {url}"))?,
         None => match &settings.database_url {
             Some(url) if stint_store::engine_of(url)? != Engine::Sqlite => {
                 anyhow::bail!(
@@ -104,9 +108,6 @@ pub async fn copy(
             _ => crate::open(settings).await?,
         },
     };
-    if stint_store::engine_of(to)? != Engine::Postgres {
-        anyhow::bail!("--to must name a PostgreSQL database (postgres://USER@HOST/DB)");
-    }
     let target = Store::connect(to)
         .await
         .context("cannot open the target database")?;

@@ -807,3 +807,35 @@ async fn demo_and_copy_with_object_storage() {
         assert_eq!(files_to.get(key).await.ok(), files.get(key).await.ok());
     }
 }
+
+/// `stint copy` with addresses the wrong way round says so before it
+/// opens anything.
+#[tokio::test]
+async fn copy_refuses_the_wrong_addresses() {
+    let dir = scratch("copy_args");
+    let settings = Settings::load(
+        None,
+        Overrides {
+            data_dir: Some(dir.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    for (from, to, needle) in [
+        (None, "sqlite:elsewhere.db", "--to must name a PostgreSQL"),
+        (None, "mysql://x/y", "unsupported database URL scheme"),
+        (
+            Some("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/y",
+            "--from must name a SQLite",
+        ),
+    ] {
+        let why = crate::moving::copy(&settings, from, to, None)
+            .await
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(why.contains(needle), "{to}: {why}");
+    }
+    assert!(!dir.exists(), "nothing was opened or created");
+}
