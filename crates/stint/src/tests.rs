@@ -107,19 +107,7 @@ async fn demo_twice(engine: Engine) {
         "stint_demo_files_{}_{engine:?}",
         std::process::id()
     ));
-    let state = AppState::new(
-        db.store.clone(),
-        WebConfig {
-            password_cost: PasswordCost::Fast,
-            demo: true,
-            payment_provider: stint_web::PaymentProvider::Sandbox,
-            files: stint_store::FileStorage::local(&files),
-            ..WebConfig::default()
-        },
-    );
-    crate::demo::load(&state)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
+    let state = demo_in(&db, stint_store::FileStorage::local(&files)).await;
     let open = db.store.count_open_projects().await.unwrap_or_default();
     let unverified = db
         .store
@@ -474,15 +462,27 @@ async fn concurrent_claims_split_postgres() {
     concurrent_claims_split(Engine::Postgres).await
 }
 
+/// The default settings with `dir` as the data directory.
+fn settings_in(dir: &std::path::Path) -> Settings {
+    Settings::load(
+        None,
+        Overrides {
+            data_dir: Some(dir.to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"))
+}
+
 /// Loads the demo into a fresh database whose files live in `files`.
-async fn demo_in(db: &TestDb, files: &std::path::Path) -> AppState {
+async fn demo_in(db: &TestDb, files: stint_store::FileStorage) -> AppState {
     let state = AppState::new(
         db.store.clone(),
         WebConfig {
             password_cost: PasswordCost::Fast,
             demo: true,
             payment_provider: stint_web::PaymentProvider::Sandbox,
-            files: stint_store::FileStorage::local(files),
+            files,
             ..WebConfig::default()
         },
     );
@@ -509,7 +509,7 @@ async fn copy_demo_to_postgres() {
         return;
     };
     let (files, files_to) = (scratch("copy_files"), scratch("copy_files_to"));
-    demo_in(&sqlite, &files).await;
+    demo_in(&sqlite, stint_store::FileStorage::local(&files)).await;
     let source = stint_store::FileStorage::local(&files);
     let target = stint_store::FileStorage::local(&files_to);
 
@@ -636,17 +636,10 @@ async fn backup_while_serving() {
         .parent()
         .map(PathBuf::from)
         .unwrap_or_default();
-    let settings = Settings::load(
-        None,
-        Overrides {
-            data_dir: Some(data_dir.clone()),
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let settings = settings_in(&data_dir);
     let _ = settings.sealer();
     let _ = settings.issuer_key();
-    demo_in(&db, &settings.files_dir()).await;
+    demo_in(&db, stint_store::FileStorage::local(settings.files_dir())).await;
     let before = db.store.table_counts().await.unwrap_or_default();
 
     // Sign-ups keep arriving while the backup runs.
@@ -774,19 +767,7 @@ async fn demo_and_copy_with_object_storage() {
     let Some(sqlite) = TestDb::new(Engine::Sqlite).await else {
         return;
     };
-    let state = AppState::new(
-        sqlite.store.clone(),
-        WebConfig {
-            password_cost: PasswordCost::Fast,
-            demo: true,
-            payment_provider: stint_web::PaymentProvider::Sandbox,
-            files: files.clone(),
-            ..WebConfig::default()
-        },
-    );
-    crate::demo::load(&state)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
+    demo_in(&sqlite, files.clone()).await;
     let mut keys = Vec::new();
     for id in 1..=6 {
         for f in sqlite.store.engagement_files(id).await.unwrap_or_default() {
@@ -813,14 +794,7 @@ async fn demo_and_copy_with_object_storage() {
 #[tokio::test]
 async fn copy_refuses_the_wrong_addresses() {
     let dir = scratch("copy_args");
-    let settings = Settings::load(
-        None,
-        Overrides {
-            data_dir: Some(dir.clone()),
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let settings = settings_in(&dir);
     for (from, to, needle) in [
         (None, "sqlite:elsewhere.db", "--to must name a PostgreSQL"),
         (None, "mysql://x/y", "unsupported database URL scheme"),
