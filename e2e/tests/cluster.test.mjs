@@ -12,9 +12,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, signedIn, freePort, root } from './harness.mjs';
+import { launch, signedIn, freePort, root, token, call } from './harness.mjs';
 
-const DEMO_PASSWORD = 'stint-demo-2026';
 const BOSS = 'priya@brightleaf.example';
 const STUDENT = 'grace.liu@mail.example';
 const db = `stint_e2e_cluster_${process.pid}`;
@@ -71,25 +70,7 @@ after(async () => {
   }
 });
 
-async function token(base, email) {
-  const r = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  assert.equal(r.status, 201, await r.clone().text());
-  return (await r.json()).token;
-}
 
-async function call(base, tok, method, path, body) {
-  const r = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 function isoDate(daysFromNow) {
   return new Date(Date.now() + daysFromNow * 86_400_000).toISOString().slice(0, 10);

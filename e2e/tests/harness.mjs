@@ -154,3 +154,25 @@ export async function startReceiver() {
     stop() { proc.kill('SIGTERM'); },
   };
 }
+
+/** An API token for `email` (a demo account unless `password` is given). */
+export async function token(base, email, password = 'stint-demo-2026') {
+  const r = await fetch(`${base}/api/v1/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(r.status, 201, await r.clone().text());
+  return (await r.json()).token;
+}
+
+/** One API call that must succeed; its JSON answer. `tok` may be null. */
+export async function call(base, tok, method, path, body) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -12,9 +12,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startReceiver, launch, checkA11y, shot, signedIn, noSidewaysScroll, freePort, root } from './harness.mjs';
+import { startServer, startReceiver, launch, checkA11y, shot, signedIn, noSidewaysScroll, freePort, root, token, call } from './harness.mjs';
 
-const DEMO_PASSWORD = 'stint-demo-2026';
 const PITCH = 'I coded 300 open survey answers for my thesis in Sheets and summarised them for my department.';
 const ALLOW = { STINT_WEBHOOKS_ALLOW_PRIVATE: 'true' };
 
@@ -39,25 +38,7 @@ function isoDate(daysFromNow) {
   return d.toISOString().slice(0, 10);
 }
 
-async function token(base, email, password = DEMO_PASSWORD) {
-  const r = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  assert.equal(r.status, 201, await r.clone().text());
-  return (await r.json()).token;
-}
 
-async function call(base, tok, method, path, body) {
-  const r = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** A published project of BrightLeaf's, for students to apply to. */
 async function project(base, boss, title) {
