@@ -18,6 +18,8 @@
 //! word found in one project's skills field outscored the same two words in
 //! another's title by 40 %), which reordered what people see as equals.
 
+mod words;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -27,8 +29,7 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, RangeQuery,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -37,6 +38,8 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
+use words::{Word, WordsQuery};
+
 use tantivy::{
     DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
     Term,
@@ -424,7 +427,7 @@ impl ProjectIndex {
             .collect();
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
-        let mut has_text = false;
+        let mut words = Vec::new();
         for (i, word) in terms.iter().enumerate() {
             let last = i + 1 == terms.len();
             let stems = self.tokens(STEMMED, word);
@@ -436,32 +439,21 @@ impl ProjectIndex {
             } else {
                 Vec::new()
             };
-            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, w) in &weighted {
-                // In this field: the word (its stem) scores the field's
-                // weight; the last word as a prefix, half of it.
-                let mut ways: Vec<Box<dyn Query>> = Vec::new();
-                for stem in &stems {
-                    let t = TermQuery::new(
-                        Term::from_field_text(*field, stem),
-                        IndexRecordOption::Basic,
-                    );
-                    ways.push(Box::new(ConstScoreQuery::new(Box::new(t), *w)));
-                }
-                for plain in &prefixes {
-                    let r = RegexQuery::from_pattern(&format!("{}.*", escape(plain)), *field)?;
-                    ways.push(Box::new(ConstScoreQuery::new(Box::new(r), *w * 0.5)));
-                }
-                if !ways.is_empty() {
-                    any.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(ways))));
-                }
-            }
-            if any.is_empty() {
+            if (stems.is_empty() && prefixes.is_empty()) || weighted.is_empty() {
                 // A word the index cannot hold (too long) matches nothing.
                 return Ok((Box::new(tantivy::query::EmptyQuery), true));
             }
-            has_text = true;
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            words.push(Word { stems, prefixes });
+        }
+        let has_text = !words.is_empty();
+        if has_text {
+            must.push((
+                Occur::Must,
+                Box::new(WordsQuery {
+                    fields: weighted,
+                    words,
+                }),
+            ));
         }
         let mut filter = |q: Box<dyn Query>| {
             must.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
@@ -540,20 +532,46 @@ impl ProjectIndex {
     /// One page of matches for `q` (`q.limit + 1` ids, so the caller knows
     /// whether there is a next page) and how many match in all.
     pub fn search(&self, q: &ProjectQuery) -> SearchResult<Hits> {
+        Ok(self.run(q, Count)?.0)
+    }
+
+    /// [`ProjectIndex::search`] and [`ProjectIndex::facets`] in one pass
+    /// over the matches, as a search page shows both.
+    pub fn search_with_facets(&self, q: &ProjectQuery) -> SearchResult<(Hits, FacetCounts)> {
+        self.run(q, FacetCollector)
+    }
+
+    /// Facet counts over every match of `q` (paging and sort ignored).
+    pub fn facets(&self, q: &ProjectQuery) -> SearchResult<FacetCounts> {
+        let (query, _) = self.query(q)?;
+        let searcher = self.reader.searcher();
+        Ok(searcher.search(&query, &FacetCollector)?)
+    }
+
+    /// The page of `q` in its order, and what `also` collects over every
+    /// match (which counts them).
+    fn run<C>(&self, q: &ProjectQuery, also: C) -> SearchResult<(Hits, C::Fruit)>
+    where
+        C: Collector,
+        C::Fruit: Total,
+    {
         let (query, has_text) = self.query(q)?;
         let searcher = self.reader.searcher();
         let n = q.limit as usize + 1;
         let offset = q.offset as usize;
         let top = TopDocs::with_limit(n).and_offset(offset);
         // Every order ends with the project id, so pages never overlap.
-        let (ids, total): (Vec<(i64, f32)>, usize) = match q.sort {
+        let (ids, fruit): (Vec<(i64, f32)>, C::Fruit) = match q.sort {
             Sort::Relevance if has_text => {
                 let c = top.tweak_score(|seg: &SegmentReader| {
                     let id = i64_column(seg, "id");
                     move |doc: DocId, score: Score| (score, first(&id, doc))
                 });
-                let (hits, n) = searcher.search(&query, &(c, Count))?;
-                (hits.into_iter().map(|((s, id), _)| (id, s)).collect(), n)
+                let (hits, fruit) = searcher.search(&query, &(c, also))?;
+                (
+                    hits.into_iter().map(|((s, id), _)| (id, s)).collect(),
+                    fruit,
+                )
             }
             sort => {
                 let key = match sort {
@@ -571,30 +589,37 @@ impl ProjectIndex {
                         if ascending { (-k, -id) } else { (k, id) }
                     }
                 });
-                let (hits, n) = searcher.search(&query, &(c, Count))?;
+                let (hits, fruit) = searcher.search(&query, &(c, also))?;
                 let ids = hits
                     .into_iter()
                     .map(|((_, id), _)| (if ascending { -id } else { id }, 0.0))
                     .collect();
-                (ids, n)
+                (ids, fruit)
             }
         };
-        Ok(Hits {
-            ids,
-            total: total as u64,
-        })
-    }
-
-    /// Facet counts over every match of `q` (paging and sort ignored).
-    pub fn facets(&self, q: &ProjectQuery) -> SearchResult<FacetCounts> {
-        let (query, _) = self.query(q)?;
-        let searcher = self.reader.searcher();
-        Ok(searcher.search(&query, &FacetCollector)?)
+        let total = fruit.total();
+        Ok((Hits { ids, total }, fruit))
     }
 }
 
-/// Escapes a word for the regular expressions of prefix and location
-/// matches.
+/// What a collector run beside the page counts: every match.
+trait Total {
+    fn total(&self) -> u64;
+}
+
+impl Total for usize {
+    fn total(&self) -> u64 {
+        *self as u64
+    }
+}
+
+impl Total for FacetCounts {
+    fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Escapes a word for the regular expression of a location match.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     for c in s.chars() {
@@ -823,5 +848,202 @@ mod tests {
         assert_eq!(f.total, 3);
         assert_eq!(f.price_from_usd, [0, 0, 0]);
         assert_eq!(f.categories, vec![("data-analysis".to_string(), 3)]);
+    }
+
+    /// The query the index used before [`WordsQuery`], from tantivy's own
+    /// parts: per word, a union over the fields of the best of the word
+    /// and (last word) its beginnings as typed.
+    fn reference(ix: &ProjectIndex, text: &str) -> Box<dyn Query> {
+        let schema = ix.index.schema();
+        let terms = search_terms(text);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, word) in terms.iter().enumerate() {
+            let stems = ix.tokens(STEMMED, word);
+            let prefixes: Vec<String> = if i + 1 == terms.len() {
+                ix.tokens(UNSTEMMED, word)
+                    .into_iter()
+                    .filter(|p| p.chars().count() >= SHORTEST_PREFIX)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (name, w) in WEIGHTS {
+                let field = schema.get_field(name).unwrap_or_else(|e| panic!("{e}"));
+                let mut ways: Vec<Box<dyn Query>> = Vec::new();
+                for stem in &stems {
+                    let t = TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::Basic,
+                    );
+                    ways.push(Box::new(ConstScoreQuery::new(Box::new(t), w)));
+                }
+                for plain in &prefixes {
+                    let r = RegexQuery::from_pattern(&format!("{}.*", escape(plain)), field)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    ways.push(Box::new(ConstScoreQuery::new(Box::new(r), w * 0.5)));
+                }
+                any.push((
+                    Occur::Should,
+                    Box::new(tantivy::query::DisjunctionMaxQuery::new(ways)),
+                ));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+
+    #[test]
+    fn words_score_as_the_union_of_tantivy_queries_did() {
+        let ix = ProjectIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        let vocab = [
+            "survey",
+            "surveys",
+            "surface",
+            "data",
+            "database",
+            "dashboard",
+            "design",
+            "designer",
+            "market",
+            "marketing",
+            "research",
+            "for",
+            "form",
+            "format",
+            "forecast",
+            "café",
+            "cafe",
+            "the",
+            "brand",
+            "branding",
+            "pricing",
+            "price",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut phrase = |n: usize| -> String {
+            (0..n)
+                .map(|_| vocab[next(vocab.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut docs = Vec::new();
+        for id in 1..=400 {
+            let mut d = doc(id, &phrase(1 + id as usize % 3), 100 * id);
+            d.summary = phrase(id as usize % 4);
+            d.skills_text = phrase(id as usize % 2);
+            d.brief = phrase(2 + id as usize % 5);
+            docs.push(d);
+        }
+        // Three segments, and deletions in the first.
+        for (n, batch) in docs.chunks(150).enumerate() {
+            let at = Position {
+                epoch: "t".into(),
+                seq: n as i64 + 1,
+            };
+            let gone: Vec<i64> = if n == 2 {
+                (1..40).step_by(3).collect()
+            } else {
+                Vec::new()
+            };
+            ix.apply(batch, &gone, &at)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let searcher = ix.reader.searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let queries = [
+            "survey",
+            "surv",
+            "su",
+            "data dash",
+            "for",
+            "fo",
+            "the for",
+            "market research",
+            "research market",
+            "café",
+            "cafe",
+            "caf",
+            "price pricing",
+            "design for the",
+            "brand surveys data",
+            "zzz",
+            "for zzz",
+            "designers",
+        ];
+        for text in queries {
+            let q = ProjectQuery {
+                text: Some(text.into()),
+                limit: 500,
+                ..Default::default()
+            };
+            let mine = ix.search(&q).unwrap_or_else(|e| panic!("{e}"));
+            let top = TopDocs::with_limit(501).tweak_score(|seg: &SegmentReader| {
+                let id = i64_column(seg, "id");
+                move |doc: DocId, score: Score| (score, first(&id, doc))
+            });
+            let (theirs, n) = searcher
+                .search(&reference(&ix, text), &(top, Count))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let theirs: Vec<(i64, f32)> = theirs.into_iter().map(|((s, id), _)| (id, s)).collect();
+            assert_eq!(mine.ids, theirs, "{text}");
+            assert_eq!(mine.total, n as u64, "{text}");
+            assert!(n > 0 || text.contains("zzz"), "{text} matches nothing");
+        }
+    }
+
+    #[test]
+    fn the_last_word_matches_as_typed_and_one_pass_gives_page_and_facets() {
+        let ix = ProjectIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        let at = Position {
+            epoch: "t".into(),
+            seq: 1,
+        };
+        let docs = [
+            doc(1, "Surveys of cafés", 300),
+            doc(2, "Surface design", 20_000),
+            doc(3, "Sur", 60_000),
+            doc(4, "Sus", 300),
+            doc(5, "Café menu", 300),
+        ];
+        ix.apply(&docs, &[], &at).unwrap_or_else(|e| panic!("{e}"));
+        let ids = |text: &str| -> Vec<i64> {
+            let mut v: Vec<i64> = ix
+                .search(&query(text, Sort::Newest))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .ids
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        // Every word that starts with what was typed, and no other.
+        assert_eq!(ids("sur"), vec![1, 2, 3]);
+        assert_eq!(ids("surv"), vec![1]);
+        assert_eq!(ids("surx"), Vec::<i64>::new());
+        // Accents fold before the prefix is taken.
+        assert_eq!(ids("caf"), vec![1, 5]);
+        assert_eq!(ids("CAFÉ"), vec![1, 5]);
+        for text in ["", "sur", "design", "caf"] {
+            for sort in [Sort::Relevance, Sort::Price] {
+                let q = query(text, sort);
+                let (hits, facets) = ix.search_with_facets(&q).unwrap_or_else(|e| panic!("{e}"));
+                let alone = ix.search(&q).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(hits.ids, alone.ids, "{text}");
+                assert_eq!(hits.total, alone.total, "{text}");
+                assert_eq!(
+                    facets,
+                    ix.facets(&q).unwrap_or_else(|e| panic!("{e}")),
+                    "{text}"
+                );
+            }
+        }
     }
 }

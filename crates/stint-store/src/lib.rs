@@ -204,15 +204,19 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-                    .pragma("cache_size", "-32000");
+                    .busy_timeout(Duration::from_secs(10));
+                // SQLite's page cache is per connection and the operating
+                // system caches the file for all of them: the one writer
+                // (bulk loads, migrations) keeps 32 MB, each reader 4 MB.
+                // Nine connections of 32 MB grew a server past 350 MB under
+                // varied searches without serving them faster.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
-                    .connect_with(opts.clone())
+                    .connect_with(opts.clone().pragma("cache_size", "-32000"))
                     .await?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(8)
-                    .connect_with(opts.read_only(true))
+                    .connect_with(opts.read_only(true).pragma("cache_size", "-4000"))
                     .await?;
                 Ok(Store {
                     db: Db::Sqlite { read, write },

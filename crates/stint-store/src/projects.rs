@@ -615,7 +615,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn search_projects(&self, q: &ProjectQuery) -> StoreResult<SearchPage> {
         if let Some(a) = &self.search {
-            return self.search_indexed(a, q).await;
+            return Ok(self.search_indexed(a, q, false).await?.0);
         }
         let terms = q.text.as_deref().map(search_terms).unwrap_or_default();
         let has_text = !terms.is_empty();
@@ -833,7 +833,7 @@ macro_rules! write_skills {
 use write_skills;
 
 /// Counts of open projects matching a search, per facet value.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
     /// (category slug, count), largest first.
     pub categories: Vec<(String, i64)>,
@@ -868,6 +868,20 @@ const FACET_SELECT: &str = "p.category, p.work_mode,
 const FACET_GROUP: &str = " GROUP BY p.category, p.work_mode, price_band, hours_band, p.for_credit";
 
 impl Store {
+    /// A page of a search and its facet counts: with the index, from one
+    /// pass over the matches.
+    pub async fn search_projects_with_facets(
+        &self,
+        q: &ProjectQuery,
+    ) -> StoreResult<(SearchPage, Facets)> {
+        if let Some(a) = &self.search
+            && let (page, Some(facets)) = self.search_indexed(a, q, true).await?
+        {
+            return Ok((page, facets));
+        }
+        Ok((self.search_projects(q).await?, self.search_facets(q).await?))
+    }
+
     /// Facet counts for a search: one grouped pass over the matching open
     /// projects, summed per facet here.
     #[tracing::instrument(skip(self))]

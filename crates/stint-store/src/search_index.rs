@@ -16,6 +16,7 @@
 //! The rows shown are read from the database by the ids the index found, and
 //! only while still open: a project closed a moment ago is never shown.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -301,12 +302,14 @@ impl Store {
         Ok(rows.into_iter().map(ProjectDoc::from).collect())
     }
 
-    /// A search answered by the index, its rows read from the database.
+    /// A search answered by the index, its rows read from the database, and
+    /// with `facets` its facet counts from the same pass.
     pub(crate) async fn search_indexed(
         &self,
         a: &Arc<Attached>,
         q: &ProjectQuery,
-    ) -> StoreResult<SearchPage> {
+        facets: bool,
+    ) -> StoreResult<(SearchPage, Option<Facets>)> {
         // Jobs ask about one new project, or what is new since a time: they
         // must see every change already committed.
         let exact = q.project_id.is_some() || q.published_after.is_some();
@@ -315,7 +318,12 @@ impl Store {
             .text
             .as_deref()
             .is_some_and(|t| !search_terms(t).is_empty());
-        let hits = a.index.search(q)?;
+        let (hits, counts) = if facets {
+            let (h, c) = a.index.search_with_facets(q)?;
+            (h, Some(facets_of(c)))
+        } else {
+            (a.index.search(q)?, None)
+        };
         let ids: Vec<i64> = hits.ids.iter().map(|(id, _)| *id).collect();
         let rows: Vec<CardRow> = if ids.is_empty() {
             Vec::new()
@@ -332,22 +340,24 @@ impl Store {
         };
         let limit = q.limit as usize;
         let more = hits.ids.len() > limit;
+        let mut rows: HashMap<i64, CardRow> = rows.into_iter().map(|r| (r.id, r)).collect();
         let mut items: Vec<ProjectCard> = Vec::with_capacity(limit);
         for (id, score) in hits.ids.iter().take(limit) {
             // In the index's order; a project closed since is left out.
-            if let Some(r) = rows.iter().find(|r| r.id == *id) {
-                let mut card = ProjectCard::from(r.clone());
+            if let Some(r) = rows.remove(id) {
+                let mut card = ProjectCard::from(r);
                 card.rank = has_text.then_some(-f64::from(*score));
                 items.push(card);
             }
         }
         let total = i64::try_from(hits.total).unwrap_or(i64::MAX);
-        Ok(SearchPage {
+        let page = SearchPage {
             items,
             total: total.min(COUNT_CAP),
             total_capped: total > COUNT_CAP,
             next_offset: more.then(|| q.offset + q.limit),
-        })
+        };
+        Ok((page, counts))
     }
 
     pub(crate) async fn facets_indexed(
@@ -356,25 +366,7 @@ impl Store {
         q: &ProjectQuery,
     ) -> StoreResult<Facets> {
         self.sync_search(a, false, None).await?;
-        let c = a.index.facets(q)?;
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        let named = |v: Vec<(String, u64)>| v.into_iter().map(|(k, c)| (k, n(c))).collect();
-        Ok(Facets {
-            categories: named(c.categories),
-            modes: named(c.modes),
-            price_from_usd: stint_search::PRICE_BANDS_USD_CENTS
-                .iter()
-                .zip(c.price_from_usd)
-                .map(|(b, c)| (b / 100, n(c)))
-                .collect(),
-            hours_up_to: stint_search::HOUR_BANDS
-                .iter()
-                .zip(c.hours_up_to)
-                .map(|(b, c)| (*b, n(c)))
-                .collect(),
-            for_credit: n(c.for_credit),
-            total: n(c.total),
-        })
+        Ok(facets_of(a.index.facets(q)?))
     }
 
     /// Drops feed entries older than `before`; an index that had not read
@@ -423,6 +415,28 @@ impl Store {
         })?;
         self.search_touched();
         Ok(())
+    }
+}
+
+/// The index's facet counts as the store gives them.
+fn facets_of(c: stint_search::FacetCounts) -> Facets {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let named = |v: Vec<(String, u64)>| v.into_iter().map(|(k, c)| (k, n(c))).collect();
+    Facets {
+        categories: named(c.categories),
+        modes: named(c.modes),
+        price_from_usd: stint_search::PRICE_BANDS_USD_CENTS
+            .iter()
+            .zip(c.price_from_usd)
+            .map(|(b, c)| (b / 100, n(c)))
+            .collect(),
+        hours_up_to: stint_search::HOUR_BANDS
+            .iter()
+            .zip(c.hours_up_to)
+            .map(|(b, c)| (*b, n(c)))
+            .collect(),
+        for_credit: n(c.for_credit),
+        total: n(c.total),
     }
 }
 

@@ -251,6 +251,34 @@ both_engines!(
         assert_eq!(all.total, 5);
         assert_eq!(all.price_from_usd, vec![(100, 5), (250, 5), (500, 1)]);
         assert_eq!(all.hours_up_to, vec![(10, 5), (20, 5), (40, 5)]);
+
+        // A page and its facets in one pass give what two calls give.
+        for text in ["survey", "", "surv", "market research"] {
+            let mut q = words(text).parse().unwrap_or_default();
+            q.limit = 2;
+            let (page, facets) = s
+                .search_projects_with_facets(&q)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let alone = s
+                .search_projects(&q)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let pick = |p: &stint_store::SearchPage| -> Vec<(i64, Option<i64>)> {
+                p.items
+                    .iter()
+                    .map(|c| (c.id, c.rank.map(|r| (r * 1000.0) as i64)))
+                    .collect()
+            };
+            assert_eq!(pick(&page), pick(&alone), "{text}");
+            assert_eq!(
+                (page.total, page.next_offset),
+                (alone.total, alone.next_offset),
+                "{text}"
+            );
+            let f = s.search_facets(&q).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(facets, f, "{text}");
+        }
     }
 );
 

@@ -7,7 +7,7 @@ use stint_domain::project::{
     ProjectAction, ProjectForm, ProjectStatus, PublishWarnings, check_publish, transition,
 };
 use stint_domain::search::{ProjectQuery, SearchParams, Sort};
-use stint_store::{Project, ProjectCard, SearchPage, User};
+use stint_store::{Facets, Project, ProjectCard, SearchPage, User};
 
 use super::matching;
 
@@ -255,22 +255,51 @@ pub async fn search_query(
     viewer: Option<&User>,
     q: &ProjectQuery,
 ) -> Result<Results, AppError> {
+    Ok(results(state, viewer, q, false).await?.0)
+}
+
+/// [`search_query`] and the facet counts of the search, counted in the
+/// same pass as its first page.
+pub async fn search_with_facets(
+    state: &AppState,
+    viewer: Option<&User>,
+    q: &ProjectQuery,
+) -> Result<(Results, Facets), AppError> {
+    match results(state, viewer, q, true).await? {
+        (r, Some(f)) => Ok((r, f)),
+        (r, None) => Ok((r, state.store.search_facets(q).await?)),
+    }
+}
+
+async fn results(
+    state: &AppState,
+    viewer: Option<&User>,
+    q: &ProjectQuery,
+    facets: bool,
+) -> Result<(Results, Option<Facets>), AppError> {
+    let first = |q: ProjectQuery| async move {
+        if facets {
+            let (page, f) = state.store.search_projects_with_facets(&q).await?;
+            Ok::<_, AppError>((page, Some(f)))
+        } else {
+            Ok((state.store.search_projects(&q).await?, None))
+        }
+    };
     let student = viewer.filter(|u| u.role == Role::Student);
     let rerank = student.is_some() && q.sort == Sort::Relevance && q.offset < RERANK_WINDOW;
     if !rerank {
-        let page = state.store.search_projects(q).await?;
+        let (page, facets) = first(q.clone()).await?;
         let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
         let matches = matching::explain_many(state, student, &ids).await?;
-        return Ok(Results { page, matches });
+        return Ok((Results { page, matches }, facets));
     }
-    let window = state
-        .store
-        .search_projects(&ProjectQuery {
-            offset: 0,
-            limit: RERANK_WINDOW,
-            ..q.clone()
-        })
-        .await?;
+    // Facets ignore paging: the window's are the page's.
+    let (window, facets) = first(ProjectQuery {
+        offset: 0,
+        limit: RERANK_WINDOW,
+        ..q.clone()
+    })
+    .await?;
     let ids: Vec<i64> = window.items.iter().map(|c| c.id).collect();
     let mut matches = matching::explain_many(state, student, &ids).await?;
     let score = |id: i64| {
@@ -307,14 +336,12 @@ pub async fn search_query(
         next_offset = Some(end);
     }
     matches.retain(|(id, _)| items.iter().any(|c| c.id == *id));
-    Ok(Results {
-        page: SearchPage {
-            items,
-            next_offset,
-            ..window
-        },
-        matches,
-    })
+    let page = SearchPage {
+        items,
+        next_offset,
+        ..window
+    };
+    Ok((Results { page, matches }, facets))
 }
 
 /// Every project of the caller's organization, newest first, in every

@@ -274,7 +274,7 @@ async fn browse_page(
         Ok(q) => (q, FieldErrors::new()),
         Err(e) => (SearchParams::default().parse().unwrap_or_default(), e),
     };
-    let results = crate::app::projects::search_query(&state, user.user(), &query)
+    let (results, facets) = crate::app::projects::search_with_facets(&state, user.user(), &query)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
     let page = &results.page;
@@ -358,14 +358,7 @@ async fn browse_page(
             .filter(|u| u.role == stint_domain::account::Role::Student)
             .map(|_| params.pairs()),
         describe: params.describe(),
-        facets: facet_links(
-            &params,
-            &state
-                .store
-                .search_facets(&query)
-                .await
-                .map_err(|e| PageError(e.into(), layout.clone()))?,
-        ),
+        facets: facet_links(&params, &facets),
         layout,
     }))
 }
