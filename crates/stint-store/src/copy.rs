@@ -411,7 +411,7 @@ impl Store {
         // Every index of the target's processes starts from the new rows,
         // and the planner learns the new tables.
         target.restart_search_feed().await?;
-        sqlx::query("ANALYZE").execute(pg).await?;
+        target.analyze().await?;
         Ok(CopyReport { tables, file_keys })
     }
 

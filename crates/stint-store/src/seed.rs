@@ -588,12 +588,18 @@ impl Store {
         Ok(())
     }
 
-    /// Refreshes the planner's statistics after a bulk load.
+    /// Refreshes the planner's statistics after a bulk load; on PostgreSQL
+    /// also vacuums, so the visibility map is set (index-only scans) and the
+    /// first reads of the new rows do not each write their hint bits.
     pub async fn analyze(&self) -> StoreResult<()> {
-        crate::with_db!(self, write, |p| sqlx::query("ANALYZE")
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+        match &self.db {
+            crate::Db::Sqlite { write, .. } => {
+                sqlx::query("ANALYZE").execute(write).await?;
+            }
+            crate::Db::Postgres(p) => {
+                sqlx::query("VACUUM (ANALYZE)").execute(p).await?;
+            }
+        }
         Ok(())
     }
 }
