@@ -184,6 +184,27 @@ app_test!(relevance_word_forms_and_facets, |app| async move {
     let page = app.get("/projects?q=research", None).await;
     assert!(page.body.contains("Refine results"));
     assert!(page.body.contains("category=market-research"));
+    // The page counts them in the same pass as its results: signed out, and
+    // for a student (whose first results are re-ranked by match), the counts
+    // shown are the API's.
+    let student = app.student("facets.student@uni.edu").await;
+    let counts = |body: &str| -> Vec<String> {
+        body.split("<span class=\"count\">")
+            .skip(1)
+            .filter_map(|rest| rest.split('<').next())
+            .map(str::to_string)
+            .collect()
+    };
+    let market = f["category"]
+        .as_array()
+        .and_then(|c| c.iter().find(|v| v["value"] == "market-research"))
+        .map(|v| v["count"].to_string())
+        .unwrap_or_default();
+    let anonymous = counts(&app.get("/projects?q=research", None).await.body);
+    assert!(anonymous.contains(&market), "{anonymous:?} lacks {market}");
+    let mine = app.get("/projects?q=research", Some(&student.cookie)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(counts(&mine.body), anonymous);
 });
 
 app_test!(relevance_then_match_for_a_student, |app| async move {
