@@ -9,5 +9,5 @@ pub mod send;
 pub mod signature;
 
 pub use address::{AddressError, check_url, is_forbidden};
-pub use send::{Attempt, Message, Sender};
+pub use send::{Attempt, GuardedResolver, Message, Sender};
 pub use signature::{Secret, SignatureError, new_message_id, signature_header, verify};

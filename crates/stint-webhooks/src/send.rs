@@ -17,7 +17,7 @@ const EXCERPT_BYTES: usize = 500;
 
 /// Resolves with the system resolver and keeps only public addresses.
 #[derive(Debug)]
-struct GuardedResolver;
+pub struct GuardedResolver;
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {

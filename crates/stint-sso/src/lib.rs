@@ -1,0 +1,17 @@
+//! Single sign-on for Stint. [`oidc`] is OpenID Connect as a relying
+//! party: the issuer's discovery document and signing keys, the
+//! authorization code flow with PKCE, `state` and `nonce`, and the ID
+//! token checked (signature against the issuer's keys, `iss`, `aud`, `azp`,
+//! `exp`, `nbf`, `nonce`) before anything is believed.
+//!
+//! This crate knows HTTP and tokens only: which organization uses which
+//! issuer, pending sign-ins and accounts live in the store and the web tier.
+//! Every failure is an [`SsoError`] with a stable code and a sentence an
+//! organization's admin can act on (the settings page's test button shows
+//! it as it is).
+
+pub mod oidc;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use oidc::{Client, Identity, Pkce, Provider, SsoError, random_token};

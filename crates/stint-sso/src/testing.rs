@@ -1,0 +1,273 @@
+//! An OpenID provider on loopback for tests of what a real provider does
+//! not do on purpose: a wrong audience, an expired token, a bad signature,
+//! a missing nonce. It speaks real HTTP (discovery, JWKS, authorization
+//! endpoint, token endpoint with HTTP Basic and PKCE checked) and signs
+//! with a real Ed25519 key; the browser test signs in through the real
+//! `oidc-provider` package instead.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::KeyPair;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::oidc::Pkce;
+
+/// What the next token gets wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fault {
+    #[default]
+    None,
+    WrongAudience,
+    Expired,
+    BadSignature,
+    NoNonce,
+    OtherIssuer,
+}
+
+/// Who signs in next.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub subject: String,
+    pub email: String,
+    pub name: String,
+}
+
+struct Pending {
+    client_id: String,
+    redirect_uri: String,
+    nonce: Option<String>,
+    challenge: String,
+    person: Person,
+}
+
+struct Inner {
+    base: String,
+    client_id: String,
+    client_secret: String,
+    key: Vec<u8>,
+    other_key: Vec<u8>,
+    next: Mutex<(Person, Fault)>,
+    codes: Mutex<HashMap<String, Pending>>,
+}
+
+/// The running provider. Dropping it does not stop the server; tests end
+/// with the process.
+#[derive(Clone)]
+pub struct TestIssuer {
+    inner: Arc<Inner>,
+}
+
+fn pkcs8() -> Vec<u8> {
+    let rng = ring::rand::SystemRandom::new();
+    ring::signature::Ed25519KeyPair::generate_pkcs8(&rng)
+        .map(|d| d.as_ref().to_vec())
+        .unwrap_or_default()
+}
+
+impl TestIssuer {
+    /// Starts on 127.0.0.1 with a random port, for `client_id` and
+    /// `client_secret`.
+    pub async fn start(client_id: &str, client_secret: &str) -> std::io::Result<TestIssuer> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let issuer = TestIssuer {
+            inner: Arc::new(Inner {
+                base,
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                key: pkcs8(),
+                other_key: pkcs8(),
+                next: Mutex::new((
+                    Person {
+                        subject: "person-1".into(),
+                        email: "person@example.edu".into(),
+                        name: "Test Person".into(),
+                    },
+                    Fault::None,
+                )),
+                codes: Mutex::new(HashMap::new()),
+            }),
+        };
+        let app = axum::Router::new()
+            .route("/.well-known/openid-configuration", get(discovery))
+            .route("/jwks", get(jwks))
+            .route("/authorize", get(authorize))
+            .route("/token", post(token))
+            .with_state(issuer.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(issuer)
+    }
+
+    /// The issuer identifier (its base address).
+    pub fn issuer(&self) -> String {
+        self.inner.base.clone()
+    }
+
+    /// Who the next authorization signs in, and what their token gets wrong.
+    pub fn next(&self, person: Person, fault: Fault) {
+        if let Ok(mut n) = self.inner.next.lock() {
+            *n = (person, fault);
+        }
+    }
+}
+
+async fn discovery(State(s): State<TestIssuer>) -> Response {
+    let b = &s.inner.base;
+    axum::Json(json!({
+        "issuer": b,
+        "authorization_endpoint": format!("{b}/authorize"),
+        "token_endpoint": format!("{b}/token"),
+        "jwks_uri": format!("{b}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["EdDSA"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+    }))
+    .into_response()
+}
+
+fn public_x(pkcs8: &[u8]) -> String {
+    ring::signature::Ed25519KeyPair::from_pkcs8(pkcs8)
+        .map(|k| URL_SAFE_NO_PAD.encode(k.public_key().as_ref()))
+        .unwrap_or_default()
+}
+
+async fn jwks(State(s): State<TestIssuer>) -> Response {
+    axum::Json(json!({"keys": [{
+        "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": "test-1",
+        "x": public_x(&s.inner.key),
+    }]}))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct AuthorizeQuery {
+    client_id: String,
+    redirect_uri: String,
+    state: String,
+    nonce: Option<String>,
+    code_challenge: String,
+    code_challenge_method: String,
+    response_type: String,
+}
+
+async fn authorize(State(s): State<TestIssuer>, Query(q): Query<AuthorizeQuery>) -> Response {
+    if q.response_type != "code" || q.code_challenge_method != "S256" {
+        return (StatusCode::BAD_REQUEST, "code flow with S256 only").into_response();
+    }
+    let (person, _) = match s.inner.next.lock() {
+        Ok(n) => n.clone(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let code = crate::oidc::random_token(16).unwrap_or_default();
+    if let Ok(mut codes) = s.inner.codes.lock() {
+        codes.insert(
+            code.clone(),
+            Pending {
+                client_id: q.client_id,
+                redirect_uri: q.redirect_uri.clone(),
+                nonce: q.nonce,
+                challenge: q.code_challenge,
+                person,
+            },
+        );
+    }
+    let state: String = url::form_urlencoded::byte_serialize(q.state.as_bytes()).collect();
+    Redirect::to(&format!("{}?code={code}&state={state}", q.redirect_uri)).into_response()
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    grant_type: String,
+    code: String,
+    redirect_uri: String,
+    code_verifier: String,
+}
+
+fn oauth_error(error: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "error": error })),
+    )
+        .into_response()
+}
+
+async fn token(
+    State(s): State<TestIssuer>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let expected = format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", s.inner.client_id, s.inner.client_secret))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    if f.grant_type != "authorization_code" {
+        return oauth_error("unsupported_grant_type");
+    }
+    let pending = match s.inner.codes.lock() {
+        Ok(mut codes) => codes.remove(&f.code),
+        Err(_) => None,
+    };
+    let Some(p) = pending else {
+        return oauth_error("invalid_grant");
+    };
+    if p.redirect_uri != f.redirect_uri
+        || p.client_id != s.inner.client_id
+        || Pkce::from_verifier(f.code_verifier).challenge != p.challenge
+    {
+        return oauth_error("invalid_grant");
+    }
+    let fault = s.inner.next.lock().map(|n| n.1).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut claims = json!({
+        "iss": if fault == Fault::OtherIssuer { "https://elsewhere.example".to_string() } else { s.inner.base.clone() },
+        "sub": p.person.subject,
+        "aud": if fault == Fault::WrongAudience { "someone-else".to_string() } else { p.client_id },
+        "iat": now,
+        "exp": if fault == Fault::Expired { now - 600 } else { now + 300 },
+        "email": p.person.email,
+        "email_verified": true,
+        "name": p.person.name,
+    });
+    if fault != Fault::NoNonce
+        && let (Some(n), Some(obj)) = (p.nonce, claims.as_object_mut())
+    {
+        obj.insert("nonce".into(), json!(n));
+    }
+    let key = if fault == Fault::BadSignature {
+        &s.inner.other_key
+    } else {
+        &s.inner.key
+    };
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some("test-1".into());
+    match jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(key)) {
+        Ok(id_token) => axum::Json(json!({
+            "access_token": "unused", "token_type": "Bearer", "expires_in": 300, "id_token": id_token,
+        }))
+        .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
