@@ -92,6 +92,8 @@ pub enum AffiliationProof {
     Email,
     /// Career staff approved the student's request.
     Staff,
+    /// The student signed in through the university's own sign-in (SSO).
+    Sso,
 }
 
 impl AffiliationProof {
@@ -99,6 +101,7 @@ impl AffiliationProof {
         match self {
             AffiliationProof::Email => "email",
             AffiliationProof::Staff => "staff",
+            AffiliationProof::Sso => "sso",
         }
     }
 
@@ -106,6 +109,7 @@ impl AffiliationProof {
         match raw {
             "email" => Some(AffiliationProof::Email),
             "staff" => Some(AffiliationProof::Staff),
+            "sso" => Some(AffiliationProof::Sso),
             _ => None,
         }
     }

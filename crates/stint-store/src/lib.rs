@@ -38,6 +38,7 @@ mod reviews;
 mod saved_searches;
 mod search_index;
 mod seed;
+mod sso;
 mod stripe;
 mod talent;
 mod universities;
@@ -87,6 +88,7 @@ pub use reviews::Review;
 pub use saved_searches::SavedSearch;
 pub use search_index::{CHECK_EVERY, FEED_DAYS, IndexStorage, Progress};
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
+pub use sso::{DomainConnection, SsoConnection, SsoInput, SsoLogin};
 pub use stripe::{StripeAccount, StripeCharge};
 pub use talent::{PoolStudent, PoolWork, TalentNote};
 pub use universities::{
