@@ -74,6 +74,9 @@ pub struct WebConfig {
     /// Sends organizations' webhooks (see `app::webhooks`): refuses private
     /// addresses unless the `webhooks_allow_private` setting is on.
     pub webhooks: stint_webhooks::Sender,
+    /// Talks to organizations' identity providers (see `app::sso`):
+    /// refuses private addresses unless the `sso_allow_private` setting is on.
+    pub sso: stint_sso::Client,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -134,6 +137,8 @@ impl Default for WebConfig {
             ),
             webhooks: stint_webhooks::Sender::new(false, Duration::from_secs(10))
                 .unwrap_or_else(|e| panic!("no HTTP client for webhooks: {e}")),
+            sso: stint_sso::Client::new(false, Duration::from_secs(10))
+                .unwrap_or_else(|e| panic!("no HTTP client for sign-in: {e}")),
         }
     }
 }

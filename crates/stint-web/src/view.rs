@@ -143,6 +143,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "signed_out" => "You are signed out.",
         "verified" => "Thank you: your email address is confirmed.",
+        "sso_saved" => "Sign-in settings saved. Test them before people use them.",
+        "sso_required" => {
+            "Your organization's sign-in is now required: passwords no longer work for its domains."
+        }
+        "sso_optional" => {
+            "Passwords work again for your organization's domains, beside its sign-in."
+        }
+        "sso_removed" => {
+            "Your organization's sign-in is removed. Its people sign in with passwords; those who never set one use \"Forgot your password?\"."
+        }
         "password_changed" => "Your password has been changed. Other devices have been signed out.",
         "password_reset" => "Your password has been reset. You are signed in.",
         "reset_sent" => {

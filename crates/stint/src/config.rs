@@ -85,6 +85,10 @@ pub struct Settings {
     pub webhooks_allow_private: bool,
     /// Seconds a webhook receiver has to answer each attempt (1 to 30).
     pub webhooks_timeout_secs: u64,
+    /// Lets organizations' sign-in providers (OpenID Connect issuers) be
+    /// `http://` addresses and on private, loopback and link-local
+    /// networks. For development and tests only.
+    pub sso_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -118,13 +122,15 @@ impl Default for Settings {
             stripe_api_base: "https://api.stripe.com".into(),
             webhooks_allow_private: false,
             webhooks_timeout_secs: 10,
+            sso_allow_private: false,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 28] = [
+const ENV_KEYS: [&str; 29] = [
+    "sso_allow_private",
     "files_url",
     "s3_endpoint",
     "s3_region",

@@ -222,6 +222,18 @@ async fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig
             )
             .map_err(|e| anyhow::anyhow!("no HTTP client for webhooks: {e}"))?
         },
+        sso: {
+            if settings.sso_allow_private {
+                tracing::warn!(
+                    "sso_allow_private is on: sign-in providers may be on private networks (development and tests only)"
+                );
+            }
+            stint_sso::Client::new(
+                settings.sso_allow_private,
+                std::time::Duration::from_secs(10),
+            )
+            .map_err(|e| anyhow::anyhow!("no HTTP client for sign-in: {e}"))?
+        },
     })
 }
 

@@ -92,6 +92,7 @@ pub struct TokenResponse {
 /// Exchange email and password for a bearer token.
 #[utoipa::path(post, path = "/auth/token", tag = "auth", request_body = TokenRequest,
     responses((status = 201, body = TokenResponse), (status = 401, body = super::Problem, description = "invalid_credentials"),
+              (status = 409, body = super::Problem, description = "sso_required: the address's organization signs its people in itself"),
               (status = 422, body = super::Problem), (status = 429, body = super::Problem)))]
 async fn token(
     State(state): State<AppState>,

@@ -116,7 +116,10 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
         .unwrap_or_else(|| DUMMY_HASH.to_string());
     let ok = state.passwords.verify(password.to_string(), stored).await?;
     match user {
-        Some(u) if ok => Ok(u),
+        Some(u) if ok => {
+            super::sso::check_password_allowed(state, &u).await?;
+            Ok(u)
+        }
         _ => Err(AppError::BadCredentials),
     }
 }

@@ -6,6 +6,7 @@ mod extract;
 pub mod password;
 pub mod tokens;
 
+pub(crate) use extract::cookie_value;
 pub use extract::{
     ApiUser, MaybeUser, PageUser, SESSION_COOKIE, SessionUser, caller_id, session_cookie,
 };

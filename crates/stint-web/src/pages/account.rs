@@ -53,12 +53,12 @@ pub fn home_for(user: &User) -> &'static str {
 }
 
 /// Only local paths, so a crafted link cannot send people elsewhere.
-fn safe_next(next: &str) -> Option<&str> {
+pub(super) fn safe_next(next: &str) -> Option<&str> {
     (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && next.len() < 500)
         .then_some(next)
 }
 
-fn with_session(state: &AppState, token: &str, to: &str) -> Response {
+pub(super) fn with_session(state: &AppState, token: &str, to: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -201,6 +201,35 @@ struct LoginPage {
     email: String,
     next: String,
     error: String,
+    /// The address's organization signs its people in itself.
+    sso: Option<SsoChoice>,
+}
+
+impl LoginPage {
+    fn show_password(&self) -> bool {
+        self.sso.as_ref().is_none_or(|s| !s.required)
+    }
+}
+
+/// "Continue with …": where the link leads and whether passwords still work.
+struct SsoChoice {
+    org: String,
+    href: String,
+    required: bool,
+}
+
+fn sso_choice(c: &stint_store::DomainConnection, email: &str, next: &str) -> SsoChoice {
+    let q = serde_urlencoded::to_string([
+        ("org", c.connection.org_id.to_string()),
+        ("email", email.trim().to_string()),
+        ("next", safe_next(next).unwrap_or("").to_string()),
+    ])
+    .unwrap_or_default();
+    SsoChoice {
+        org: c.org_name.clone(),
+        href: format!("/sso/start?{q}"),
+        required: c.connection.required,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -226,6 +255,7 @@ async fn login_form(
         email: String::new(),
         next: q.next,
         error: String::new(),
+        sso: None,
     })
 }
 
@@ -243,10 +273,26 @@ async fn login(
     HtmlForm(f): HtmlForm<LoginForm>,
 ) -> Response {
     let layout = Layout::new("Sign in", None, state.config.demo);
-    let result = match state.rate_limit("login", ip) {
-        Ok(()) => accounts::authenticate(&state, &f.email, &f.password).await,
-        Err(e) => Err(e),
-    };
+    if let Err(e) = state.rate_limit("login", ip) {
+        return super::error_page(e, Some(layout));
+    }
+    // Home-realm discovery: an address whose organization signs its people
+    // in itself is sent there (without a password, or always when the
+    // organization requires it).
+    match crate::app::sso::for_email(&state, &f.email).await {
+        Ok(Some(c)) if f.password.is_empty() || c.connection.required => {
+            return render(&LoginPage {
+                layout,
+                sso: Some(sso_choice(&c, &f.email, &f.next)),
+                email: f.email,
+                next: f.next,
+                error: String::new(),
+            });
+        }
+        Ok(_) => {}
+        Err(e) => return super::error_page(e, Some(layout)),
+    }
+    let result = accounts::authenticate(&state, &f.email, &f.password).await;
     match result {
         Ok(user) => match accounts::start_session(&state, &user).await {
             Ok(token) => with_session(
@@ -262,6 +308,7 @@ async fn login(
                 email: f.email,
                 next: f.next,
                 error: e.detail(),
+                sso: None,
             });
             *res.status_mut() = e.status();
             res

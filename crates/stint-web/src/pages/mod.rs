@@ -21,6 +21,7 @@ mod records;
 pub(crate) use records::csv_download;
 mod outcomes;
 mod saved_searches;
+mod sso;
 mod student;
 mod talent;
 mod university;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(outcomes::router())
         .merge(analytics::router())
         .merge(webhooks::router())
+        .merge(sso::router())
         .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())

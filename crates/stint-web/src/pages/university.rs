@@ -318,6 +318,7 @@ fn timeline_page(state: &AppState, l: Layout, t: Timeline, zone: Option<&str>) -
         sharing_explain: t.sharing.explain_to_staff(),
         proof: match t.student.proof.as_deref() {
             Some("staff") => "confirmed by career staff",
+            Some("sso") => "confirmed by the university's sign-in",
             _ => "confirmed by a university address",
         },
         applications: t.applications.map(|list| {

@@ -129,6 +129,9 @@ impl TestApp {
             password_cost: PasswordCost::Fast,
             auth_rate_per_minute: 10_000,
             files: stint_store::FileStorage::local(&files_dir),
+            // Providers in tests listen on loopback.
+            sso: stint_sso::Client::new(true, std::time::Duration::from_secs(5))
+                .unwrap_or_else(|e| panic!("{e}")),
             ..WebConfig::default()
         };
         tweak(&mut config);

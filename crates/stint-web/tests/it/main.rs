@@ -37,6 +37,7 @@ mod preferences;
 mod receipts;
 mod restricted;
 mod search_quality;
+mod sso;
 mod stripe_flow;
 mod talent;
 mod universities;

@@ -1,0 +1,312 @@
+//! Single sign-on pages: `/sso/start` (to the organization's provider),
+//! `/sso/callback` (back from it), and `/organization/sign-in`, where an
+//! organization's owners set up, test, require or remove it.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use stint_domain::FieldErrors;
+use stint_store::User;
+
+use super::account::{home_for, safe_next, with_session};
+use super::{PageError, render};
+use crate::AppState;
+use crate::app::accounts;
+use crate::app::sso::{self, Callback, STATE_COOKIE, SsoForm};
+use crate::auth::{MaybeUser, PageUser, cookie_value};
+use crate::error::AppError;
+use crate::form::HtmlForm;
+use crate::view::{Layout, moment};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sso/start", get(start))
+        .route("/sso/callback", get(callback))
+        .route("/organization/sign-in", get(settings).post(save))
+        .route("/organization/sign-in/test", post(test))
+        .route("/organization/sign-in/require", post(require))
+        .route("/organization/sign-in/remove", post(remove))
+}
+
+fn state_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{STATE_COOKIE}={value}; Path=/sso; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("stint_sso=; Path=/sso; Max-Age=0"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StartQuery {
+    org: i64,
+    next: String,
+    email: String,
+}
+
+/// Sends the browser to the organization's provider. A link, not a form:
+/// the content security policy lets forms lead only to Stint.
+async fn start(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let layout = Layout::new("Sign in", user.user(), state.config.demo);
+    let next = safe_next(&q.next).unwrap_or("");
+    let hint = (!q.email.is_empty()).then_some(q.email.as_str());
+    match sso::start(&state, q.org, next, hint).await {
+        Ok(started) => {
+            let mut res = Redirect::to(&started.url).into_response();
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                state_cookie(&state, &started.state, sso::LOGIN_MINUTES * 60),
+            );
+            res
+        }
+        Err(e) => super::error_page(e, Some(layout)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CallbackQuery {
+    state: String,
+    code: String,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/message.html")]
+struct MessagePage {
+    layout: Layout,
+    heading: String,
+    body: String,
+    link: String,
+    link_text: String,
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let error = q.error.map(|e| match q.error_description {
+        Some(d) if !d.is_empty() => format!("{e}: {d}"),
+        _ => e,
+    });
+    let result = sso::finish(
+        &state,
+        Callback {
+            state: &q.state,
+            code: &q.code,
+            error,
+            cookie: cookie_value(&headers, STATE_COOKIE),
+        },
+    )
+    .await;
+    let mut res = match result {
+        Ok((user, next)) => match accounts::start_session(&state, &user).await {
+            Ok(token) => with_session(&state, &token, safe_next(&next).unwrap_or(home_for(&user))),
+            Err(e) => super::error_page(e, None),
+        },
+        Err(e @ AppError::Conflict { .. }) => {
+            e.log();
+            let status = e.status();
+            let mut res = render(&MessagePage {
+                layout: Layout::new("Sign-in failed", None, state.config.demo),
+                heading: "You are not signed in".into(),
+                body: e.detail(),
+                link: "/login".into(),
+                link_text: "Back to sign in".into(),
+            });
+            *res.status_mut() = status;
+            res
+        }
+        Err(e) => super::error_page(e, None),
+    };
+    res.headers_mut()
+        .append(header::SET_COOKIE, state_cookie(&state, "", 0));
+    res
+}
+
+fn layout(state: &AppState, user: &User, notice: Option<&str>) -> Layout {
+    let mut l = Layout::new(
+        "Sign-in for your organization",
+        Some(user),
+        state.config.demo,
+    )
+    .with_notice(notice);
+    l.noindex = true;
+    l
+}
+
+#[derive(Template)]
+#[template(path = "org/sign_in.html")]
+struct SettingsPage {
+    layout: Layout,
+    org: String,
+    verified: bool,
+    back: &'static str,
+    domains: Vec<String>,
+    redirect_uri: String,
+    configured: bool,
+    issuer: String,
+    client_id: String,
+    required: bool,
+    tested_ok: bool,
+    /// The last test: when, whether it passed, what it said.
+    test: Option<(String, bool, String)>,
+    accounts: i64,
+    last_sign_in: Option<String>,
+    allow_private: bool,
+    errors: FieldErrors,
+    /// The test just run: passed, and what it said.
+    result: Option<(bool, String)>,
+}
+
+async fn settings_page(
+    state: &AppState,
+    user: &User,
+    notice: Option<&str>,
+    typed: Option<&SsoForm>,
+    errors: FieldErrors,
+    result: Option<(bool, String)>,
+) -> Result<Response, PageError> {
+    let s = sso::settings(state, user)
+        .await
+        .map_err(|e| PageError(e, layout(state, user, None)))?;
+    let zone = user.time_zone.as_deref();
+    let c = s.connection.as_ref();
+    let page = SettingsPage {
+        layout: layout(state, user, notice),
+        org: s.membership.org.name.clone(),
+        verified: s.membership.org.verified,
+        back: home_for(user),
+        domains: s.domains,
+        redirect_uri: s.redirect_uri,
+        configured: c.is_some(),
+        issuer: typed
+            .map(|t| t.issuer.clone())
+            .or_else(|| c.map(|c| c.issuer.clone()))
+            .unwrap_or_default(),
+        client_id: typed
+            .map(|t| t.client_id.clone())
+            .or_else(|| c.map(|c| c.client_id.clone()))
+            .unwrap_or_default(),
+        required: c.is_some_and(|c| c.required),
+        tested_ok: c.is_some_and(|c| c.tested_ok()),
+        test: c.and_then(|c| {
+            c.tested_at.map(|at| {
+                (
+                    moment(at, zone),
+                    c.test_error.as_deref() == Some(""),
+                    c.test_detail.clone().unwrap_or_default(),
+                )
+            })
+        }),
+        accounts: s.accounts,
+        last_sign_in: s.last_sign_in.map(|t| moment(t, zone)),
+        allow_private: state.config.sso.allows_private(),
+        errors,
+        result,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SettingsQuery {
+    notice: Option<String>,
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Response, PageError> {
+    settings_page(
+        &state,
+        user.user(),
+        q.notice.as_deref(),
+        None,
+        FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<SsoForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    match sso::configure(&state, u, &f).await {
+        Ok(()) => Ok(Redirect::to("/organization/sign-in?notice=sso_saved").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut res = settings_page(&state, u, None, Some(&f), errors, None).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e, layout(&state, u, None))),
+    }
+}
+
+async fn test(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let u = user.user();
+    match sso::test(&state, u).await {
+        Ok(outcome) => {
+            let result = match outcome {
+                None => (
+                    true,
+                    "The test passed: Stint read the discovery document and the signing keys."
+                        .to_string(),
+                ),
+                Some(e) => (false, format!("{} ({})", e, e.code())),
+            };
+            settings_page(&state, u, None, None, FieldErrors::new(), Some(result)).await
+        }
+        Err(e) => Err(PageError(e, layout(&state, u, None))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RequireForm {
+    required: String,
+}
+
+async fn require(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<RequireForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let on = f.required == "yes";
+    match sso::set_required(&state, u, on).await {
+        Ok(()) => Ok(Redirect::to(if on {
+            "/organization/sign-in?notice=sso_required"
+        } else {
+            "/organization/sign-in?notice=sso_optional"
+        })
+        .into_response()),
+        Err(e) => Err(PageError(e, layout(&state, u, None))),
+    }
+}
+
+async fn remove(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let u = user.user();
+    match sso::remove(&state, u).await {
+        Ok(()) => Ok(Redirect::to("/organization/sign-in?notice=sso_removed").into_response()),
+        Err(e) => Err(PageError(e, layout(&state, u, None))),
+    }
+}
