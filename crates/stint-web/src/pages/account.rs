@@ -339,12 +339,12 @@ struct TokenQuery {
 
 #[derive(Template)]
 #[template(path = "account/message.html")]
-struct MessagePage {
-    layout: Layout,
-    heading: String,
-    body: String,
-    link: String,
-    link_text: String,
+pub(super) struct MessagePage {
+    pub(super) layout: Layout,
+    pub(super) heading: String,
+    pub(super) body: String,
+    pub(super) link: String,
+    pub(super) link_text: String,
 }
 
 async fn verify_email(

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use stint_domain::FieldErrors;
 use stint_store::User;
 
-use super::account::{home_for, safe_next, with_session};
+use super::account::{MessagePage, home_for, safe_next, with_session};
 use super::{PageError, render};
 use crate::AppState;
 use crate::app::accounts;
@@ -82,16 +82,6 @@ struct CallbackQuery {
     code: String,
     error: Option<String>,
     error_description: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "account/message.html")]
-struct MessagePage {
-    layout: Layout,
-    heading: String,
-    body: String,
-    link: String,
-    link_text: String,
 }
 
 async fn callback(
