@@ -181,6 +181,24 @@ pub async fn change_password(
 pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     if let Some(user) = state.store.user_by_email(email.as_str()).await? {
+        // Where the organization requires its own sign-in, a password
+        // would not work: say so instead of sending a link.
+        if let Err(AppError::Conflict { message, .. }) =
+            super::sso::check_password_allowed(state, &user).await
+        {
+            state
+                .store
+                .enqueue_email(
+                    &user.email,
+                    "Signing in to Stint",
+                    &format!(
+                        "Hello {},\n\nSomeone asked to reset your Stint password. {message} Passwords are not used for your address.\n",
+                        user.name
+                    ),
+                )
+                .await?;
+            return Ok(());
+        }
         email_link(state, &user, EmailPurpose::Reset, Duration::hours(1), "/reset-password", "Reset your Stint password", |link| {
             format!(
                 "Hello {},\n\nSomeone asked to reset your Stint password. If it was you, open this link within an hour:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.\n",
@@ -207,6 +225,8 @@ pub async fn reset_password(state: &AppState, token: &str, new: &str) -> Result<
             )
         })?;
     let user = state.store.user(user_id).await?;
+    // A link sent before the organization required its own sign-in.
+    super::sso::check_password_allowed(state, &user).await?;
     let hash = state
         .passwords
         .hash(parsed.expose().to_string(), state.config.password_cost)

@@ -328,6 +328,19 @@ app_test!(
             (t.status, t.code()),
             (StatusCode::CONFLICT, "sso_required".to_string())
         );
+        // "Forgot your password?" sends no link, but says how to sign in.
+        let r = app
+            .form("/forgot-password", None, &[("email", &s.email)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mail = app.state.store.email_to(&s.email).await.unwrap_or_default();
+        let last = mail
+            .iter()
+            .map(|m| m.body.as_str())
+            .find(|b| b.contains("reset your Stint password"));
+        let last = last.unwrap_or_else(|| panic!("no answer: {mail:?}"));
+        assert!(!last.contains("/reset-password?token="), "{last}");
+        assert!(last.contains("Continue with Uni of Example"), "{last}");
         // The student signs in through the university instead, to the same account.
         issuer.next(
             Person {
