@@ -66,13 +66,8 @@ pub struct SsoLogin {
     pub expires_at: DateTime<Utc>,
 }
 
-const CONNECTION_COLS: &str =
-    "c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.required, c.tested_at,
-        c.test_error, c.test_detail, c.created_at, c.updated_at";
-
 impl Store {
     pub async fn sso_connection(&self, org_id: i64) -> StoreResult<Option<SsoConnection>> {
-        let _ = CONNECTION_COLS;
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
                 "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.required, c.tested_at,
