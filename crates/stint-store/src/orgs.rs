@@ -295,8 +295,7 @@ impl Store {
 
     /// The university whose email domain (or a parent of it) `domain` is.
     pub async fn university_for_domain(&self, domain: &str) -> StoreResult<Option<i64>> {
-        let mut d = domain;
-        loop {
+        for d in domain_and_parents(domain) {
             let found: Option<i64> = with_db!(self, read, |p| {
                 sqlx::query_scalar("SELECT org_id FROM org_domains WHERE domain = $1")
                     .bind(d)
@@ -307,11 +306,8 @@ impl Store {
             if found.is_some() {
                 return Ok(found);
             }
-            match d.split_once('.') {
-                Some((_, rest)) if rest.contains('.') => d = rest,
-                _ => return Ok(None),
-            }
         }
+        Ok(None)
     }
 
     pub async fn org_domains(&self, org_id: i64) -> StoreResult<Vec<String>> {
@@ -321,5 +317,25 @@ impl Store {
                 .fetch_all(p)
                 .await
         })?)
+    }
+}
+
+/// `domain`, then each parent that still has a dot: `cs.uni.example`,
+/// `uni.example` (never the bare top-level domain).
+pub(crate) fn domain_and_parents(domain: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(domain), |d| {
+        d.split_once('.')
+            .map(|(_, parent)| parent)
+            .filter(|p| p.contains('.'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_domain_and_its_parents_stop_before_the_top_level() {
+        let all: Vec<&str> = super::domain_and_parents("cs.uni.example").collect();
+        assert_eq!(all, ["cs.uni.example", "uni.example"]);
+        assert_eq!(super::domain_and_parents("example").count(), 1);
     }
 }

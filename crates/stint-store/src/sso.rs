@@ -85,8 +85,7 @@ impl Store {
     /// parent of it) `domain` is.
     pub async fn sso_for_domain(&self, domain: &str) -> StoreResult<Option<DomainConnection>> {
         let domain = domain.trim().to_ascii_lowercase();
-        let mut d = domain.as_str();
-        loop {
+        for d in crate::orgs::domain_and_parents(&domain) {
             let found: Option<DomainConnection> = with_db!(self, read, |p| {
                 sqlx::query_as(
                     "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.required, c.tested_at,
@@ -104,11 +103,8 @@ impl Store {
             if found.is_some() {
                 return Ok(found);
             }
-            match d.split_once('.') {
-                Some((_, parent)) if parent.contains('.') => d = parent,
-                _ => return Ok(None),
-            }
         }
+        Ok(None)
     }
 
     /// Creates or replaces the organization's connection. A change of
