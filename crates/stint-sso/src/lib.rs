@@ -14,4 +14,4 @@ pub mod oidc;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use oidc::{Client, Identity, Pkce, Provider, SsoError, random_token};
+pub use oidc::{Client, Identity, Pkce, Provider, SsoError, Tokens, random_token};

@@ -73,6 +73,8 @@ pub enum SsoError {
     Malformed(String),
     #[error("The ID token has no `{0}` claim")]
     MissingClaim(&'static str),
+    #[error("Stint could not read who signed in from the issuer's userinfo endpoint: {0}")]
+    Userinfo(String),
 }
 
 impl SsoError {
@@ -93,6 +95,7 @@ impl SsoError {
             SsoError::Nonce => "sso_nonce",
             SsoError::Malformed(_) => "sso_token_malformed",
             SsoError::MissingClaim(_) => "sso_claim_missing",
+            SsoError::Userinfo(_) => "sso_userinfo",
         }
     }
 }
@@ -143,6 +146,9 @@ pub struct Provider {
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub jwks_uri: String,
+    /// Where the claims of `email` and `profile` are when the ID token
+    /// leaves them out (OpenID Connect Core §5.4 allows that).
+    pub userinfo_endpoint: Option<String>,
     pub keys: JwkSet,
     /// Send the client secret in the form rather than HTTP Basic.
     secret_in_form: bool,
@@ -166,6 +172,8 @@ struct Discovery {
     token_endpoint: String,
     jwks_uri: String,
     #[serde(default)]
+    userinfo_endpoint: Option<String>,
+    #[serde(default)]
     token_endpoint_auth_methods_supported: Option<Vec<String>>,
     #[serde(default)]
     code_challenge_methods_supported: Option<Vec<String>>,
@@ -174,6 +182,23 @@ struct Discovery {
 #[derive(Deserialize)]
 struct TokenAnswer {
     id_token: Option<String>,
+    access_token: Option<String>,
+}
+
+/// What the token endpoint gave: the ID token, and the access token for
+/// the userinfo endpoint (used only there, and not kept).
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub id_token: String,
+    pub access_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UserinfoClaims {
+    sub: Option<String>,
+    email: Option<String>,
+    email_verified: Option<serde_json::Value>,
+    name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -298,10 +323,14 @@ impl Client {
             });
         }
         for (name, endpoint) in [
-            ("authorization_endpoint", &d.authorization_endpoint),
-            ("token_endpoint", &d.token_endpoint),
-            ("jwks_uri", &d.jwks_uri),
-        ] {
+            ("authorization_endpoint", Some(&d.authorization_endpoint)),
+            ("token_endpoint", Some(&d.token_endpoint)),
+            ("jwks_uri", Some(&d.jwks_uri)),
+            ("userinfo_endpoint", d.userinfo_endpoint.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(n, e)| e.map(|e| (n, e)))
+        {
             self.check_url(endpoint)
                 .map_err(|e| SsoError::DiscoveryInvalid {
                     url: url.clone(),
@@ -345,13 +374,14 @@ impl Client {
             authorization_endpoint: d.authorization_endpoint,
             token_endpoint: d.token_endpoint,
             jwks_uri: d.jwks_uri,
+            userinfo_endpoint: d.userinfo_endpoint,
             keys,
             secret_in_form,
         })
     }
 
-    /// Trades an authorization code for the ID token (the access token is
-    /// not kept: Stint asks the issuer nothing more).
+    /// Trades an authorization code for the ID token, and the access
+    /// token when the issuer gives one (for [`Client::complete`]).
     pub async fn exchange(
         &self,
         provider: &Provider,
@@ -360,7 +390,7 @@ impl Client {
         code: &str,
         redirect_uri: &str,
         verifier: &str,
-    ) -> Result<String, SsoError> {
+    ) -> Result<Tokens, SsoError> {
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
@@ -407,9 +437,70 @@ impl Client {
         }
         let answer: TokenAnswer = serde_json::from_slice(&bytes)
             .map_err(|e| SsoError::TokenRefused(format!("the answer is not JSON ({e})")))?;
-        answer
+        let id_token = answer
             .id_token
-            .ok_or_else(|| SsoError::TokenRefused("the answer has no id_token".into()))
+            .ok_or_else(|| SsoError::TokenRefused("the answer has no id_token".into()))?;
+        Ok(Tokens {
+            id_token,
+            access_token: answer.access_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// Fills in the email address (and name) from the userinfo endpoint
+    /// when the ID token has none, as issuers that follow Core §5.4 to the
+    /// letter do. The answer must be about the same `sub` (Core §5.3.2);
+    /// its address still passes the caller's checks. An identity that has
+    /// its address already is returned as it is.
+    pub async fn complete(
+        &self,
+        provider: &Provider,
+        tokens: &Tokens,
+        identity: Identity,
+    ) -> Result<Identity, SsoError> {
+        if identity.email.is_some() {
+            return Ok(identity);
+        }
+        let (Some(url), Some(access)) = (&provider.userinfo_endpoint, &tokens.access_token) else {
+            return Ok(identity);
+        };
+        let res = self
+            .http
+            .get(url)
+            .header("accept", "application/json")
+            .bearer_auth(access)
+            .send()
+            .await
+            .map_err(|e| SsoError::Userinfo(describe(&e)))?;
+        let status = res.status();
+        if !status.is_success() {
+            return Err(SsoError::Userinfo(format!("it answered {status}")));
+        }
+        let signed = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/jwt"));
+        if signed {
+            return Err(SsoError::Userinfo(
+                "it answers with a signed JWT; configure the issuer to answer with JSON".into(),
+            ));
+        }
+        let bytes = read_limited(res).await.map_err(SsoError::Userinfo)?;
+        let c: UserinfoClaims = serde_json::from_slice(&bytes)
+            .map_err(|e| SsoError::Userinfo(format!("the answer is not JSON claims ({e})")))?;
+        if c.sub.as_deref() != Some(identity.subject.as_str()) {
+            return Err(SsoError::Userinfo(format!(
+                "it is about {}, not the subject {} of the ID token",
+                c.sub.as_deref().unwrap_or("no subject"),
+                identity.subject
+            )));
+        }
+        Ok(Identity {
+            email: c.email,
+            email_verified: verified(c.email_verified).or(identity.email_verified),
+            name: identity.name.or(c.name.filter(|n| !n.trim().is_empty())),
+            subject: identity.subject,
+        })
     }
 }
 
@@ -598,18 +689,21 @@ impl Provider {
             .sub
             .filter(|s| !s.is_empty())
             .ok_or(SsoError::MissingClaim("sub"))?;
-        let email_verified = match c.email_verified {
-            Some(serde_json::Value::Bool(b)) => Some(b),
-            // Some issuers send "true"/"false" as text.
-            Some(serde_json::Value::String(s)) => Some(s == "true"),
-            _ => None,
-        };
         Ok(Identity {
             subject,
             email: c.email,
-            email_verified,
+            email_verified: verified(c.email_verified),
             name: c.name.filter(|n| !n.trim().is_empty()),
         })
+    }
+}
+
+/// `email_verified` as a boolean; some issuers send "true"/"false" as text.
+fn verified(v: Option<serde_json::Value>) -> Option<bool> {
+    match v {
+        Some(serde_json::Value::Bool(b)) => Some(b),
+        Some(serde_json::Value::String(s)) => Some(s == "true"),
+        _ => None,
     }
 }
 
@@ -716,6 +810,7 @@ mod tests {
             SsoError::Nonce,
             SsoError::Malformed(String::new()),
             SsoError::MissingClaim("sub"),
+            SsoError::Userinfo(String::new()),
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(SsoError::code).collect();
         assert_eq!(codes.len(), all.len());

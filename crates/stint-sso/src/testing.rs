@@ -31,6 +31,11 @@ pub enum Fault {
     BadSignature,
     NoNonce,
     OtherIssuer,
+    /// The ID token carries only `sub` (as issuers that follow Core §5.4
+    /// do); email and name come from the userinfo endpoint.
+    ClaimsInUserinfo,
+    /// As `ClaimsInUserinfo`, but the userinfo answer is about someone else.
+    UserinfoOtherSubject,
 }
 
 /// Who signs in next.
@@ -57,6 +62,8 @@ struct Inner {
     other_key: Vec<u8>,
     next: Mutex<(Person, Fault)>,
     codes: Mutex<HashMap<String, Pending>>,
+    /// Access tokens given out, and whom they are for.
+    access: Mutex<HashMap<String, Person>>,
 }
 
 /// The running provider. Dropping it does not stop the server; tests end
@@ -95,6 +102,7 @@ impl TestIssuer {
                     Fault::None,
                 )),
                 codes: Mutex::new(HashMap::new()),
+                access: Mutex::new(HashMap::new()),
             }),
         };
         let app = axum::Router::new()
@@ -102,6 +110,7 @@ impl TestIssuer {
             .route("/jwks", get(jwks))
             .route("/authorize", get(authorize))
             .route("/token", post(token))
+            .route("/userinfo", get(userinfo))
             .with_state(issuer.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -129,6 +138,7 @@ async fn discovery(State(s): State<TestIssuer>) -> Response {
         "authorization_endpoint": format!("{b}/authorize"),
         "token_endpoint": format!("{b}/token"),
         "jwks_uri": format!("{b}/jwks"),
+        "userinfo_endpoint": format!("{b}/userinfo"),
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["EdDSA"],
@@ -247,10 +257,21 @@ async fn token(
         "aud": if fault == Fault::WrongAudience { "someone-else".to_string() } else { p.client_id },
         "iat": now,
         "exp": if fault == Fault::Expired { now - 600 } else { now + 300 },
-        "email": p.person.email,
-        "email_verified": true,
-        "name": p.person.name,
     });
+    let in_userinfo = matches!(fault, Fault::ClaimsInUserinfo | Fault::UserinfoOtherSubject);
+    if let (false, Some(obj)) = (in_userinfo, claims.as_object_mut()) {
+        obj.insert("email".into(), json!(p.person.email));
+        obj.insert("email_verified".into(), json!(true));
+        obj.insert("name".into(), json!(p.person.name));
+    }
+    let access_token = crate::oidc::random_token(16).unwrap_or_default();
+    let mut holder = p.person.clone();
+    if fault == Fault::UserinfoOtherSubject {
+        holder.subject = format!("{}-other", holder.subject);
+    }
+    if let Ok(mut access) = s.inner.access.lock() {
+        access.insert(access_token.clone(), holder);
+    }
     if fault != Fault::NoNonce
         && let (Some(n), Some(obj)) = (p.nonce, claims.as_object_mut())
     {
@@ -265,9 +286,35 @@ async fn token(
     header.kid = Some("test-1".into());
     match jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(key)) {
         Ok(id_token) => axum::Json(json!({
-            "access_token": "unused", "token_type": "Bearer", "expires_in": 300, "id_token": id_token,
+            "access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": id_token,
         }))
         .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// Claims of the person the bearer token was given for (Core §5.3).
+async fn userinfo(State(s): State<TestIssuer>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let person = s
+        .inner
+        .access
+        .lock()
+        .ok()
+        .and_then(|a| a.get(token).cloned());
+    match person {
+        Some(p) => axum::Json(json!({
+            "sub": p.subject, "email": p.email, "email_verified": true, "name": p.name,
+        }))
+        .into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            [("www-authenticate", "Bearer error=\"invalid_token\"")],
+        )
+            .into_response(),
     }
 }

@@ -52,7 +52,7 @@ async fn sign_in(fault: Fault) -> Result<stint_sso::Identity, SsoError> {
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q.get("state").map(String::as_str), Some("st4te"));
     let code = q.get("code").cloned().unwrap_or_default();
-    let token = client
+    let tokens = client
         .exchange(
             &provider,
             "stint",
@@ -74,12 +74,27 @@ async fn sign_in(fault: Fault) -> Result<stint_sso::Identity, SsoError> {
         )
         .await;
     assert!(matches!(again, Err(SsoError::TokenRefused(_))), "{again:?}");
-    provider.verify_id_token(&token, "stint", "n0nce", now())
+    let identity = provider.verify_id_token(&tokens.id_token, "stint", "n0nce", now())?;
+    client.complete(&provider, &tokens, identity).await
 }
 
 #[tokio::test]
 async fn a_good_sign_in_names_the_person() {
     let id = sign_in(Fault::None).await;
+    assert_eq!(
+        id.map(|i| (i.subject, i.email, i.email_verified, i.name)),
+        Ok((
+            "u-1".into(),
+            Some("ada@example.edu".into()),
+            Some(true),
+            Some("Ada".into())
+        ))
+    );
+}
+
+#[tokio::test]
+async fn claims_left_out_of_the_id_token_are_read_from_userinfo() {
+    let id = sign_in(Fault::ClaimsInUserinfo).await;
     assert_eq!(
         id.map(|i| (i.subject, i.email, i.email_verified, i.name)),
         Ok((
@@ -99,6 +114,7 @@ async fn each_fault_is_refused_with_its_code() {
         (Fault::BadSignature, "sso_signature"),
         (Fault::NoNonce, "sso_nonce"),
         (Fault::OtherIssuer, "sso_issuer"),
+        (Fault::UserinfoOtherSubject, "sso_userinfo"),
     ] {
         let got = sign_in(fault).await.map_err(|e| e.code());
         assert_eq!(got.map(|i| i.subject), Err(code), "{fault:?}");
@@ -115,7 +131,10 @@ async fn a_wrong_secret_or_verifier_is_refused_at_the_token_endpoint() -> Result
     let e = client
         .exchange(&provider, "stint", "wrong", "code", REDIRECT, "v")
         .await;
-    assert_eq!(e.map_err(|e| e.code()), Err("sso_token_refused"));
+    assert_eq!(
+        e.map(|t| t.id_token).map_err(|e| e.code()),
+        Err("sso_token_refused")
+    );
     Ok(())
 }
 

@@ -217,7 +217,7 @@ async fn finish_checked(
         .map_err(|_| AppError::Internal("sso secret is not text".into()))?;
     let sso = &state.config.sso;
     let provider = sso.discover(&conn.issuer).await.map_err(refused)?;
-    let id_token = sso
+    let tokens = sso
         .exchange(
             &provider,
             &conn.client_id,
@@ -230,11 +230,15 @@ async fn finish_checked(
         .map_err(refused)?;
     let identity = provider
         .verify_id_token(
-            &id_token,
+            &tokens.id_token,
             &conn.client_id,
             &login.nonce,
             state.clock.now().timestamp(),
         )
+        .map_err(refused)?;
+    let identity = sso
+        .complete(&provider, &tokens, identity)
+        .await
         .map_err(refused)?;
     let user = account_for(state, &org, &identity).await?;
     Ok((user, login.next))
