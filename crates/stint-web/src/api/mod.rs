@@ -20,6 +20,7 @@ mod portfolio;
 pub(crate) mod problem;
 mod projects;
 mod records;
+mod sso;
 mod talent;
 mod taxonomy;
 mod universities;
@@ -65,6 +66,7 @@ use crate::AppState;
         (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
         (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
         (name = "webhooks", description = "Webhook endpoints (Standard Webhooks: signed with HMAC-SHA256, retried over about a day), their secrets and delivery logs; the events and their bodies are in this document's `webhooks` section"),
+        (name = "sign-in", description = "An organization's own sign-in (OpenID Connect single sign-on), for its owners: settings, a test that says what failed, requiring it for the organization's email domains"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -103,6 +105,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(analytics::router())
         .merge(credit::router())
         .merge(webhooks::router())
+        .merge(sso::router())
         .merge(admin::router())
 }
 

@@ -182,7 +182,9 @@ app_test!(
         assert!(again.session().is_none());
         assert!(again.body.contains("Start again"), "{}", again.body);
 
-        // A second sign-in finds the same account by its subject.
+        // A second sign-in finds the same account by its subject; this
+        // time the provider puts the address only in its userinfo answer.
+        issuer.next(person("ada@uni.example"), Fault::ClaimsInUserinfo);
         let back = to_provider_and_back(&app, "ada@uni.example").await;
         let r = callback(&app, &back, Some(&back.cookie)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -204,6 +206,7 @@ app_test!(tokens_that_fail_a_check_sign_no_one_in, |app| async move {
         (Fault::BadSignature, "sso_signature"),
         (Fault::NoNonce, "sso_nonce"),
         (Fault::OtherIssuer, "sso_issuer"),
+        (Fault::UserinfoOtherSubject, "sso_userinfo"),
     ] {
         issuer.next(person("bob@uni.example"), fault);
         let back = to_provider_and_back(&app, "bob@uni.example").await;
@@ -509,5 +512,209 @@ app_test!(
             )
             .await;
         assert!(!r.body.contains("Continue with"), "{}", r.body);
+    }
+);
+
+app_test!(
+    owners_set_up_test_and_require_sign_in_through_the_api,
+    |app| async move {
+        let (staff, uni) = university(
+            &app,
+            "career@uni.example",
+            "Uni of Example",
+            "uni.example",
+            true,
+        )
+        .await;
+        let issuer = TestIssuer::start(CLIENT, SECRET)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let path = "/api/v1/organization/sso";
+        let t = Some(staff.token.as_str());
+        let r = app.api(Method::GET, path, t, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["organization_id"], json!(uni));
+        assert!(v["connection"].is_null());
+        assert_eq!(v["domains"], json!(["uni.example"]));
+        assert!(
+            v["redirect_uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/sso/callback")),
+            "{v}"
+        );
+
+        // Bad input: every field named, nothing stored.
+        let r = app
+            .api(
+                Method::PUT,
+                path,
+                t,
+                Some(json!({"issuer": "ftp://x", "client_id": "a b"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let mut fields = r.fields();
+        fields.sort();
+        assert_eq!(fields, ["client_id", "client_secret", "issuer"]);
+        let r = app
+            .api(Method::PUT, path, t, Some(json!({"issuer": 5})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            app.state
+                .store
+                .sso_connection(uni)
+                .await
+                .ok()
+                .flatten()
+                .is_none()
+        );
+
+        let r = app
+            .api(
+                Method::PUT,
+                path,
+                t,
+                Some(json!({"issuer": issuer.issuer(), "client_id": CLIENT, "client_secret": SECRET})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(!r.body.contains(SECRET), "{}", r.body);
+        let c = &r.json()["connection"];
+        assert_eq!(
+            (
+                &c["issuer"],
+                &c["client_id"],
+                &c["required"],
+                &c["tested_ok"]
+            ),
+            (
+                &json!(issuer.issuer()),
+                &json!(CLIENT),
+                &json!(false),
+                &json!(false)
+            )
+        );
+
+        // Requiring it waits for a passing test.
+        let req = format!("{path}/required");
+        let r = app
+            .api(Method::PUT, &req, t, Some(json!({"required": true})))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "sso_untested".to_string())
+        );
+        let r = app
+            .api(Method::POST, &format!("{path}/test"), t, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["passed"], json!(true), "{}", r.body);
+        let r = app
+            .api(Method::PUT, &req, t, Some(json!({"required": true})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["connection"]["required"], json!(true));
+
+        // A new issuer (the secret kept) ends the requirement; its test
+        // says what failed, as an answer.
+        let r = app
+            .api(
+                Method::PUT,
+                path,
+                t,
+                Some(json!({"issuer": "http://127.0.0.1:9", "client_id": CLIENT})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["connection"]["required"], json!(false));
+        let r = app
+            .api(Method::POST, &format!("{path}/test"), t, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v = r.json();
+        assert_eq!(
+            (&v["passed"], &v["code"]),
+            (&json!(false), &json!("sso_discovery_unreachable"))
+        );
+        let r = app.api(Method::GET, path, t, None).await;
+        assert_eq!(
+            r.json()["connection"]["last_test"]["code"],
+            json!("sso_discovery_unreachable")
+        );
+
+        // Others: another organization's owner sees only their own, and
+        // cannot remove ours; a student is refused; no token, 401; an
+        // unverified organization cannot set it up.
+        let (boss, _) = app.employer("boss@firm.example", "Firm", true).await;
+        let r = app.api(Method::GET, path, Some(&boss.token), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.json()["connection"].is_null(), "{}", r.body);
+        let r = app.api(Method::DELETE, path, Some(&boss.token), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let r = app
+            .api(
+                Method::POST,
+                &format!("{path}/test"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let s = app.student("gina@uni.example").await;
+        for (m, p) in [
+            (Method::GET, path.to_string()),
+            (Method::DELETE, path.to_string()),
+            (Method::POST, format!("{path}/test")),
+        ] {
+            let r = app.api(m.clone(), &p, Some(&s.token), None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {p}: {}", r.body);
+            let r = app.api(m.clone(), &p, None, None).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{m} {p}: {}", r.body);
+        }
+        let (unverified, _) = app.employer("new@start.example", "Start", false).await;
+        let r = app
+            .api(
+                Method::PUT,
+                path,
+                Some(&unverified.token),
+                Some(json!({"issuer": issuer.issuer(), "client_id": CLIENT, "client_secret": SECRET})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "org_not_verified".to_string())
+        );
+        assert!(
+            app.state
+                .store
+                .sso_connection(uni)
+                .await
+                .ok()
+                .flatten()
+                .is_some()
+        );
+
+        // The owner removes it; a second removal finds nothing.
+        let r = app.api(Method::DELETE, path, t, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = app.api(Method::DELETE, path, t, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let audit = app
+            .state
+            .store
+            .audit_for("organization", uni)
+            .await
+            .unwrap_or_default();
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        for a in [
+            "sso.configured",
+            "sso.tested",
+            "sso.required",
+            "sso.removed",
+        ] {
+            assert!(actions.contains(&a), "{actions:?}");
+        }
     }
 );

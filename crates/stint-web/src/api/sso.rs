@@ -1,0 +1,204 @@
+//! `/organization/sso`: an organization's own sign-in (OpenID Connect), as
+//! its owners set it up on the settings page: the settings, a test of
+//! them, requiring it, removing it. Every change is in the audit log; the
+//! client secret goes in and never comes out.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ApiError, ApiJson, Problem};
+use crate::AppState;
+use crate::app::sso::{self, Settings, SsoForm};
+use crate::auth::ApiUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_settings, put_settings, delete_settings))
+        .routes(routes!(run_test))
+        .routes(routes!(put_required))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SsoTestView {
+    at: DateTime<Utc>,
+    passed: bool,
+    /// What failed, e.g. `sso_discovery_unreachable`, `sso_issuer_mismatch`,
+    /// `sso_jwks_unreachable`; null when the test passed.
+    code: Option<String>,
+    /// What the test found, in a sentence.
+    detail: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SsoConnectionView {
+    /// `oidc`.
+    protocol: String,
+    issuer: String,
+    client_id: String,
+    /// Passwords stop working for the organization's email domains.
+    required: bool,
+    /// A test passed since the last change: needed before `required`.
+    tested_ok: bool,
+    last_test: Option<SsoTestView>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SsoSettingsView {
+    organization_id: i64,
+    /// Register this address with the provider as the redirect URI.
+    redirect_uri: String,
+    /// The email domains whose people are sent to the provider.
+    domains: Vec<String>,
+    /// Null until the sign-in is set up.
+    connection: Option<SsoConnectionView>,
+    /// Accounts that signed in through it.
+    accounts: i64,
+    last_sign_in: Option<DateTime<Utc>>,
+}
+
+impl From<Settings> for SsoSettingsView {
+    fn from(s: Settings) -> Self {
+        SsoSettingsView {
+            organization_id: s.membership.org.id,
+            redirect_uri: s.redirect_uri,
+            domains: s.domains,
+            connection: s.connection.map(|c| SsoConnectionView {
+                tested_ok: c.tested_ok(),
+                last_test: c.tested_at.map(|at| SsoTestView {
+                    at,
+                    passed: c.test_error.as_deref() == Some(""),
+                    code: c.test_error.clone().filter(|e| !e.is_empty()),
+                    detail: c.test_detail.clone().unwrap_or_default(),
+                }),
+                protocol: c.protocol,
+                issuer: c.issuer,
+                client_id: c.client_id,
+                required: c.required,
+                created_at: c.created_at,
+                updated_at: c.updated_at,
+            }),
+            accounts: s.accounts,
+            last_sign_in: s.last_sign_in,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SsoRequest {
+    /// The provider's issuer, e.g. `https://login.example.edu`: Stint reads
+    /// `/.well-known/openid-configuration` under it.
+    #[schema(max_length = 2000)]
+    issuer: String,
+    #[schema(min_length = 1, max_length = 255)]
+    client_id: String,
+    /// Required the first time; left out or empty keeps the stored one.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    client_secret: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SsoRequiredRequest {
+    /// True: only the provider signs in the organization's people (needs a
+    /// test passed since the last change). False: passwords work again.
+    required: bool,
+}
+
+/// The organization's sign-in settings (owners of the caller's
+/// organization). The client secret is never shown.
+#[utoipa::path(get, path = "/organization/sso", tag = "sign-in", security(("bearer" = [])),
+    responses((status = 200, body = SsoSettingsView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn get_settings(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<SsoSettingsView>, ApiError> {
+    Ok(Json(sso::settings(&state, &caller.user).await?.into()))
+}
+
+/// Set up or change the sign-in (owners of a verified organization).
+/// Changing the issuer or client id ends `required` until a new test passes.
+#[utoipa::path(put, path = "/organization/sso", tag = "sign-in", security(("bearer" = [])),
+    request_body = SsoRequest,
+    responses((status = 200, body = SsoSettingsView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn put_settings(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<SsoRequest>,
+) -> Result<Json<SsoSettingsView>, ApiError> {
+    let form = SsoForm {
+        issuer: body.issuer,
+        client_id: body.client_id,
+        client_secret: body.client_secret.unwrap_or_default(),
+    };
+    sso::configure(&state, &caller.user, &form).await?;
+    Ok(Json(sso::settings(&state, &caller.user).await?.into()))
+}
+
+/// Remove the sign-in (owners). Accounts made by it stay; their people can
+/// set a password with "Forgot your password?".
+#[utoipa::path(delete, path = "/organization/sso", tag = "sign-in", security(("bearer" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+async fn delete_settings(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<StatusCode, ApiError> {
+    sso::remove(&state, &caller.user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Test the settings (owners): Stint reads the provider's discovery
+/// document and signing keys and says exactly what failed. A failed test
+/// is an answer, not an error: 200 with `passed: false` and its `code`.
+#[utoipa::path(post, path = "/organization/sso/test", tag = "sign-in", security(("bearer" = [])),
+    responses((status = 200, body = SsoTestView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+async fn run_test(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<SsoTestView>, ApiError> {
+    let outcome = sso::test(&state, &caller.user).await?;
+    let at = sso::settings(&state, &caller.user)
+        .await?
+        .connection
+        .and_then(|c| c.tested_at)
+        .unwrap_or_else(Utc::now);
+    Ok(Json(match outcome {
+        None => SsoTestView {
+            at,
+            passed: true,
+            code: None,
+            detail: "Stint read the discovery document and the signing keys.".into(),
+        },
+        Some(e) => SsoTestView {
+            at,
+            passed: false,
+            code: Some(e.code().into()),
+            detail: e.to_string(),
+        },
+    }))
+}
+
+/// Require the sign-in, or let passwords work again (owners). Requiring it
+/// needs a test passed since the last change (409 `sso_untested`).
+#[utoipa::path(put, path = "/organization/sso/required", tag = "sign-in", security(("bearer" = [])),
+    request_body = SsoRequiredRequest,
+    responses((status = 200, body = SsoSettingsView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn put_required(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<SsoRequiredRequest>,
+) -> Result<Json<SsoSettingsView>, ApiError> {
+    sso::set_required(&state, &caller.user, body.required).await?;
+    Ok(Json(sso::settings(&state, &caller.user).await?.into()))
+}
