@@ -12,7 +12,7 @@ use stint_domain::FieldErrors;
 use stint_domain::account::Role;
 use stint_domain::application::ApplicationStatus;
 use stint_domain::outcomes::Attribute;
-use stint_domain::university::{AffiliationStatus, Sharing, StaffRole, Stage};
+use stint_domain::university::{AffiliationProof, AffiliationStatus, Sharing, StaffRole, Stage};
 use stint_store::{Affiliation, Membership, Organization, PortalStudent, StaffMember, User};
 
 use super::{NoticeQuery, PageError, render};
@@ -910,9 +910,12 @@ async fn mine_page(
             .as_ref()
             .is_some_and(|a| a.status == AffiliationStatus::Requested),
         proof: match a.as_ref() {
-            Some(a) if a.confirmed() => match &a.proof_email {
-                Some(e) => format!("Confirmed with your address {e}."),
-                None => "Confirmed by your university's career staff.".into(),
+            Some(a) if a.confirmed() => match (&a.proof, &a.proof_email) {
+                (Some(AffiliationProof::Sso), Some(e)) => {
+                    format!("Confirmed when you signed in with your university's account ({e}).")
+                }
+                (_, Some(e)) => format!("Confirmed with your address {e}."),
+                (_, None) => "Confirmed by your university's career staff.".into(),
             },
             _ => String::new(),
         },
