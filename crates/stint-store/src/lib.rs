@@ -36,6 +36,7 @@ mod projects;
 mod receipts;
 mod reviews;
 mod saved_searches;
+mod scim;
 mod search_index;
 mod seed;
 mod sso;
@@ -86,6 +87,7 @@ pub use projects::{Audience, COUNT_CAP, Facets, Project, ProjectCard, Restrictio
 pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;
 pub use saved_searches::SavedSearch;
+pub use scim::{ScimToken, ScimUser};
 pub use search_index::{CHECK_EVERY, FEED_DAYS, IndexStorage, Progress};
 pub use seed::{SeedAffiliate, SeedHire, SeedProject, SeedStudent, SeedWork};
 pub use sso::{DomainConnection, SsoConnection, SsoInput, SsoLogin};

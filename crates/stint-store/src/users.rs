@@ -194,7 +194,7 @@ impl Store {
                         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
                         COALESCE(u.time_zone, (SELECT p.time_zone FROM student_profiles p WHERE p.user_id = u.id)) AS zone
                  FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL",
             )
             .bind(token_hash)
             .bind(Utc::now())
@@ -276,7 +276,7 @@ impl Store {
             sqlx::query_as(
                 "SELECT t.id AS token_id, u.id, u.email, u.password_hash, u.name, u.role, u.email_verified_at, u.created_at
                  FROM api_tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL",
             )
             .bind(token_hash)
             .fetch_one(p)
