@@ -3,7 +3,7 @@
 //! read-only. The documents are RFC 7643's (§8.7), as the SCIM models of
 //! the `scim2-models` package print them; Stint's User schema leaves out
 //! `password` (accounts made by provisioning sign in through their
-//! organization) and requires `emails`.
+//! organization) and requires `emails`, each with its `value`.
 
 use std::sync::OnceLock;
 
