@@ -15,6 +15,7 @@ mod form;
 pub mod ics;
 mod idempotency;
 mod pages;
+mod scim;
 pub mod secrets;
 pub mod security;
 mod upload;
@@ -244,6 +245,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .route("/webhooks/stripe", axum::routing::post(stripe_webhook))
+        .nest("/scim/v2", scim::router())
         .nest(
             "/api/v1",
             api::router().layer(axum::middleware::from_fn_with_state(

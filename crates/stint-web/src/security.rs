@@ -29,7 +29,15 @@ pub async fn cross_origin_guard(State(_): State<AppState>, req: Request, next: N
     let err = AppError::Forbidden(
         "This form was sent from another site, so it was refused. Reload the page and try again.",
     );
-    if req.uri().path().starts_with("/api/") {
+    refusal(req.uri().path(), err)
+}
+
+/// The error answer for a request to `path`: a SCIM error under `/scim/`,
+/// problem+json under `/api/`, else an HTML page.
+pub(crate) fn refusal(path: &str, err: AppError) -> Response {
+    if path.starts_with("/scim/") {
+        crate::scim::error_response(&crate::app::scim::scim_error(err))
+    } else if path.starts_with("/api/") {
         crate::api::ApiError(err).into_response()
     } else {
         crate::pages::error_page(err, None)
@@ -73,11 +81,7 @@ pub async fn refuse_control_chars(req: Request, next: Next) -> Response {
         if path_bad { "path" } else { "query" },
         stint_domain::text::control_message("The address"),
     );
-    if uri.path().starts_with("/api/") {
-        crate::api::ApiError(err).into_response()
-    } else {
-        crate::pages::error_page(err, None)
-    }
+    refusal(uri.path(), err)
 }
 
 /// Whether `%XX`-decoding `s` gives a control character (or bytes that are
@@ -110,8 +114,10 @@ fn percent_decoded_has_control(s: &str) -> bool {
 /// unreadable media type, a timeout, a panic). Responses of ours pass as
 /// they are; a bare one is replaced, keeping its status and `Allow`.
 pub async fn uniform_errors(req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    if req.uri().path() == "/healthz" {
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let scim = path.starts_with("/scim/");
+    if path == "/healthz" {
         return next.run(req).await;
     }
     let res = next.run(req).await;
@@ -124,7 +130,9 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let ours = if api {
+    let ours = if scim {
+        ct.starts_with("application/scim+json")
+    } else if api {
         ct.starts_with("application/problem+json")
     } else {
         ct.starts_with("text/html")
@@ -141,11 +149,7 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
         .map(|b| String::from_utf8_lossy(&b).trim().to_string())
         .unwrap_or_default();
     let err = AppError::from_status(status, &cause);
-    let mut out = if api {
-        crate::api::ApiError(err).into_response()
-    } else {
-        crate::pages::error_page(err, None)
-    };
+    let mut out = refusal(&path, err);
     if let Some(a) = allow {
         out.headers_mut().insert(header::ALLOW, a);
     }
@@ -193,11 +197,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
             "The request is larger than this form accepts.".to_string()
         };
         let err = AppError::TooLarge(why);
-        return if req.uri().path().starts_with("/api/") {
-            crate::api::ApiError(err).into_response()
-        } else {
-            crate::pages::error_page(err, None)
-        };
+        return refusal(req.uri().path(), err);
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));

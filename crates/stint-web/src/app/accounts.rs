@@ -118,6 +118,7 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     match user {
         Some(u) if ok => {
             super::sso::check_password_allowed(state, &u).await?;
+            super::scim::check_active(state, &u).await?;
             Ok(u)
         }
         _ => Err(AppError::BadCredentials),
@@ -126,6 +127,7 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
 
 /// Starts a browser session; returns the cookie token.
 pub async fn start_session(state: &AppState, user: &User) -> Result<String, AppError> {
+    super::scim::check_active(state, user).await?;
     let token = random_token()?;
     state
         .store

@@ -27,6 +27,7 @@ pub mod projects;
 pub mod records;
 pub mod reviews;
 pub mod saved_searches;
+pub mod scim;
 pub mod sso;
 pub mod stripe;
 pub mod talent;

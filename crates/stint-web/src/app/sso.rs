@@ -33,7 +33,7 @@ pub const STATE_COOKIE: &str = "stint_sso";
 
 /// Stored as the password hash of accounts made by sign-in: it never
 /// matches a password (not a PHC string), until the person sets one.
-const NO_PASSWORD: &str = "!sso";
+pub(crate) const NO_PASSWORD: &str = "!sso";
 
 /// The address the provider sends people back to (registered there).
 pub fn redirect_uri(state: &AppState) -> String {
@@ -308,6 +308,7 @@ async fn account_for(
             u
         }
     };
+    super::scim::check_active(state, &user).await?;
     if !user.email_verified {
         state.store.mark_email_verified(user.id).await?;
     }
@@ -363,7 +364,7 @@ pub struct Settings {
     pub redirect_uri: String,
 }
 
-async fn owner(state: &AppState, user: &User) -> Result<Membership, AppError> {
+pub(crate) async fn owner(state: &AppState, user: &User) -> Result<Membership, AppError> {
     let m = state
         .store
         .membership(user.id)

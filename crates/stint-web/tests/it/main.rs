@@ -36,6 +36,7 @@ mod payout_details;
 mod preferences;
 mod receipts;
 mod restricted;
+mod scim;
 mod search_quality;
 mod sso;
 mod stripe_flow;
