@@ -143,6 +143,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "signed_out" => "You are signed out.",
         "verified" => "Thank you: your email address is confirmed.",
+        "scim_token_revoked" => {
+            "The token is revoked: a directory that uses it can no longer reach Stint."
+        }
         "sso_saved" => "Sign-in settings saved. Test them before people use them.",
         "sso_required" => {
             "Your organization's sign-in is now required: passwords no longer work for its domains."

@@ -66,7 +66,7 @@ use crate::AppState;
         (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
         (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
         (name = "webhooks", description = "Webhook endpoints (Standard Webhooks: signed with HMAC-SHA256, retried over about a day), their secrets and delivery logs; the events and their bodies are in this document's `webhooks` section"),
-        (name = "sign-in", description = "An organization's own sign-in (OpenID Connect single sign-on), for its owners: settings, a test that says what failed, requiring it for the organization's email domains"),
+        (name = "sign-in", description = "An organization's own sign-in (OpenID Connect single sign-on), for its owners: settings, a test that says what failed, requiring it for the organization's email domains; and the tokens its directory uses to provision accounts at `/scim/v2` (SCIM 2.0, described by its own discovery endpoints, not here)"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]

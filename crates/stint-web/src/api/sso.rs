@@ -1,7 +1,8 @@
 //! `/organization/sso`: an organization's own sign-in (OpenID Connect), as
 //! its owners set it up on the settings page: the settings, a test of
-//! them, requiring it, removing it. Every change is in the audit log; the
-//! client secret goes in and never comes out.
+//! them, requiring it, removing it. `/organization/provisioning`: the
+//! tokens its directory uses for SCIM. Every change is in the audit log;
+//! secrets go in and never come out (a new token's, once).
 
 use axum::Json;
 use axum::extract::State;
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, ApiJson, Problem};
+use super::{ApiError, ApiId, ApiJson, Problem};
 use crate::AppState;
 use crate::app::sso::{self, Settings, SsoForm};
 use crate::auth::ApiUser;
@@ -22,6 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_settings, put_settings, delete_settings))
         .routes(routes!(run_test))
         .routes(routes!(put_required))
+        .routes(routes!(get_provisioning))
+        .routes(routes!(create_scim_token))
+        .routes(routes!(revoke_scim_token))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -201,4 +205,107 @@ async fn put_required(
 ) -> Result<Json<SsoSettingsView>, ApiError> {
     sso::set_required(&state, &caller.user, body.required).await?;
     Ok(Json(sso::settings(&state, &caller.user).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScimTokenView {
+    id: i64,
+    /// The directory that uses it, as named by its maker.
+    label: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<stint_store::ScimToken> for ScimTokenView {
+    fn from(t: stint_store::ScimToken) -> Self {
+        ScimTokenView {
+            id: t.id,
+            label: t.label,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisioningView {
+    /// The SCIM 2.0 base address to give the directory.
+    base_url: String,
+    /// Live tokens (at most 10).
+    tokens: Vec<ScimTokenView>,
+    /// User resources the directory manages, and how many are turned off.
+    users: i64,
+    deactivated: i64,
+    last_change: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScimTokenCreated {
+    token: ScimTokenView,
+    /// The bearer token for the directory; shown this once.
+    secret: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScimTokenRequest {
+    /// The directory that will use it, e.g. "Entra ID".
+    #[schema(min_length = 1, max_length = 100)]
+    label: String,
+}
+
+/// What the organization's directory may do and did (owners): the SCIM
+/// base address, the live tokens, the people provisioned.
+#[utoipa::path(get, path = "/organization/provisioning", tag = "sign-in", security(("bearer" = [])),
+    responses((status = 200, body = ProvisioningView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn get_provisioning(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<ProvisioningView>, ApiError> {
+    let p = crate::app::scim::overview(&state, &caller.user).await?;
+    Ok(Json(ProvisioningView {
+        base_url: p.base_url,
+        tokens: p.tokens.into_iter().map(ScimTokenView::from).collect(),
+        users: p.users,
+        deactivated: p.deactivated,
+        last_change: p.last_change,
+    }))
+}
+
+/// A token for the organization's directory (owners of a verified
+/// organization; at most 10 live). The answer carries the secret once.
+#[utoipa::path(post, path = "/organization/provisioning/tokens", tag = "sign-in", security(("bearer" = [])),
+    request_body = ScimTokenRequest,
+    responses((status = 201, body = ScimTokenCreated), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_scim_token(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<ScimTokenRequest>,
+) -> Result<(StatusCode, Json<ScimTokenCreated>), ApiError> {
+    let (id, secret) = crate::app::scim::create_token(&state, &caller.user, &body.label).await?;
+    let p = crate::app::scim::overview(&state, &caller.user).await?;
+    let token = p
+        .tokens
+        .into_iter()
+        .find(|t| t.id == id)
+        .map(ScimTokenView::from)
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ScimTokenCreated { token, secret }),
+    ))
+}
+
+/// Revoke a token (owners): the directory that uses it is refused at once.
+#[utoipa::path(delete, path = "/organization/provisioning/tokens/{id}", tag = "sign-in", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+async fn revoke_scim_token(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiId(id): ApiId,
+) -> Result<StatusCode, ApiError> {
+    crate::app::scim::revoke_token(&state, &caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -20,6 +20,7 @@ mod projects;
 mod records;
 pub(crate) use records::csv_download;
 mod outcomes;
+mod provisioning;
 mod saved_searches;
 mod sso;
 mod student;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(analytics::router())
         .merge(webhooks::router())
         .merge(sso::router())
+        .merge(provisioning::router())
         .merge(credit::router())
         .merge(admin::router())
         .merge(admin_payments::router())
