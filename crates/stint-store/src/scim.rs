@@ -180,6 +180,34 @@ impl Store {
         })?)
     }
 
+    /// One page of the organization's resources, oldest first, and how
+    /// many there are: an unfiltered list reads only its page.
+    pub async fn scim_users_page(
+        &self,
+        org_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(i64, Vec<ScimUser>)> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM scim_users WHERE org_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
+        );
+        let rows = with_db!(self, read, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(org_id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await
+        })?;
+        let total: i64 = with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM scim_users WHERE org_id = $1")
+                .bind(org_id)
+                .fetch_one(p)
+                .await
+        })?;
+        Ok((total, rows))
+    }
+
     /// How many resources the organization's directory manages, how many
     /// of their accounts are off, and its last change.
     pub async fn scim_user_counts(

@@ -546,6 +546,20 @@ pub async fn list_users(
         .filter(|f| !f.trim().is_empty())
         .map(|f| Filter::parse(s, f))
         .transpose()?;
+    let count = count.min(MAX_PAGE);
+    if filter.is_none() {
+        // No filter: the page is read from the database, not the whole list.
+        let (total, rows) = state
+            .store
+            .scim_users_page(org.id, start_index.saturating_sub(1) as i64, count as i64)
+            .await
+            .map_err(store_error)?;
+        let page = rows
+            .iter()
+            .map(|r| resource(state, r, &parse_doc(r)))
+            .collect();
+        return Ok((usize::try_from(total).unwrap_or(0), page));
+    }
     let rows = match filter.as_ref().and_then(Filter::user_name_eq) {
         // The lookup directories make before every create: by index.
         Some(name) => state
@@ -566,7 +580,7 @@ pub async fn list_users(
     let page = all
         .into_iter()
         .skip(start_index.saturating_sub(1))
-        .take(count.min(MAX_PAGE))
+        .take(count)
         .collect();
     Ok((total, page))
 }

@@ -279,6 +279,41 @@ app_test!(
             Some("Augusta King".to_string())
         );
 
+        // Pages, oldest first: the second of two, and none (a count).
+        let r = scim(&app, Method::GET, "/Users?startIndex=2&count=1", &t, None).await;
+        let v = r.json();
+        assert_eq!(
+            (
+                &v["totalResults"],
+                &v["itemsPerPage"],
+                &v["startIndex"],
+                &v["Resources"][0]["id"]
+            ),
+            (&json!(2), &json!(1), &json!(2), &json!(eve_id)),
+            "{v}"
+        );
+        let r = scim(&app, Method::GET, "/Users?count=0", &t, None).await;
+        let v = r.json();
+        assert_eq!(
+            (&v["totalResults"], &v["itemsPerPage"]),
+            (&json!(2), &json!(0)),
+            "{v}"
+        );
+        let r = scim(
+            &app,
+            Method::GET,
+            "/Users?filter=name.familyName%20eq%20%22lovelace%22&startIndex=1&count=1",
+            &t,
+            None,
+        )
+        .await;
+        let v = r.json();
+        assert_eq!(
+            (&v["totalResults"], &v["itemsPerPage"]),
+            (&json!(1), &json!(1)),
+            "{v}"
+        );
+
         // DELETE: gone from the directory, the account off but kept.
         let r = scim(&app, Method::DELETE, &format!("/Users/{id}"), &t, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
