@@ -421,51 +421,9 @@ async fn account_for_new(
             u
         }
     };
-    if !user.email_verified {
-        state
-            .store
-            .mark_email_verified(user.id)
-            .await
-            .map_err(store_error)?;
-    }
-    match (org.kind, user.role) {
-        (OrgKind::University, Role::Student) => {
-            let mut profile = state.store.profile(user.id).await.map_err(store_error)?;
-            if profile.university_id != Some(org.id) {
-                profile.university_id = Some(org.id);
-                state
-                    .store
-                    .save_profile(user.id, &profile)
-                    .await
-                    .map_err(store_error)?;
-            }
-            state
-                .store
-                .confirm_affiliation_by_sso(user.id, org.id, w.email.as_str())
-                .await
-                .map_err(store_error)?;
-        }
-        (OrgKind::Employer, Role::Employer)
-            if state
-                .store
-                .membership(user.id)
-                .await
-                .map_err(store_error)?
-                .is_none() =>
-        {
-            state
-                .store
-                .join_org(user.id, OrgKind::Employer, &org.invite_code)
-                .await
-                .map_err(store_error)?;
-            state
-                .store
-                .audit(Some(user.id), "org.joined", "organization", org.id, "scim")
-                .await
-                .map_err(store_error)?;
-        }
-        _ => {}
-    }
+    super::sso::attach(state, org, &user, w.email.as_str(), "scim")
+        .await
+        .map_err(scim_error)?;
     Ok(user)
 }
 

@@ -309,33 +309,7 @@ async fn account_for(
         }
     };
     super::scim::check_active(state, &user).await?;
-    if !user.email_verified {
-        state.store.mark_email_verified(user.id).await?;
-    }
-    match (org.kind, user.role) {
-        (OrgKind::University, Role::Student) => {
-            let mut profile = state.store.profile(user.id).await?;
-            if profile.university_id != Some(org.id) {
-                profile.university_id = Some(org.id);
-                state.store.save_profile(user.id, &profile).await?;
-            }
-            state
-                .store
-                .confirm_affiliation_by_sso(user.id, org.id, email.as_str())
-                .await?;
-        }
-        (OrgKind::Employer, Role::Employer) if state.store.membership(user.id).await?.is_none() => {
-            state
-                .store
-                .join_org(user.id, OrgKind::Employer, &org.invite_code)
-                .await?;
-            state
-                .store
-                .audit(Some(user.id), "org.joined", "organization", org.id, "sso")
-                .await?;
-        }
-        _ => {}
-    }
+    attach(state, org, &user, email.as_str(), "sso").await?;
     state
         .store
         .link_sso_identity(org.id, &identity.subject, user.id, now)
@@ -351,6 +325,47 @@ async fn account_for(
         )
         .await?;
     Ok(state.store.user(user.id).await?)
+}
+
+/// Ties an account the organization vouches for (by its sign-in, or its
+/// directory: `how`) to it: the address counts as verified; a student is
+/// the university's, affiliated with proof; an employer account with no
+/// organization joins it.
+pub(crate) async fn attach(
+    state: &AppState,
+    org: &stint_store::Organization,
+    user: &User,
+    email: &str,
+    how: &str,
+) -> Result<(), AppError> {
+    if !user.email_verified {
+        state.store.mark_email_verified(user.id).await?;
+    }
+    match (org.kind, user.role) {
+        (OrgKind::University, Role::Student) => {
+            let mut profile = state.store.profile(user.id).await?;
+            if profile.university_id != Some(org.id) {
+                profile.university_id = Some(org.id);
+                state.store.save_profile(user.id, &profile).await?;
+            }
+            state
+                .store
+                .confirm_affiliation_by_sso(user.id, org.id, email)
+                .await?;
+        }
+        (OrgKind::Employer, Role::Employer) if state.store.membership(user.id).await?.is_none() => {
+            state
+                .store
+                .join_org(user.id, OrgKind::Employer, &org.invite_code)
+                .await?;
+            state
+                .store
+                .audit(Some(user.id), "org.joined", "organization", org.id, how)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The settings as an owner sees them.
