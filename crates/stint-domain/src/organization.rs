@@ -83,7 +83,11 @@ pub struct OrgInput {
     pub website: Option<String>,
     pub country: String,
     pub description: String,
-    /// Email domains whose owners are this university's students.
+    /// Email domains of the organization's people: a university's
+    /// students and staff, an employer's staff. Single sign-on and
+    /// provisioning work for these once Stint verifies the organization;
+    /// at a university, a confirmed address in one also proves a student's
+    /// affiliation.
     pub email_domains: Vec<String>,
 }
 
@@ -120,6 +124,22 @@ pub fn parse_tax_id(raw: &str) -> Result<Option<String>, FieldError> {
     }
 }
 
+/// Public email services: nobody's company domain.
+const PUBLIC_MAIL: [&str; 12] = [
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "yahoo.com",
+    "icloud.com",
+    "proton.me",
+    "protonmail.com",
+    "aol.com",
+    "rediffmail.com",
+    "zoho.com",
+];
+
 pub fn parse_domain(raw: &str) -> Result<String, FieldError> {
     let d = raw.trim().trim_start_matches('@').to_ascii_lowercase();
     let ok = d.contains('.')
@@ -153,20 +173,26 @@ impl OrgInput {
         let country = errs.take(parse_country(country));
         let description = errs.take(optional("description", "Description", description, 2000));
         let mut domains = Vec::new();
-        if kind == OrgKind::University {
-            for d in email_domains
-                .split([',', ' ', '\n'])
-                .filter(|d| !d.trim().is_empty())
+        for d in email_domains
+            .split([',', ' ', '\n'])
+            .filter(|d| !d.trim().is_empty())
+        {
+            if let Some(d) = errs.take(parse_domain(d))
+                && !domains.contains(&d)
             {
-                if let Some(d) = errs.take(parse_domain(d))
-                    && !domains.contains(&d)
-                {
-                    domains.push(d);
-                }
+                domains.push(d);
             }
-            if domains.len() > 10 {
-                errs.add("email_domains", "List at most 10 email domains.");
-            }
+        }
+        if domains.len() > 10 {
+            errs.add("email_domains", "List at most 10 email domains.");
+        }
+        if kind == OrgKind::Employer
+            && let Some(d) = domains.iter().find(|d| PUBLIC_MAIL.contains(&d.as_str()))
+        {
+            errs.add(
+                "email_domains",
+                format!("{d} is a public email service, not your company's domain."),
+            );
         }
         match (name, website, country, description) {
             (Some(name), Some(website), Some(country), Some(description)) if errs.is_empty() => {
@@ -220,5 +246,18 @@ mod tests {
                 && err.get("country").is_some()
         );
         assert!(OrgInput::parse(OrgKind::University, "Uni", "", "GB", "", "not a domain").is_err());
+        // Employers list their own domains, for single sign-on and
+        // provisioning; a public mail service is nobody's.
+        let firm = OrgInput::parse(OrgKind::Employer, "Firm", "", "GB", "", "Firm.example")
+            .map(|o| o.email_domains)
+            .unwrap_or_default();
+        assert_eq!(firm, vec!["firm.example"]);
+        let err = OrgInput::parse(OrgKind::Employer, "Firm", "", "GB", "", "gmail.com")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.get("email_domains")
+                .is_some_and(|e| e.contains("public email service"))
+        );
     }
 }

@@ -297,11 +297,14 @@ impl Store {
     pub async fn university_for_domain(&self, domain: &str) -> StoreResult<Option<i64>> {
         for d in domain_and_parents(domain) {
             let found: Option<i64> = with_db!(self, read, |p| {
-                sqlx::query_scalar("SELECT org_id FROM org_domains WHERE domain = $1")
-                    .bind(d)
-                    .fetch_one(p)
-                    .await
-                    .optional()
+                sqlx::query_scalar(
+                    "SELECT d.org_id FROM org_domains d JOIN organizations o ON o.id = d.org_id
+                      WHERE d.domain = $1 AND o.kind = 'university'",
+                )
+                .bind(d)
+                .fetch_one(p)
+                .await
+                .optional()
             })?;
             if found.is_some() {
                 return Ok(found);

@@ -192,7 +192,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::Conflict("domain") => AppError::conflict(
                 "domain_taken",
-                "One of these email domains already belongs to another university on Stint.",
+                "One of these email domains already belongs to another organization on Stint.",
             ),
             StoreError::Conflict("not_draft") | StoreError::Conflict("status_changed") => {
                 AppError::conflict(

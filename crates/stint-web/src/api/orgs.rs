@@ -41,7 +41,11 @@ pub struct OrgRequest {
     country: String,
     #[schema(max_length = 2000)]
     description: Option<String>,
-    /// Universities only: the email domains of their students.
+    /// The email domains of the organization's people (a university's
+    /// students and staff; an employer's staff, for single sign-on and
+    /// provisioning). At most 10; public mail services are refused for
+    /// employers.
+    #[serde(default)]
     email_domains: Vec<String>,
 }
 

@@ -49,10 +49,19 @@ pub async fn create(
         f.description,
         f.email_domains,
     )?;
-    let org = state
+    let org = match state
         .store
         .create_org(kind, &input, user.id, &invite_code()?)
-        .await?;
+        .await
+    {
+        Err(stint_store::StoreError::Conflict("domain")) => {
+            return Err(AppError::invalid(
+                "email_domains",
+                "One of these domains already belongs to another organization on Stint. If it is yours, write to Stint's support.",
+            ));
+        }
+        other => other?,
+    };
     state
         .store
         .audit(

@@ -61,12 +61,16 @@ struct Back {
 /// Email first on the sign-in page, then "Continue with …", then the
 /// provider (over HTTP); returns where the provider sends the browser.
 async fn to_provider_and_back(app: &TestApp, email: &str) -> Back {
+    to_provider_of(app, email, "Uni of Example").await
+}
+
+async fn to_provider_of(app: &TestApp, email: &str, org: &str) -> Back {
     let r = app
         .form("/login", None, &[("email", email), ("password", "")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
-        r.body.contains("Continue with Uni of Example"),
+        r.body.contains(&format!("Continue with {org}")),
         "{}",
         r.body
     );
@@ -716,5 +720,77 @@ app_test!(
         ] {
             assert!(actions.contains(&a), "{actions:?}");
         }
+    }
+);
+
+app_test!(
+    an_employers_people_sign_in_as_its_members,
+    |app| async move {
+        let boss = app.actor("owner@firm.example", "employer").await;
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/organizations",
+                Some(&boss.token),
+                Some(
+                    json!({"name": "Firm Ltd", "country": "GB", "email_domains": ["firm.example"]}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let firm = r.json()["id"].as_i64().unwrap_or_default();
+        app.state
+            .store
+            .verify_org(firm)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let issuer = TestIssuer::start(CLIENT, SECRET)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = app
+            .form(
+                "/organization/sign-in",
+                Some(&boss.cookie),
+                &[
+                    ("issuer", &issuer.issuer()),
+                    ("client_id", CLIENT),
+                    ("client_secret", SECRET),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        issuer.next(person("lee@firm.example"), Fault::None);
+        let back = to_provider_of(&app, "lee@firm.example", "Firm Ltd").await;
+        let r = callback(&app, &back, Some(&back.cookie)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(r.session().is_some());
+        let lee = app
+            .state
+            .store
+            .user_by_email("lee@firm.example")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no account"));
+        assert_eq!(lee.role, stint_domain::account::Role::Employer);
+        let m = app
+            .state
+            .store
+            .membership(lee.id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("not a member"));
+        assert_eq!((m.org.id, m.role.as_str()), (firm, "member"));
+        assert!(
+            app.state
+                .store
+                .affiliation(lee.id)
+                .await
+                .ok()
+                .flatten()
+                .is_none()
+        );
     }
 );
