@@ -1,7 +1,9 @@
 // Provisioning in the browser: the demo university's owner makes a token
 // for its directory (shown once), the directory creates a student with it
-// over SCIM, the page counts them, and a revoked token stops working. At
-// 1280 and 390 px, with axe, and nothing scrolls sideways.
+// over SCIM, the page counts them, the directory pushes a group that the
+// owner maps to faculty (its member's account becomes faculty), and a
+// revoked token stops working. At 1280 and 390 px, with axe, and nothing
+// scrolls sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, checkA11y, shot, signedIn, noSidewaysScroll } from './harness.mjs';
@@ -49,10 +51,30 @@ test('an owner makes a token, the directory uses it, the owner revokes it', asyn
       emails: [{ value: 'ravi.k@dit.example.ac.in', primary: true }],
     }),
   });
-  assert.equal(r.status, 201, await r.text());
+  const ravi = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(ravi));
+  const g = await fetch(`${server.base}/scim/v2/Groups`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' },
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Faculty of Engineering',
+      members: [{ value: ravi.id }],
+    }),
+  });
+  assert.equal(g.status, 201, await g.text());
 
   await page.goto(`${server.base}/organization/provisioning`);
   assert.ok(await page.getByText('1 person is provisioned').isVisible());
+  // The owner maps the group to faculty; Ravi's account follows.
+  await page.getByLabel('Role for Faculty of Engineering').selectOption('faculty');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save role for Faculty of Engineering' }).click()]);
+  assert.ok(await page.getByText("Saved. The group's members have the role now").isVisible());
+  assert.equal(await page.getByLabel('Role for Faculty of Engineering').inputValue(), 'faculty');
+  const team = await page.context().newPage();
+  await team.goto(`${server.base}/university/team`);
+  assert.ok(await team.getByText('Ravi Kumar').first().isVisible(), 'Ravi is on the staff list');
+  await team.close();
   assert.equal(await page.getByLabel('Token', { exact: true }).count(), 0, 'the secret is not shown again');
   await page.setViewportSize({ width: 390, height: 900 });
   await noSidewaysScroll(page, 'provisioning at 390 px');

@@ -307,9 +307,15 @@ impl Filter {
 
     /// `userName eq "…"`: the value, for a lookup by index.
     pub fn user_name_eq(&self) -> Option<&str> {
+        self.attr_eq("userName")
+    }
+
+    /// The value when the filter is exactly `<name> eq "value"` for a
+    /// top-level attribute `name` (such as a Group's `displayName`).
+    pub fn attr_eq(&self, name: &str) -> Option<&str> {
         match self {
             Filter::Compare(AttrPath { attr, sub: None }, Op::Eq, Value::String(s))
-                if attr.eq_ignore_ascii_case("userName") =>
+                if attr.eq_ignore_ascii_case(name) =>
             {
                 Some(s)
             }

@@ -22,6 +22,7 @@ pub use schema::Schema;
 
 /// Message and resource URNs (RFC 7643 §3, RFC 7644 §3).
 pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 pub const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

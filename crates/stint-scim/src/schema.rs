@@ -3,7 +3,8 @@
 //! read-only. The documents are RFC 7643's (§8.7), as the SCIM models of
 //! the `scim2-models` package print them; Stint's User schema leaves out
 //! `password` (accounts made by provisioning sign in through their
-//! organization) and requires `emails`, each with its `value`.
+//! organization) and requires `emails`, each with its `value`. The Group
+//! schema is RFC 7643's as printed.
 
 use std::sync::OnceLock;
 
@@ -12,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::ScimError;
 
 const USER: &str = include_str!("schemas/user.json");
+const GROUP: &str = include_str!("schemas/group.json");
 const SCHEMA: &str = include_str!("schemas/schema.json");
 const RESOURCE_TYPE: &str = include_str!("schemas/resource_type.json");
 const SERVICE_PROVIDER_CONFIG: &str = include_str!("schemas/service_provider_config.json");
@@ -127,10 +129,16 @@ pub fn user() -> &'static Schema {
     S.get_or_init(|| parse(USER))
 }
 
-/// Every schema document `/Schemas` lists: User, then the three that
-/// describe the discovery resources themselves.
+/// The Group schema: `displayName` and `members`.
+pub fn group() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| parse(GROUP))
+}
+
+/// Every schema document `/Schemas` lists: User, Group, then the three
+/// that describe the discovery resources themselves.
 pub fn documents() -> Vec<Value> {
-    [USER, SCHEMA, RESOURCE_TYPE, SERVICE_PROVIDER_CONFIG]
+    [USER, GROUP, SCHEMA, RESOURCE_TYPE, SERVICE_PROVIDER_CONFIG]
         .iter()
         .map(|d| serde_json::from_str(d).unwrap_or(Value::Null))
         .collect()
@@ -405,7 +413,15 @@ mod tests {
         assert!(u.attr("emails").is_some_and(|a| a.multi && a.required));
         assert!(u.attr("password").is_none());
         assert!(u.attr("groups").is_some_and(Attr::read_only));
-        assert_eq!(documents().len(), 4);
+        assert_eq!(documents().len(), 5);
+        let g = group();
+        assert_eq!(g.id, crate::GROUP_URN);
+        assert!(g.attr("displayname").is_some_and(|a| a.required));
+        assert!(
+            g.attr("members")
+                .and_then(|m| m.sub_attr("value"))
+                .is_some_and(|v| v.case_exact)
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! `/scim/v2`: the SCIM 2.0 service (RFC 7644) an organization's directory
 //! talks to. Every request carries the organization's provisioning token;
 //! answers and errors are `application/scim+json`. The discovery
-//! resources describe exactly what is served: Users (no Groups yet),
-//! PATCH and filters, no bulk, sorting or ETags. Protocol details live in
-//! `stint-scim`, accounts in `app::scim`.
+//! resources describe exactly what is served: Users and Groups, PATCH and
+//! filters, no bulk, sorting or ETags. Protocol details live in
+//! `stint-scim`, accounts in `app::scim`, groups and roles in
+//! `app::scim_groups`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,6 +19,7 @@ use stint_store::Organization;
 
 use crate::AppState;
 use crate::app::scim as app;
+use crate::app::scim_groups as groups;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,13 +30,22 @@ pub fn router() -> Router<AppState> {
         .route("/Schemas/{id}", get(schema_by_id))
         .route("/Users", get(list_users).post(create_user))
         .route("/Users/.search", post(search_users))
-        .route("/.search", post(search_users))
+        .route("/.search", post(search_all))
         .route(
             "/Users/{id}",
             get(get_user)
                 .put(replace_user)
                 .patch(patch_user)
                 .delete(delete_user),
+        )
+        .route("/Groups", get(list_groups).post(create_group))
+        .route("/Groups/.search", post(search_groups))
+        .route(
+            "/Groups/{id}",
+            get(get_group)
+                .put(replace_group)
+                .patch(patch_group)
+                .delete(delete_group),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -150,11 +161,28 @@ fn user_resource_type(state: &AppState) -> Value {
     })
 }
 
+fn group_resource_type(state: &AppState) -> Value {
+    json!({
+        "schemas": [stint_scim::RESOURCE_TYPE_URN],
+        "id": "Group",
+        "name": "Group",
+        "endpoint": "/Groups",
+        "description": "A group of the organization's people; an owner maps it to a role on Stint (career staff or faculty at a university).",
+        "schema": stint_scim::GROUP_URN,
+        "schemaExtensions": [],
+        "meta": meta(state, "ResourceType", "/ResourceTypes/Group"),
+    })
+}
+
 async fn resource_types(State(state): State<AppState>, headers: HeaderMap) -> Answer {
     org(&state, &headers).await?;
     Ok(Scim(
         StatusCode::OK,
-        list(vec![user_resource_type(&state)], 1, 1),
+        list(
+            vec![user_resource_type(&state), group_resource_type(&state)],
+            2,
+            1,
+        ),
     ))
 }
 
@@ -164,12 +192,14 @@ async fn resource_type(
     Path(id): Path<String>,
 ) -> Answer {
     org(&state, &headers).await?;
-    if id != "User" {
-        return Err(
-            ScimError::not_found(format!("No resource type {id}; Stint serves User.")).into(),
-        );
+    match id.as_str() {
+        "User" => Ok(Scim(StatusCode::OK, user_resource_type(&state))),
+        "Group" => Ok(Scim(StatusCode::OK, group_resource_type(&state))),
+        _ => Err(ScimError::not_found(format!(
+            "No resource type {id}; Stint serves User and Group."
+        ))
+        .into()),
     }
-    Ok(Scim(StatusCode::OK, user_resource_type(&state)))
 }
 
 fn schema_documents(state: &AppState) -> Vec<Value> {
@@ -244,22 +274,68 @@ fn number(raw: Option<&str>, what: &str, default: usize) -> Result<usize, ScimEr
 }
 
 /// Applies `attributes` / `excludedAttributes` to one resource.
-fn select(mut v: Value, attributes: &[String], excluded: &[String]) -> Value {
+fn select(mut v: Value, kind: Kind, attributes: &[String], excluded: &[String]) -> Value {
     if let Some(o) = v.as_object_mut() {
-        schema::project(schema::user(), o, attributes, excluded);
+        schema::project(kind.schema(), o, attributes, excluded);
     }
     v
 }
 
-async fn run_list(state: &AppState, org: &Organization, q: &ListQuery) -> Answer {
+/// The two resource types served.
+#[derive(Clone, Copy)]
+enum Kind {
+    User,
+    Group,
+}
+
+impl Kind {
+    fn schema(self) -> &'static schema::Schema {
+        match self {
+            Kind::User => schema::user(),
+            Kind::Group => schema::group(),
+        }
+    }
+}
+
+/// Whether a selection returns a Group's members.
+fn wants_members(attributes: &[String], excluded: &[String]) -> bool {
+    let named = |l: &[String]| {
+        l.iter().any(|n| {
+            let n = schema::group().strip_urn(n.trim());
+            n.eq_ignore_ascii_case("members")
+                || n.get(..8)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("members."))
+        })
+    };
+    if attributes.is_empty() {
+        !named(excluded)
+    } else {
+        named(attributes)
+    }
+}
+
+async fn run_list(state: &AppState, org: &Organization, kind: Kind, q: &ListQuery) -> Answer {
     let start = number(q.start_index.as_deref(), "startIndex", 1)?.max(1);
     let count = number(q.count.as_deref(), "count", 100)?;
-    let (total, page) = app::list_users(state, org, q.filter.as_deref(), start, count).await?;
     let (a, e) = (
         names(q.attributes.as_deref()),
         names(q.excluded_attributes.as_deref()),
     );
-    let page = page.into_iter().map(|v| select(v, &a, &e)).collect();
+    let (total, page) = match kind {
+        Kind::User => app::list_users(state, org, q.filter.as_deref(), start, count).await?,
+        Kind::Group => {
+            groups::list_groups(
+                state,
+                org,
+                q.filter.as_deref(),
+                start,
+                count,
+                wants_members(&a, &e),
+            )
+            .await?
+        }
+    };
+    let page = page.into_iter().map(|v| select(v, kind, &a, &e)).collect();
     Ok(Scim(StatusCode::OK, list(page, total, start)))
 }
 
@@ -269,14 +345,83 @@ async fn list_users(
     Query(q): Query<ListQuery>,
 ) -> Answer {
     let org = org(&state, &headers).await?;
-    run_list(&state, &org, &q).await
+    run_list(&state, &org, Kind::User, &q).await
 }
 
-/// `POST /Users/.search` (and `/.search`: Users are the only resources):
-/// the same as a list, with the parameters in a SearchRequest body.
+async fn list_groups(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Answer {
+    let org = org(&state, &headers).await?;
+    run_list(&state, &org, Kind::Group, &q).await
+}
+
+/// `POST /Users/.search` and `/Groups/.search`: the same as a list, with
+/// the parameters in a SearchRequest body.
 async fn search_users(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
     let org = org(&state, &headers).await?;
-    let b = json_body(&body)?;
+    run_list(&state, &org, Kind::User, &search_query(&body)?).await
+}
+
+async fn search_groups(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    let org = org(&state, &headers).await?;
+    run_list(&state, &org, Kind::Group, &search_query(&body)?).await
+}
+
+/// `POST /.search`: Users, then Groups, paged as one list. A filter that
+/// names attributes only one type has matches none of the other.
+async fn search_all(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    let org = org(&state, &headers).await?;
+    let q = search_query(&body)?;
+    let start = number(q.start_index.as_deref(), "startIndex", 1)?.max(1);
+    let count = number(q.count.as_deref(), "count", 100)?.min(app::MAX_PAGE);
+    let (a, e) = (
+        names(q.attributes.as_deref()),
+        names(q.excluded_attributes.as_deref()),
+    );
+    let filter = q.filter.as_deref();
+    let users = app::list_users(&state, &org, filter, start, count).await;
+    let (user_total, user_page) = match &users {
+        Err(e) if e.scim_type == Some("invalidFilter") => (0, Vec::new()),
+        _ => users.clone()?,
+    };
+    let group_start = start.saturating_sub(user_total).max(1);
+    let group_count = count - user_page.len();
+    let groups = groups::list_groups(
+        &state,
+        &org,
+        filter,
+        group_start,
+        group_count,
+        wants_members(&a, &e),
+    )
+    .await;
+    let (group_total, group_page) = match groups {
+        Err(g) if g.scim_type == Some("invalidFilter") => match users {
+            Ok(_) => (0, Vec::new()),
+            Err(u) => return Err(u.into()),
+        },
+        other => other?,
+    };
+    let page = user_page
+        .into_iter()
+        .map(|v| select(v, Kind::User, &a, &e))
+        .chain(
+            group_page
+                .into_iter()
+                .map(|v| select(v, Kind::Group, &a, &e)),
+        )
+        .collect();
+    Ok(Scim(
+        StatusCode::OK,
+        list(page, user_total + group_total, start),
+    ))
+}
+
+/// A SearchRequest body as list parameters.
+fn search_query(body: &Bytes) -> Result<ListQuery, ScimError> {
+    let b = json_body(body)?;
     let text = |k: &str| -> Option<String> {
         match b.get(k) {
             Some(Value::String(s)) => Some(s.clone()),
@@ -290,21 +435,21 @@ async fn search_users(State(state): State<AppState>, headers: HeaderMap, body: B
             _ => None,
         }
     };
-    let q = ListQuery {
+    Ok(ListQuery {
         filter: text("filter"),
         start_index: text("startIndex"),
         count: text("count"),
         attributes: text("attributes"),
         excluded_attributes: text("excludedAttributes"),
-    };
-    run_list(&state, &org, &q).await
+    })
 }
 
-fn created(state: &AppState, v: Value) -> Response {
+fn created(v: Value) -> Response {
     let location = v
-        .get("id")
+        .get("meta")
+        .and_then(|m| m.get("location"))
         .and_then(Value::as_str)
-        .map(|id| format!("{}/Users/{id}", app::base_url(state)));
+        .map(str::to_string);
     let mut res = Scim(StatusCode::CREATED, v).into_response();
     if let Some(l) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         res.headers_mut().insert(header::LOCATION, l);
@@ -319,7 +464,7 @@ async fn create_user(
 ) -> Result<Response, Failure> {
     let org = org(&state, &headers).await?;
     let v = app::create_user(&state, &org, &json_body(&body)?).await?;
-    Ok(created(&state, v))
+    Ok(created(v))
 }
 
 async fn get_user(
@@ -334,7 +479,7 @@ async fn get_user(
         names(q.attributes.as_deref()),
         names(q.excluded_attributes.as_deref()),
     );
-    Ok(Scim(StatusCode::OK, select(v, &a, &e)))
+    Ok(Scim(StatusCode::OK, select(v, Kind::User, &a, &e)))
 }
 
 async fn replace_user(
@@ -369,9 +514,66 @@ async fn delete_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+async fn create_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let org = org(&state, &headers).await?;
+    let v = groups::create_group(&state, &org, &json_body(&body)?).await?;
+    Ok(created(v))
+}
+
+async fn get_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Answer {
+    let org = org(&state, &headers).await?;
+    let v = groups::get_group(&state, &org, &id).await?;
+    let (a, e) = (
+        names(q.attributes.as_deref()),
+        names(q.excluded_attributes.as_deref()),
+    );
+    Ok(Scim(StatusCode::OK, select(v, Kind::Group, &a, &e)))
+}
+
+async fn replace_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Answer {
+    let org = org(&state, &headers).await?;
+    let v = groups::replace_group(&state, &org, &id, &json_body(&body)?).await?;
+    Ok(Scim(StatusCode::OK, v))
+}
+
+async fn patch_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Answer {
+    let org = org(&state, &headers).await?;
+    let v = groups::patch_group(&state, &org, &id, &json_body(&body)?).await?;
+    Ok(Scim(StatusCode::OK, v))
+}
+
+async fn delete_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let org = org(&state, &headers).await?;
+    groups::delete_group(&state, &org, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn not_found() -> Failure {
     Failure(ScimError::not_found(
-        "No such SCIM endpoint: Stint serves /Users, /ServiceProviderConfig, /ResourceTypes and /Schemas.",
+        "No such SCIM endpoint: Stint serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.",
     ))
 }
 

@@ -146,6 +146,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "scim_token_revoked" => {
             "The token is revoked: a directory that uses it can no longer reach Stint."
         }
+        "scim_group_mapped" => {
+            "Saved. The group's members have the role now, except those listed under Not applied."
+        }
         "sso_saved" => "Sign-in settings saved. Test them before people use them.",
         "sso_required" => {
             "Your organization's sign-in is now required: passwords no longer work for its domains."

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_provisioning))
         .routes(routes!(create_scim_token))
         .routes(routes!(revoke_scim_token))
+        .routes(routes!(map_scim_group))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -237,6 +238,35 @@ pub struct ProvisioningView {
     users: i64,
     deactivated: i64,
     last_change: Option<DateTime<Utc>>,
+    /// The groups the directory pushed, with the role each maps to.
+    groups: Vec<ScimGroupView>,
+    /// People in a mapped group whose role could not be applied, and why.
+    role_problems: Vec<RoleProblemView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScimGroupView {
+    /// The SCIM id of the group.
+    id: String,
+    display_name: String,
+    /// `career` or `faculty` (universities), or null: the group gives no role.
+    role: Option<String>,
+    members: i64,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleProblemView {
+    user_id: i64,
+    name: String,
+    email: String,
+    problem: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScimGroupRoleRequest {
+    /// `career` (career staff), `faculty`, or null for no role.
+    role: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -268,7 +298,49 @@ async fn get_provisioning(
         users: p.users,
         deactivated: p.deactivated,
         last_change: p.last_change,
+        groups: p
+            .groups
+            .groups
+            .into_iter()
+            .map(|g| ScimGroupView {
+                id: g.id,
+                display_name: g.display_name,
+                role: g.role,
+                members: g.members,
+                updated_at: g.updated_at,
+            })
+            .collect(),
+        role_problems: p
+            .groups
+            .problems
+            .into_iter()
+            .map(|r| RoleProblemView {
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email,
+                problem: r.problem,
+            })
+            .collect(),
     }))
+}
+
+/// Map a group of the directory to a role on Stint (owners of a
+/// university): its members become career staff or faculty, or, with
+/// null, lose the role it gave them. The answer is the provisioning state.
+#[utoipa::path(put, path = "/organization/provisioning/groups/{id}", tag = "sign-in", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The group's SCIM id")),
+    request_body = ScimGroupRoleRequest,
+    responses((status = 200, body = ProvisioningView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn map_scim_group(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(body): ApiJson<ScimGroupRoleRequest>,
+) -> Result<Json<ProvisioningView>, ApiError> {
+    let role = crate::app::scim_groups::parse_role(body.role.as_deref())?;
+    crate::app::scim_groups::map_group(&state, &caller.user, &id, role).await?;
+    get_provisioning(State(state), caller).await
 }
 
 /// A token for the organization's directory (owners of a verified

@@ -28,6 +28,7 @@ pub mod records;
 pub mod reviews;
 pub mod saved_searches;
 pub mod scim;
+pub mod scim_groups;
 pub mod sso;
 pub mod stripe;
 pub mod talent;

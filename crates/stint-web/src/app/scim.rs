@@ -48,6 +48,8 @@ pub struct Provisioning {
     pub deactivated: i64,
     pub last_change: Option<chrono::DateTime<Utc>>,
     pub base_url: String,
+    /// The directory's groups, and people whose mapped role is not applied.
+    pub groups: super::scim_groups::GroupsOverview,
 }
 
 pub async fn overview(state: &AppState, user: &User) -> Result<Provisioning, AppError> {
@@ -56,6 +58,7 @@ pub async fn overview(state: &AppState, user: &User) -> Result<Provisioning, App
     let (users, deactivated, last_change) = state.store.scim_user_counts(org_id).await?;
     Ok(Provisioning {
         tokens: state.store.scim_tokens(org_id).await?,
+        groups: super::scim_groups::overview(state, org_id).await?,
         membership,
         users,
         deactivated,
@@ -161,7 +164,7 @@ pub fn scim_error(e: AppError) -> ScimError {
     }
 }
 
-fn store_error(e: stint_store::StoreError) -> ScimError {
+pub(crate) fn store_error(e: stint_store::StoreError) -> ScimError {
     scim_error(e.into())
 }
 
@@ -309,7 +312,7 @@ async fn load(state: &AppState, org: &Organization, id: &str) -> Result<ScimUser
         .ok_or_else(|| ScimError::not_found(format!("No User {id} in this directory.")))
 }
 
-async fn audit(
+pub(crate) async fn audit(
     state: &AppState,
     org: &Organization,
     action: &str,
@@ -486,7 +489,21 @@ pub async fn create_user(
 
 pub async fn get_user(state: &AppState, org: &Organization, id: &str) -> Result<Value, ScimError> {
     let row = load(state, org, id).await?;
-    Ok(resource(state, &row, &parse_doc(&row)))
+    with_groups(state, resource(state, &row, &parse_doc(&row))).await
+}
+
+/// Adds the read-only `groups` a User is in (when it is in any).
+async fn with_groups(state: &AppState, mut v: Value) -> Result<Value, ScimError> {
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let groups = super::scim_groups::groups_of(state, &id).await?;
+    if let (Some(o), false) = (v.as_object_mut(), groups.is_empty()) {
+        o.insert("groups".into(), Value::Array(groups));
+    }
+    Ok(v)
 }
 
 /// One page of the organization's resources that match `filter`:
@@ -512,10 +529,10 @@ pub async fn list_users(
             .scim_users_page(org.id, start_index.saturating_sub(1) as i64, count as i64)
             .await
             .map_err(store_error)?;
-        let page = rows
-            .iter()
-            .map(|r| resource(state, r, &parse_doc(r)))
-            .collect();
+        let mut page = Vec::with_capacity(rows.len());
+        for r in &rows {
+            page.push(with_groups(state, resource(state, r, &parse_doc(r))).await?);
+        }
         return Ok((usize::try_from(total).unwrap_or(0), page));
     }
     let rows = match filter.as_ref().and_then(Filter::user_name_eq) {
@@ -535,11 +552,14 @@ pub async fn list_users(
         .filter(|v| filter.as_ref().is_none_or(|f| f.matches(s, v)))
         .collect();
     let total = all.len();
-    let page = all
+    let mut page = Vec::new();
+    for v in all
         .into_iter()
         .skip(start_index.saturating_sub(1))
         .take(count)
-        .collect();
+    {
+        page.push(with_groups(state, v).await?);
+    }
     Ok((total, page))
 }
 

@@ -1,5 +1,6 @@
 //! `/organization/provisioning`: an organization's owners create and revoke
-//! the tokens their directory uses at `/scim/v2`, and see what it did.
+//! the tokens their directory uses at `/scim/v2`, see what it did, and map
+//! its groups to roles (universities: career staff, faculty).
 
 use askama::Template;
 use axum::Router;
@@ -14,7 +15,7 @@ use stint_store::User;
 use super::account::home_for;
 use super::{NoticeQuery, PageError, render};
 use crate::AppState;
-use crate::app::scim;
+use crate::app::{scim, scim_groups};
 use crate::auth::PageUser;
 use crate::error::AppError;
 use crate::form::HtmlForm;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
             "/organization/provisioning/tokens/{id}/revoke",
             post(revoke),
         )
+        .route("/organization/provisioning/groups/{id}", post(map_group))
 }
 
 fn layout(state: &AppState, user: &User, notice: Option<&str>) -> Layout {
@@ -41,6 +43,22 @@ struct TokenLine {
     label: String,
     created: String,
     last_used: String,
+}
+
+struct GroupLine {
+    id: String,
+    name: String,
+    role: String,
+    members: i64,
+    updated: String,
+    /// Why mapping it just failed.
+    error: Option<String>,
+}
+
+struct ProblemLine {
+    name: String,
+    email: String,
+    problem: String,
 }
 
 #[derive(Template)]
@@ -61,6 +79,10 @@ struct ProvisioningPage {
     new_secret: Option<String>,
     label: String,
     error: Option<String>,
+    groups: Vec<GroupLine>,
+    problems: Vec<ProblemLine>,
+    /// The roles groups can map to here, as (value, label).
+    role_options: Vec<(&'static str, &'static str)>,
 }
 
 async fn page(
@@ -70,6 +92,18 @@ async fn page(
     new_secret: Option<String>,
     label: &str,
     error: Option<String>,
+) -> Result<Response, PageError> {
+    page_with(state, user, notice, new_secret, label, error, None).await
+}
+
+async fn page_with(
+    state: &AppState,
+    user: &User,
+    notice: Option<&str>,
+    new_secret: Option<String>,
+    label: &str,
+    error: Option<String>,
+    group_error: Option<(String, String)>,
 ) -> Result<Response, PageError> {
     let fail = |e: AppError| PageError(e, layout(state, user, None));
     let p = scim::overview(state, user).await.map_err(fail)?;
@@ -106,6 +140,36 @@ async fn page(
         new_secret,
         label: label.to_string(),
         error,
+        groups: p
+            .groups
+            .groups
+            .into_iter()
+            .map(|g| GroupLine {
+                name: g.display_name,
+                role: g.role.unwrap_or_default(),
+                members: g.members,
+                updated: moment(g.updated_at, zone),
+                error: group_error
+                    .as_ref()
+                    .filter(|(id, _)| *id == g.id)
+                    .map(|(_, m)| m.clone()),
+                id: g.id,
+            })
+            .collect(),
+        problems: p
+            .groups
+            .problems
+            .into_iter()
+            .map(|r| ProblemLine {
+                name: r.name,
+                email: r.email,
+                problem: r.problem,
+            })
+            .collect(),
+        role_options: scim_groups::GroupRole::all_for(p.membership.org.kind)
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
     }))
 }
 
@@ -152,6 +216,42 @@ async fn revoke(
         Ok(()) => Ok(
             Redirect::to("/organization/provisioning?notice=scim_token_revoked").into_response(),
         ),
+        Err(e) => Err(PageError(e, layout(&state, u, None))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RoleForm {
+    role: String,
+}
+
+/// Maps a group to a role; its members' roles follow at once.
+async fn map_group(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<RoleForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let result = match scim_groups::parse_role(Some(&f.role)) {
+        Ok(role) => scim_groups::map_group(&state, u, &id, role).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            Ok(Redirect::to("/organization/provisioning?notice=scim_group_mapped").into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let msg = errors
+                .0
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            let mut res = page_with(&state, u, None, None, "", None, Some((id, msg))).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
         Err(e) => Err(PageError(e, layout(&state, u, None))),
     }
 }

@@ -37,6 +37,7 @@ mod preferences;
 mod receipts;
 mod restricted;
 mod scim;
+mod scim_groups;
 mod search_quality;
 mod sso;
 mod stripe_flow;

@@ -12,7 +12,13 @@ use crate::common::{PASSWORD, Res, TestApp};
 use crate::universities::university;
 
 /// A request as a directory sends it.
-async fn scim(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Res {
+pub(crate) async fn scim(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Res {
     let b = Request::builder()
         .method(method)
         .uri(format!("/scim/v2{path}"))
@@ -26,7 +32,7 @@ async fn scim(app: &TestApp, method: Method, path: &str, token: &str, body: Opti
 }
 
 /// Makes a token on the owner's page and reads it off the answer.
-async fn token(app: &TestApp, cookie: &str, label: &str) -> String {
+pub(crate) async fn token(app: &TestApp, cookie: &str, label: &str) -> String {
     let r = app
         .form(
             "/organization/provisioning/tokens",
@@ -43,7 +49,7 @@ async fn token(app: &TestApp, cookie: &str, label: &str) -> String {
         .unwrap_or_else(|| panic!("no token shown: {}", r.body))
 }
 
-fn ada(email: &str) -> Value {
+pub(crate) fn ada(email: &str) -> Value {
     json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
         "userName": email,
@@ -569,7 +575,7 @@ app_test!(
         )
         .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-        let r = scim(&app, Method::GET, "/Groups", &t, None).await;
+        let r = scim(&app, Method::GET, "/Roles", &t, None).await;
         assert_eq!(
             (r.status, r.json()["status"].clone()),
             (StatusCode::NOT_FOUND, json!("404"))
@@ -581,7 +587,7 @@ app_test!(
         let r = scim(&app, Method::GET, "/ServiceProviderConfig", &t, None).await;
         assert_eq!(r.json()["patch"]["supported"], json!(true), "{}", r.body);
         let r = scim(&app, Method::GET, "/ResourceTypes", &t, None).await;
-        assert_eq!(r.json()["totalResults"], json!(1), "{}", r.body);
+        assert_eq!(r.json()["totalResults"], json!(2), "{}", r.body);
         let r = scim(
             &app,
             Method::GET,
