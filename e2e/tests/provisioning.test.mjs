@@ -67,10 +67,10 @@ test('an owner makes a token, the directory uses it, the owner revokes it', asyn
   await page.goto(`${server.base}/organization/provisioning`);
   assert.ok(await page.getByText('1 person is provisioned').isVisible());
   // The owner maps the group to faculty; Ravi's account follows.
-  await page.getByLabel('Role for Faculty of Engineering').selectOption('faculty');
+  await page.getByLabel('Role for Faculty of Engineering', { exact: true }).selectOption('faculty');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save role for Faculty of Engineering' }).click()]);
   assert.ok(await page.getByText("Saved. The group's members have the role now").isVisible());
-  assert.equal(await page.getByLabel('Role for Faculty of Engineering').inputValue(), 'faculty');
+  assert.equal(await page.getByLabel('Role for Faculty of Engineering', { exact: true }).inputValue(), 'faculty');
   const team = await page.context().newPage();
   await team.goto(`${server.base}/university/team`);
   assert.ok(await team.getByText('Ravi Kumar').first().isVisible(), 'Ravi is on the staff list');
