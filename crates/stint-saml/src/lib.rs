@@ -7,14 +7,20 @@
 //! (Stint's entity ID), the recipient (Stint's assertion consumer
 //! service), the validity window with two minutes' skew, and the request
 //! it answers. Replays are the caller's to refuse, by the assertion ID
-//! this returns until its expiry.
+//! this returns until its expiry. Also: Stint's metadata, the
+//! AuthnRequest (HTTP-Redirect binding), reading an IdP's metadata, and a
+//! test IdP (feature `testing`).
 
 pub mod c14n;
 pub mod cert;
 pub mod dsig;
+pub mod request;
 pub mod response;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use cert::Certificate;
+pub use request::{AuthnRequest, IdpMetadata, authn_request, idp_metadata, sp_metadata};
 pub use response::{Expect, Login, check_xml, read_response};
 
 /// Why a Response was refused; `code` is stable for pages and the API.
