@@ -80,13 +80,13 @@ test('career staff set up, test and require the university sign-in', async () =>
   // A wrong address first: the page says what is wrong, and keeps nothing.
   await page.getByLabel('Issuer').fill('not an address');
   await page.getByLabel('Client id').fill('stint');
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save settings' }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save OpenID Connect settings' }).click()]);
   assert.ok(await page.getByText('enter the full address').isVisible());
 
   await page.getByLabel('Issuer').fill(issuer);
   await page.getByLabel('Client id').fill('stint');
   await page.getByLabel('Client secret').fill(SECRET);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save settings' }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save OpenID Connect settings' }).click()]);
   assert.ok(await page.getByText('Not tested yet.').isVisible());
   assert.ok(await page.getByRole('button', { name: /^Require/ }).isDisabled(), 'require waits for a test');
 

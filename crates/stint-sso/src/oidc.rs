@@ -75,6 +75,8 @@ pub enum SsoError {
     MissingClaim(&'static str),
     #[error("Stint could not read who signed in from the issuer's userinfo endpoint: {0}")]
     Userinfo(String),
+    #[error("Stint could not reach {url}: {why}")]
+    Unreachable { url: String, why: String },
 }
 
 impl SsoError {
@@ -96,6 +98,7 @@ impl SsoError {
             SsoError::Malformed(_) => "sso_token_malformed",
             SsoError::MissingClaim(_) => "sso_claim_missing",
             SsoError::Userinfo(_) => "sso_userinfo",
+            SsoError::Unreachable { .. } => "sso_unreachable",
         }
     }
 }
@@ -267,6 +270,37 @@ impl Client {
             ));
         }
         Ok(url.as_str().trim_end_matches('/').to_string())
+    }
+
+    /// Checks an address of the organization's provider as typed (a SAML
+    /// sign-in address): the same rules as an issuer, a query allowed.
+    pub fn check_address(&self, raw: &str) -> Result<String, SsoError> {
+        let url = self.check_url(raw)?;
+        if url.fragment().is_some() {
+            return Err(SsoError::BadIssuer(
+                "the address has no fragment (#)".into(),
+            ));
+        }
+        Ok(url.to_string())
+    }
+
+    /// Whether `url` answers over HTTP at all (any status below 500: a
+    /// sign-in page without its request may well say 400).
+    pub async fn reachable(&self, url: &str) -> Result<(), SsoError> {
+        let unreachable = |why: String| SsoError::Unreachable {
+            url: url.to_string(),
+            why,
+        };
+        let res = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| unreachable(describe(&e)))?;
+        if res.status().is_server_error() {
+            return Err(unreachable(format!("it answered {}", res.status())));
+        }
+        Ok(())
     }
 
     fn check_url(&self, raw: &str) -> Result<url::Url, SsoError> {

@@ -13,12 +13,18 @@ use crate::{Store, StoreError, StoreResult, with_db};
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct SsoConnection {
     pub org_id: i64,
-    /// `oidc`.
+    /// `oidc` or `saml`.
     pub protocol: String,
+    /// OpenID Connect: the issuer. SAML: the IdP's entity ID.
     pub issuer: String,
+    /// Empty for SAML.
     pub client_id: String,
     #[serde(skip)]
     pub client_secret_sealed: String,
+    /// SAML: the IdP's sign-in address (HTTP-Redirect binding).
+    pub saml_sso_url: Option<String>,
+    /// SAML: the certificate (PEM) its assertions are signed with.
+    pub saml_certificate: Option<String>,
     /// Passwords stop working for the organization's domains.
     pub required: bool,
     pub tested_at: Option<DateTime<Utc>>,
@@ -51,9 +57,13 @@ pub struct DomainConnection {
 /// What is saved: everything but the secret, which is kept when `None`.
 #[derive(Debug, Clone)]
 pub struct SsoInput<'a> {
+    /// `oidc` or `saml`.
+    pub protocol: &'a str,
     pub issuer: &'a str,
     pub client_id: &'a str,
     pub client_secret_sealed: Option<&'a str>,
+    pub saml_sso_url: Option<&'a str>,
+    pub saml_certificate: Option<&'a str>,
 }
 
 /// A sign-in in flight, taken back when the person returns.
@@ -70,7 +80,7 @@ impl Store {
     pub async fn sso_connection(&self, org_id: i64) -> StoreResult<Option<SsoConnection>> {
         Ok(with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.required, c.tested_at,
+                "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.saml_sso_url, c.saml_certificate, c.required, c.tested_at,
                         c.test_error, c.test_detail, c.created_at, c.updated_at
                    FROM sso_connections c WHERE c.org_id = $1",
             )
@@ -88,7 +98,7 @@ impl Store {
         for d in crate::orgs::domain_and_parents(&domain) {
             let found: Option<DomainConnection> = with_db!(self, read, |p| {
                 sqlx::query_as(
-                    "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.required, c.tested_at,
+                    "SELECT c.org_id, c.protocol, c.issuer, c.client_id, c.client_secret_sealed, c.saml_sso_url, c.saml_certificate, c.required, c.tested_at,
                             c.test_error, c.test_detail, c.created_at, c.updated_at, o.name AS org_name, o.kind AS org_kind
                        FROM org_domains d
                        JOIN organizations o ON o.id = d.org_id AND o.verified_at IS NOT NULL
@@ -108,7 +118,8 @@ impl Store {
     }
 
     /// Creates or replaces the organization's connection. A change of
-    /// issuer or client turns `required` off until a new test passes.
+    /// protocol, issuer, client, SAML address or certificate turns
+    /// `required` off until a new test passes.
     pub async fn save_sso_connection(
         &self,
         org_id: i64,
@@ -121,9 +132,13 @@ impl Store {
                 let mut tx = p.begin().await?;
                 let n = sqlx::query(
                     "UPDATE sso_connections
-                        SET required = CASE WHEN issuer = $2 AND client_id = $3 THEN required ELSE FALSE END,
-                            issuer = $2, client_id = $3,
+                        SET required = CASE WHEN protocol = $7 AND issuer = $2 AND client_id = $3
+                                             AND COALESCE(saml_sso_url, '') = COALESCE($8, '')
+                                             AND COALESCE(saml_certificate, '') = COALESCE($9, '')
+                                            THEN required ELSE FALSE END,
+                            protocol = $7, issuer = $2, client_id = $3,
                             client_secret_sealed = COALESCE($4, client_secret_sealed),
+                            saml_sso_url = $8, saml_certificate = $9,
                             updated_by = $5, updated_at = $6
                       WHERE org_id = $1",
                 )
@@ -133,6 +148,9 @@ impl Store {
                 .bind(input.client_secret_sealed)
                 .bind(by)
                 .bind(now)
+                .bind(input.protocol)
+                .bind(input.saml_sso_url)
+                .bind(input.saml_certificate)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -142,8 +160,8 @@ impl Store {
                     };
                     sqlx::query(
                         "INSERT INTO sso_connections (org_id, protocol, issuer, client_id, client_secret_sealed, updated_by,
-                                                      created_at, updated_at)
-                         VALUES ($1, 'oidc', $2, $3, $4, $5, $6, $6)",
+                                                      created_at, updated_at, saml_sso_url, saml_certificate)
+                         VALUES ($1, $7, $2, $3, $4, $5, $6, $6, $8, $9)",
                     )
                     .bind(org_id)
                     .bind(input.issuer)
@@ -151,6 +169,9 @@ impl Store {
                     .bind(secret)
                     .bind(by)
                     .bind(now)
+                    .bind(input.protocol)
+                    .bind(input.saml_sso_url)
+                    .bind(input.saml_certificate)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -274,6 +295,40 @@ impl Store {
             .await
             .optional()
         })?)
+    }
+
+    /// Notes a SAML assertion as used until it expires; `false` when it
+    /// was used already (a replay). Expired ones are cleared on the way.
+    pub async fn use_saml_assertion(
+        &self,
+        org_id: i64,
+        assertion_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let inserted = with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                sqlx::query("DELETE FROM saml_assertions WHERE expires_at < $1")
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query(
+                    "INSERT INTO saml_assertions (org_id, assertion_id, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (org_id, assertion_id) DO NOTHING",
+                )
+                .bind(org_id)
+                .bind(assertion_id)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok::<bool, sqlx::Error>(n == 1)
+            }
+            .await
+        })?;
+        Ok(inserted)
     }
 
     /// The account tied to the issuer's `subject` at the organization.

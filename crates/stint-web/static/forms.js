@@ -47,3 +47,12 @@
     });
   });
 })();
+
+// A form marked data-autosubmit sends itself once the page opens (single
+// sign-on hands the answer of an identity provider on this way); its
+// button does the same without scripts.
+(function () {
+  "use strict";
+  var f = document.querySelector("form[data-autosubmit]");
+  if (f) f.submit();
+})();

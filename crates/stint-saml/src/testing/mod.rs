@@ -57,6 +57,34 @@ impl TestIdp {
         }
     }
 
+    /// Reads the AuthnRequest Stint sent the browser with: its ID, the
+    /// RelayState, and the assertion consumer service it names.
+    pub fn read_request(redirect_url: &str) -> Result<(String, String, String), String> {
+        use std::io::Read;
+        let url = url::Url::parse(redirect_url).map_err(|e| e.to_string())?;
+        let get = |k: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+                .ok_or(format!("no {k}"))
+        };
+        let raw = STANDARD
+            .decode(get("SAMLRequest")?.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut xml = String::new();
+        flate2::read::DeflateDecoder::new(raw.as_slice())
+            .read_to_string(&mut xml)
+            .map_err(|e| e.to_string())?;
+        let doc = roxmltree::Document::parse(&xml).map_err(|e| e.to_string())?;
+        let root = doc.root_element();
+        let id = root.attribute("ID").ok_or("no ID")?.to_string();
+        let acs = root
+            .attribute("AssertionConsumerServiceURL")
+            .ok_or("no ACS")?
+            .to_string();
+        Ok((id, get("RelayState")?, acs))
+    }
+
     /// A base64 Response, as the browser would post it.
     #[allow(clippy::too_many_arguments)]
     pub fn response(

@@ -42,10 +42,16 @@ pub struct SsoTestView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SsoConnectionView {
-    /// `oidc`.
+    /// `oidc` or `saml`.
     protocol: String,
+    /// OpenID Connect: the issuer. SAML: the IdP's entity ID.
     issuer: String,
+    /// OpenID Connect only (empty for SAML).
     client_id: String,
+    /// SAML: the IdP's sign-in address (HTTP-Redirect binding).
+    idp_sso_url: Option<String>,
+    /// SAML: the SHA-256 fingerprint of the IdP's certificate.
+    idp_certificate_sha256: Option<String>,
     /// Passwords stop working for the organization's email domains.
     required: bool,
     /// A test passed since the last change: needed before `required`.
@@ -58,8 +64,14 @@ pub struct SsoConnectionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SsoSettingsView {
     organization_id: i64,
-    /// Register this address with the provider as the redirect URI.
+    /// OpenID Connect: register this address with the provider as the
+    /// redirect URI.
     redirect_uri: String,
+    /// SAML: Stint's entity ID for the organization, which is also the
+    /// address of its metadata.
+    saml_entity_id: String,
+    /// SAML: Stint's assertion consumer service (HTTP-POST).
+    saml_acs_url: String,
     /// The email domains whose people are sent to the provider.
     domains: Vec<String>,
     /// Null until the sign-in is set up.
@@ -74,6 +86,8 @@ impl From<Settings> for SsoSettingsView {
         SsoSettingsView {
             organization_id: s.membership.org.id,
             redirect_uri: s.redirect_uri,
+            saml_entity_id: s.sp_entity_id,
+            saml_acs_url: s.acs_url,
             domains: s.domains,
             connection: s.connection.map(|c| SsoConnectionView {
                 tested_ok: c.tested_ok(),
@@ -83,6 +97,12 @@ impl From<Settings> for SsoSettingsView {
                     code: c.test_error.clone().filter(|e| !e.is_empty()),
                     detail: c.test_detail.clone().unwrap_or_default(),
                 }),
+                idp_certificate_sha256: c
+                    .saml_certificate
+                    .as_deref()
+                    .and_then(|p| stint_saml::Certificate::parse(p).ok())
+                    .map(|c| c.fingerprint()),
+                idp_sso_url: c.saml_sso_url,
                 protocol: c.protocol,
                 issuer: c.issuer,
                 client_id: c.client_id,
@@ -98,16 +118,41 @@ impl From<Settings> for SsoSettingsView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SsoRequest {
-    /// The provider's issuer, e.g. `https://login.example.edu`: Stint reads
+    /// `oidc` (the default) or `saml`.
+    #[serde(default)]
+    protocol: Option<String>,
+    /// OpenID Connect: the provider's issuer, e.g.
+    /// `https://login.example.edu`: Stint reads
     /// `/.well-known/openid-configuration` under it.
+    #[serde(default)]
     #[schema(max_length = 2000)]
-    issuer: String,
-    #[schema(min_length = 1, max_length = 255)]
-    client_id: String,
-    /// Required the first time; left out or empty keeps the stored one.
+    issuer: Option<String>,
+    /// OpenID Connect: the client id the provider gave Stint.
+    #[serde(default)]
+    #[schema(max_length = 255)]
+    client_id: Option<String>,
+    /// OpenID Connect: required the first time; left out or empty keeps
+    /// the stored one.
     #[serde(default)]
     #[schema(max_length = 1000)]
     client_secret: Option<String>,
+    /// SAML: the IdP's metadata (XML); fills the three fields below when
+    /// they are left out.
+    #[serde(default)]
+    #[schema(max_length = 200000)]
+    idp_metadata: Option<String>,
+    /// SAML: the IdP's entity ID.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    idp_entity_id: Option<String>,
+    /// SAML: the IdP's sign-in address for the HTTP-Redirect binding.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    idp_sso_url: Option<String>,
+    /// SAML: the certificate the IdP signs assertions with (PEM or base64).
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    idp_certificate: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -128,8 +173,11 @@ async fn get_settings(
     Ok(Json(sso::settings(&state, &caller.user).await?.into()))
 }
 
-/// Set up or change the sign-in (owners of a verified organization).
-/// Changing the issuer or client id ends `required` until a new test passes.
+/// Set up or change the sign-in (owners of a verified organization):
+/// OpenID Connect (issuer, client id and secret) or SAML 2.0 (the IdP's
+/// metadata, or its entity ID, sign-in address and certificate). A change
+/// of protocol, issuer, client, address or certificate ends `required`
+/// until a new test passes.
 #[utoipa::path(put, path = "/organization/sso", tag = "sign-in", security(("bearer" = [])),
     request_body = SsoRequest,
     responses((status = 200, body = SsoSettingsView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -140,9 +188,14 @@ async fn put_settings(
     ApiJson(body): ApiJson<SsoRequest>,
 ) -> Result<Json<SsoSettingsView>, ApiError> {
     let form = SsoForm {
-        issuer: body.issuer,
-        client_id: body.client_id,
+        protocol: body.protocol.unwrap_or_default(),
+        issuer: body.issuer.unwrap_or_default(),
+        client_id: body.client_id.unwrap_or_default(),
         client_secret: body.client_secret.unwrap_or_default(),
+        idp_metadata: body.idp_metadata.unwrap_or_default(),
+        idp_entity_id: body.idp_entity_id.unwrap_or_default(),
+        idp_sso_url: body.idp_sso_url.unwrap_or_default(),
+        idp_certificate: body.idp_certificate.unwrap_or_default(),
     };
     sso::configure(&state, &caller.user, &form).await?;
     Ok(Json(sso::settings(&state, &caller.user).await?.into()))
@@ -177,19 +230,11 @@ async fn run_test(
         .connection
         .and_then(|c| c.tested_at)
         .unwrap_or_else(Utc::now);
-    Ok(Json(match outcome {
-        None => SsoTestView {
-            at,
-            passed: true,
-            code: None,
-            detail: "Stint read the discovery document and the signing keys.".into(),
-        },
-        Some(e) => SsoTestView {
-            at,
-            passed: false,
-            code: Some(e.code().into()),
-            detail: e.to_string(),
-        },
+    Ok(Json(SsoTestView {
+        at,
+        passed: outcome.passed,
+        code: (!outcome.passed).then(|| outcome.code.to_string()),
+        detail: outcome.detail,
     }))
 }
 

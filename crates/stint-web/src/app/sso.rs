@@ -1,5 +1,16 @@
 //! Single sign-on: an organization signs its people in with its own
-//! OpenID Connect provider (`crates/stint-sso`).
+//! OpenID Connect provider (`crates/stint-sso`) or SAML 2.0 identity
+//! provider (`crates/stint-saml`).
+//!
+//! SAML: Stint publishes its metadata per organization (its entity ID is
+//! the metadata's address), sends an AuthnRequest by HTTP-Redirect with
+//! the pending sign-in's token as RelayState, and takes the answer at
+//! `/sso/saml/acs`. Browsers do not send Stint's cookies with that
+//! cross-site POST, so the page there re-posts the answer to
+//! `/sso/saml/finish` from Stint's own origin, where the state cookie
+//! binds it to the browser that started, as for OpenID Connect. The
+//! Response must answer that AuthnRequest, and an assertion is accepted
+//! once.
 //!
 //! - Owners of a verified organization set the issuer, client id and
 //!   secret (sealed for `sso:<org>`), test them (discovery and keys), and
@@ -38,6 +49,35 @@ pub(crate) const NO_PASSWORD: &str = "!sso";
 /// The address the provider sends people back to (registered there).
 pub fn redirect_uri(state: &AppState) -> String {
     format!("{}/sso/callback", state.config.base_url)
+}
+
+/// SAML: where IdPs post their answers (one for every organization).
+pub fn acs_url(state: &AppState) -> String {
+    format!("{}/sso/saml/acs", state.config.base_url)
+}
+
+/// SAML: Stint's entity ID for an organization, which is also the address
+/// of its metadata.
+pub fn sp_entity_id(state: &AppState, org_id: i64) -> String {
+    format!("{}/sso/saml/metadata/{org_id}", state.config.base_url)
+}
+
+/// SAML: Stint's metadata for a verified organization (public: IdPs read
+/// it, often before the organization's connection is saved here).
+pub async fn sp_metadata(state: &AppState, org_id: i64) -> Result<String, AppError> {
+    let org = state.store.org(org_id).await?;
+    if !org.verified {
+        return Err(AppError::NotFound);
+    }
+    Ok(stint_saml::sp_metadata(
+        &sp_entity_id(state, org_id),
+        &acs_url(state),
+        &org.name,
+    ))
+}
+
+fn saml_refused(e: stint_saml::SamlError) -> AppError {
+    AppError::conflict(e.code(), e.to_string())
 }
 
 fn sealed_for(org_id: i64) -> String {
@@ -98,6 +138,9 @@ pub async fn start(
         Some(c) if org.verified => c,
         _ => return Err(AppError::NotFound),
     };
+    if conn.protocol == "saml" {
+        return start_saml(state, &conn, next).await;
+    }
     let provider = state
         .config
         .sso
@@ -136,6 +179,154 @@ pub async fn start(
     })
 }
 
+async fn start_saml(
+    state: &AppState,
+    conn: &SsoConnection,
+    next: &str,
+) -> Result<Started, AppError> {
+    let token = stint_sso::random_token(32).map_err(AppError::Internal)?;
+    let request_id = stint_sso::random_token(20).map_err(AppError::Internal)?;
+    let now = state.clock.now();
+    let sso_url = conn.saml_sso_url.as_deref().unwrap_or("");
+    let request = stint_saml::authn_request(
+        sso_url,
+        &sp_entity_id(state, conn.org_id),
+        &acs_url(state),
+        &request_id,
+        &token,
+        now,
+    )
+    .map_err(saml_refused)?;
+    state
+        .store
+        .create_sso_login(
+            &hash_token(&token),
+            &SsoLogin {
+                org_id: conn.org_id,
+                nonce: request.id.clone(),
+                verifier: String::new(),
+                next: next.chars().take(500).collect(),
+                expires_at: now + Duration::minutes(LOGIN_MINUTES),
+            },
+            now,
+        )
+        .await?;
+    Ok(Started {
+        url: request.redirect_url,
+        state: token,
+    })
+}
+
+/// What the IdP posted, re-posted by the browser to `/sso/saml/finish`.
+pub struct SamlCallback<'a> {
+    pub relay_state: &'a str,
+    pub response: &'a str,
+    /// The `state` cookie of this browser.
+    pub cookie: Option<&'a str>,
+}
+
+/// The pending sign-in `state` names, taken once, if this browser started it.
+async fn take_login(
+    state: &AppState,
+    token: &str,
+    cookie: Option<&str>,
+) -> Result<SsoLogin, AppError> {
+    if token.is_empty() || token.len() > 200 {
+        return Err(stale());
+    }
+    // Taken (deleted) first, so a replay finds nothing whatever follows.
+    let login = state
+        .store
+        .take_sso_login(&hash_token(token))
+        .await?
+        .ok_or_else(stale)?;
+    let cookie_ok = cookie.is_some_and(|c| {
+        c.len() == token.len()
+            && c.bytes()
+                .zip(token.bytes())
+                .fold(0u8, |a, (x, y)| a | (x ^ y))
+                == 0
+    });
+    if !cookie_ok || login.expires_at < state.clock.now() {
+        return Err(stale());
+    }
+    Ok(login)
+}
+
+/// Finishes a SAML sign-in: the account and where to go next.
+pub async fn finish_saml(
+    state: &AppState,
+    cb: SamlCallback<'_>,
+) -> Result<(User, String), AppError> {
+    let login = take_login(state, cb.relay_state, cb.cookie).await?;
+    let org_id = login.org_id;
+    let result = finish_saml_checked(state, &cb, login).await;
+    if let Err(e) = &result {
+        audit_refusal(state, org_id, e).await?;
+    }
+    result
+}
+
+async fn finish_saml_checked(
+    state: &AppState,
+    cb: &SamlCallback<'_>,
+    login: SsoLogin,
+) -> Result<(User, String), AppError> {
+    let org = state.store.org(login.org_id).await?;
+    let conn = match state.store.sso_connection(org.id).await? {
+        Some(c) if org.verified && c.protocol == "saml" => c,
+        _ => return Err(stale()),
+    };
+    let certificate =
+        stint_saml::Certificate::parse(conn.saml_certificate.as_deref().unwrap_or(""))
+            .map_err(saml_refused)?;
+    let now = state.clock.now();
+    let sp = sp_entity_id(state, org.id);
+    let acs = acs_url(state);
+    let got = stint_saml::read_response(
+        cb.response,
+        &stint_saml::Expect {
+            idp_entity_id: &conn.issuer,
+            certificate: &certificate,
+            sp_entity_id: &sp,
+            acs_url: &acs,
+            request_id: Some(&login.nonce),
+            now,
+        },
+    )
+    .map_err(saml_refused)?;
+    if !state
+        .store
+        .use_saml_assertion(org.id, &got.assertion_id, got.not_on_or_after, now)
+        .await?
+    {
+        return Err(AppError::conflict(
+            "saml_replay",
+            "This assertion was used to sign in already; Stint accepts each once. Start again from the sign-in page.",
+        ));
+    }
+    let identity = stint_sso::Identity {
+        subject: got.name_id,
+        email: got.email,
+        email_verified: None,
+        name: got.name,
+    };
+    let user = account_for(state, &org, &identity).await?;
+    Ok((user, login.next))
+}
+
+async fn audit_refusal(state: &AppState, org_id: i64, e: &AppError) -> Result<(), AppError> {
+    let what = match e {
+        AppError::Conflict { code, message } => format!("{code}: {message}"),
+        other => other.to_string(),
+    };
+    state
+        .store
+        .audit(None, "sso.refused", "organization", org_id, &what)
+        .await?;
+    Ok(())
+}
+
 /// What the provider sent back to `/sso/callback`.
 pub struct Callback<'a> {
     pub state: &'a str,
@@ -155,36 +346,11 @@ fn stale() -> AppError {
 
 /// Finishes a sign-in: the account and where to go next.
 pub async fn finish(state: &AppState, cb: Callback<'_>) -> Result<(User, String), AppError> {
-    if cb.state.is_empty() || cb.state.len() > 200 {
-        return Err(stale());
-    }
-    // Taken (deleted) first, so a replay finds nothing whatever follows.
-    let login = state
-        .store
-        .take_sso_login(&hash_token(cb.state))
-        .await?
-        .ok_or_else(stale)?;
-    let cookie_ok = cb.cookie.is_some_and(|c| {
-        c.len() == cb.state.len()
-            && c.bytes()
-                .zip(cb.state.bytes())
-                .fold(0u8, |a, (x, y)| a | (x ^ y))
-                == 0
-    });
-    if !cookie_ok || login.expires_at < state.clock.now() {
-        return Err(stale());
-    }
+    let login = take_login(state, cb.state, cb.cookie).await?;
     let org_id = login.org_id;
     let result = finish_checked(state, &cb, login).await;
     if let Err(e) = &result {
-        let what = match e {
-            AppError::Conflict { code, message } => format!("{code}: {message}"),
-            other => other.to_string(),
-        };
-        state
-            .store
-            .audit(None, "sso.refused", "organization", org_id, &what)
-            .await?;
+        audit_refusal(state, org_id, e).await?;
     }
     result
 }
@@ -205,7 +371,7 @@ async fn finish_checked(
     }
     let org = state.store.org(login.org_id).await?;
     let conn = match state.store.sso_connection(org.id).await? {
-        Some(c) if org.verified => c,
+        Some(c) if org.verified && c.protocol == "oidc" => c,
         _ => return Err(stale()),
     };
     let secret = state
@@ -377,6 +543,9 @@ pub struct Settings {
     pub accounts: i64,
     pub last_sign_in: Option<chrono::DateTime<Utc>>,
     pub redirect_uri: String,
+    /// SAML: Stint's entity ID (its metadata's address) and its ACS.
+    pub sp_entity_id: String,
+    pub acs_url: String,
 }
 
 pub(crate) async fn owner(state: &AppState, user: &User) -> Result<Membership, AppError> {
@@ -402,6 +571,8 @@ pub async fn settings(state: &AppState, user: &User) -> Result<Settings, AppErro
         accounts,
         last_sign_in,
         redirect_uri: redirect_uri(state),
+        sp_entity_id: sp_entity_id(state, org_id),
+        acs_url: acs_url(state),
     })
 }
 
@@ -409,11 +580,22 @@ pub async fn settings(state: &AppState, user: &User) -> Result<Settings, AppErro
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SsoForm {
-    /// The issuer's address, e.g. `https://login.example.edu`.
+    /// `oidc` (OpenID Connect, the default) or `saml` (SAML 2.0).
+    pub protocol: String,
+    /// OpenID Connect: the issuer's address, e.g. `https://login.example.edu`.
     pub issuer: String,
     pub client_id: String,
     /// Required the first time; empty keeps the stored one.
     pub client_secret: String,
+    /// SAML: the IdP's metadata (XML), which fills the three fields below
+    /// when they are left empty.
+    pub idp_metadata: String,
+    /// SAML: the IdP's entity ID.
+    pub idp_entity_id: String,
+    /// SAML: its sign-in address for the HTTP-Redirect binding.
+    pub idp_sso_url: String,
+    /// SAML: the certificate its assertions are signed with (PEM or base64).
+    pub idp_certificate: String,
 }
 
 pub async fn configure(state: &AppState, user: &User, form: &SsoForm) -> Result<(), AppError> {
@@ -423,6 +605,16 @@ pub async fn configure(state: &AppState, user: &User, form: &SsoForm) -> Result<
             "org_not_verified",
             "Stint verifies your organization and its email domains first; then you can set up its sign-in.",
         ));
+    }
+    match form.protocol.trim() {
+        "" | "oidc" => {}
+        "saml" => return configure_saml(state, user, &m, form).await,
+        _ => {
+            return Err(AppError::invalid(
+                "protocol",
+                "Choose OpenID Connect (oidc) or SAML 2.0 (saml).",
+            ));
+        }
     }
     let mut errors = stint_domain::FieldErrors::new();
     let issuer = match state.config.sso.check_issuer(&form.issuer) {
@@ -472,9 +664,12 @@ pub async fn configure(state: &AppState, user: &User, form: &SsoForm) -> Result<
             m.org.id,
             user.id,
             &SsoInput {
+                protocol: "oidc",
                 issuer: &issuer,
                 client_id,
                 client_secret_sealed: sealed.as_deref(),
+                saml_sso_url: None,
+                saml_certificate: None,
             },
         )
         .await?;
@@ -495,19 +690,149 @@ pub async fn configure(state: &AppState, user: &User, form: &SsoForm) -> Result<
     Ok(())
 }
 
-/// A test of the settings: discovery, the issuer's name and its keys.
-/// `Ok(None)` when it passed, `Ok(Some(error))` with what failed.
-pub async fn test(state: &AppState, user: &User) -> Result<Option<stint_sso::SsoError>, AppError> {
+async fn configure_saml(
+    state: &AppState,
+    user: &User,
+    m: &Membership,
+    form: &SsoForm,
+) -> Result<(), AppError> {
+    let mut errors = stint_domain::FieldErrors::new();
+    let (mut entity_id, mut sso_url, mut certificate) = (
+        form.idp_entity_id.trim().to_string(),
+        form.idp_sso_url.trim().to_string(),
+        form.idp_certificate.trim().to_string(),
+    );
+    let metadata = form.idp_metadata.trim();
+    if metadata.len() > 200_000 {
+        errors.add("idp_metadata", "The metadata is at most 200 KB.");
+    } else if !metadata.is_empty() {
+        match stint_saml::idp_metadata(metadata) {
+            Ok(md) => {
+                if entity_id.is_empty() {
+                    entity_id = md.entity_id;
+                }
+                if sso_url.is_empty() {
+                    sso_url = md.sso_url;
+                }
+                if certificate.is_empty() {
+                    certificate = md.certificate;
+                }
+            }
+            Err(e) => errors.add("idp_metadata", e.to_string()),
+        }
+    }
+    if entity_id.is_empty()
+        || entity_id.len() > 500
+        || entity_id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        errors.add(
+            "idp_entity_id",
+            "Enter the identity provider's entity ID (its Issuer, often an https:// address), or paste its metadata.",
+        );
+    }
+    let sso_url = match state.config.sso.check_address(&sso_url) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errors.add(
+                "idp_sso_url",
+                format!("The sign-in address is not usable: {e}"),
+            );
+            None
+        }
+    };
+    let pem = if certificate.len() > 20_000 {
+        errors.add("idp_certificate", "The certificate is at most 20 KB.");
+        None
+    } else {
+        match stint_saml::Certificate::parse(&certificate) {
+            Ok(_) => Some(certificate),
+            Err(e) => {
+                errors.add("idp_certificate", e.to_string());
+                None
+            }
+        }
+    };
+    let (Some(sso_url), Some(pem)) = (sso_url, pem) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    state
+        .store
+        .save_sso_connection(
+            m.org.id,
+            user.id,
+            &SsoInput {
+                protocol: "saml",
+                issuer: &entity_id,
+                client_id: "",
+                client_secret_sealed: Some(""),
+                saml_sso_url: Some(&sso_url),
+                saml_certificate: Some(&pem),
+            },
+        )
+        .await?;
+    let fingerprint = stint_saml::Certificate::parse(&pem)
+        .map(|c| c.fingerprint())
+        .unwrap_or_default();
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "sso.configured",
+            "organization",
+            m.org.id,
+            &format!("saml {entity_id} at {sso_url}, certificate {fingerprint}"),
+        )
+        .await?;
+    Ok(())
+}
+
+/// What a test of the settings found.
+pub struct TestResult {
+    pub passed: bool,
+    /// What failed (`sso_discovery_unreachable`, `saml_certificate`…);
+    /// empty when it passed.
+    pub code: &'static str,
+    /// The finding, in a sentence.
+    pub detail: String,
+}
+
+/// A test of the settings. OpenID Connect: discovery, the issuer's name
+/// and its keys. SAML: the certificate, and that the sign-in address
+/// answers.
+pub async fn test(state: &AppState, user: &User) -> Result<TestResult, AppError> {
     let m = owner(state, user).await?;
     let conn = state
         .store
         .sso_connection(m.org.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let outcome = state.config.sso.discover(&conn.issuer).await.err();
-    let (code, detail) = match &outcome {
-        None => ("", "Discovery and signing keys read.".to_string()),
-        Some(e) => (e.code(), e.to_string()),
+    let (code, detail) = if conn.protocol == "saml" {
+        let cert = stint_saml::Certificate::parse(conn.saml_certificate.as_deref().unwrap_or(""));
+        let url = conn.saml_sso_url.as_deref().unwrap_or("");
+        match (cert, state.config.sso.reachable(url).await) {
+            (Err(e), _) => (e.code(), e.to_string()),
+            (_, Err(e)) => (e.code(), e.to_string()),
+            (Ok(c), Ok(())) => (
+                "",
+                format!(
+                    "The sign-in address answers and the certificate is readable (SHA-256 {}). Sign in once to check the whole way.",
+                    c.fingerprint()
+                ),
+            ),
+        }
+    } else {
+        match state.config.sso.discover(&conn.issuer).await.err() {
+            None => (
+                "",
+                "Stint read the discovery document and the signing keys.".to_string(),
+            ),
+            Some(e) => (e.code(), e.to_string()),
+        }
     };
     state
         .store
@@ -523,7 +848,11 @@ pub async fn test(state: &AppState, user: &User) -> Result<Option<stint_sso::Sso
             if code.is_empty() { "passed" } else { code },
         )
         .await?;
-    Ok(outcome)
+    Ok(TestResult {
+        passed: code.is_empty(),
+        code,
+        detail,
+    })
 }
 
 pub async fn set_required(state: &AppState, user: &User, required: bool) -> Result<(), AppError> {

@@ -1,6 +1,9 @@
 //! Single sign-on pages: `/sso/start` (to the organization's provider),
-//! `/sso/callback` (back from it), and `/organization/sign-in`, where an
-//! organization's owners set up, test, require or remove it.
+//! `/sso/callback` (back from an OpenID provider), `/sso/saml/acs` (a SAML
+//! IdP's answer, re-posted from Stint's own origin to `/sso/saml/finish`),
+//! `/sso/saml/metadata/{org}` (Stint's SAML metadata), and
+//! `/organization/sign-in`, where an organization's owners set up, test,
+//! require or remove it.
 
 use askama::Template;
 use axum::Router;
@@ -26,6 +29,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sso/start", get(start))
         .route("/sso/callback", get(callback))
+        .route("/sso/saml/acs", post(saml_acs))
+        .route("/sso/saml/finish", post(saml_finish))
+        .route("/sso/saml/metadata/{org}", get(saml_metadata))
         .route("/organization/sign-in", get(settings).post(save))
         .route("/organization/sign-in/test", post(test))
         .route("/organization/sign-in/require", post(require))
@@ -103,9 +109,15 @@ async fn callback(
         },
     )
     .await;
+    signed_in(&state, result).await
+}
+
+/// The answer to a finished sign-in: a session and the next page, or what
+/// went wrong; the state cookie is cleared either way.
+async fn signed_in(state: &AppState, result: Result<(User, String), AppError>) -> Response {
     let mut res = match result {
-        Ok((user, next)) => match accounts::start_session(&state, &user).await {
-            Ok(token) => with_session(&state, &token, safe_next(&next).unwrap_or(home_for(&user))),
+        Ok((user, next)) => match accounts::start_session(state, &user).await {
+            Ok(token) => with_session(state, &token, safe_next(&next).unwrap_or(home_for(&user))),
             Err(e) => super::error_page(e, None),
         },
         Err(e @ AppError::Conflict { .. }) => {
@@ -124,8 +136,74 @@ async fn callback(
         Err(e) => super::error_page(e, None),
     };
     res.headers_mut()
-        .append(header::SET_COOKIE, state_cookie(&state, "", 0));
+        .append(header::SET_COOKIE, state_cookie(state, "", 0));
     res
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SamlPost {
+    #[serde(rename = "SAMLResponse")]
+    saml_response: String,
+    #[serde(rename = "RelayState")]
+    relay_state: String,
+}
+
+#[derive(Template)]
+#[template(path = "sso/saml_post.html")]
+struct SamlPostPage {
+    layout: Layout,
+    response: String,
+    relay_state: String,
+}
+
+/// The IdP's answer arrives here by a cross-site POST, which carries none
+/// of Stint's cookies; nothing is decided here. The page posts it on to
+/// `/sso/saml/finish` from Stint's origin (by itself, or with its button),
+/// where the state cookie comes along.
+async fn saml_acs(State(state): State<AppState>, HtmlForm(f): HtmlForm<SamlPost>) -> Response {
+    let mut layout = Layout::new("Signing you in", None, state.config.demo);
+    layout.noindex = true;
+    render(&SamlPostPage {
+        layout,
+        response: f.saml_response,
+        relay_state: f.relay_state,
+    })
+}
+
+async fn saml_finish(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    HtmlForm(f): HtmlForm<SamlPost>,
+) -> Response {
+    let result = sso::finish_saml(
+        &state,
+        sso::SamlCallback {
+            relay_state: &f.relay_state,
+            response: &f.saml_response,
+            cookie: cookie_value(&headers, STATE_COOKIE),
+        },
+    )
+    .await;
+    signed_in(&state, result).await
+}
+
+/// Stint's SAML service provider metadata for a verified organization.
+async fn saml_metadata(
+    State(state): State<AppState>,
+    axum::extract::Path(org): axum::extract::Path<i64>,
+) -> Response {
+    match sso::sp_metadata(&state, org).await {
+        Ok(xml) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/samlmetadata+xml"),
+            )],
+            xml,
+        )
+            .into_response(),
+        Err(e) => super::error_page(e, None),
+    }
 }
 
 fn layout(state: &AppState, user: &User, notice: Option<&str>) -> Layout {
@@ -149,8 +227,16 @@ struct SettingsPage {
     domains: Vec<String>,
     redirect_uri: String,
     configured: bool,
+    /// `oidc` or `saml`: the one saved.
+    protocol: String,
     issuer: String,
     client_id: String,
+    sp_entity_id: String,
+    acs_url: String,
+    idp_entity_id: String,
+    idp_sso_url: String,
+    idp_certificate: String,
+    idp_fingerprint: Option<String>,
     required: bool,
     tested_ok: bool,
     /// The last test: when, whether it passed, what it said.
@@ -184,14 +270,38 @@ async fn settings_page(
         domains: s.domains,
         redirect_uri: s.redirect_uri,
         configured: c.is_some(),
+        protocol: c.map(|c| c.protocol.clone()).unwrap_or_default(),
         issuer: typed
+            .filter(|t| t.protocol != "saml")
             .map(|t| t.issuer.clone())
-            .or_else(|| c.map(|c| c.issuer.clone()))
+            .or_else(|| c.filter(|c| c.protocol == "oidc").map(|c| c.issuer.clone()))
             .unwrap_or_default(),
         client_id: typed
+            .filter(|t| t.protocol != "saml")
             .map(|t| t.client_id.clone())
             .or_else(|| c.map(|c| c.client_id.clone()))
             .unwrap_or_default(),
+        sp_entity_id: s.sp_entity_id.clone(),
+        acs_url: s.acs_url.clone(),
+        idp_entity_id: typed
+            .filter(|t| t.protocol == "saml")
+            .map(|t| t.idp_entity_id.clone())
+            .or_else(|| c.filter(|c| c.protocol == "saml").map(|c| c.issuer.clone()))
+            .unwrap_or_default(),
+        idp_sso_url: typed
+            .filter(|t| t.protocol == "saml")
+            .map(|t| t.idp_sso_url.clone())
+            .or_else(|| c.and_then(|c| c.saml_sso_url.clone()))
+            .unwrap_or_default(),
+        idp_certificate: typed
+            .filter(|t| t.protocol == "saml")
+            .map(|t| t.idp_certificate.clone())
+            .or_else(|| c.and_then(|c| c.saml_certificate.clone()))
+            .unwrap_or_default(),
+        idp_fingerprint: c
+            .and_then(|c| c.saml_certificate.as_deref())
+            .and_then(|p| stint_saml::Certificate::parse(p).ok())
+            .map(|c| c.fingerprint()),
         required: c.is_some_and(|c| c.required),
         tested_ok: c.is_some_and(|c| c.tested_ok()),
         test: c.and_then(|c| {
@@ -254,14 +364,11 @@ async fn save(
 async fn test(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     let u = user.user();
     match sso::test(&state, u).await {
-        Ok(outcome) => {
-            let result = match outcome {
-                None => (
-                    true,
-                    "The test passed: Stint read the discovery document and the signing keys."
-                        .to_string(),
-                ),
-                Some(e) => (false, format!("{} ({})", e, e.code())),
+        Ok(t) => {
+            let result = if t.passed {
+                (true, t.detail)
+            } else {
+                (false, format!("{} ({})", t.detail, t.code))
             };
             settings_page(&state, u, None, None, FieldErrors::new(), Some(result)).await
         }

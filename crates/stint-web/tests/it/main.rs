@@ -36,6 +36,7 @@ mod payout_details;
 mod preferences;
 mod receipts;
 mod restricted;
+mod saml;
 mod scim;
 mod scim_groups;
 mod search_quality;
