@@ -10,7 +10,7 @@ use stint_domain::organization::MemberRole;
 use stint_domain::university::StaffRole;
 
 use crate::error::OptionalExt;
-use crate::{Store, StoreError, StoreResult, with_db};
+use crate::{Store, StoreError, StoreResult, push_in, with_db};
 
 /// A Group resource. Its members are read apart ([`Store::scim_group_members`]).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -136,16 +136,20 @@ impl Store {
         })?)
     }
 
-    /// The groups a User resource is in, as (id, displayName).
-    pub async fn scim_user_groups(&self, scim_user_id: &str) -> StoreResult<Vec<(String, String)>> {
+    /// The groups of these User resources (one page of a list), as
+    /// (User id, group id, displayName), in one query.
+    pub async fn scim_user_groups(
+        &self,
+        scim_user_ids: &[String],
+    ) -> StoreResult<Vec<(String, String, String)>> {
         Ok(with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-                  WHERE m.scim_user_id = $1 ORDER BY g.display_name_key, g.id",
-            )
-            .bind(scim_user_id)
-            .fetch_all(p)
-            .await
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT m.scim_user_id, g.id, g.display_name FROM scim_group_members m
+                   JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id",
+            );
+            push_in!(qb, scim_user_ids);
+            qb.push(" ORDER BY g.display_name_key, g.id");
+            qb.build_query_as().fetch_all(p).await
         })?)
     }
 

@@ -489,20 +489,9 @@ pub async fn create_user(
 
 pub async fn get_user(state: &AppState, org: &Organization, id: &str) -> Result<Value, ScimError> {
     let row = load(state, org, id).await?;
-    with_groups(state, resource(state, &row, &parse_doc(&row))).await
-}
-
-/// Adds the read-only `groups` a User is in (when it is in any).
-async fn with_groups(state: &AppState, mut v: Value) -> Result<Value, ScimError> {
-    let id = v
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let groups = super::scim_groups::groups_of(state, &id).await?;
-    if let (Some(o), false) = (v.as_object_mut(), groups.is_empty()) {
-        o.insert("groups".into(), Value::Array(groups));
-    }
+    let mut one = [resource(state, &row, &parse_doc(&row))];
+    super::scim_groups::add_groups(state, &mut one).await?;
+    let [v] = one;
     Ok(v)
 }
 
@@ -529,10 +518,11 @@ pub async fn list_users(
             .scim_users_page(org.id, start_index.saturating_sub(1) as i64, count as i64)
             .await
             .map_err(store_error)?;
-        let mut page = Vec::with_capacity(rows.len());
-        for r in &rows {
-            page.push(with_groups(state, resource(state, r, &parse_doc(r))).await?);
-        }
+        let mut page: Vec<Value> = rows
+            .iter()
+            .map(|r| resource(state, r, &parse_doc(r)))
+            .collect();
+        super::scim_groups::add_groups(state, &mut page).await?;
         return Ok((usize::try_from(total).unwrap_or(0), page));
     }
     let rows = match filter.as_ref().and_then(Filter::user_name_eq) {
@@ -552,14 +542,12 @@ pub async fn list_users(
         .filter(|v| filter.as_ref().is_none_or(|f| f.matches(s, v)))
         .collect();
     let total = all.len();
-    let mut page = Vec::new();
-    for v in all
+    let mut page: Vec<Value> = all
         .into_iter()
         .skip(start_index.saturating_sub(1))
         .take(count)
-    {
-        page.push(with_groups(state, v).await?);
-    }
+        .collect();
+    super::scim_groups::add_groups(state, &mut page).await?;
     Ok((total, page))
 }
 

@@ -402,23 +402,41 @@ pub async fn delete_group(state: &AppState, org: &Organization, id: &str) -> Res
     Ok(())
 }
 
-/// The groups a User resource is in, as its read-only `groups` attribute.
-pub async fn groups_of(state: &AppState, scim_user_id: &str) -> Result<Vec<Value>, ScimError> {
-    Ok(state
+/// Adds to each User resource the groups it is in, as its read-only
+/// `groups` attribute (left out when it is in none). One query for them all.
+pub async fn add_groups(state: &AppState, users: &mut [Value]) -> Result<(), ScimError> {
+    let ids: Vec<String> = users
+        .iter()
+        .filter_map(|u| u.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let rows = state
         .store
-        .scim_user_groups(scim_user_id)
+        .scim_user_groups(&ids)
         .await
-        .map_err(store_error)?
-        .into_iter()
-        .map(|(id, name)| {
-            json!({
-                "value": id,
-                "display": name,
-                "type": "direct",
-                "$ref": format!("{}/Groups/{id}", base_url(state)),
+        .map_err(store_error)?;
+    for user in users.iter_mut() {
+        let id = user
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let groups: Vec<Value> = rows
+            .iter()
+            .filter(|(u, _, _)| *u == id)
+            .map(|(_, gid, name)| {
+                json!({
+                    "value": gid,
+                    "display": name,
+                    "type": "direct",
+                    "$ref": format!("{}/Groups/{gid}", base_url(state)),
+                })
             })
-        })
-        .collect())
+            .collect();
+        if let (Some(o), false) = (user.as_object_mut(), groups.is_empty()) {
+            o.insert("groups".into(), Value::Array(groups));
+        }
+    }
+    Ok(())
 }
 
 // --- roles ---

@@ -99,6 +99,27 @@ app_test!(mapped_groups_make_and_unmake_staff, |app| async move {
     );
     let r = scim(&app, Method::GET, &format!("/Users/{ada_id}"), &t, None).await;
     assert_eq!(r.json()["groups"][0]["value"], json!(careers_id));
+    // Lists carry each User's groups too (read for the page in one query).
+    for path in [
+        "/Users",
+        "/Users?filter=userName%20eq%20%22ada@uni.example%22",
+    ] {
+        let r = scim(&app, Method::GET, path, &t, None).await;
+        let ada = r.json()["Resources"]
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["id"] == json!(ada_id)).cloned())
+            .unwrap_or_else(|| panic!("no Ada in {}", r.body));
+        assert_eq!(ada["groups"][0]["display"], json!("Careers Team"), "{path}");
+        assert!(
+            r.json()["Resources"].as_array().is_some_and(|a| a
+                .iter()
+                .filter(|u| u["groups"].is_array())
+                .count()
+                == 1),
+            "only Ada is in a group: {}",
+            r.body
+        );
+    }
     assert_eq!(r.json()["groups"][0]["display"], json!("Careers Team"));
     assert_eq!(
         standing(&app, "ada@uni.example", uni).await,
