@@ -77,6 +77,8 @@ pub enum SsoError {
     Userinfo(String),
     #[error("Stint could not reach {url}: {why}")]
     Unreachable { url: String, why: String },
+    #[error("The LTI launch is not usable: {0}")]
+    Lti(String),
 }
 
 impl SsoError {
@@ -99,6 +101,7 @@ impl SsoError {
             SsoError::MissingClaim(_) => "sso_claim_missing",
             SsoError::Userinfo(_) => "sso_userinfo",
             SsoError::Unreachable { .. } => "sso_unreachable",
+            SsoError::Lti(_) => "lti_launch_invalid",
         }
     }
 }
@@ -219,15 +222,21 @@ enum Audience {
     Many(Vec<String>),
 }
 
+/// The claims every signed token is checked on.
 #[derive(Deserialize)]
-struct Claims {
+struct Checked {
     iss: Option<String>,
-    sub: Option<String>,
     aud: Option<Audience>,
     azp: Option<String>,
     exp: Option<i64>,
     nbf: Option<i64>,
     nonce: Option<String>,
+}
+
+/// The claims of an ID token about who signed in.
+#[derive(Deserialize)]
+struct Claims {
+    sub: Option<String>,
     email: Option<String>,
     email_verified: Option<serde_json::Value>,
     name: Option<String>,
@@ -331,6 +340,24 @@ impl Client {
         }
         let bytes = read_limited(res).await?;
         serde_json::from_slice(&bytes).map_err(|e| format!("the answer is not JSON ({e})"))
+    }
+
+    /// Reads a JSON Web Key Set (an LTI platform's, at the address its
+    /// registration gives): at least one key.
+    pub async fn jwks(&self, url: &str) -> Result<JwkSet, SsoError> {
+        let unreachable = |why: String| SsoError::JwksUnreachable {
+            url: url.to_string(),
+            why,
+        };
+        self.check_url(url)
+            .map_err(|e| unreachable(e.to_string()))?;
+        let keys = self.get_json(url).await.map_err(unreachable)?;
+        let keys: JwkSet = serde_json::from_value(keys)
+            .map_err(|e| unreachable(format!("it is not a JSON Web Key Set ({e})")))?;
+        if keys.keys.is_empty() {
+            return Err(unreachable("the key set is empty".into()));
+        }
+        Ok(keys)
     }
 
     /// Reads the issuer's discovery document and signing keys. The
@@ -601,35 +628,6 @@ impl Provider {
         format!("{}{sep}{}", self.authorization_endpoint, q.finish())
     }
 
-    /// The key the token names (`kid`), or the only key of its kind.
-    fn key_for(&self, kid: Option<&str>, alg: Algorithm) -> Option<&Jwk> {
-        let fits = |k: &&Jwk| {
-            DecodingKey::from_jwk(k).is_ok()
-                && k.common
-                    .public_key_use
-                    .as_ref()
-                    .is_none_or(|u| *u == jsonwebtoken::jwk::PublicKeyUse::Signature)
-                && family(&k.algorithm) == family_of(alg)
-        };
-        match kid {
-            Some(kid) => self
-                .keys
-                .keys
-                .iter()
-                .filter(fits)
-                .find(|k| k.common.key_id.as_deref() == Some(kid)),
-            None => {
-                let mut candidates = self.keys.keys.iter().filter(fits);
-                let one = candidates.next();
-                if candidates.next().is_some() {
-                    None
-                } else {
-                    one
-                }
-            }
-        }
-    }
-
     /// Checks an ID token: an asymmetric signature by one of the issuer's
     /// keys, `iss` equal to the issuer, `aud` naming `client_id` (and `azp`
     /// equal to it when there are several audiences or `azp` is given),
@@ -642,83 +640,18 @@ impl Provider {
         nonce: &str,
         now: i64,
     ) -> Result<Identity, SsoError> {
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|e| SsoError::Malformed(e.to_string()))?;
-        if !ALGORITHMS.contains(&header.alg) {
-            return Err(SsoError::Signature(format!(
-                "the algorithm {:?} is not accepted (only asymmetric signatures are)",
-                header.alg
-            )));
-        }
-        let jwk = self
-            .key_for(header.kid.as_deref(), header.alg)
-            .ok_or_else(|| {
-                SsoError::Signature(match &header.kid {
-                    Some(kid) => {
-                        format!("no key {kid} for {:?} in the issuer's key set", header.alg)
-                    }
-                    None => {
-                        "the token names no key and the key set has no single key for it".into()
-                    }
-                })
-            })?;
-        let key = DecodingKey::from_jwk(jwk).map_err(|e| SsoError::Signature(e.to_string()))?;
-        let mut validation = Validation::new(header.alg);
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        let data = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).map_err(
-            |e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::InvalidSignature => {
-                    SsoError::Signature("the signature is wrong".into())
-                }
-                _ => SsoError::Malformed(e.to_string()),
+        let claims = verify_jwt(
+            &self.keys,
+            token,
+            &Expected {
+                issuer: &self.issuer,
+                client_id,
+                nonce,
+                now,
             },
         )?;
         let c: Claims =
-            serde_json::from_value(data.claims).map_err(|e| SsoError::Malformed(e.to_string()))?;
-        let iss = c.iss.ok_or(SsoError::MissingClaim("iss"))?;
-        if iss != self.issuer {
-            return Err(SsoError::Issuer {
-                expected: self.issuer.clone(),
-                found: iss,
-            });
-        }
-        let aud = match c.aud.ok_or(SsoError::MissingClaim("aud"))? {
-            Audience::One(a) => vec![a],
-            Audience::Many(a) => a,
-        };
-        if !aud.iter().any(|a| a == client_id) {
-            return Err(SsoError::Audience {
-                expected: client_id.to_string(),
-                found: aud.join(", "),
-            });
-        }
-        if (aud.len() > 1 || c.azp.is_some()) && c.azp.as_deref() != Some(client_id) {
-            return Err(SsoError::Audience {
-                expected: client_id.to_string(),
-                found: format!(
-                    "{} (authorized party {})",
-                    aud.join(", "),
-                    c.azp.as_deref().unwrap_or("missing")
-                ),
-            });
-        }
-        let exp = c.exp.ok_or(SsoError::MissingClaim("exp"))?;
-        if exp + LEEWAY_SECS < now {
-            return Err(SsoError::Expired(exp));
-        }
-        if let Some(nbf) = c.nbf
-            && nbf - LEEWAY_SECS > now
-        {
-            return Err(SsoError::NotYet(nbf));
-        }
-        // Compared in constant time: the nonce is a secret of this sign-in.
-        let given = c.nonce.ok_or(SsoError::Nonce)?;
-        if !constant_eq(given.as_bytes(), nonce.as_bytes()) {
-            return Err(SsoError::Nonce);
-        }
+            serde_json::from_value(claims).map_err(|e| SsoError::Malformed(e.to_string()))?;
         let subject = c
             .sub
             .filter(|s| !s.is_empty())
@@ -732,8 +665,130 @@ impl Provider {
     }
 }
 
+/// What a signed token must say: who issued it, for which client, with
+/// which nonce, and the time now (Unix seconds).
+pub struct Expected<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub nonce: &'a str,
+    pub now: i64,
+}
+
+/// The key the token names (`kid`), or the only key of its kind.
+fn key_for<'k>(keys: &'k JwkSet, kid: Option<&str>, alg: Algorithm) -> Option<&'k Jwk> {
+    let fits = |k: &&Jwk| {
+        DecodingKey::from_jwk(k).is_ok()
+            && k.common
+                .public_key_use
+                .as_ref()
+                .is_none_or(|u| *u == jsonwebtoken::jwk::PublicKeyUse::Signature)
+            && family(&k.algorithm) == family_of(alg)
+    };
+    match kid {
+        Some(kid) => keys
+            .keys
+            .iter()
+            .filter(fits)
+            .find(|k| k.common.key_id.as_deref() == Some(kid)),
+        None => {
+            let mut candidates = keys.keys.iter().filter(fits);
+            let one = candidates.next();
+            if candidates.next().is_some() {
+                None
+            } else {
+                one
+            }
+        }
+    }
+}
+
+/// Checks a token signed as OpenID Connect signs ID tokens (an LTI launch
+/// is one too): an asymmetric signature by one of `keys`, `iss`, `aud`
+/// (and `azp`), `exp`, `nbf` and `nonce` as [`Provider::verify_id_token`]
+/// says. Returns all its claims.
+pub fn verify_jwt(
+    keys: &JwkSet,
+    token: &str,
+    expected: &Expected<'_>,
+) -> Result<serde_json::Value, SsoError> {
+    let header =
+        jsonwebtoken::decode_header(token).map_err(|e| SsoError::Malformed(e.to_string()))?;
+    if !ALGORITHMS.contains(&header.alg) {
+        return Err(SsoError::Signature(format!(
+            "the algorithm {:?} is not accepted (only asymmetric signatures are)",
+            header.alg
+        )));
+    }
+    let jwk = key_for(keys, header.kid.as_deref(), header.alg).ok_or_else(|| {
+        SsoError::Signature(match &header.kid {
+            Some(kid) => format!("no key {kid} for {:?} in the issuer's key set", header.alg),
+            None => "the token names no key and the key set has no single key for it".into(),
+        })
+    })?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| SsoError::Signature(e.to_string()))?;
+    let mut validation = Validation::new(header.alg);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let data =
+        jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).map_err(|e| match e
+            .kind()
+        {
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => {
+                SsoError::Signature("the signature is wrong".into())
+            }
+            _ => SsoError::Malformed(e.to_string()),
+        })?;
+    let c: Checked = serde_json::from_value(data.claims.clone())
+        .map_err(|e| SsoError::Malformed(e.to_string()))?;
+    let iss = c.iss.ok_or(SsoError::MissingClaim("iss"))?;
+    if iss != expected.issuer {
+        return Err(SsoError::Issuer {
+            expected: expected.issuer.to_string(),
+            found: iss,
+        });
+    }
+    let client_id = expected.client_id;
+    let aud = match c.aud.ok_or(SsoError::MissingClaim("aud"))? {
+        Audience::One(a) => vec![a],
+        Audience::Many(a) => a,
+    };
+    if !aud.iter().any(|a| a == client_id) {
+        return Err(SsoError::Audience {
+            expected: client_id.to_string(),
+            found: aud.join(", "),
+        });
+    }
+    if (aud.len() > 1 || c.azp.is_some()) && c.azp.as_deref() != Some(client_id) {
+        return Err(SsoError::Audience {
+            expected: client_id.to_string(),
+            found: format!(
+                "{} (authorized party {})",
+                aud.join(", "),
+                c.azp.as_deref().unwrap_or("missing")
+            ),
+        });
+    }
+    let exp = c.exp.ok_or(SsoError::MissingClaim("exp"))?;
+    if exp + LEEWAY_SECS < expected.now {
+        return Err(SsoError::Expired(exp));
+    }
+    if let Some(nbf) = c.nbf
+        && nbf - LEEWAY_SECS > expected.now
+    {
+        return Err(SsoError::NotYet(nbf));
+    }
+    // Compared in constant time: the nonce is a secret of this sign-in.
+    let given = c.nonce.ok_or(SsoError::Nonce)?;
+    if !constant_eq(given.as_bytes(), expected.nonce.as_bytes()) {
+        return Err(SsoError::Nonce);
+    }
+    Ok(data.claims)
+}
+
 /// `email_verified` as a boolean; some issuers send "true"/"false" as text.
-fn verified(v: Option<serde_json::Value>) -> Option<bool> {
+pub(crate) fn verified(v: Option<serde_json::Value>) -> Option<bool> {
     match v {
         Some(serde_json::Value::Bool(b)) => Some(b),
         Some(serde_json::Value::String(s)) => Some(s == "true"),
@@ -845,6 +900,11 @@ mod tests {
             SsoError::Malformed(String::new()),
             SsoError::MissingClaim("sub"),
             SsoError::Userinfo(String::new()),
+            SsoError::Unreachable {
+                url: String::new(),
+                why: String::new(),
+            },
+            SsoError::Lti(String::new()),
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(SsoError::code).collect();
         assert_eq!(codes.len(), all.len());

@@ -318,3 +318,151 @@ async fn userinfo(State(s): State<TestIssuer>, headers: HeaderMap) -> Response {
             .into_response(),
     }
 }
+
+/// What a test launch from [`TestPlatform`] gets wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LaunchFault {
+    #[default]
+    None,
+    WrongAudience,
+    Expired,
+    BadSignature,
+    NoNonce,
+    /// A message other than a resource link launch (deep linking).
+    DeepLinking,
+    /// No `sub`: an anonymous launch.
+    Anonymous,
+}
+
+/// A launch to sign: who, in which course, as what.
+#[derive(Debug, Clone)]
+pub struct LaunchSpec {
+    pub subject: String,
+    pub email: Option<String>,
+    pub name: String,
+    /// Full role URIs.
+    pub roles: Vec<String>,
+    /// The course's label (its code) and title.
+    pub course: Option<(String, String)>,
+    pub deployment_id: String,
+    pub nonce: String,
+    pub target_link_uri: String,
+    pub fault: LaunchFault,
+}
+
+/// The role URI of a course's instructor.
+pub const INSTRUCTOR: &str = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
+/// The role URI of a course's learner.
+pub const LEARNER: &str = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
+
+struct PlatformInner {
+    base: String,
+    client_id: String,
+    key: Vec<u8>,
+    other_key: Vec<u8>,
+}
+
+/// An LTI 1.3 platform on loopback: it publishes its key set at `/jwks`,
+/// answers at `/auth` (the authentication request URL; a test reads the
+/// `state` and `nonce` from Stint's redirect and signs the launch with
+/// [`TestPlatform::launch`]), and signs with a real Ed25519 key. The
+/// browser test launches from a real platform library instead.
+#[derive(Clone)]
+pub struct TestPlatform {
+    inner: Arc<PlatformInner>,
+}
+
+impl TestPlatform {
+    pub async fn start(client_id: &str) -> std::io::Result<TestPlatform> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let platform = TestPlatform {
+            inner: Arc::new(PlatformInner {
+                base,
+                client_id: client_id.into(),
+                key: pkcs8(),
+                other_key: pkcs8(),
+            }),
+        };
+        let app = axum::Router::new()
+            .route("/jwks", get(platform_jwks))
+            .route(
+                "/auth",
+                get(|| async { (StatusCode::BAD_REQUEST, "launch from a course") }),
+            )
+            .with_state(platform.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(platform)
+    }
+
+    /// The platform's issuer (its base address).
+    pub fn issuer(&self) -> String {
+        self.inner.base.clone()
+    }
+
+    pub fn auth_url(&self) -> String {
+        format!("{}/auth", self.inner.base)
+    }
+
+    pub fn jwks_url(&self) -> String {
+        format!("{}/jwks", self.inner.base)
+    }
+
+    /// A signed launch (`id_token`).
+    pub fn launch(&self, spec: &LaunchSpec) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let claim = |n: &str| format!("https://purl.imsglobal.org/spec/lti/claim/{n}");
+        let fault = spec.fault;
+        let mut claims = json!({
+            "iss": self.inner.base,
+            "aud": if fault == LaunchFault::WrongAudience { "someone-else".to_string() } else { self.inner.client_id.clone() },
+            "iat": now,
+            "exp": if fault == LaunchFault::Expired { now - 600 } else { now + 300 },
+            "name": spec.name,
+            claim("message_type"): if fault == LaunchFault::DeepLinking { "LtiDeepLinkingRequest" } else { "LtiResourceLinkRequest" },
+            claim("version"): "1.3.0",
+            claim("deployment_id"): spec.deployment_id,
+            claim("target_link_uri"): spec.target_link_uri,
+            claim("resource_link"): {"id": "link-1", "title": "Stint"},
+            claim("roles"): spec.roles,
+        });
+        if let Some(obj) = claims.as_object_mut() {
+            if fault != LaunchFault::Anonymous {
+                obj.insert("sub".into(), json!(spec.subject));
+            }
+            if fault != LaunchFault::NoNonce {
+                obj.insert("nonce".into(), json!(spec.nonce));
+            }
+            if let Some(email) = &spec.email {
+                obj.insert("email".into(), json!(email));
+            }
+            if let Some((label, title)) = &spec.course {
+                obj.insert(
+                    claim("context"),
+                    json!({"id": format!("ctx-{label}"), "label": label, "title": title}),
+                );
+            }
+        }
+        let key = if fault == LaunchFault::BadSignature {
+            &self.inner.other_key
+        } else {
+            &self.inner.key
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some("platform-1".into());
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(key)).unwrap_or_default()
+    }
+}
+
+async fn platform_jwks(State(s): State<TestPlatform>) -> Response {
+    axum::Json(json!({"keys": [{
+        "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": "platform-1",
+        "x": public_x(&s.inner.key),
+    }]}))
+    .into_response()
+}

@@ -21,11 +21,17 @@ use crate::error::AppError;
 /// `SameSite=Lax`. The API authenticates by bearer token, not cookie, but is
 /// guarded the same way.
 pub async fn cross_origin_guard(State(_): State<AppState>, req: Request, next: Next) -> Response {
-    // A SAML identity provider posts its answer from its own site; that
-    // handler decides nothing and hands it on to a same-origin form.
+    // A SAML identity provider posts its answer from its own site, and an
+    // LTI platform its login initiation and launch; those handlers decide
+    // nothing (one redirects to the platform, the others hand the answer on
+    // to a same-origin form).
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || same_origin(req.headers())
-        || (req.method() == Method::POST && req.uri().path() == "/sso/saml/acs")
+        || (req.method() == Method::POST
+            && matches!(
+                req.uri().path(),
+                "/sso/saml/acs" | "/lti/login" | "/lti/launch"
+            ))
     {
         return next.run(req).await;
     }

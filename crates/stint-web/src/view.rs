@@ -150,6 +150,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Saved. The group's members have the role now, except those listed under Not applied."
         }
         "sso_saved" => "Sign-in settings saved. Test them before people use them.",
+        "lti_saved" => {
+            "Platform saved. Test it, then launch Stint from a course to check the whole way."
+        }
+        "lti_removed" => {
+            "Platform removed: its launches no longer open Stint. Accounts made by it stay."
+        }
         "sso_required" => {
             "Your organization's sign-in is now required: passwords no longer work for its domains."
         }

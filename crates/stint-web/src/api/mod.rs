@@ -11,6 +11,7 @@ mod credit;
 mod discovery;
 pub mod doc;
 mod engagements;
+mod lti;
 mod me;
 mod offers;
 mod orgs;
@@ -66,7 +67,7 @@ use crate::AppState;
         (name = "talent", description = "An employer's talent pool (students who completed work, were hired or shortlisted, with private tags and notes), finding discoverable students, invitations to apply and offers of roles"),
         (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
         (name = "webhooks", description = "Webhook endpoints (Standard Webhooks: signed with HMAC-SHA256, retried over about a day), their secrets and delivery logs; the events and their bodies are in this document's `webhooks` section"),
-        (name = "sign-in", description = "An organization's own sign-in (OpenID Connect single sign-on), for its owners: settings, a test that says what failed, requiring it for the organization's email domains; and the tokens its directory uses to provision accounts at `/scim/v2` (SCIM 2.0, described by its own discovery endpoints, not here)"),
+        (name = "sign-in", description = "An organization's own sign-in (single sign-on with OpenID Connect or SAML 2.0), for its owners: settings, a test that says what failed, requiring it for the organization's email domains; the tokens its directory uses to provision accounts at `/scim/v2` (SCIM 2.0, described by its own discovery endpoints, not here); and a university's learning platforms, which launch Stint from courses with LTI 1.3 (at `/lti/login` and `/lti/launch`, with Stint's keys at `/lti/jwks`)"),
         (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
     )
 )]
@@ -106,6 +107,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(credit::router())
         .merge(webhooks::router())
         .merge(sso::router())
+        .merge(lti::router())
         .merge(admin::router())
 }
 

@@ -40,6 +40,17 @@ pub struct SsoTestView {
     detail: String,
 }
 
+impl SsoTestView {
+    pub fn new(at: DateTime<Utc>, passed: bool, code: Option<String>, detail: String) -> Self {
+        SsoTestView {
+            at,
+            passed,
+            code,
+            detail,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SsoConnectionView {
     /// `oidc` or `saml`.

@@ -13,6 +13,7 @@ pub mod engagements;
 pub mod exports;
 pub mod invitations;
 pub mod jobs;
+pub mod lti;
 pub mod matching;
 pub mod money;
 pub mod notify;

@@ -16,7 +16,7 @@ use stint_domain::credit::{
 };
 use stint_store::{CreditRequest, User};
 
-use super::{NoticeQuery, PageError, render};
+use super::{NoticeQuery, PageError, failed, render};
 use crate::AppState;
 use crate::app::credit::{self as credit, NewRequest, Viewer};
 use crate::auth::PageUser;
@@ -41,13 +41,6 @@ fn layout(state: &AppState, title: &str, user: &User, notice: Option<&str>) -> L
     let mut l = Layout::new(title, Some(user), state.config.demo).with_notice(notice);
     l.noindex = true;
     l
-}
-
-fn failed(mut res: Response, errors: &FieldErrors) -> Response {
-    if !errors.is_empty() {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
 }
 
 /// A request as a row of a list.
@@ -140,16 +133,31 @@ async fn mine_page(
     Ok(failed(res, &errors))
 }
 
+/// `/me/credit`: `course` and `title` fill the form in, as a launch from
+/// a course in the university's learning platform does.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MineQuery {
+    notice: Option<String>,
+    course: String,
+    title: String,
+}
+
 async fn mine(
     State(state): State<AppState>,
     user: PageUser,
-    Query(n): Query<NoticeQuery>,
+    Query(q): Query<MineQuery>,
 ) -> Result<Response, PageError> {
+    let f = NewForm {
+        course_code: q.course.trim().chars().take(40).collect(),
+        course_title: q.title.trim().chars().take(120).collect(),
+        ..NewForm::default()
+    };
     mine_page(
         &state,
         user.user(),
-        n.notice.as_deref(),
-        NewForm::default(),
+        q.notice.as_deref(),
+        f,
         FieldErrors::new(),
     )
     .await
@@ -563,6 +571,9 @@ async fn sign_off(
 struct TermQuery {
     from: String,
     to: String,
+    /// Only the requests for this course (as a launch from the course in
+    /// the university's learning platform asks).
+    course: String,
 }
 
 #[derive(Template)]
@@ -571,6 +582,7 @@ struct UniversityPage {
     layout: Layout,
     career: bool,
     rows: Vec<Row>,
+    course: String,
     from: String,
     to: String,
     errors: FieldErrors,
@@ -601,7 +613,15 @@ async fn university_page(
     let today = state.clock.now().date_naive();
     let res = render(&UniversityPage {
         career: m.staff_role == Some(stint_domain::university::StaffRole::Career) && m.org.verified,
-        rows: list.iter().map(|c| row(state, c)).collect(),
+        rows: list
+            .iter()
+            .filter(|c| {
+                q.course.trim().is_empty()
+                    || crate::app::lti::same_course(&q.course, &c.course_code)
+            })
+            .map(|c| row(state, c))
+            .collect(),
+        course: q.course.trim().chars().take(40).collect(),
         from: if q.from.is_empty() {
             (today - chrono::Duration::days(120)).to_string()
         } else {

@@ -19,6 +19,7 @@ mod payouts;
 mod projects;
 mod records;
 pub(crate) use records::csv_download;
+mod lti;
 mod outcomes;
 mod provisioning;
 mod saved_searches;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(analytics::router())
         .merge(webhooks::router())
         .merge(sso::router())
+        .merge(lti::router())
         .merge(provisioning::router())
         .merge(credit::router())
         .merge(admin::router())
@@ -118,6 +120,14 @@ pub fn download(body: impl IntoResponse, content_type: &'static str, filename: &
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    res
+}
+
+/// A page answering a form with errors says so in its status (422).
+fn failed(mut res: Response, errors: &stint_domain::FieldErrors) -> Response {
+    if !errors.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
     res
 }
 

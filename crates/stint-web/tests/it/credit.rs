@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use crate::app_test;
 use crate::common::{Actor, PITCH, TestApp};
 
-struct World {
-    career: Actor,
-    prof: Actor,
+pub(crate) struct World {
+    pub(crate) career: Actor,
+    pub(crate) prof: Actor,
     boss: Actor,
-    student: Actor,
+    pub(crate) student: Actor,
     application: i64,
     engagement: i64,
 }
@@ -22,7 +22,7 @@ struct World {
 /// A verified university with career staff and a faculty member; a student
 /// confirmed by their university address and hired on a project eligible
 /// for credit.
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let career = app.actor("careers@uni.test", "university").await;
     let r = app
         .api(
@@ -102,7 +102,7 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-async fn request(app: &TestApp, w: &World) -> i64 {
+pub(crate) async fn request(app: &TestApp, w: &World) -> i64 {
     let r = app
         .api(
             Method::POST,
