@@ -31,6 +31,9 @@ pub struct LtiPlatform {
     /// The last test's sentence.
     pub test_detail: Option<String>,
     pub last_launch_at: Option<DateTime<Utc>>,
+    /// The last launch refused, and why.
+    pub last_refusal_at: Option<DateTime<Utc>>,
+    pub last_refusal: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -72,7 +75,8 @@ pub struct LtiToolKey {
 
 const COLUMNS: &str =
     "id, org_id, name, issuer, client_id, auth_url, jwks_url, tested_at, test_error,
-                       test_detail, last_launch_at, created_at, updated_at";
+                       test_detail, last_launch_at, last_refusal_at, last_refusal, created_at,
+                       updated_at";
 
 impl Store {
     async fn with_deployments(&self, mut list: Vec<LtiPlatform>) -> StoreResult<Vec<LtiPlatform>> {
@@ -287,6 +291,27 @@ impl Store {
             .bind(at)
             .bind(error)
             .bind(detail)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Notes why the platform's last launch was refused.
+    pub async fn record_lti_refusal(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        why: &str,
+    ) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query(
+                "UPDATE lti_platforms SET last_refusal_at = $2, last_refusal = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(why)
             .execute(p)
             .await
             .map(|_| ())

@@ -22,6 +22,9 @@ CREATE TABLE lti_platforms (
     test_error TEXT,
     test_detail TEXT,
     last_launch_at TIMESTAMPTZ,
+    -- The last launch refused, and why (for the owners).
+    last_refusal_at TIMESTAMPTZ,
+    last_refusal TEXT,
     updated_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,

@@ -22,6 +22,9 @@ CREATE TABLE lti_platforms (
     test_error TEXT,
     test_detail TEXT,
     last_launch_at TEXT,
+    -- The last launch refused, and why (for the owners).
+    last_refusal_at TEXT,
+    last_refusal TEXT,
     updated_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,

@@ -42,6 +42,10 @@ pub struct LtiPlatformView {
     tested_ok: bool,
     last_test: Option<SsoTestView>,
     last_launch_at: Option<DateTime<Utc>>,
+    /// When the last launch was refused, and why (the exact reason, with
+    /// its code in brackets).
+    last_refusal_at: Option<DateTime<Utc>>,
+    last_refusal: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -66,6 +70,8 @@ impl From<stint_store::LtiPlatform> for LtiPlatformView {
             jwks_url: p.jwks_url,
             deployment_ids: p.deployments,
             last_launch_at: p.last_launch_at,
+            last_refusal_at: p.last_refusal_at,
+            last_refusal: p.last_refusal,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }

@@ -573,6 +573,14 @@ pub async fn finish(state: &AppState, post: LaunchPost<'_>) -> Result<(User, Str
             .store
             .audit(None, "lti.refused", "organization", platform.org_id, &what)
             .await?;
+        let why = match e {
+            AppError::Conflict { code, message } => format!("{message} ({code})"),
+            other => other.to_string(),
+        };
+        state
+            .store
+            .record_lti_refusal(platform.id, state.clock.now(), &why)
+            .await?;
     }
     result
 }

@@ -88,6 +88,45 @@ fn refused(e: stint_sso::SsoError) -> AppError {
     AppError::conflict(e.code(), e.to_string())
 }
 
+/// Codes of refusals that only an organization's IT team can mend: the
+/// provider's or platform's settings, keys or clocks.
+const TECHNICAL: [&str; 17] = [
+    "sso_issuer_invalid",
+    "sso_discovery_unreachable",
+    "sso_discovery_invalid",
+    "sso_issuer_mismatch",
+    "sso_jwks_unreachable",
+    "sso_token_refused",
+    "sso_signature",
+    "sso_audience",
+    "sso_issuer",
+    "sso_expired",
+    "sso_not_yet_valid",
+    "sso_nonce",
+    "sso_token_malformed",
+    "sso_claim_missing",
+    "sso_userinfo",
+    "sso_unreachable",
+    "lti_launch_invalid",
+];
+
+/// A refused sign-in or launch in words for the person it happened to:
+/// what they can do themselves stays as it is; a technical reason gets a
+/// sentence they can act on, with the exact reason kept for their IT team
+/// (and in the organization's audit log). `from` names where the answer
+/// came from ("Your organization's sign-in").
+pub fn for_people(code: &str, detail: &str, from: &str) -> String {
+    let technical =
+        TECHNICAL.contains(&code) || (code.starts_with("saml_") && code != "saml_replay");
+    if technical {
+        format!(
+            "{from} sent an answer Stint could not accept, so you are not signed in. Try once more; if it happens again, give your IT team this detail: {detail}"
+        )
+    } else {
+        detail.to_string()
+    }
+}
+
 /// The connection for `email`'s domain, if its organization has one.
 pub async fn for_email(
     state: &AppState,

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -58,13 +58,12 @@ fn state_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 /// A refused launch, as a page the person can act on.
 fn refused_page(state: &AppState, e: AppError) -> Response {
     match e {
-        e @ AppError::Conflict { .. } => {
-            e.log();
-            let status = e.status();
+        AppError::Conflict { code, message } => {
+            let status = StatusCode::CONFLICT;
             let mut res = render(&MessagePage {
                 layout: Layout::new("Opening Stint failed", None, state.config.demo),
                 heading: "Stint could not open from your course".into(),
-                body: e.detail(),
+                body: crate::app::sso::for_people(code, &message, "Your course's link to Stint"),
                 link: "/login".into(),
                 link_text: "Sign in to Stint directly".into(),
             });
@@ -197,6 +196,8 @@ struct Row {
     /// The last test: when, whether it passed, what it said.
     test: Option<(String, bool, String)>,
     last_launch: Option<String>,
+    /// The last refused launch: when, and why.
+    refusal: Option<(String, String)>,
 }
 
 /// The form's values as typed or saved.
@@ -296,6 +297,9 @@ async fn page(
                     )
                 }),
                 last_launch: p.last_launch_at.map(|t| moment(t, zone)),
+                refusal: p
+                    .last_refusal_at
+                    .map(|t| (moment(t, zone), p.last_refusal.clone().unwrap_or_default())),
             })
             .collect(),
         editing: editing.filter(|id| *id > 0),

@@ -123,10 +123,16 @@ async fn signed_in(state: &AppState, result: Result<(User, String), AppError>) -
         Err(e @ AppError::Conflict { .. }) => {
             e.log();
             let status = e.status();
+            let body = match &e {
+                AppError::Conflict { code, message } => {
+                    sso::for_people(code, message, "Your organization's sign-in")
+                }
+                other => other.detail(),
+            };
             let mut res = render(&MessagePage {
                 layout: Layout::new("Sign-in failed", None, state.config.demo),
                 heading: "You are not signed in".into(),
-                body: e.detail(),
+                body,
                 link: "/login".into(),
                 link_text: "Back to sign in".into(),
             });

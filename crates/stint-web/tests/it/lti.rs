@@ -324,6 +324,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     )
     .await;
     refused(&r, "has not added you to Stint yet");
+    assert!(!r.body.contains("IT team"), "{}", r.body);
 
     // A launch is used once.
     let (state, nonce) = initiate(&app, &s.platform, DEPLOYMENT)
@@ -361,7 +362,19 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
         sp.fault = fault;
         let r = launch(&app, &s.platform, sp).await;
         refused(&r, words);
+        // The person is told what to do; the exact reason stays with it.
+        assert!(
+            r.body.contains("give your IT team this detail"),
+            "{}",
+            r.body
+        );
     }
+    // The owners see the last refusal with its reason and code.
+    let r = app
+        .get("/organization/learning-platforms", Some(&s.owner.cookie))
+        .await;
+    assert!(r.body.contains("Last refused launch"), "{}", r.body);
+    assert!(r.body.contains("(lti_launch_invalid)"), "{}", r.body);
 
     // A deployment the university did not register, at login or in the launch.
     let r = initiate(&app, &s.platform, "dep-9")
