@@ -3,11 +3,13 @@
 jwcrypto. It stands for a university's learning platform: Stint is
 registered in it as a tool (client id `stint-e2e`, deployment `dep-e2e`).
 
-    python lti_platform.py PORT STINT_BASE
+    python lti_platform.py PORT STINT_BASE LOGIN_URL
+
+LOGIN_URL is the university's login initiation URL on Stint.
 
 - GET /launch?email=&name=&role=Instructor|Learner&course=&title=
   starts a launch from the course as that person: the library's OIDC
-  login initiation sends the browser to Stint's /lti/login.
+  login initiation sends the browser to Stint's LOGIN_URL.
 - GET /auth is the authentication request URL Stint redirects to: the
   library checks Stint's request (state, nonce, redirect_uri, client_id),
   signs the launch and this page posts it to Stint by itself.
@@ -30,7 +32,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 
-port, stint = sys.argv[1], sys.argv[2].rstrip("/")
+port, stint, login_url = sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]
 base = f"http://127.0.0.1:{port}"
 CLIENT_ID = "stint-e2e"
 DEPLOYMENT_ID = "dep-e2e"
@@ -53,7 +55,7 @@ class Platform(LTI1P3PlatformConfAbstract):
             .set_iss(base)
             .set_client_id(CLIENT_ID)
             .set_deployment_id(DEPLOYMENT_ID)
-            .set_oidc_login_url(f"{stint}/lti/login")
+            .set_oidc_login_url(login_url)
             .set_launch_url(f"{stint}/lti/launch")
             .set_platform_public_key(public_pem)
             .set_platform_private_key(private_pem)

@@ -139,19 +139,22 @@ impl Store {
             .pop())
     }
 
-    /// The registrations of an issuer: the one for `client_id`, or all of
-    /// them when the platform did not send its client id.
+    /// The organization's registrations of an issuer: the one for
+    /// `client_id`, or all of them when the platform did not send its
+    /// client id.
     pub async fn lti_platforms_for_issuer(
         &self,
+        org_id: i64,
         issuer: &str,
         client_id: Option<&str>,
     ) -> StoreResult<Vec<LtiPlatform>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM lti_platforms
-              WHERE issuer = $1 AND ($2 IS NULL OR client_id = $2) ORDER BY id LIMIT 10"
+              WHERE org_id = $1 AND issuer = $2 AND ($3 IS NULL OR client_id = $3) ORDER BY id LIMIT 10"
         );
         let list = with_db!(self, read, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(org_id)
                 .bind(issuer)
                 .bind(client_id)
                 .fetch_all(p)
@@ -160,8 +163,8 @@ impl Store {
         self.with_deployments(list).await
     }
 
-    /// Registers a platform; `Conflict("duplicate")` when its issuer and
-    /// client id are registered already (here or at another university).
+    /// Registers a platform; `Conflict("duplicate")` when the organization
+    /// has registered its issuer and client id already.
     pub async fn create_lti_platform(
         &self,
         org_id: i64,

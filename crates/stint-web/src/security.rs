@@ -28,10 +28,8 @@ pub async fn cross_origin_guard(State(_): State<AppState>, req: Request, next: N
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || same_origin(req.headers())
         || (req.method() == Method::POST
-            && matches!(
-                req.uri().path(),
-                "/sso/saml/acs" | "/lti/login" | "/lti/launch"
-            ))
+            && (matches!(req.uri().path(), "/sso/saml/acs" | "/lti/launch")
+                || req.uri().path().starts_with("/lti/login/")))
     {
         return next.run(req).await;
     }

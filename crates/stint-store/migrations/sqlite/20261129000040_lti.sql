@@ -2,8 +2,10 @@
 --
 -- `lti_platforms`: a platform an owner of the university registered: its
 -- issuer, the client id it gave Stint, its authorization endpoint and key
--- set address. (issuer, client_id) names one registration everywhere, so
--- a launch finds its university. `lti_deployments`: the deployment ids a
+-- set address. Each university has its own login initiation address
+-- (`/lti/login/<org>`), so a launch is looked up by (org, issuer,
+-- client_id) and no university's registration can stand in the way of
+-- another's. `lti_deployments`: the deployment ids a
 -- registration accepts. A launch in flight is a row of `lti_logins`,
 -- keyed by the hash of its `state` and taken back once. `lti_identities`
 -- ties a platform's subject to an account. `lti_tool_keys` holds Stint's
@@ -28,9 +30,8 @@ CREATE TABLE lti_platforms (
     updated_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    UNIQUE (issuer, client_id)
+    UNIQUE (org_id, issuer, client_id)
 );
-CREATE INDEX lti_platforms_org ON lti_platforms(org_id);
 
 CREATE TABLE lti_deployments (
     platform_id INTEGER NOT NULL REFERENCES lti_platforms(id) ON DELETE CASCADE,

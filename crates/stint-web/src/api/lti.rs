@@ -81,7 +81,8 @@ impl From<stint_store::LtiPlatform> for LtiPlatformView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LtiSettingsView {
     organization_id: i64,
-    /// Enter in the platform as the tool's login initiation URL.
+    /// Enter in the platform as the tool's login initiation URL (the
+    /// university's own).
     login_url: String,
     /// Enter in the platform as the redirect URI and the target link URI.
     launch_url: String,
@@ -153,8 +154,8 @@ async fn one(state: &AppState, caller: &ApiUser, id: i64) -> Result<LtiPlatformV
 }
 
 /// Register a platform (owners of a verified university). An issuer and
-/// client id registered already, here or at another university, is a
-/// field error on `client_id`.
+/// client id the university registered already is a field error on
+/// `client_id`.
 #[utoipa::path(post, path = "/organization/lti/platforms", tag = "sign-in", security(("bearer" = [])),
     request_body = LtiPlatformRequest,
     responses((status = 201, body = LtiPlatformView), (status = 401, body = Problem), (status = 403, body = Problem),

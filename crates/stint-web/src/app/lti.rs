@@ -6,8 +6,9 @@
 //!   the client id it gave Stint, its authorization endpoint, its key set
 //!   and the deployment ids it may launch with; they test it (the key set
 //!   is read, the endpoint answers). Every change is in the audit log.
-//! - A launch: the platform sends the browser to `/lti/login`; `start`
-//!   finds the registration by issuer and client id, keeps the launch in
+//! - A launch: the platform sends the browser to the university's own
+//!   `/lti/login/<org>`; `start` finds the registration among the
+//!   university's by issuer and client id, keeps the launch in
 //!   flight (hash of `state`, `nonce`, 10 minutes), and sends the browser
 //!   to the platform's endpoint with `state` also in a cookie. The platform
 //!   posts the signed `id_token` to `/lti/launch` from its own site, which
@@ -27,7 +28,7 @@
 //!   it, or on the form to ask for credit in it.
 
 use chrono::{Duration, Utc};
-use stint_domain::account::{DisplayName, Email, Role};
+use stint_domain::account::{Email, Role};
 use stint_domain::organization::OrgKind;
 use stint_domain::university::domain_matches;
 use stint_sso::lti::{Launch, LoginInitiation};
@@ -50,9 +51,11 @@ const MAX_DEPLOYMENTS: usize = 50;
 /// Sealing context of Stint's tool key.
 const KEY_SEAL: &str = "lti-tool-key";
 
-/// The login initiation address (the platform's "initiate login URL").
-pub fn login_url(state: &AppState) -> String {
-    format!("{}/lti/login", state.config.base_url)
+/// A university's login initiation address (the platform's "initiate
+/// login URL"): its own, so a launch is looked up among its registrations
+/// only.
+pub fn login_url(state: &AppState, org_id: i64) -> String {
+    format!("{}/lti/login/{org_id}", state.config.base_url)
 }
 
 /// Where platforms post launches: the redirect URI and target link URI.
@@ -126,10 +129,11 @@ pub struct Settings {
 
 pub async fn settings(state: &AppState, user: &User) -> Result<Settings, AppError> {
     let membership = owner_of_university(state, user).await?;
+    let org_id = membership.org.id;
     Ok(Settings {
-        platforms: state.store.lti_platforms(membership.org.id).await?,
+        platforms: state.store.lti_platforms(org_id).await?,
         membership,
-        login_url: login_url(state),
+        login_url: login_url(state, org_id),
         launch_url: launch_url(state),
         jwks_url: jwks_url(state),
     })
@@ -224,7 +228,7 @@ fn duplicate(e: stint_store::StoreError) -> AppError {
     match e {
         stint_store::StoreError::Conflict(_) => AppError::invalid(
             "client_id",
-            "This platform's issuer and client id are registered on Stint already, here or at another university. Each registration needs its own client id.",
+            "Your university has registered this platform's issuer and client id already; change that registration instead.",
         ),
         other => other.into(),
     }
@@ -430,8 +434,12 @@ fn invalid(detail: impl Into<String>) -> AppError {
     AppError::conflict("lti_launch_invalid", detail.into())
 }
 
-/// Answers a platform's login initiation.
-pub async fn start(state: &AppState, login: &LoginInitiation) -> Result<Started, AppError> {
+/// Answers a platform's login initiation at the university's address.
+pub async fn start(
+    state: &AppState,
+    org_id: i64,
+    login: &LoginInitiation,
+) -> Result<Started, AppError> {
     login.check().map_err(refused)?;
     let client_id = login
         .client_id
@@ -440,7 +448,7 @@ pub async fn start(state: &AppState, login: &LoginInitiation) -> Result<Started,
         .filter(|c| !c.is_empty());
     let found = state
         .store
-        .lti_platforms_for_issuer(login.iss.trim(), client_id)
+        .lti_platforms_for_issuer(org_id, login.iss.trim(), client_id)
         .await?;
     let platform = match found.as_slice() {
         [one] => one,
@@ -458,7 +466,7 @@ pub async fn start(state: &AppState, login: &LoginInitiation) -> Result<Started,
         }
         _ => {
             return Err(invalid(
-                "the platform did not send its client id, and Stint has several registrations of it",
+                "the platform did not send its client id, and the university has several registrations of it",
             ));
         }
     };
@@ -549,13 +557,7 @@ pub async fn finish(state: &AppState, post: LaunchPost<'_>) -> Result<(User, Str
             "Your browser did not keep Stint's launch cookie. This happens when the course shows Stint inside its own page: ask for the link to open Stint in a new window, then open it again.",
         ));
     };
-    let cookie_ok = cookie.len() == post.state.len()
-        && cookie
-            .bytes()
-            .zip(post.state.bytes())
-            .fold(0u8, |a, (x, y)| a | (x ^ y))
-            == 0;
-    if !cookie_ok || login.expires_at < state.clock.now() {
+    if !super::sso::same_secret(cookie, post.state) || login.expires_at < state.clock.now() {
         return Err(stale());
     }
     let platform = state
@@ -690,27 +692,14 @@ async fn account_for(
             match state.store.user_by_email(email.as_str()).await? {
                 Some(u) => u,
                 None if launch.role == stint_sso::lti::Role::Learner => {
-                    let fallback = email.as_str().split('@').next().unwrap_or("New student");
-                    let name = launch
-                        .name
-                        .as_deref()
-                        .and_then(|n| DisplayName::parse(n).ok())
-                        .or_else(|| DisplayName::parse(fallback).ok())
-                        .ok_or_else(|| AppError::Internal("no usable name".into()))?;
-                    let u = state
-                        .store
-                        .create_user(
-                            email.as_str(),
-                            super::sso::NO_PASSWORD,
-                            name.as_str(),
-                            Role::Student,
-                        )
-                        .await?;
-                    state
-                        .store
-                        .audit(Some(u.id), "user.registered", "user", u.id, "lti")
-                        .await?;
-                    u
+                    super::sso::new_account(
+                        state,
+                        &email,
+                        launch.name.as_deref(),
+                        Role::Student,
+                        "lti",
+                    )
+                    .await?
                 }
                 None => {
                     return Err(AppError::conflict(

@@ -279,13 +279,7 @@ async fn take_login(
         .take_sso_login(&hash_token(token))
         .await?
         .ok_or_else(stale)?;
-    let cookie_ok = cookie.is_some_and(|c| {
-        c.len() == token.len()
-            && c.bytes()
-                .zip(token.bytes())
-                .fold(0u8, |a, (x, y)| a | (x ^ y))
-                == 0
-    });
+    let cookie_ok = cookie.is_some_and(|c| same_secret(c, token));
     if !cookie_ok || login.expires_at < state.clock.now() {
         return Err(stale());
     }
@@ -491,26 +485,11 @@ async fn account_for(
     let user = match known {
         Some(u) => u,
         None => {
-            let fallback = email.as_str().split('@').next().unwrap_or("New member");
-            let name = identity
-                .name
-                .as_deref()
-                .and_then(|n| DisplayName::parse(n).ok())
-                .or_else(|| DisplayName::parse(fallback).ok())
-                .ok_or_else(|| AppError::Internal("no usable name".into()))?;
             let role = match org.kind {
                 OrgKind::University => Role::Student,
                 OrgKind::Employer => Role::Employer,
             };
-            let u = state
-                .store
-                .create_user(email.as_str(), NO_PASSWORD, name.as_str(), role)
-                .await?;
-            state
-                .store
-                .audit(Some(u.id), "user.registered", "user", u.id, "sso")
-                .await?;
-            u
+            new_account(state, &email, identity.name.as_deref(), role, "sso").await?
         }
     };
     super::scim::check_active(state, &user).await?;
@@ -530,6 +509,42 @@ async fn account_for(
         )
         .await?;
     Ok(state.store.user(user.id).await?)
+}
+
+/// An account made by an organization's sign-in (`how`: `sso`, `lti`):
+/// no password until the person sets one, named as the organization says
+/// (else after the address).
+pub(crate) async fn new_account(
+    state: &AppState,
+    email: &Email,
+    name: Option<&str>,
+    role: Role,
+    how: &str,
+) -> Result<User, AppError> {
+    let fallback = email.as_str().split('@').next().unwrap_or("New member");
+    let name = name
+        .and_then(|n| DisplayName::parse(n).ok())
+        .or_else(|| DisplayName::parse(fallback).ok())
+        .ok_or_else(|| AppError::Internal("no usable name".into()))?;
+    let u = state
+        .store
+        .create_user(email.as_str(), NO_PASSWORD, name.as_str(), role)
+        .await?;
+    state
+        .store
+        .audit(Some(u.id), "user.registered", "user", u.id, how)
+        .await?;
+    Ok(u)
+}
+
+/// Compares a secret from the browser with the one kept, in constant time.
+pub(crate) fn same_secret(given: &str, kept: &str) -> bool {
+    given.len() == kept.len()
+        && given
+            .bytes()
+            .zip(kept.bytes())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0
 }
 
 /// Ties an account the organization vouches for (by its sign-in, or its

@@ -1,4 +1,5 @@
-//! LTI 1.3 pages: `/lti/login` (a platform's login initiation),
+//! LTI 1.3 pages: `/lti/login/{org}` (a platform's login initiation, at
+//! the university's own address),
 //! `/lti/launch` (its signed launch, re-posted from Stint's own origin to
 //! `/lti/launch/finish`), `/lti/jwks` (Stint's key set), and
 //! `/organization/learning-platforms`, where a university's owners
@@ -27,7 +28,7 @@ use crate::view::{Layout, moment};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/lti/login", get(login_get).post(login_post))
+        .route("/lti/login/{org}", get(login_get).post(login_post))
         .route("/lti/launch", post(launch))
         .route("/lti/launch/finish", post(launch_finish))
         .route("/lti/jwks", get(jwks))
@@ -44,15 +45,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn state_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{STATE_COOKIE}={value}; Path=/lti; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("stint_lti=; Path=/lti; Max-Age=0"))
+    super::sso::flow_cookie(state, STATE_COOKIE, "/lti", value, max_age)
 }
 
 /// A refused launch, as a page the person can act on.
@@ -74,8 +67,8 @@ fn refused_page(state: &AppState, e: AppError) -> Response {
     }
 }
 
-async fn login(state: &AppState, q: LoginInitiation) -> Response {
-    match lti::start(state, &q).await {
+async fn login(state: &AppState, org: i64, q: LoginInitiation) -> Response {
+    match lti::start(state, org, &q).await {
         Ok(started) => {
             let mut res = Redirect::to(&started.url).into_response();
             res.headers_mut().insert(
@@ -90,15 +83,20 @@ async fn login(state: &AppState, q: LoginInitiation) -> Response {
 
 /// Platforms initiate a launch by GET or by a POST from their own site;
 /// nothing is decided but where to send the browser.
-async fn login_get(State(state): State<AppState>, Query(q): Query<LoginInitiation>) -> Response {
-    login(&state, q).await
+async fn login_get(
+    State(state): State<AppState>,
+    Path(org): Path<i64>,
+    Query(q): Query<LoginInitiation>,
+) -> Response {
+    login(&state, org, q).await
 }
 
 async fn login_post(
     State(state): State<AppState>,
+    Path(org): Path<i64>,
     HtmlForm(q): HtmlForm<LoginInitiation>,
 ) -> Response {
-    login(&state, q).await
+    login(&state, org, q).await
 }
 
 #[derive(Deserialize, Default)]

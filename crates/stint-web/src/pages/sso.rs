@@ -39,13 +39,25 @@ pub fn router() -> Router<AppState> {
 }
 
 fn state_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    flow_cookie(state, STATE_COOKIE, "/sso", value, max_age)
+}
+
+/// The short cookie that binds a sign-in or launch in flight to the
+/// browser that started it: only under `path`, HttpOnly, SameSite=Lax.
+pub(super) fn flow_cookie(
+    state: &AppState,
+    name: &str,
+    path: &str,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{STATE_COOKIE}={value}; Path=/sso; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("stint_sso=; Path=/sso; Max-Age=0"))
 }

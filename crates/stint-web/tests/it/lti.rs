@@ -38,6 +38,7 @@ fn spec(app: &TestApp, subject: &str, email: Option<&str>, role: &str) -> Launch
 async fn initiate(
     app: &TestApp,
     platform: &TestPlatform,
+    uni: i64,
     deployment: &str,
 ) -> Result<(String, String), Res> {
     let target = format!("{}/lti/launch", app.state.config.base_url);
@@ -50,7 +51,7 @@ async fn initiate(
         ("lti_message_hint", "msg-1"),
     ])
     .unwrap_or_default();
-    let r = app.get(&format!("/lti/login?{q}"), None).await;
+    let r = app.get(&format!("/lti/login/{uni}?{q}"), None).await;
     if r.status != StatusCode::SEE_OTHER {
         return Err(r);
     }
@@ -117,8 +118,8 @@ async fn post_launch(app: &TestApp, token: &str, state: &str, cookie: Option<&st
 }
 
 /// A whole launch as `spec` says.
-async fn launch(app: &TestApp, platform: &TestPlatform, mut spec: LaunchSpec) -> Res {
-    let (state, nonce) = match initiate(app, platform, &spec.deployment_id).await {
+async fn launch(app: &TestApp, platform: &TestPlatform, uni: i64, mut spec: LaunchSpec) -> Res {
+    let (state, nonce) = match initiate(app, platform, uni, &spec.deployment_id).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -241,6 +242,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     let r = launch(
         &app,
         &s.platform,
+        s.uni,
         spec(&app, "learner-1", Some("ada@uni.example"), LEARNER),
     )
     .await;
@@ -290,7 +292,13 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     );
 
     // The platform's subject is remembered: the next launch needs no email.
-    let r = launch(&app, &s.platform, spec(&app, "learner-1", None, LEARNER)).await;
+    let r = launch(
+        &app,
+        &s.platform,
+        s.uni,
+        spec(&app, "learner-1", None, LEARNER),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(
         r.location().starts_with("/me/credit?course="),
@@ -302,6 +310,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     let r = launch(
         &app,
         &s.platform,
+        s.uni,
         spec(&app, "teacher-1", Some("career@uni.example"), INSTRUCTOR),
     )
     .await;
@@ -320,6 +329,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     let r = launch(
         &app,
         &s.platform,
+        s.uni,
         spec(&app, "teacher-2", Some("prof@uni.example"), INSTRUCTOR),
     )
     .await;
@@ -327,7 +337,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     assert!(!r.body.contains("IT team"), "{}", r.body);
 
     // A launch is used once.
-    let (state, nonce) = initiate(&app, &s.platform, DEPLOYMENT)
+    let (state, nonce) = initiate(&app, &s.platform, s.uni, DEPLOYMENT)
         .await
         .unwrap_or_else(|r| panic!("{}", r.body));
     let mut sp = spec(&app, "learner-1", None, LEARNER);
@@ -339,7 +349,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     refused(&replay, "expired or was used already");
 
     // Without the state cookie (Stint shown inside the platform's page).
-    let (state, nonce) = initiate(&app, &s.platform, DEPLOYMENT)
+    let (state, nonce) = initiate(&app, &s.platform, s.uni, DEPLOYMENT)
         .await
         .unwrap_or_else(|r| panic!("{}", r.body));
     sp.nonce = nonce;
@@ -360,7 +370,7 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     ] {
         let mut sp = spec(&app, "learner-1", Some("ada@uni.example"), LEARNER);
         sp.fault = fault;
-        let r = launch(&app, &s.platform, sp).await;
+        let r = launch(&app, &s.platform, s.uni, sp).await;
         refused(&r, words);
         // The person is told what to do; the exact reason stays with it.
         assert!(
@@ -377,12 +387,12 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     assert!(r.body.contains("(lti_launch_invalid)"), "{}", r.body);
 
     // A deployment the university did not register, at login or in the launch.
-    let r = initiate(&app, &s.platform, "dep-9")
+    let r = initiate(&app, &s.platform, s.uni, "dep-9")
         .await
         .err()
         .unwrap_or_else(|| panic!("an unknown deployment was let in"));
     refused(&r, "deployment dep-9");
-    let (state, nonce) = initiate(&app, &s.platform, DEPLOYMENT)
+    let (state, nonce) = initiate(&app, &s.platform, s.uni, DEPLOYMENT)
         .await
         .unwrap_or_else(|r| panic!("{}", r.body));
     let mut sp = spec(&app, "learner-1", None, LEARNER);
@@ -395,11 +405,18 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     let r = launch(
         &app,
         &s.platform,
+        s.uni,
         spec(&app, "learner-x", Some("eve@elsewhere.example"), LEARNER),
     )
     .await;
     refused(&r, "not an address of Uni of Example");
-    let r = launch(&app, &s.platform, spec(&app, "learner-y", None, LEARNER)).await;
+    let r = launch(
+        &app,
+        &s.platform,
+        s.uni,
+        spec(&app, "learner-y", None, LEARNER),
+    )
+    .await;
     refused(&r, "did not send your email address");
 
     // Every refusal is in the university's audit log.
@@ -438,7 +455,7 @@ app_test!(
             v["login_url"]
                 .as_str()
                 .unwrap_or("")
-                .ends_with("/lti/login")
+                .ends_with(&format!("/lti/login/{}", s.uni))
         );
         assert_eq!(
             v["platforms"][0]["deployment_ids"],
@@ -473,12 +490,26 @@ app_test!(
         assert!(r.body.contains("auth_url-error"), "{}", r.body);
         assert!(r.body.contains("value=\"Moodle 4\""), "{}", r.body);
 
-        // The same issuer and client id at another university: a field error.
+        // Registered twice at one university: a field error.
         let body = json!({
             "name": "Canvas", "issuer": s.platform.issuer(), "client_id": CLIENT,
             "auth_url": s.platform.auth_url(), "jwks_url": s.platform.jwks_url(),
-            "deployment_ids": ["x"],
+            "deployment_ids": [DEPLOYMENT],
         });
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/organization/lti/platforms",
+                t,
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.fields(), vec!["client_id"]);
+
+        // Another university may register the same issuer and client id (a
+        // shared cloud platform, or someone getting in the way): each
+        // university has its own login address, so launches stay apart.
         let r = app
             .api(
                 Method::POST,
@@ -487,22 +518,24 @@ app_test!(
                 Some(body.clone()),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        assert_eq!(r.fields(), vec!["client_id"]);
-
-        // Its own registration, with its own client id.
-        let mut mine = body.clone();
-        mine["client_id"] = json!("other-client");
-        let r = app
-            .api(
-                Method::POST,
-                "/api/v1/organization/lti/platforms",
-                Some(&other.token),
-                Some(mine.clone()),
-            )
-            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let other_id = r.json()["id"].as_i64().unwrap_or_default();
+        let mine = launch(
+            &app,
+            &s.platform,
+            s.uni,
+            spec(&app, "learner-1", Some("ada@uni.example"), LEARNER),
+        )
+        .await;
+        assert_eq!(mine.status, StatusCode::SEE_OTHER, "{}", mine.body);
+        let theirs = launch(
+            &app,
+            &s.platform,
+            other_uni,
+            spec(&app, "learner-1", Some("ada@uni.example"), LEARNER),
+        )
+        .await;
+        refused(&theirs, "not an address of Other University");
 
         // Neither university reaches the other's registration.
         let theirs = format!("/api/v1/organization/lti/platforms/{other_id}");
@@ -574,6 +607,7 @@ app_test!(
         let r = launch(
             &app,
             &s.platform,
+            s.uni,
             spec(&app, "zed", Some("zed@uni.example"), LEARNER),
         )
         .await;
@@ -584,6 +618,7 @@ app_test!(
         let r = launch(
             &app,
             &s.platform,
+            s.uni,
             spec(&app, "boss", Some("boss@firm.example"), INSTRUCTOR),
         )
         .await;
@@ -594,14 +629,14 @@ app_test!(
         let mut unknown = spec(&app, "x", None, LEARNER);
         unknown.deployment_id = DEPLOYMENT.into();
         let r = app
-        .get(
-            &format!(
-                "/lti/login?iss=https%3A%2F%2Fnowhere.example&login_hint=h&target_link_uri={}&client_id=c",
-                unknown.target_link_uri
-            ),
-            None,
-        )
-        .await;
+            .get(
+                &format!(
+                    "/lti/login/{}?iss=https%3A%2F%2Fnowhere.example&login_hint=h&target_link_uri={}&client_id=c",
+                    s.uni, unknown.target_link_uri
+                ),
+                None,
+            )
+            .await;
         refused(&r, "does not know this learning platform");
         let r = app
             .api(
@@ -620,6 +655,7 @@ app_test!(
         let r = launch(
             &app,
             &s.platform,
+            s.uni,
             spec(&app, "learner-1", Some("ada@uni.example"), LEARNER),
         )
         .await;
@@ -633,7 +669,7 @@ app_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-        let r = initiate(&app, &s.platform, "dep-2")
+        let r = initiate(&app, &s.platform, s.uni, "dep-2")
             .await
             .err()
             .unwrap_or_else(|| panic!("a removed platform still launches"));
@@ -662,12 +698,23 @@ app_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let uni = app
+            .api(
+                Method::GET,
+                "/api/v1/organization/lti",
+                Some(&w.career.token),
+                None,
+            )
+            .await
+            .json()["organization_id"]
+            .as_i64()
+            .unwrap_or_default();
 
         // The student lands on their request for the course, however the
         // platform spells its code.
         let mut sp = spec(&app, "stu", Some(&w.student.email), LEARNER);
         sp.course = Some(("econ390".into(), "Work-based learning".into()));
-        let r = launch(&app, &platform, sp).await;
+        let r = launch(&app, &platform, uni, sp).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location(), format!("/credit/{id}"));
         let session = r.session().unwrap_or_else(|| panic!("no session"));
@@ -679,6 +726,7 @@ app_test!(
         let r = launch(
             &app,
             &platform,
+            uni,
             spec(&app, "prof", Some(&w.prof.email), INSTRUCTOR),
         )
         .await;
