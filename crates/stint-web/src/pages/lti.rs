@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,7 +23,7 @@ use crate::app::accounts;
 use crate::app::lti::{self, LaunchPost, PlatformForm, STATE_COOKIE};
 use crate::auth::{PageUser, cookie_value};
 use crate::error::AppError;
-use crate::form::HtmlForm;
+use crate::form::{HtmlForm, PageId};
 use crate::view::{Layout, moment};
 
 pub fn router() -> Router<AppState> {
@@ -85,7 +85,7 @@ async fn login(state: &AppState, org: i64, q: LoginInitiation) -> Response {
 /// nothing is decided but where to send the browser.
 async fn login_get(
     State(state): State<AppState>,
-    Path(org): Path<i64>,
+    PageId(org): PageId,
     Query(q): Query<LoginInitiation>,
 ) -> Response {
     login(&state, org, q).await
@@ -93,7 +93,7 @@ async fn login_get(
 
 async fn login_post(
     State(state): State<AppState>,
-    Path(org): Path<i64>,
+    PageId(org): PageId,
     HtmlForm(q): HtmlForm<LoginInitiation>,
 ) -> Response {
     login(&state, org, q).await
@@ -385,7 +385,7 @@ async fn create(
 async fn edit(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     let p = lti::platform(&state, u, id)
@@ -405,7 +405,7 @@ async fn edit(
 async fn update(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     HtmlForm(f): HtmlForm<Form>,
 ) -> Result<Response, PageError> {
     let u = user.user();
@@ -431,7 +431,7 @@ async fn update(
 async fn test(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     match lti::test(&state, u, id).await {
@@ -450,7 +450,7 @@ async fn test(
 async fn remove(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let u = user.user();
     match lti::remove(&state, u, id).await {

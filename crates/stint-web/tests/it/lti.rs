@@ -638,6 +638,14 @@ app_test!(
             )
             .await;
         refused(&r, "does not know this learning platform");
+        for path in [
+            "/lti/login/abc?iss=x",
+            "/organization/learning-platforms/abc",
+        ] {
+            let r = app.get(path, Some(&s.owner.cookie)).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+            assert!(r.body.contains("<html"), "{path}: a page, not plain text");
+        }
         let r = app
             .api(
                 Method::PUT,
