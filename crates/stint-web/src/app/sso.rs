@@ -120,7 +120,7 @@ pub fn for_people(code: &str, detail: &str, from: &str) -> String {
         TECHNICAL.contains(&code) || (code.starts_with("saml_") && code != "saml_replay");
     if technical {
         format!(
-            "{from} sent an answer Stint could not accept, so you are not signed in. Try once more; if it happens again, give your IT team this detail: {detail}"
+            "{from} sent an answer Stint could not accept, so Stint did not sign you in. Try once more; if it happens again, give your IT team this detail: {detail}"
         )
     } else {
         detail.to_string()
