@@ -336,6 +336,36 @@ app_test!(lti_launches_land_where_people_work, |app| async move {
     refused(&r, "has not added you to Stint yet");
     assert!(!r.body.contains("IT team"), "{}", r.body);
 
+    // Platforms may initiate by a POST from their own site.
+    let body = serde_urlencoded::to_string([
+        ("iss", s.platform.issuer().as_str()),
+        ("login_hint", "hint-1"),
+        (
+            "target_link_uri",
+            &format!("{}/lti/launch", app.state.config.base_url),
+        ),
+        ("client_id", CLIENT),
+    ])
+    .unwrap_or_default();
+    let r = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("/lti/login/{}", s.uni))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ORIGIN, "https://lms.uni.example")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::from(body))
+                .unwrap_or_default(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().starts_with(&s.platform.auth_url()),
+        "{}",
+        r.location()
+    );
+
     // A launch is used once.
     let (state, nonce) = initiate(&app, &s.platform, s.uni, DEPLOYMENT)
         .await
