@@ -239,6 +239,14 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "revision_requested" => "Revision requested. The student has your feedback.",
         "engagement_cancelled" => "The engagement is cancelled and the escrow refunded.",
         "email_saved" => "Your email choices are saved.",
+        "correction_requested" => {
+            "Your request is with Stint's team. You will be notified of the answer, within 30 days."
+        }
+        "request_answered" => "Answered. The person is notified.",
+        "export_ready" => "Your download is ready.",
+        "export_requested" => {
+            "Your download is being prepared. You will be notified when it is ready."
+        }
         "search_saved" => "Saved. New projects that match will reach you.",
         "search_deleted" => "The saved search is deleted.",
         "suggestion_hidden" => "Hidden. We will not suggest that project again.",

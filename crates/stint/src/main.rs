@@ -121,6 +121,25 @@ enum Command {
         #[command(subcommand)]
         task: CredentialTask,
     },
+    /// A person's data, for requests that arrive by post or email.
+    User {
+        #[command(subcommand)]
+        task: UserTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserTask {
+    /// Write everything Stint holds about the account with this email to a
+    /// .zip (as the person's own "Download your data"); the request is
+    /// recorded, answered, on the admins' list of data requests.
+    Export {
+        email: String,
+        /// The file to write [default: stint-data-ID-DATE.zip here]; it
+        /// must not exist yet.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -303,6 +322,9 @@ async fn run() -> anyhow::Result<()> {
             task: LedgerTask::Check,
         } => ledger_check(settings).await,
         Command::Credential { task } => credentials::run(settings, task).await,
+        Command::User {
+            task: UserTask::Export { email, out },
+        } => user_export(settings, &email, out).await,
         Command::Copy { from, to, files_to } => {
             moving::copy(&settings, from.as_deref(), &to, files_to.as_deref())
                 .await
@@ -310,6 +332,41 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Backup { dir } => moving::backup(&settings, &dir).await.map(|_| ()),
     }
+}
+
+/// `stint user export EMAIL`.
+async fn user_export(settings: Settings, email: &str, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let store = open(&settings).await?;
+    let state = AppState::new(store, web_config(&settings, false).await?);
+    let (user, archive) = match stint_web::app::privacy::export_now(&state, email).await {
+        Ok(done) => done,
+        Err(stint_web::AppError::NotFound) => anyhow::bail!("no account has the email {email}"),
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    let path = out.unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "stint-data-{}-{}.zip",
+            user.id,
+            chrono::Utc::now().format("%Y-%m-%d")
+        ))
+    });
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, &archive.bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "Wrote the data of {} <{}> to {}: {} records, {} delivered files, {} bytes.",
+        user.name,
+        user.email,
+        path.display(),
+        archive.records,
+        archive.files,
+        archive.bytes.len()
+    );
+    Ok(())
 }
 
 /// `stint ledger check`: every engagement's entries replayed against the

@@ -18,6 +18,7 @@ mod orgs;
 mod outcomes;
 mod payments;
 mod portfolio;
+mod privacy;
 pub(crate) mod problem;
 mod projects;
 mod records;
@@ -52,7 +53,7 @@ use crate::AppState;
     components(schemas(webhooks::ApplicationWebhook, webhooks::EngagementWebhook, webhooks::OfferWebhook, webhooks::TestWebhook)),
     tags(
         (name = "auth", description = "Accounts and tokens"),
-        (name = "me", description = "The signed-in account"),
+        (name = "me", description = "The signed-in account, and its data: downloads of everything Stint holds about the caller and the caller's requests about their data"),
         (name = "organizations", description = "Employers and universities"),
         (name = "projects", description = "Posting and finding projects"),
         (name = "applications", description = "Applying, deciding and hiring"),
@@ -68,7 +69,7 @@ use crate::AppState;
         (name = "analytics", description = "An employer's analytics over a period: funnel, times to first applicant and to decide, spend by month, ratings received, offers"),
         (name = "webhooks", description = "Webhook endpoints (Standard Webhooks: signed with HMAC-SHA256, retried over about a day), their secrets and delivery logs; the events and their bodies are in this document's `webhooks` section"),
         (name = "sign-in", description = "An organization's own sign-in (single sign-on with OpenID Connect or SAML 2.0), for its owners: settings, a test that says what failed, requiring it for the organization's email domains; the tokens its directory uses to provision accounts at `/scim/v2` (SCIM 2.0, described by its own discovery endpoints, not here); and a university's learning platforms, which launch Stint from courses with LTI 1.3 (at the university's own `/lti/login/{id}` and at `/lti/launch`, with Stint's keys at `/lti/jwks`)"),
-        (name = "admin", description = "What admins watch: recipients that timed jobs could not serve"),
+        (name = "admin", description = "What admins watch: recipients that timed jobs could not serve, and people's requests about their data with their deadlines"),
     )
 )]
 struct ApiDoc;
@@ -109,6 +110,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(sso::router())
         .merge(lti::router())
         .merge(admin::router())
+        .merge(privacy::router())
 }
 
 /// The API's routes, plus the OpenAPI document itself.

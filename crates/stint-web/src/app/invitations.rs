@@ -743,6 +743,31 @@ pub async fn set_reach(
         .store
         .set_reach(user.id, discoverable, invitations)
         .await?;
+    let now = state.clock.now();
+    if before.discoverable != after.discoverable {
+        state
+            .store
+            .record_consent(
+                user.id,
+                "discoverable to employers",
+                after.discoverable,
+                "self",
+                now,
+            )
+            .await?;
+    }
+    if before.invitations != after.invitations {
+        state
+            .store
+            .record_consent(
+                user.id,
+                "invitations from employers",
+                after.invitations,
+                "self",
+                now,
+            )
+            .await?;
+    }
     for (changed, action) in [
         (
             before.discoverable != after.discoverable,

@@ -109,6 +109,8 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         .store
         .purge_search_feed(state.clock.now() - Duration::days(stint_store::FEED_DAYS))
         .await?;
+    // Prepared downloads of people's data keep a week.
+    super::privacy::expire(state).await?;
     let jobs = state
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))
@@ -132,6 +134,7 @@ async fn run_one(state: &AppState, job: &Job) -> Result<(), AppError> {
         SEARCH_DIGEST => super::saved_searches::digest(state, job.subject_id).await,
         CREDIT_REMINDER => super::credit::remind(state, job.subject_id).await,
         super::stripe::STRIPE_SETTLE => super::stripe::settle(state, job.subject_id).await,
+        super::privacy::DATA_EXPORT => super::privacy::prepare(state, job.subject_id).await,
         other => Err(AppError::Internal(format!("unknown job kind {other}"))),
     }
 }

@@ -23,6 +23,7 @@ pub mod outcomes;
 pub mod payments;
 pub mod payouts;
 pub mod preferences;
+pub mod privacy;
 pub mod profiles;
 pub mod projects;
 pub mod records;

@@ -35,11 +35,14 @@ pub enum Kind {
     Offer,
     /// A webhook endpoint stopped accepting messages.
     Webhook,
+    /// A download of the person's data is ready, or a request about their
+    /// data was answered.
+    Data,
 }
 
 impl Kind {
     /// Every kind, for the API document.
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 23] = [
         Kind::NewApplicant,
         Kind::Shortlisted,
         Kind::Rejected,
@@ -62,6 +65,7 @@ impl Kind {
         Kind::Invitation,
         Kind::Offer,
         Kind::Webhook,
+        Kind::Data,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +92,7 @@ impl Kind {
             Kind::Invitation => "invitation",
             Kind::Offer => "offer",
             Kind::Webhook => "webhook",
+            Kind::Data => "data",
         }
     }
 }

@@ -364,5 +364,15 @@ pub async fn set_answers(
     require_role(user, Role::Student)?;
     let answers = Answers::parse(raw).map_err(|e: FieldErrors| AppError::Invalid(e))?;
     state.store.set_equity_answers(user.id, &answers).await?;
+    state
+        .store
+        .record_consent(
+            user.id,
+            "equity answers for your university's outcome reports",
+            answers.0.iter().any(Option::is_some),
+            "self",
+            state.clock.now(),
+        )
+        .await?;
     Ok(answers)
 }

@@ -54,11 +54,24 @@ pub async fn set_email_choices(
             ),
         ));
     }
+    let before = email_choices(state, user.id).await?;
     for (t, on) in parsed {
         state
             .store
             .set_email_preference(user.id, t.as_str(), on)
             .await?;
+        if before.iter().any(|(b, was)| *b == t && *was != on) {
+            state
+                .store
+                .record_consent(
+                    user.id,
+                    &format!("email: {}", t.label()),
+                    on,
+                    "self",
+                    state.clock.now(),
+                )
+                .await?;
+        }
     }
     email_choices(state, user.id).await
 }

@@ -285,6 +285,16 @@ pub async fn set_sharing(
     state.store.set_sharing(user.id, sharing).await?;
     state
         .store
+        .record_consent(
+            user.id,
+            &format!("what your university sees: {}", sharing.as_str()),
+            sharing != Sharing::Aggregate,
+            "self",
+            state.clock.now(),
+        )
+        .await?;
+    state
+        .store
         .audit(
             Some(user.id),
             "affiliation.sharing",

@@ -16,6 +16,7 @@ mod engagements;
 mod home;
 mod money;
 mod payouts;
+mod privacy;
 mod projects;
 mod records;
 pub(crate) use records::csv_download;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(dev::router())
         .merge(discovery::router())
         .merge(saved_searches::router())
+        .merge(privacy::router())
         .route("/static/stint.css", get(css))
         .route("/static/search.js", get(search_js))
         .route("/static/forms.js", get(forms_js))

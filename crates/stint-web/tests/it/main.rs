@@ -35,6 +35,7 @@ mod pages_projects;
 mod payments;
 mod payout_details;
 mod preferences;
+mod privacy;
 mod receipts;
 mod restricted;
 mod saml;

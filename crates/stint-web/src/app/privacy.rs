@@ -1,0 +1,558 @@
+//! People's rights over their data. This part: **download my data**, one
+//! `.zip` with a JSON file per kind of record Stint holds about the person
+//! (the store's [`stint_store::SECTIONS`]), the reviews others wrote of
+//! them once shown, their JSON Resume, and the files they delivered.
+//!
+//! A download is a data request (`data_requests`) prepared by a job, so a
+//! large account does not hold a web request open: the person is notified
+//! when it is ready, and the archive can be downloaded by them, signed in,
+//! for [`EXPORT_DAYS`] days; then the job deletes it. The command line
+//! (`stint user export EMAIL`) builds the same archive at once.
+
+use std::io::Write as _;
+
+use chrono::{Datelike, Duration, Timelike, Utc};
+use serde_json::{Map, Value, json};
+use stint_domain::account::Role;
+use stint_store::{DataRequest, SECTIONS, StoreError, User};
+
+use super::notify::{self, Kind};
+use crate::AppState;
+use crate::error::AppError;
+
+/// The job that prepares a download (subject: the request's id).
+pub const DATA_EXPORT: &str = "data_export";
+
+/// How long a prepared download can be fetched.
+pub const EXPORT_DAYS: i64 = 7;
+
+/// A built archive: its bytes and how many records and files it holds.
+#[derive(Debug)]
+pub struct Archive {
+    pub bytes: Vec<u8>,
+    pub records: usize,
+    pub files: usize,
+}
+
+/// "1 file", "3 files".
+fn count(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+fn subject(user: &User) -> String {
+    format!("{} <{}>", user.name, user.email)
+}
+
+/// Asks for a download of `user`'s data; answers the one already being
+/// prepared instead of starting a second.
+pub async fn request_export(
+    state: &AppState,
+    user: &User,
+    channel: &str,
+) -> Result<DataRequest, AppError> {
+    if let Some(r) = state.store.export_in_progress(user.id).await? {
+        return Ok(r);
+    }
+    let now = state.clock.now();
+    let r = state
+        .store
+        .add_data_request(user.id, &subject(user), "export", channel, "", now)
+        .await?;
+    state.store.schedule_job(DATA_EXPORT, r.id, now).await?;
+    state.jobs_wake.notify_one();
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "data.export_requested",
+            "data_request",
+            r.id,
+            channel,
+        )
+        .await?;
+    Ok(r)
+}
+
+/// Asks an admin to correct something the person cannot change
+/// themselves: `detail` says what is wrong and what it should say.
+pub async fn request_correction(
+    state: &AppState,
+    user: &User,
+    detail: &str,
+) -> Result<DataRequest, AppError> {
+    let detail = detail.trim();
+    let chars = detail.chars().count();
+    if chars < 10 {
+        return Err(AppError::invalid(
+            "detail",
+            "Say what is wrong and what it should say (at least 10 characters).",
+        ));
+    }
+    if chars > 2000 {
+        return Err(AppError::invalid(
+            "detail",
+            format!("Keep it to 2000 characters (this is {chars})."),
+        ));
+    }
+    if stint_domain::text::has_control(detail) {
+        return Err(AppError::invalid(
+            "detail",
+            stint_domain::text::control_message("The request"),
+        ));
+    }
+    let now = state.clock.now();
+    let r = state
+        .store
+        .add_data_request(user.id, &subject(user), "correction", "self", detail, now)
+        .await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "data.correction_requested",
+            "data_request",
+            r.id,
+            "",
+        )
+        .await?;
+    Ok(r)
+}
+
+/// An admin answers an open correction or deletion request: `done` or
+/// `refused` (a refusal says why). The person is told.
+pub async fn answer(
+    state: &AppState,
+    admin: &User,
+    id: i64,
+    status: &str,
+    answer: &str,
+) -> Result<DataRequest, AppError> {
+    crate::auth::authz::require_admin(admin)?;
+    let r = match state.store.data_request(id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let answer = answer.trim();
+    let mut errors = stint_domain::FieldErrors::new();
+    if !matches!(status, "done" | "refused") {
+        errors.add("status", "Choose done or refused.");
+    }
+    if status == "refused" && answer.is_empty() {
+        errors.add(
+            "answer",
+            "Say why the request is refused; the person reads it.",
+        );
+    }
+    if answer.chars().count() > 2000 {
+        errors.add("answer", "Keep the answer to 2000 characters.");
+    } else if stint_domain::text::has_control(answer) {
+        errors.add("answer", stint_domain::text::control_message("The answer"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if r.kind == "export" {
+        return Err(AppError::conflict(
+            "not_answerable",
+            "Downloads are prepared by Stint itself; there is nothing to answer.",
+        ));
+    }
+    match state
+        .store
+        .settle_data_request(id, status, answer, state.clock.now())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::conflict(
+                "already_answered",
+                "This request was already answered.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state
+        .store
+        .audit(
+            Some(admin.id),
+            &format!("data.{}_{status}", r.kind),
+            "data_request",
+            id,
+            answer,
+        )
+        .await?;
+    if let Some(user_id) = r.user_id {
+        let title = if status == "done" {
+            "Your request about your data was carried out"
+        } else {
+            "Your request about your data was refused"
+        };
+        let body = if answer.is_empty() {
+            format!(
+                "Your {} request of {} is done.",
+                r.kind,
+                crate::view::date(&r.created_at.date_naive())
+            )
+        } else {
+            format!(
+                "Your {} request of {}: {answer}",
+                r.kind,
+                crate::view::date(&r.created_at.date_naive())
+            )
+        };
+        notify::send(state, user_id, Kind::Data, title, &body, "/account/data").await?;
+    }
+    Ok(state.store.data_request(id).await?)
+}
+
+/// The caller's own requests, newest first.
+pub async fn requests(state: &AppState, user: &User) -> Result<Vec<DataRequest>, AppError> {
+    Ok(state.store.data_requests_of(user.id).await?)
+}
+
+/// The job: builds the archive, stores it, and tells the person.
+pub async fn prepare(state: &AppState, request_id: i64) -> Result<(), AppError> {
+    let r = match state.store.data_request(request_id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let Some(user_id) = r.user_id.filter(|_| r.status == "preparing") else {
+        return Ok(());
+    };
+    let user = state.store.user(user_id).await?;
+    let archive = build(state, &user).await?;
+    let key = crate::auth::tokens::random_token()?;
+    state.config.files.put(&key, &archive.bytes).await?;
+    let now = state.clock.now();
+    let expires = now + Duration::days(EXPORT_DAYS);
+    let size = i64::try_from(archive.bytes.len()).unwrap_or(i64::MAX);
+    if let Err(e) = state
+        .store
+        .export_ready(request_id, &key, size, now, expires)
+        .await
+    {
+        let _ = state.config.files.delete(&key).await;
+        return match e {
+            StoreError::Conflict(_) => Ok(()),
+            e => Err(e.into()),
+        };
+    }
+    state
+        .store
+        .audit(
+            None,
+            "data.export_ready",
+            "data_request",
+            request_id,
+            &format!(
+                "{}, {}, {size} bytes",
+                count(archive.records, "record"),
+                count(archive.files, "file")
+            ),
+        )
+        .await?;
+    let body = format!(
+        "The download of your data that you asked for is ready: {} and {}. It can be downloaded until {} from the page Your data, signed in.",
+        count(archive.records, "record"),
+        count(archive.files, "file"),
+        crate::view::date(&expires.date_naive())
+    );
+    notify::send(
+        state,
+        user_id,
+        Kind::Data,
+        "Your data is ready to download",
+        &body,
+        "/account/data",
+    )
+    .await
+}
+
+/// A prepared download of the caller's own: (file name, bytes). A
+/// request of someone else's is not found; one not ready or expired is a
+/// conflict that says which.
+pub async fn download(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<(String, Vec<u8>), AppError> {
+    let r = match state.store.data_request(id).await {
+        Ok(r) if r.user_id == Some(user.id) && r.kind == "export" => r,
+        Ok(_) | Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let expired = r.expires_at.is_some_and(|t| t <= state.clock.now());
+    let key = match (&r.archive_key, r.status.as_str()) {
+        (Some(key), "ready") if !expired => key.clone(),
+        (_, "preparing") => {
+            return Err(AppError::Conflict {
+                code: "export_not_ready",
+                message:
+                    "This download is still being prepared; you will be notified when it is ready."
+                        .into(),
+            });
+        }
+        _ => {
+            return Err(AppError::Conflict {
+                code: "export_expired",
+                message: format!(
+                    "This download is no longer available (downloads are kept {EXPORT_DAYS} days); ask for a new one."
+                ),
+            });
+        }
+    };
+    let bytes = state.config.files.get(&key).await?;
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "data.export_downloaded",
+            "data_request",
+            id,
+            "",
+        )
+        .await?;
+    Ok((file_name(user, r.created_at), bytes))
+}
+
+fn file_name(user: &User, at: chrono::DateTime<Utc>) -> String {
+    format!("stint-data-{}-{}.zip", user.id, at.format("%Y-%m-%d"))
+}
+
+/// The job's sweep: downloads past their time are deleted.
+pub async fn expire(state: &AppState) -> Result<(), AppError> {
+    for key in state.store.expire_exports(state.clock.now()).await? {
+        state.config.files.delete(&key).await?;
+    }
+    Ok(())
+}
+
+/// Text columns that hold JSON (links, outcomes, signed credentials) are
+/// shown as JSON, not as a string of it.
+fn unfold(mut row: Map<String, Value>) -> Map<String, Value> {
+    for v in row.values_mut() {
+        if let Value::String(s) = v {
+            let t = s.trim_start();
+            if (t.starts_with('{') || t.starts_with('['))
+                && let Ok(parsed) = serde_json::from_str::<Value>(s)
+            {
+                *v = parsed;
+            }
+        }
+    }
+    row
+}
+
+/// A name safe as a path inside the archive.
+fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').trim().to_string();
+    if cleaned.is_empty() {
+        "file".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Reviews written of the student that the double-blind rule shows them.
+async fn reviews_received(
+    state: &AppState,
+    user: &User,
+    engagements: &[Map<String, Value>],
+) -> Result<Vec<Value>, AppError> {
+    let mut out = Vec::new();
+    for e in engagements {
+        let Some(id) = e.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        let theirs: Vec<_> = state
+            .store
+            .reviews(id)
+            .await?
+            .into_iter()
+            .filter(|r| r.author_id != user.id)
+            .collect();
+        for r in super::reviews::shown(state, theirs).await? {
+            out.push(json!({
+                "engagement_id": r.engagement_id,
+                "author": r.author_name,
+                "ratings": r.ratings,
+                "body": r.body,
+                "recommendation": r.recommendation,
+                "created_at": r.created_at,
+            }));
+        }
+    }
+    Ok(out)
+}
+
+fn zip_error(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("building the data archive: {e}"))
+}
+
+/// Builds `user`'s archive: `README.txt`, `index.json`, one JSON file per
+/// section with records, `reviews_received.json`, `resume.json`
+/// (students) and `files/engagement-N/vV/NAME`.
+pub async fn build(state: &AppState, user: &User) -> Result<Archive, AppError> {
+    let now = state.clock.now();
+    let stamp = zip::DateTime::from_date_and_time(
+        u16::try_from(now.year()).unwrap_or(1980),
+        u8::try_from(now.month()).unwrap_or(1),
+        u8::try_from(now.day()).unwrap_or(1),
+        u8::try_from(now.hour()).unwrap_or(0),
+        u8::try_from(now.minute()).unwrap_or(0),
+        u8::try_from(now.second()).unwrap_or(0),
+    )
+    .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut index = Vec::new();
+    let mut records = 0;
+    let mut engagements = Vec::new();
+    for section in SECTIONS {
+        let rows: Vec<Map<String, Value>> = state
+            .store
+            .personal_rows(section, user.id)
+            .await?
+            .into_iter()
+            .map(unfold)
+            .collect();
+        index.push(json!({ "file": section.file, "about": section.about, "records": rows.len() }));
+        records += rows.len();
+        if section.file == "engagements.json" {
+            engagements = rows.clone();
+        }
+        if !rows.is_empty() {
+            let text = serde_json::to_vec_pretty(&rows).map_err(zip_error)?;
+            files.push((section.file.to_string(), text));
+        }
+    }
+    let received = reviews_received(state, user, &engagements).await?;
+    index.push(json!({
+        "file": "reviews_received.json",
+        "about": "Reviews employers wrote of you, once shown to you.",
+        "records": received.len(),
+    }));
+    records += received.len();
+    if !received.is_empty() {
+        let text = serde_json::to_vec_pretty(&received).map_err(zip_error)?;
+        files.push(("reviews_received.json".into(), text));
+    }
+    if user.role == Role::Student {
+        let resume = super::exports::resume(state, user).await?;
+        let text = serde_json::to_vec_pretty(&resume).map_err(zip_error)?;
+        files.push(("resume.json".into(), text));
+    }
+    let mut delivered = Vec::new();
+    for (engagement, version, name, key) in state.store.personal_files(user.id).await? {
+        let path = format!(
+            "files/engagement-{engagement}/v{version}/{}",
+            safe_name(&name)
+        );
+        match state.config.files.get(&key).await {
+            Ok(bytes) => delivered.push((path, bytes)),
+            Err(StoreError::NotFound) => {
+                tracing::warn!(engagement, %key, "a delivered file is missing from storage");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let file_count = delivered.len();
+    let summary = json!({
+        "made_at": now,
+        "by": state.config.base_url,
+        "account": { "id": user.id, "name": user.name, "email": user.email },
+        "sections": index,
+        "files": file_count,
+    });
+    let mut readme = format!(
+        "Your data on Stint ({})\n\nMade {} for {} <{}>.\n\nEach .json file holds one kind of record, as Stint stores it; index.json lists them all, with how many records each has (files without records are left out).\n\n",
+        state.config.base_url,
+        now.format("%Y-%m-%d %H:%M UTC"),
+        user.name,
+        user.email
+    );
+    for s in summary["sections"].as_array().into_iter().flatten() {
+        readme.push_str(&format!(
+            "{:<28} {:>5}  {}\n",
+            s["file"].as_str().unwrap_or_default(),
+            s["records"],
+            s["about"].as_str().unwrap_or_default()
+        ));
+    }
+    if user.role == Role::Student {
+        readme.push_str(
+            "\nresume.json is your profile and verified work as a JSON Resume (jsonresume.org).\n",
+        );
+    }
+    readme.push_str(&format!(
+        "\nfiles/ holds the {file_count} file(s) you delivered, by engagement and version.\n"
+    ));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut add = |name: &str, bytes: &[u8]| -> Result<(), AppError> {
+        zip.start_file(name, options).map_err(zip_error)?;
+        zip.write_all(bytes).map_err(zip_error)
+    };
+    add("README.txt", readme.as_bytes())?;
+    add(
+        "index.json",
+        &serde_json::to_vec_pretty(&summary).map_err(zip_error)?,
+    )?;
+    for (name, bytes) in files.iter().chain(delivered.iter()) {
+        add(name, bytes)?;
+    }
+    let bytes = zip.finish().map_err(zip_error)?.into_inner();
+    Ok(Archive {
+        bytes,
+        records,
+        files: file_count,
+    })
+}
+
+/// `stint user export EMAIL`: the archive at once, recorded as a request
+/// answered from the command line.
+pub async fn export_now(state: &AppState, email: &str) -> Result<(User, Archive), AppError> {
+    let Some(user) = state.store.user_by_email(email).await? else {
+        return Err(AppError::NotFound);
+    };
+    let archive = build(state, &user).await?;
+    let now = state.clock.now();
+    let r = state
+        .store
+        .add_data_request(user.id, &subject(&user), "export", "cli", "", now)
+        .await?;
+    state
+        .store
+        .settle_data_request(
+            r.id,
+            "done",
+            &format!(
+                "{} bytes handed over from the command line",
+                archive.bytes.len()
+            ),
+            now,
+        )
+        .await?;
+    state
+        .store
+        .audit(None, "data.export_ready", "data_request", r.id, "cli")
+        .await?;
+    Ok((user, archive))
+}

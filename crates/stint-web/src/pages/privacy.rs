@@ -1,0 +1,325 @@
+//! `/account/data`: what Stint holds about the signed-in person and their
+//! requests about it (a download, for now); `/admin/data-requests`: every
+//! request, with its deadline and audit log.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use stint_domain::FieldErrors;
+use stint_store::{DataRequest, User};
+
+use super::{NoticeQuery, PageError, render};
+use crate::AppState;
+use crate::app::privacy;
+use crate::auth::PageUser;
+use crate::auth::authz::require_admin;
+use crate::error::AppError;
+use crate::form::{HtmlForm, PageId};
+use crate::view::{Layout, moment};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account/data", get(page))
+        .route("/account/data/export", post(export))
+        .route("/account/data/exports/{id}", get(download))
+        .route("/account/data/correction", post(correction))
+        .route("/admin/data-requests", get(admin_list))
+        .route("/admin/data-requests/{id}/answer", post(admin_answer))
+}
+
+/// A request as a line of a list.
+struct RequestRow {
+    id: i64,
+    kind: &'static str,
+    subject: String,
+    channel: &'static str,
+    asked: String,
+    due: String,
+    overdue: bool,
+    /// Words for its state, for the person.
+    state: String,
+    /// The download link while it can be fetched.
+    download: Option<String>,
+    answer: String,
+    detail: String,
+    /// An admin may answer it here (open corrections and deletions).
+    answerable: bool,
+    log: Vec<(String, String, String)>,
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "export" => "Download",
+        "correction" => "Correction",
+        _ => "Deletion",
+    }
+}
+
+fn channel_label(channel: &str) -> &'static str {
+    match channel {
+        "self" => "by the person",
+        "admin" => "by an admin",
+        _ => "from the command line",
+    }
+}
+
+fn size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+fn row(state: &AppState, r: &DataRequest, zone: Option<&str>) -> RequestRow {
+    let now = state.clock.now();
+    let open = matches!(r.status.as_str(), "open" | "preparing");
+    let ready = r.status == "ready" && r.expires_at.is_some_and(|t| t > now);
+    let state_text = match r.status.as_str() {
+        "preparing" => "Being prepared; you will be notified when it is ready.".to_string(),
+        "ready" if ready => format!(
+            "Ready{}; it can be downloaded until {}.",
+            r.archive_bytes
+                .map(|b| format!(" ({})", size(b)))
+                .unwrap_or_default(),
+            r.expires_at.map(|t| moment(t, zone)).unwrap_or_default()
+        ),
+        "ready" | "expired" => "Expired; ask for a new one.".to_string(),
+        "done" => "Done.".to_string(),
+        "refused" => "Refused.".to_string(),
+        "failed" => "Could not be prepared; ask for a new one.".to_string(),
+        _ => "Waiting for an answer.".to_string(),
+    };
+    RequestRow {
+        id: r.id,
+        kind: kind_label(&r.kind),
+        subject: r.subject.clone(),
+        channel: channel_label(&r.channel),
+        asked: moment(r.created_at, zone),
+        due: moment(r.due_at, zone),
+        overdue: open && r.due_at < now,
+        state: state_text,
+        download: ready.then(|| format!("/account/data/exports/{}", r.id)),
+        answer: r.answer.clone(),
+        detail: r.detail.clone(),
+        answerable: r.status == "open" && r.kind != "export",
+        log: Vec::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/data.html")]
+struct DataPage {
+    layout: Layout,
+    sections: Vec<(&'static str, &'static str)>,
+    requests: Vec<RequestRow>,
+    preparing: bool,
+    export_days: i64,
+    errors: FieldErrors,
+    detail: String,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    data_page(
+        &state,
+        user.user(),
+        n.notice.as_deref(),
+        FieldErrors::new(),
+        String::new(),
+    )
+    .await
+}
+
+async fn data_page(
+    state: &AppState,
+    u: &User,
+    notice: Option<&str>,
+    errors: FieldErrors,
+    detail: String,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Your data", Some(u), state.config.demo)
+        .with_notice(notice)
+        .at("/account");
+    layout.noindex = true;
+    let list = privacy::requests(state, u)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let zone = u.time_zone.as_deref();
+    let preparing = list.iter().any(|r| r.status == "preparing");
+    if notice == Some("export_requested") && !preparing {
+        // Already ready (small accounts are, by the time the page loads).
+        layout = layout.with_notice(Some("export_ready"));
+    }
+    let failed = !errors.is_empty();
+    let res = render(&DataPage {
+        sections: stint_store::SECTIONS
+            .iter()
+            .map(|s| (s.file, s.about))
+            .collect(),
+        preparing,
+        requests: list.iter().map(|r| row(state, r, zone)).collect(),
+        export_days: privacy::EXPORT_DAYS,
+        errors,
+        detail,
+        layout,
+    });
+    Ok(if failed {
+        (StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
+    } else {
+        res
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CorrectionForm {
+    detail: String,
+}
+
+async fn correction(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<CorrectionForm>,
+) -> Result<Response, PageError> {
+    match privacy::request_correction(&state, user.user(), &f.detail).await {
+        Ok(_) => Ok(Redirect::to("/account/data?notice=correction_requested").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            data_page(&state, user.user(), None, errors, f.detail).await
+        }
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Your data", Some(user.user()), state.config.demo),
+        )),
+    }
+}
+
+async fn export(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    privacy::request_export(&state, user.user(), "self")
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Your data", Some(user.user()), state.config.demo),
+            )
+        })?;
+    Ok(Redirect::to("/account/data?notice=export_requested").into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let (name, bytes) = privacy::download(&state, user.user(), id)
+        .await
+        .map_err(|e| {
+            PageError(
+                e,
+                Layout::new("Your data", Some(user.user()), state.config.demo),
+            )
+        })?;
+    Ok(super::download(bytes, "application/zip", &name))
+}
+
+#[derive(Template)]
+#[template(path = "admin/data_requests.html")]
+struct AdminPage {
+    layout: Layout,
+    open: Vec<RequestRow>,
+    answered: Vec<RequestRow>,
+    /// The request whose answer had errors, with them.
+    failed: Option<(i64, FieldErrors)>,
+}
+
+async fn admin_list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(n): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    admin_page(&state, user.user(), n.notice.as_deref(), None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AnswerForm {
+    status: String,
+    answer: String,
+}
+
+async fn admin_answer(
+    State(state): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    HtmlForm(f): HtmlForm<AnswerForm>,
+) -> Result<Response, PageError> {
+    match privacy::answer(&state, user.user(), id, &f.status, &f.answer).await {
+        Ok(_) => Ok(Redirect::to("/admin/data-requests?notice=request_answered").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            admin_page(&state, user.user(), None, Some((id, errors))).await
+        }
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Data requests", Some(user.user()), state.config.demo),
+        )),
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    u: &User,
+    notice: Option<&str>,
+    failed: Option<(i64, FieldErrors)>,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Data requests", Some(u), state.config.demo)
+        .with_notice(notice)
+        .at("/admin/data-requests");
+    layout.noindex = true;
+    require_admin(u).map_err(|e| PageError(e, layout.clone()))?;
+    let list = state
+        .store
+        .all_data_requests(500)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?;
+    let zone = u.time_zone.as_deref();
+    let mut open = Vec::new();
+    let mut answered = Vec::new();
+    for r in &list {
+        let mut line = row(state, r, zone);
+        line.log = state
+            .store
+            .audit_for("data_request", r.id)
+            .await
+            .map_err(|e| PageError(e.into(), layout.clone()))?
+            .into_iter()
+            .map(|a| (moment(a.created_at, zone), a.action, a.detail))
+            .collect();
+        if matches!(r.status.as_str(), "open" | "preparing") {
+            open.push(line);
+        } else {
+            answered.push(line);
+        }
+    }
+    let status = if failed.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        render(&AdminPage {
+            open,
+            answered,
+            failed,
+            layout,
+        }),
+    )
+        .into_response())
+}

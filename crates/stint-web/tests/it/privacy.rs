@@ -1,0 +1,745 @@
+//! People's data: a download of everything Stint holds about the person,
+//! prepared by a job, fetched only by them and only for a week; the
+//! admins' list of requests; the command line's export.
+
+use std::io::Read as _;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::Duration;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::api_engagements::hired;
+use crate::app_test;
+use crate::common::{Actor, TestApp, multipart_body};
+
+const REPORT: &[u8] = b"theme,count\npricing,41\nonboarding,17\n";
+
+/// A response's raw bytes (a .zip is not text).
+async fn bytes(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    cookie: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut b = Request::builder().method(Method::GET).uri(path);
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, format!("stint_session={c}"));
+    }
+    let res = app
+        .clone_router()
+        .oneshot(b.body(Body::empty()).unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    (status, headers, body)
+}
+
+/// The archive's entries: name → bytes.
+fn entries(zip_bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes))
+        .unwrap_or_else(|e| panic!("not a zip: {e}"));
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap_or_else(|e| panic!("{e}"));
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        out.insert(name, buf);
+    }
+    out
+}
+
+fn json_of(entries: &std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> Value {
+    let b = entries.get(name).unwrap_or_else(|| {
+        panic!(
+            "{name} missing from {:?}",
+            entries.keys().collect::<Vec<_>>()
+        )
+    });
+    serde_json::from_slice(b).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+async fn run_jobs(app: &TestApp) {
+    stint_web::app::jobs::run_due(&app.state, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A student with one of everything: a delivered file, messages, reviews
+/// both ways, a confirmed achievement and its credential, a saved search,
+/// being discoverable, a payout method. (employer, student, engagement).
+async fn busy_student(app: &TestApp) -> (Actor, Actor, i64) {
+    let (boss, s, id) = hired(app).await;
+    let eng = |action: &str| format!("/api/v1/engagements/{id}/{action}");
+    let r = app
+        .api(
+            Method::POST,
+            &eng("messages"),
+            Some(&s.token),
+            Some(json!({"body": "Coding the answers now; pricing is the biggest theme."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &eng("messages"),
+            Some(&boss.token),
+            Some(json!({"body": "Great, thank you for the update."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let (ct, body) = multipart_body(&[
+        ("note", None, b"Themes counted, report attached."),
+        ("files", Some("themes.csv"), REPORT),
+    ]);
+    let r = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(eng("submissions"))
+                .header(header::AUTHORIZATION, format!("Bearer {}", s.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap_or_default(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(Method::POST, &eng("approve"), Some(&boss.token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for (who, text) in [
+        (&s, "Clear brief and quick answers from the team."),
+        (&boss, "Careful coding and a tidy report, on time."),
+    ] {
+        let r = app
+            .api(
+                Method::POST,
+                &eng("reviews"),
+                Some(&who.token),
+                Some(json!({"ratings": [5, 4, 5], "body": text})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let aid = app
+        .api(Method::GET, "/api/v1/me/achievements", Some(&s.token), None)
+        .await
+        .json()[0]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let r = app
+        .api(Method::PUT, &format!("/api/v1/achievements/{aid}"), Some(&s.token), Some(json!({"summary": "Coded 500 survey answers into themes.", "outcomes": ["500 answers coded"]})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/achievements/{aid}/confirm"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/me/reach",
+            Some(&s.token),
+            Some(json!({"discoverable": true, "invitations": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(Method::PUT, "/api/v1/me/profile", Some(&s.token), Some(json!({"headline": "Survey analyst in the making", "skills": ["survey-design"], "interests": ["market-research"], "availability_hours": 10})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(Method::PUT, "/api/v1/me/payout-details", Some(&s.token), Some(json!({"method": "in_bank", "holder_name": "Worker Kumar", "account_number": "5010 0123 4567 89", "ifsc": "hdfc0001234"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/me/searches",
+            Some(&s.token),
+            Some(json!({"name": "Survey work", "q": "survey"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (boss, s, id)
+}
+
+app_test!(a_download_holds_every_kind_of_record, |app| async move {
+    let (boss, s, id) = busy_student(&app).await;
+    let other = app.student("other@x.com").await;
+
+    // Asked for through the API: prepared by a job, not at once.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/me/data-exports",
+            Some(&s.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let req = r.json();
+    assert_eq!(req["status"], "preparing");
+    assert_eq!(req["kind"], "export");
+    let rid = req["id"].as_i64().unwrap_or_default();
+    let archive = format!("/api/v1/me/data-exports/{rid}/archive");
+    assert_eq!(
+        app.api(Method::GET, &archive, Some(&s.token), None)
+            .await
+            .code(),
+        "export_not_ready"
+    );
+    // Asking again while it is prepared answers the same request.
+    let again = app
+        .api(
+            Method::POST,
+            "/api/v1/me/data-exports",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(again["id"], rid);
+
+    run_jobs(&app).await;
+    let list = app
+        .api(
+            Method::GET,
+            "/api/v1/me/data-requests",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["status"], "ready", "{list}");
+    assert_eq!(list[0]["archive_url"], archive.as_str());
+    assert!(
+        app.notification_kinds(&s)
+            .await
+            .contains(&"data".to_string())
+    );
+
+    // Nobody else can fetch it, nor see the request.
+    for who in [&other, &boss] {
+        let r = app.api(Method::GET, &archive, Some(&who.token), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let theirs = app
+            .api(
+                Method::GET,
+                "/api/v1/me/data-requests",
+                Some(&who.token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(theirs, json!([]));
+    }
+    assert_eq!(
+        app.api(Method::GET, &archive, None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.api(
+            Method::GET,
+            "/api/v1/me/data-exports/abc/archive",
+            Some(&s.token),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, headers, zip) = bytes(&app, &archive, Some(&s.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/zip")
+    );
+    assert!(
+        headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("attachment; filename=\"stint-data-"))
+    );
+    let e = entries(&zip);
+
+    // Every kind of record the student has is there, with its content.
+    let index = json_of(&e, "index.json");
+    let counts: std::collections::BTreeMap<String, i64> = index["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["records"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    for file in [
+        "account.json",
+        "profile.json",
+        "choices.json",
+        "applications.json",
+        "engagements.json",
+        "messages.json",
+        "submissions.json",
+        "files.json",
+        "reviews_written.json",
+        "reviews_received.json",
+        "achievements.json",
+        "credentials.json",
+        "earnings.json",
+        "notifications.json",
+        "saved_searches.json",
+        "consents.json",
+        "payout_details.json",
+        "sign_ins.json",
+        "data_requests.json",
+        "activity.json",
+    ] {
+        assert!(
+            counts.get(file).is_some_and(|n| *n > 0),
+            "{file}: {counts:?}"
+        );
+        if file != "reviews_received.json" {
+            assert!(e.contains_key(file), "{file} missing");
+        }
+    }
+    // Files without records are left out, but listed in the index.
+    assert_eq!(counts.get("talent_notes_written.json"), Some(&0));
+    assert!(!e.contains_key("talent_notes_written.json"));
+    assert_eq!(json_of(&e, "account.json")[0]["email"], "worker@x.com");
+    let messages = json_of(&e, "messages.json");
+    let texts: Vec<&str> = messages
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["body"].as_str())
+        .collect();
+    assert!(
+        texts.contains(&"Coding the answers now; pricing is the biggest theme."),
+        "{messages}"
+    );
+    assert!(
+        texts.contains(&"Great, thank you for the update."),
+        "the other side's messages in the person's workspace: {messages}"
+    );
+    assert_eq!(
+        json_of(&e, "reviews_written.json")[0]["body"],
+        "Clear brief and quick answers from the team."
+    );
+    assert_eq!(
+        json_of(&e, "reviews_received.json")[0]["body"],
+        "Careful coding and a tidy report, on time."
+    );
+    let credential = &json_of(&e, "credentials.json")[0];
+    assert!(
+        credential["document"].is_object(),
+        "the signed document as JSON: {credential}"
+    );
+    assert_eq!(json_of(&e, "engagements.json")[0]["id"], id);
+    assert!(
+        json_of(&e, "choices.json")
+            .to_string()
+            .contains("discoverable to employers")
+    );
+    let consents = json_of(&e, "consents.json");
+    assert_eq!(
+        consents[0]["purpose"], "discoverable to employers",
+        "{consents}"
+    );
+    assert_eq!(consents[0]["choice"], "on");
+    assert!(
+        json_of(&e, "earnings.json")
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    assert_eq!(
+        json_of(&e, "resume.json")["basics"]["email"],
+        "worker@x.com"
+    );
+    let file = e
+        .iter()
+        .find(|(k, _)| {
+            k.starts_with(&format!("files/engagement-{id}/v1/")) && k.ends_with("themes.csv")
+        })
+        .unwrap_or_else(|| panic!("the delivered file: {:?}", e.keys().collect::<Vec<_>>()));
+    assert_eq!(file.1.as_slice(), REPORT);
+    assert!(String::from_utf8_lossy(&e["README.txt"]).contains("index.json"));
+    // No secret is in it: no password or token hash, no sealed details.
+    let everything: String = e
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(!everything.contains("$argon2"), "a password hash leaked");
+    assert!(!everything.contains("token_hash") && !everything.contains("sealed"));
+    assert!(
+        !everything.contains("5010 0123 4567 89") && !everything.contains("50100123456789"),
+        "payout details only masked"
+    );
+    assert_eq!(
+        json_of(&e, "profile.json")[0]["headline"],
+        "Survey analyst in the making"
+    );
+    // Times read the same on both engines (RFC 3339).
+    let created = json_of(&e, "account.json")[0]["created_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&created).is_ok(),
+        "{created}"
+    );
+
+    // A week later the download is gone, and the file with it.
+    app.state.clock.advance(Duration::days(8));
+    run_jobs(&app).await;
+    assert_eq!(
+        app.api(Method::GET, &archive, Some(&s.token), None)
+            .await
+            .code(),
+        "export_expired"
+    );
+    let list = app
+        .api(
+            Method::GET,
+            "/api/v1/me/data-requests",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list[0]["status"], "expired");
+    assert!(list[0]["archive_url"].is_null());
+});
+
+app_test!(the_page_and_the_admins_list, |app| async move {
+    let s = app.student("page@x.com").await;
+    let page = app.get("/account/data", Some(&s.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Prepare a download"));
+    assert!(page.body.contains("What the download holds"));
+    let r = app.form("/account/data/export", Some(&s.cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/account/data?notice=export_requested");
+    let page = app.get("/account/data", Some(&s.cookie)).await;
+    assert!(page.body.contains("Being prepared"), "{}", page.body);
+    assert!(!page.body.contains(">Prepare a download<"));
+    run_jobs(&app).await;
+    let page = app.get("/account/data", Some(&s.cookie)).await;
+    let link = page
+        .body
+        .split("href=\"/account/data/exports/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("/account/data/exports/{id}"))
+        .unwrap_or_else(|| panic!("no download link: {}", page.body));
+    let (status, headers, zip) = bytes(&app, &link, None, Some(&s.cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("private, no-store")
+    );
+    assert!(entries(&zip).contains_key("account.json"));
+    // Another person's page link is not found; signed out, sign in first.
+    let other = app.student("nosy@x.com").await;
+    assert_eq!(
+        app.get(&link, Some(&other.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&link, None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/account/data/exports/x", Some(&s.cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // From the command line: recorded as answered.
+    let (user, archive) = stint_web::app::privacy::export_now(&app.state, "nosy@x.com")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(user.id, other.id);
+    assert!(entries(&archive.bytes).contains_key("account.json"));
+    assert!(matches!(
+        stint_web::app::privacy::export_now(&app.state, "nobody@x.com").await,
+        Err(stint_web::AppError::NotFound)
+    ));
+
+    // Admins see every request, with deadline and log; others may not.
+    let admin = app.admin().await;
+    let list = app.get("/admin/data-requests", Some(&admin.cookie)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("page@x.com") && list.body.contains("nosy@x.com"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("data.export_downloaded"));
+    assert!(list.body.contains("from the command line"));
+    let api = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/data-requests",
+            Some(&admin.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(api.as_array().map(Vec::len), Some(2), "{api}");
+    assert!(
+        api.as_array()
+            .into_iter()
+            .flatten()
+            .all(|r| r["overdue"] == false)
+    );
+    assert_eq!(
+        app.get("/admin/data-requests", Some(&s.cookie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.api(
+            Method::GET,
+            "/api/v1/admin/data-requests",
+            Some(&s.token),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+});
+
+app_test!(corrections_are_asked_for_and_answered, |app| async move {
+    let s = app.student("fix@x.com").await;
+    let admin = app.admin().await;
+    // The form names what is wrong with the request; nothing is recorded.
+    let r = app
+        .form(
+            "/account/data/correction",
+            Some(&s.cookie),
+            &[("detail", "  typo ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("at least 10 characters") && r.body.contains("aria-invalid=\"true\""));
+    for (body, field) in [
+        (json!({"kind": "correction", "detail": "short"}), "detail"),
+        (
+            json!({"kind": "deletion", "detail": "Please delete everything."}),
+            "kind",
+        ),
+        // Control characters are refused for the whole body, as everywhere.
+        (
+            json!({"kind": "correction", "detail": "My name\u{0007} is wrong"}),
+            "body",
+        ),
+    ] {
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/data-requests",
+                Some(&s.token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.fields(), vec![field.to_string()], "{}", r.body);
+    }
+    let mine = app
+        .api(
+            Method::GET,
+            "/api/v1/me/data-requests",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(mine, json!([]));
+
+    let r = app
+        .form(
+            "/account/data/correction",
+            Some(&s.cookie),
+            &[(
+                "detail",
+                "My university is Delhi Institute of Technology, not DIT Bangalore.",
+            )],
+        )
+        .await;
+    assert_eq!(r.location(), "/account/data?notice=correction_requested");
+    let r = app
+        .api(Method::POST, "/api/v1/me/data-requests", Some(&s.token), Some(json!({"kind": "correction", "detail": "My name is spelt Fix Kumar, not Fix Kumer."})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let by_api = r.json();
+    assert_eq!(by_api["status"], "open");
+    let id = by_api["id"].as_i64().unwrap_or_default();
+    let answer = format!("/api/v1/admin/data-requests/{id}/answer");
+
+    // Only admins answer; a refusal says why.
+    let r = app
+        .api(
+            Method::POST,
+            &answer,
+            Some(&s.token),
+            Some(json!({"status": "done"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .api(
+            Method::POST,
+            &answer,
+            Some(&admin.token),
+            Some(json!({"status": "refused"})),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["answer".to_string()], "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &answer,
+            Some(&admin.token),
+            Some(json!({"status": "maybe", "answer": "x"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        app.api(
+            Method::POST,
+            "/api/v1/admin/data-requests/999999/answer",
+            Some(&admin.token),
+            Some(json!({"status": "done"}))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .api(Method::POST, &answer, Some(&admin.token), Some(json!({"status": "refused", "answer": "Your account shows Fix Kumar already; reload the page."})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "refused");
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &answer,
+            Some(&admin.token),
+            Some(json!({"status": "done"}))
+        )
+        .await
+        .code(),
+        "already_answered"
+    );
+    assert!(
+        app.notification_kinds(&s)
+            .await
+            .contains(&"data".to_string())
+    );
+    let page = app.get("/account/data", Some(&s.cookie)).await;
+    assert!(
+        page.body
+            .contains("Answer: Your account shows Fix Kumar already"),
+        "{}",
+        page.body
+    );
+
+    // The admins' page answers the other one; a download is not answered.
+    let list = app.get("/admin/data-requests", Some(&admin.cookie)).await;
+    assert!(list.body.contains("Delhi Institute of Technology"));
+    let other = app
+        .api(
+            Method::GET,
+            "/api/v1/me/data-requests",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["status"] == "open")
+        .and_then(|r| r["id"].as_i64())
+        .unwrap_or_default();
+    let r = app
+        .form(
+            &format!("/admin/data-requests/{other}/answer"),
+            Some(&admin.cookie),
+            &[("status", "refused"), ("answer", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Say why the request is refused"));
+    let r = app
+        .form(
+            &format!("/admin/data-requests/{other}/answer"),
+            Some(&admin.cookie),
+            &[("status", "done"), ("answer", "Corrected on your profile.")],
+        )
+        .await;
+    assert_eq!(r.location(), "/admin/data-requests?notice=request_answered");
+    let export = app
+        .api(
+            Method::POST,
+            "/api/v1/me/data-exports",
+            Some(&s.token),
+            None,
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or_default();
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/admin/data-requests/{export}/answer"),
+            Some(&admin.token),
+            Some(json!({"status": "done"}))
+        )
+        .await
+        .code(),
+        "not_answerable"
+    );
+    let log = app
+        .state
+        .store
+        .audit_for("data_request", other)
+        .await
+        .unwrap_or_default();
+    let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["data.correction_requested", "data.correction_done"]
+    );
+});
