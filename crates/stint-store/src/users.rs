@@ -205,6 +205,19 @@ impl Store {
         row.map(User::try_from).transpose()
     }
 
+    /// Changes the name other people see.
+    pub async fn set_name(&self, user_id: i64, name: &str) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+                .bind(name)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
     /// Sets (or with `None` clears) a person's time zone.
     pub async fn set_time_zone(&self, user_id: i64, zone: Option<&str>) -> StoreResult<()> {
         with_db!(self, write, |p| {

@@ -243,6 +243,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Your request is with Stint's team. You will be notified of the answer, within 30 days."
         }
         "request_answered" => "Answered. The person is notified.",
+        "name_saved" => "Your name is changed.",
         "export_ready" => "Your download is ready.",
         "export_requested" => {
             "Your download is being prepared. You will be notified when it is ready."

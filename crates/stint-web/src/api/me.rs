@@ -2,20 +2,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::{OrgView, ProfileBody, ProfileView, UserView};
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, Problem};
 use crate::AppState;
 use crate::app::profiles;
 use crate::auth::ApiUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(me))
+        .routes(routes!(me, patch_me))
         .routes(routes!(calendar, reset_calendar, calendar_off))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(notifications))
@@ -41,6 +41,32 @@ async fn me(State(state): State<AppState>, caller: ApiUser) -> Result<Json<MeVie
     let m = state.store.membership(caller.user.id).await?;
     Ok(Json(MeView {
         user: UserView::from(&caller.user),
+        organization: m.as_ref().map(|m| OrgView::new(&m.org, true)),
+        membership_role: m.map(|m| m.role.as_str().to_string()),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChange {
+    /// The name other people see (1 to 80 characters, one line).
+    #[schema(min_length = 1, max_length = 80)]
+    name: String,
+}
+
+/// Change the caller's name. Credentials already issued keep the name they
+/// were signed with.
+#[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = MeChange,
+    responses((status = 200, body = MeView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn patch_me(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<MeChange>,
+) -> Result<Json<MeView>, ApiError> {
+    let user = crate::app::accounts::change_name(&state, &caller.user, &body.name).await?;
+    let m = state.store.membership(user.id).await?;
+    Ok(Json(MeView {
+        user: UserView::from(&user),
         organization: m.as_ref().map(|m| OrgView::new(&m.org, true)),
         membership_role: m.map(|m| m.role.as_str().to_string()),
     }))

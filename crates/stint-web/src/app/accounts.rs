@@ -179,6 +179,20 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Changes the name other people see (credentials already issued keep
+/// the name they were signed with).
+pub async fn change_name(state: &AppState, user: &User, raw: &str) -> Result<User, AppError> {
+    let name = stint_domain::account::DisplayName::parse(raw).map_err(FieldErrors::from)?;
+    if name.as_str() != user.name {
+        state.store.set_name(user.id, name.as_str()).await?;
+        state
+            .store
+            .audit(Some(user.id), "user.name_changed", "user", user.id, "")
+            .await?;
+    }
+    Ok(state.store.user(user.id).await?)
+}
+
 /// Emails a reset link if the account exists; says nothing either way.
 pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let email = Email::parse(email)?;

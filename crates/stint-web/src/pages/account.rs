@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(account))
         .route("/account/password", post(change_password))
         .route("/account/time-zone", post(time_zone))
+        .route("/account/name", post(name))
         .route("/account/calendar", post(calendar))
         .route("/calendar/{token}/stint.ics", get(calendar_feed))
         .route("/account/resend-verification", post(resend_verification))
@@ -611,6 +612,29 @@ async fn time_zone(
             )
         })?;
     Ok(Redirect::to("/account?notice=zone_saved").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NameForm {
+    name: String,
+}
+
+/// Changes the name other people see.
+async fn name(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<NameForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    match crate::app::accounts::change_name(&state, u, &f.name).await {
+        Ok(_) => Ok(Redirect::to("/account?notice=name_saved").into_response()),
+        Err(AppError::Invalid(errors)) => account_page(&state, u, None, errors, None).await,
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Your account", Some(u), state.config.demo),
+        )),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -743,3 +743,75 @@ app_test!(corrections_are_asked_for_and_answered, |app| async move {
         vec!["data.correction_requested", "data.correction_done"]
     );
 });
+
+app_test!(people_correct_their_own_name, |app| async move {
+    let s = app.student("name@x.com").await;
+    let other = app.student("bystander@x.com").await;
+    let r = app
+        .form("/account/name", Some(&s.cookie), &[("name", "   ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"name-err\""), "{}", r.body);
+    let r = app
+        .form("/account/name", Some(&s.cookie), &[("name", "Asha  Rao")])
+        .await;
+    assert_eq!(r.location(), "/account?notice=name_saved");
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&s.token), None)
+        .await
+        .json();
+    assert_eq!(me["name"], "Asha  Rao");
+    for (body, field) in [
+        (json!({"name": ""}), "name"),
+        (json!({"name": "x".repeat(81)}), "name"),
+        (json!({"name": "Two\nlines"}), "name"),
+        // The email address is not changed here; the body says so.
+        (json!({"name": "Asha", "email": "new@x.com"}), "body"),
+    ] {
+        let r = app
+            .api(Method::PATCH, "/api/v1/me", Some(&s.token), Some(body))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.code(), "validation_failed");
+        assert_eq!(r.fields(), vec![field.to_string()], "{}", r.body);
+    }
+    let r = app
+        .api(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&s.token),
+            Some(json!({"name": "Asha Rao"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["name"], "Asha Rao");
+    assert_eq!(
+        app.api(
+            Method::PATCH,
+            "/api/v1/me",
+            None,
+            Some(json!({"name": "Nobody"}))
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Only the caller's own name changes.
+    let theirs = app
+        .api(Method::GET, "/api/v1/me", Some(&other.token), None)
+        .await
+        .json();
+    assert_eq!(theirs["name"], crate::common::person("bystander@x.com"));
+    let log = app
+        .state
+        .store
+        .audit_for("user", s.id)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        log.iter()
+            .filter(|a| a.action == "user.name_changed")
+            .count(),
+        2
+    );
+});
