@@ -101,3 +101,55 @@ test('the admins see every request with its deadline', async () => {
   await shot(admin, '1280-admin-data-requests');
   await admin.context().close();
 });
+
+// Leaving: a demo student with an engagement in progress (and credit for
+// it) is told what to finish first, with a link; once she has cancelled
+// the engagement (which ends the credit), her password deletes the
+// account, she is signed out, cannot sign in again, and the employer's
+// workspace shows "Former student".
+test('delete my account: refused while an engagement is open, then done', async () => {
+  const email = 'pooja.reddy@dit.example.ac.in';
+  const me = await signedIn(browser, server.base, email, { width: 390 });
+  await me.goto(`${server.base}/account/data`);
+  const waiting = me.getByRole('status').filter({ hasText: 'Before your account can be deleted' });
+  assert.match(await waiting.innerText(), /engagement on .* is still open/);
+  assert.equal(await me.getByRole('button', { name: 'Delete my account' }).count(), 0);
+  await noSidewaysScroll(me, 'deletion refused at 390 px');
+  await checkA11y(me, 'deletion refused at 390 px');
+  await shot(me, 'privacy-delete-refused-390');
+
+  await Promise.all([me.waitForNavigation(), waiting.locator('a[href^="/engagements/"]').click()]);
+  const workspace = new URL(me.url()).pathname;
+  assert.match(workspace, /^\/engagements\/\d+$/);
+  await Promise.all([me.waitForNavigation(), me.getByRole('link', { name: 'Cancel this engagement…' }).click()]);
+  await me.locator('textarea[name=reason]').fill('I am leaving Stint and cannot finish the questions.');
+  await Promise.all([me.waitForNavigation(), me.getByRole('button', { name: 'Cancel the engagement' }).click()]);
+
+  await me.goto(`${server.base}/account/data`);
+  assert.equal(await me.getByText('Before your account can be deleted').count(), 0);
+  // A wrong password is refused in place.
+  await me.getByLabel('Your password, to confirm it is you').fill('not my password');
+  await Promise.all([me.waitForNavigation(), me.getByRole('button', { name: 'Delete my account' }).click()]);
+  assert.equal(await me.getByRole('alert').innerText(), 'Your password is not right.');
+  await checkA11y(me, 'deletion form with an error');
+  await me.getByLabel('Your password, to confirm it is you').fill('stint-demo-2026');
+  await Promise.all([me.waitForNavigation(), me.getByRole('button', { name: 'Delete my account' }).click()]);
+  assert.equal(new URL(me.url()).pathname, '/');
+  assert.match(await me.getByRole('status').first().innerText(), /Your account is deleted/);
+  await shot(me, 'privacy-deleted-390');
+  await me.goto(`${server.base}/account`);
+  assert.ok(new URL(me.url()).pathname.startsWith('/login'), 'signed out');
+  await me.getByLabel('Email').fill(email);
+  await me.getByLabel('Password').fill('stint-demo-2026');
+  await Promise.all([me.waitForNavigation(), me.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.ok(new URL(me.url()).pathname.startsWith('/login'), 'a deleted account cannot sign in');
+  await me.context().close();
+
+  // The employer's workspace keeps the engagement, under the pseudonym.
+  const boss = await signedIn(browser, server.base, 'oliver@lumenlearning.example');
+  await boss.goto(`${server.base}${workspace}`);
+  const text = await boss.locator('main').innerText();
+  assert.ok(text.includes('Former student'), 'pseudonym shown');
+  assert.ok(!text.includes('Pooja'), 'the name is gone');
+  await boss.context().close();
+});

@@ -87,7 +87,10 @@ pub use outbox::{OutboxMessage, OutboxStatus};
 pub use outcomes::{OutcomeData, OutcomeEmployer, OutcomeMonth, RatingSummary};
 pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
-pub use privacy::{ANSWER_DAYS, DataRequest, HOLDINGS, SECTIONS, Section};
+pub use privacy::{
+    ANSWER_DAYS, DataRequest, DeletionBlocker, ERASE, Erased, Erasure, HOLDINGS,
+    KEPT_AFTER_DELETION, SECTIONS, Section,
+};
 pub use projects::{Audience, COUNT_CAP, Facets, Project, ProjectCard, Restriction, SearchPage};
 pub use receipts::{PayoutTime, Receipt, StatementLine};
 pub use reviews::Review;

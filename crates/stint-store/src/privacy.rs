@@ -298,6 +298,196 @@ pub const HOLDINGS: &[(&str, &str)] = &[
     ("consents.user_id", "consents.json"),
 ];
 
+/// The columns of [`HOLDINGS`] that still point at a person after their
+/// account is deleted, and why: what others must keep (the ledger, an
+/// employer's record, a university's credit record, revoked credentials)
+/// under the pseudonym, with the person's texts erased. Every other
+/// holding is emptied by [`ERASE`]; a test checks both after a deletion.
+pub const KEPT_AFTER_DELETION: &[(&str, &str)] = &[
+    ("projects.created_by", "the organization's projects"),
+    ("audit_log.actor_id", "what was done, now by the pseudonym"),
+    (
+        "applications.student_id",
+        "the employer's record of applications; pitch, answer and links erased",
+    ),
+    (
+        "engagements.student_id",
+        "the ledger and the employer's record",
+    ),
+    (
+        "engagement_messages.author_id",
+        "the conversation's order; the bodies are erased",
+    ),
+    (
+        "application_messages.author_id",
+        "the conversation's order; the bodies are erased",
+    ),
+    (
+        "reviews.author_id",
+        "ratings of employers, which their record depends on, under the pseudonym",
+    ),
+    (
+        "achievements.student_id",
+        "anchor of revoked credentials; summary, outcomes and skills erased",
+    ),
+    (
+        "credentials.student_id",
+        "revoked and emptied; the revocation list must keep saying so",
+    ),
+    ("affiliations.decided_by", "a university's decisions"),
+    (
+        "org_invitations.invited_by",
+        "an organization's invitations",
+    ),
+    (
+        "credit_requests.student_id",
+        "the university's record: course, result and dates; goals, reflection and hour notes erased",
+    ),
+    ("credit_requests.faculty_id", "the university's record"),
+    ("credit_requests.employer_ack_by", "the university's record"),
+    ("featured_projects.featured_by", "a university's choices"),
+    (
+        "outcome_histories.student_id",
+        "counts for outcome reports, without names",
+    ),
+    ("talent_notes.author_id", "an employer's notes"),
+    ("invitations.student_id", "an employer's record; declined"),
+    ("invitations.sender_id", "an employer's record"),
+    ("offers.student_id", "an employer's record; declined"),
+    ("offers.sender_id", "an employer's record"),
+    ("webhook_endpoints.created_by", "an organization's settings"),
+    ("sso_connections.updated_by", "an organization's settings"),
+    ("scim_tokens.created_by", "an organization's settings"),
+    ("lti_platforms.updated_by", "an organization's settings"),
+    (
+        "data_requests.user_id",
+        "the record that the deletion was carried out",
+    ),
+];
+
+/// Deleting an account, in order, in one transaction. Parameters: `$1`
+/// the person's id, `$2` now, `$3` the pseudonym, `$4` their name (or a
+/// string that matches nothing when the name is too short to replace
+/// safely), `$5` their email, `$6` their idempotency scope, `$7`/`$8` the
+/// name and the pseudonym as a JSON string member of webhook payloads.
+pub const ERASE: &[&str] = &[
+    // Open applications are withdrawn; every application loses its texts.
+    "UPDATE applications SET status = 'withdrawn', updated_at = $2 WHERE student_id = $1 AND status IN ('submitted', 'shortlisted')",
+    "UPDATE applications SET pitch = '', answer = NULL, links = '' WHERE student_id = $1",
+    "UPDATE application_messages SET body = REPLACE(body, $4, $3) WHERE author_id <> $1 AND application_id IN (SELECT id FROM applications WHERE student_id = $1) AND body <> REPLACE(body, $4, $3)",
+    "UPDATE application_messages SET body = 'Deleted with its author''s account.' WHERE author_id = $1",
+    "UPDATE engagement_messages SET body = REPLACE(body, $4, $3) WHERE author_id <> $1 AND engagement_id IN (SELECT id FROM engagements WHERE student_id = $1) AND body <> REPLACE(body, $4, $3)",
+    "UPDATE engagement_messages SET body = 'Deleted with its author''s account.' WHERE author_id = $1",
+    "UPDATE submissions SET note = 'Deleted with the student''s account.', links = '' WHERE engagement_id IN (SELECT id FROM engagements WHERE student_id = $1)",
+    "DELETE FROM submission_files WHERE engagement_id IN (SELECT id FROM engagements WHERE student_id = $1)",
+    "DELETE FROM reviews WHERE direction = 'of_student' AND engagement_id IN (SELECT id FROM engagements WHERE student_id = $1)",
+    "UPDATE reviews SET body = REPLACE(body, $4, $3) WHERE author_id = $1 AND body <> REPLACE(body, $4, $3)",
+    "UPDATE achievements SET summary = '', outcomes = '', skills = '', updated_at = $2 WHERE student_id = $1",
+    "UPDATE credentials SET revoked_at = COALESCE(revoked_at, $2), revoked_reason = COALESCE(revoked_reason, 'The holder deleted their Stint account.'), document = '{}' WHERE student_id = $1",
+    "UPDATE credit_requests SET status = 'withdrawn', updated_at = $2 WHERE student_id = $1 AND status = 'draft'",
+    "UPDATE credit_requests SET goals = '', reflection = NULL WHERE student_id = $1",
+    "UPDATE credit_hours SET note = '' WHERE request_id IN (SELECT id FROM credit_requests WHERE student_id = $1)",
+    "UPDATE invitations SET status = 'declined', answered_at = $2 WHERE student_id = $1 AND status = 'sent'",
+    "UPDATE offers SET status = 'declined', answered_at = $2 WHERE student_id = $1 AND status = 'open'",
+    "DELETE FROM sessions WHERE user_id = $1",
+    "DELETE FROM api_tokens WHERE user_id = $1",
+    "DELETE FROM email_tokens WHERE user_id = $1",
+    "DELETE FROM affiliation_tokens WHERE student_id = $1",
+    "DELETE FROM calendar_feeds WHERE user_id = $1",
+    "DELETE FROM email_preferences WHERE user_id = $1",
+    "DELETE FROM hidden_projects WHERE student_id = $1",
+    "DELETE FROM project_alerts WHERE student_id = $1",
+    "DELETE FROM student_match_keys WHERE user_id = $1",
+    "DELETE FROM saved_searches WHERE student_id = $1",
+    "DELETE FROM payout_accounts WHERE user_id = $1",
+    "DELETE FROM stripe_accounts WHERE user_id = $1",
+    "DELETE FROM equity_attributes WHERE student_id = $1",
+    "DELETE FROM student_reach WHERE student_id = $1",
+    // Employers' talent pools, with their notes and tags about the person.
+    "DELETE FROM talent_pool WHERE student_id = $1",
+    "DELETE FROM sso_identities WHERE user_id = $1",
+    "DELETE FROM scim_users WHERE user_id = $1",
+    "DELETE FROM lti_identities WHERE user_id = $1",
+    "DELETE FROM notifications WHERE user_id = $1",
+    "DELETE FROM consents WHERE user_id = $1",
+    "DELETE FROM student_profiles WHERE user_id = $1",
+    "DELETE FROM affiliations WHERE student_id = $1",
+    "DELETE FROM memberships WHERE user_id = $1",
+    "DELETE FROM org_invitations WHERE LOWER(email) = LOWER($5)",
+    "DELETE FROM idempotency_keys WHERE scope = $6",
+    // Mail to the person is not sent; mail to others no longer names them.
+    "DELETE FROM outbox WHERE LOWER(to_addr) = LOWER($5)",
+    "UPDATE outbox SET subject = REPLACE(REPLACE(subject, $4, $3), $5, ''), body = REPLACE(REPLACE(body, $4, $3), $5, '') WHERE subject <> REPLACE(REPLACE(subject, $4, $3), $5, '') OR body <> REPLACE(REPLACE(body, $4, $3), $5, '')",
+    "UPDATE notifications SET title = REPLACE(title, $4, $3), body = REPLACE(body, $4, $3) WHERE title <> REPLACE(title, $4, $3) OR body <> REPLACE(body, $4, $3)",
+    "UPDATE audit_log SET detail = REPLACE(REPLACE(detail, $4, $3), $5, '') WHERE detail <> REPLACE(REPLACE(detail, $4, $3), $5, '')",
+    "UPDATE webhook_messages SET payload = REPLACE(payload, $7, $8) WHERE payload <> REPLACE(payload, $7, $8)",
+    // The person's requests keep their dates under the pseudonym.
+    "UPDATE data_requests SET subject = $3, archive_key = NULL, status = CASE WHEN status = 'ready' THEN 'expired' WHEN status IN ('open', 'preparing') THEN 'done' ELSE status END, answer = CASE WHEN status IN ('open', 'preparing') THEN 'Closed: the account was deleted.' ELSE answer END, completed_at = COALESCE(completed_at, $2) WHERE user_id = $1",
+    "UPDATE users SET name = $3, email = 'deleted-' || CAST(id AS TEXT) || '@deleted.invalid', password_hash = '!deleted', time_zone = NULL, email_verified_at = NULL, deactivated_at = COALESCE(deactivated_at, $2) WHERE id = $1",
+];
+
+/// What deleting an account needs to know about the person.
+#[derive(Debug, Clone)]
+pub struct Erasure<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub email: &'a str,
+    /// What pages show instead: "Former student", "Former member".
+    pub pseudonym: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// What a deletion leaves for the caller to remove from file storage.
+#[derive(Debug, Clone, Default)]
+pub struct Erased {
+    pub file_keys: Vec<String>,
+}
+
+/// Something that must be finished before an account can be deleted:
+/// `engagement` (open), `payout` (money released and not yet paid out),
+/// `credit` (a credit request in progress), `organization` (the person is
+/// its only owner).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DeletionBlocker {
+    pub kind: String,
+    pub id: i64,
+    pub title: String,
+}
+
+const BLOCKERS: &str = "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+     WHERE e.student_id = $1 AND e.status IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+     UNION ALL SELECT 2, 'payout', e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+     WHERE e.student_id = $1 AND e.status NOT IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+       AND EXISTS (SELECT 1 FROM ledger_entries r WHERE r.engagement_id = e.id AND r.kind = 'release') \
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout') \
+     UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
+     WHERE c.student_id = $1 AND c.status IN ('submitted', 'returned', 'active', 'reflected') \
+     UNION ALL SELECT 4, 'organization', o.id, o.name FROM memberships m JOIN organizations o ON o.id = m.org_id \
+     WHERE m.user_id = $1 AND m.role = 'owner' AND NOT EXISTS (SELECT 1 FROM memberships x JOIN users xu ON xu.id = x.user_id \
+       WHERE x.org_id = m.org_id AND x.role = 'owner' AND x.user_id <> $1 AND xu.deactivated_at IS NULL) \
+     ORDER BY rank, id";
+
+/// What a person wrote that others' notifications and mail quote whole.
+const QUOTED: &str = "SELECT body FROM engagement_messages WHERE author_id = $1 \
+     UNION SELECT body FROM application_messages WHERE author_id = $1 \
+     UNION SELECT note FROM submissions WHERE engagement_id IN (SELECT id FROM engagements WHERE student_id = $1) \
+     UNION SELECT pitch FROM applications WHERE student_id = $1";
+
+/// What replaces those quotes.
+const QUOTE_GONE: &str = "[deleted with its author's account]";
+
+/// The highest `$n` in a statement.
+fn parameters(sql: &str) -> usize {
+    sql.split('$')
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// A request about a person's data: `export`, `correction` or `deletion`.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DataRequest {
@@ -605,6 +795,143 @@ impl Store {
         Ok(())
     }
 
+    /// What must be finished before `user_id`'s account can be deleted.
+    pub async fn deletion_blockers(&self, user_id: i64) -> StoreResult<Vec<DeletionBlocker>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(BLOCKERS).bind(user_id).fetch_all(p).await
+        })?)
+    }
+
+    /// Deletes a person's account in one transaction ([`ERASE`]): the
+    /// `users` row stays as a pseudonymous tombstone so what others keep
+    /// still points somewhere. `Conflict("blocked")` when something of
+    /// [`Store::deletion_blockers`] appeared meanwhile; `NotFound` when the
+    /// account is gone already. Returns the delivered files' storage keys
+    /// and the person's prepared downloads, for the caller to delete once
+    /// this has committed.
+    pub async fn erase_person(&self, e: &Erasure<'_>) -> StoreResult<Erased> {
+        // Too short a name would be replaced inside other words.
+        let name = if e.name.chars().count() >= 4 {
+            e.name.to_string()
+        } else {
+            "\u{1}".to_string()
+        };
+        let json = |s: &str| {
+            format!(
+                "\"student_name\":{}",
+                serde_json::to_string(s).unwrap_or_default()
+            )
+        };
+        let scope = format!("user:{}", e.user_id);
+        let (json_name, json_pseudonym) = (json(e.name), json(e.pseudonym));
+        let files_sql = "SELECT f.storage_key FROM submission_files f JOIN engagements g ON g.id = f.engagement_id WHERE g.student_id = $1 \
+                         UNION ALL SELECT archive_key FROM data_requests WHERE user_id = $1 AND archive_key IS NOT NULL";
+        with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let gone: Option<Option<DateTime<Utc>>> =
+                    sqlx::query_scalar("SELECT deactivated_at FROM users WHERE id = $1 AND password_hash <> '!deleted'")
+                        .bind(e.user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if gone.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query(crate::LOCK_PERSON)
+                    .bind(e.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let blockers: Vec<DeletionBlocker> = sqlx::query_as(BLOCKERS)
+                    .bind(e.user_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !blockers.is_empty() {
+                    return Err(StoreError::Conflict("blocked"));
+                }
+                let file_keys: Vec<String> = sqlx::query_scalar(files_sql)
+                    .bind(e.user_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                // Notifications and mail to others quote what the person
+                // wrote; those quotes go with it.
+                let texts: Vec<String> = sqlx::query_scalar(QUOTED)
+                    .bind(e.user_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for text in texts.iter().filter(|t| t.chars().count() >= 12) {
+                    for sql in [
+                        "UPDATE notifications SET body = REPLACE(body, $1, $2) WHERE user_id <> $3 AND body <> REPLACE(body, $1, $2)",
+                        "UPDATE outbox SET body = REPLACE(body, $1, $2) WHERE body <> REPLACE(body, $1, $2)",
+                    ] {
+                        sqlx::query(sql)
+                            .bind(text.as_str())
+                            .bind(QUOTE_GONE)
+                            .bind(e.user_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                for sql in ERASE {
+                    let mut q = sqlx::query(*sql);
+                    for i in 1..=parameters(sql) {
+                        q = match i {
+                            1 => q.bind(e.user_id),
+                            2 => q.bind(e.now),
+                            3 => q.bind(e.pseudonym),
+                            4 => q.bind(name.as_str()),
+                            5 => q.bind(e.email),
+                            6 => q.bind(scope.as_str()),
+                            7 => q.bind(json_name.as_str()),
+                            _ => q.bind(json_pseudonym.as_str()),
+                        };
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(Erased { file_keys })
+            }
+            .await
+        })
+    }
+
+    /// How many rows of each [`HOLDINGS`] column still point at `user_id`,
+    /// for the columns that have any.
+    pub async fn references_to(&self, user_id: i64) -> StoreResult<Vec<(&'static str, i64)>> {
+        let mut out = Vec::new();
+        for (key, _) in HOLDINGS {
+            let Some((table, column)) = key.split_once('.') else {
+                continue;
+            };
+            let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
+            let n: i64 = with_db!(self, read, |p| {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(user_id)
+                    .fetch_one(p)
+                    .await
+            })?;
+            if n > 0 {
+                out.push((*key, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A download stuck in `preparing` (its job gave up) is marked failed,
+    /// so a new one can be asked for.
+    pub async fn fail_export(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            sqlx::query(
+                "UPDATE data_requests SET status = 'failed', answer = 'Preparing the download failed; ask for a new one.', completed_at = $2 WHERE id = $1 AND status = 'preparing'",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// Ready exports whose link ran out: marked expired; their archive keys
     /// are returned for the caller to delete.
     pub async fn expire_exports(&self, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
@@ -662,6 +989,16 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "not in HOLDINGS: {missing:?}");
+        for (key, _) in KEPT_AFTER_DELETION {
+            assert!(
+                HOLDINGS.iter().any(|(k, _)| k == key),
+                "{key} is kept after deletion but is no holding"
+            );
+        }
+        for sql in ERASE {
+            assert!(parameters(sql) <= 8, "{sql}");
+        }
+
         for (key, place) in HOLDINGS {
             if !place.starts_with("not exported: ") {
                 assert!(

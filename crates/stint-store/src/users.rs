@@ -186,6 +186,17 @@ impl Store {
         Ok(())
     }
 
+    /// When a session began (for asking people without a password to have
+    /// signed in recently before something irreversible).
+    pub async fn session_started(&self, token_hash: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT created_at FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
     /// The user a live session belongs to.
     pub async fn session_user(&self, token_hash: &str) -> StoreResult<Option<User>> {
         let row: Option<UserRow> = with_db!(self, read, |p| {

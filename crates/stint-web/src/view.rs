@@ -244,6 +244,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "request_answered" => "Answered. The person is notified.",
         "name_saved" => "Your name is changed.",
+        "account_deleted" => {
+            "Your account is deleted. What you wrote, your profile and your files are gone; thank you for using Stint."
+        }
+        "account_deleted_by_admin" => "The account is deleted.",
         "export_ready" => "Your download is ready.",
         "export_requested" => {
             "Your download is being prepared. You will be notified when it is ready."

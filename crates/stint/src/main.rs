@@ -140,6 +140,15 @@ enum UserTask {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Delete the account with this email, as the person's own "Delete my
+    /// account" does: refused while anything is left open (it says what).
+    /// Cannot be undone; asks to type the email again unless --yes.
+    Delete {
+        email: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +334,9 @@ async fn run() -> anyhow::Result<()> {
         Command::User {
             task: UserTask::Export { email, out },
         } => user_export(settings, &email, out).await,
+        Command::User {
+            task: UserTask::Delete { email, yes },
+        } => user_delete(settings, &email, yes).await,
         Command::Copy { from, to, files_to } => {
             moving::copy(&settings, from.as_deref(), &to, files_to.as_deref())
                 .await
@@ -358,13 +370,57 @@ async fn user_export(settings: Settings, email: &str, out: Option<PathBuf>) -> a
     std::io::Write::write_all(&mut file, &archive.bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(
-        "Wrote the data of {} <{}> to {}: {} records, {} delivered files, {} bytes.",
+        "Wrote the data of {} <{}> to {}: {} records, {} delivered file{}, {} bytes.",
         user.name,
         user.email,
         path.display(),
         archive.records,
         archive.files,
+        if archive.files == 1 { "" } else { "s" },
         archive.bytes.len()
+    );
+    Ok(())
+}
+
+/// `stint user delete EMAIL`.
+async fn user_delete(settings: Settings, email: &str, yes: bool) -> anyhow::Result<()> {
+    let store = open(&settings).await?;
+    let state = AppState::new(store, web_config(&settings, false).await?);
+    let Some(user) = state.store.user_by_email(email.trim()).await? else {
+        anyhow::bail!("no account has the email {email}");
+    };
+    let waiting = stint_web::app::privacy::blockers(&state, &user)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !waiting.is_empty() {
+        for b in &waiting {
+            println!("- {}", b.text);
+        }
+        anyhow::bail!(
+            "the account of {} <{}> cannot be deleted yet: {} thing(s) to finish first",
+            user.name,
+            user.email,
+            waiting.len()
+        );
+    }
+    if !yes {
+        println!(
+            "This deletes the account of {} <{}> for good. Type the email again to go on:",
+            user.name, user.email
+        );
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if !line.trim().eq_ignore_ascii_case(&user.email) {
+            anyhow::bail!("not deleted: the email typed did not match");
+        }
+    }
+    let (user, r) = match stint_web::app::privacy::delete_now(&state, &user.email).await {
+        Ok(done) => done,
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    println!(
+        "Deleted the account #{} (request #{}): {}",
+        user.id, r.id, r.answer
     );
     Ok(())
 }

@@ -25,6 +25,65 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(archive))
         .routes(routes!(list_all))
         .routes(routes!(answer))
+        .routes(routes!(deletion_check))
+        .routes(routes!(delete_me))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletionCheckView {
+    /// Whether the account can be deleted now.
+    can_delete: bool,
+    /// What must be finished first, with the page to do it on.
+    blockers: Vec<privacy::Blocker>,
+}
+
+/// Whether the caller's account can be deleted now, and what must be
+/// finished first (open engagements, money not yet paid out, credit in
+/// progress, organizations the caller is the only owner of).
+#[utoipa::path(get, path = "/me/deletion", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = DeletionCheckView), (status = 401, body = Problem)))]
+async fn deletion_check(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<DeletionCheckView>, ApiError> {
+    let blockers = privacy::blockers(&state, &caller.user).await?;
+    Ok(Json(DeletionCheckView {
+        can_delete: blockers.is_empty(),
+        blockers,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionBody {
+    /// The caller's password, to confirm it is them. Accounts that sign in
+    /// through their organization have none and delete from the page.
+    #[schema(min_length = 1, max_length = 1024)]
+    password: String,
+}
+
+/// Delete the caller's account. Irreversible: the name, email, profile,
+/// texts and delivered files are erased; what others must keep (payments,
+/// employers' records, a university's credit record) stays under the
+/// pseudonym "Former student" or "Former member"; credentials are revoked;
+/// every session and token ends. Refused (409 `deletion_blocked`) while
+/// `GET /me/deletion` lists anything.
+#[utoipa::path(post, path = "/me/deletion", tag = "me", security(("bearer" = [])),
+    request_body = DeletionBody,
+    responses((status = 200, body = DataRequestView), (status = 401, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn delete_me(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<DeletionBody>,
+) -> Result<Json<DataRequestView>, ApiError> {
+    let r = privacy::delete_account(
+        &state,
+        &caller.user,
+        privacy::Confirmation::Password(&body.password),
+    )
+    .await?;
+    Ok(Json(DataRequestView::new(r, state.clock.now())))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -218,6 +218,11 @@ pub async fn get(
     public_id: &str,
 ) -> Result<Credential, AppError> {
     let c = state.store.credential(public_id).await?;
+    // Emptied when its holder deleted their account; the revocation list
+    // still lists it.
+    if c.document == "{}" {
+        return Err(AppError::NotFound);
+    }
     if visible(state, viewer, &c).await? {
         Ok(c)
     } else {

@@ -8,6 +8,12 @@
 //! when it is ready, and the archive can be downloaded by them, signed in,
 //! for [`EXPORT_DAYS`] days; then the job deletes it. The command line
 //! (`stint user export EMAIL`) builds the same archive at once.
+//!
+//! **Delete my account** ([`delete_account`]): once nothing is left to
+//! finish ([`blockers`]), the store's `ERASE` statements run in one
+//! transaction; the account stays as a pseudonymous tombstone ("Former
+//! student") so the ledger, employers' records and the revocation list
+//! stay whole, and the delivered files are deleted from storage.
 
 use std::io::Write as _;
 
@@ -25,6 +31,14 @@ pub const DATA_EXPORT: &str = "data_export";
 
 /// How long a prepared download can be fetched.
 pub const EXPORT_DAYS: i64 = 7;
+
+/// A download still being prepared after this long has failed (its job
+/// gave up); asking again starts a new one.
+pub const STUCK_HOURS: i64 = 1;
+
+/// How recent a sign-in must be to delete an account that has no
+/// password to type again.
+pub const RECENT_SIGN_IN_MINUTES: i64 = 10;
 
 /// A built archive: its bytes and how many records and files it holds.
 #[derive(Debug)]
@@ -54,10 +68,14 @@ pub async fn request_export(
     user: &User,
     channel: &str,
 ) -> Result<DataRequest, AppError> {
-    if let Some(r) = state.store.export_in_progress(user.id).await? {
-        return Ok(r);
-    }
     let now = state.clock.now();
+    if let Some(r) = state.store.export_in_progress(user.id).await? {
+        if r.status != "preparing" || now - r.created_at < Duration::hours(STUCK_HOURS) {
+            return Ok(r);
+        }
+        // Its job gave up: say so, and start again.
+        state.store.fail_export(r.id, now).await?;
+    }
     let r = state
         .store
         .add_data_request(user.id, &subject(user), "export", channel, "", now)
@@ -555,4 +573,210 @@ pub async fn export_now(state: &AppState, email: &str) -> Result<(User, Archive)
         .audit(None, "data.export_ready", "data_request", r.id, "cli")
         .await?;
     Ok((user, archive))
+}
+
+/// Something to finish before an account can be deleted, in words, with
+/// where to do it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Blocker {
+    /// engagement | payout | credit | organization
+    pub kind: String,
+    pub id: i64,
+    pub text: String,
+    pub link: Option<String>,
+}
+
+/// What stops `user`'s account from being deleted now; empty when it can be.
+pub async fn blockers(state: &AppState, user: &User) -> Result<Vec<Blocker>, AppError> {
+    Ok(state
+        .store
+        .deletion_blockers(user.id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let (text, link) = match b.kind.as_str() {
+                "engagement" => (
+                    format!("Your engagement on \u{201c}{}\u{201d} is still open: finish it or agree with the employer to cancel it.", b.title),
+                    Some(format!("/engagements/{}", b.id)),
+                ),
+                "payout" => (
+                    format!("Money for \u{201c}{}\u{201d} has not been paid out to you yet.", b.title),
+                    Some(format!("/engagements/{}", b.id)),
+                ),
+                "credit" => (
+                    format!("Your credit request for {} is in progress: withdraw it or have it signed off.", b.title),
+                    Some(format!("/credit/{}", b.id)),
+                ),
+                _ => (
+                    format!("You are the only owner of {}: make another member an owner first, or ask Stint's team to close it.", b.title),
+                    None,
+                ),
+            };
+            Blocker { kind: b.kind, id: b.id, text, link }
+        })
+        .collect())
+}
+
+/// How a deletion was confirmed.
+#[derive(Debug, Clone, Copy)]
+pub enum Confirmation<'a> {
+    /// The person typed their password again.
+    Password(&'a str),
+    /// A person without a password (they sign in through their
+    /// organization): when their session began.
+    SignedIn(Option<chrono::DateTime<Utc>>),
+    /// An admin, for a request that arrived by post or email.
+    Admin(&'a User),
+    /// `stint user delete EMAIL`.
+    CommandLine,
+}
+
+/// Whether a stored hash is a password one can type.
+fn has_password(user: &User) -> bool {
+    user.password_hash.starts_with('$')
+}
+
+/// Deletes `user`'s account (see the module's notes). Refused with
+/// `deletion_blocked` while [`blockers`] lists anything. Returns the
+/// recorded deletion request.
+pub async fn delete_account(
+    state: &AppState,
+    user: &User,
+    how: Confirmation<'_>,
+) -> Result<DataRequest, AppError> {
+    let now = state.clock.now();
+    let channel = match how {
+        Confirmation::Password(password) => {
+            if !has_password(user) {
+                return Err(AppError::invalid(
+                    "password",
+                    "Your account has no password (you sign in through your organization): delete it from the page Your data within 10 minutes of signing in.",
+                ));
+            }
+            if password.is_empty() || password.len() > 1024 {
+                return Err(AppError::invalid(
+                    "password",
+                    "Enter your password to confirm it is you.",
+                ));
+            }
+            if !state
+                .passwords
+                .verify(password.to_string(), user.password_hash.clone())
+                .await?
+            {
+                return Err(AppError::invalid("password", "Your password is not right."));
+            }
+            "self"
+        }
+        Confirmation::SignedIn(started) => {
+            if has_password(user) {
+                return Err(AppError::invalid(
+                    "password",
+                    "Enter your password to confirm it is you.",
+                ));
+            }
+            if started.is_none_or(|t| now - t > Duration::minutes(RECENT_SIGN_IN_MINUTES)) {
+                return Err(AppError::invalid(
+                    "password",
+                    format!(
+                        "To confirm it is you, sign out, sign in again and delete your account within {RECENT_SIGN_IN_MINUTES} minutes."
+                    ),
+                ));
+            }
+            "self"
+        }
+        Confirmation::Admin(admin) => {
+            crate::auth::authz::require_admin(admin)?;
+            if admin.id == user.id {
+                return Err(AppError::conflict(
+                    "own_account",
+                    "Delete your own account from the page Your data.",
+                ));
+            }
+            "admin"
+        }
+        Confirmation::CommandLine => "cli",
+    };
+    let waiting = blockers(state, user).await?;
+    if !waiting.is_empty() {
+        return Err(blocked(&waiting));
+    }
+    let pseudonym = if user.role == Role::Student {
+        "Former student"
+    } else {
+        "Former member"
+    };
+    let erased = match state
+        .store
+        .erase_person(&stint_store::Erasure {
+            user_id: user.id,
+            name: &user.name,
+            email: &user.email,
+            pseudonym,
+            now,
+        })
+        .await
+    {
+        Ok(e) => e,
+        Err(StoreError::Conflict(_)) => return Err(blocked(&blockers(state, user).await?)),
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    for key in &erased.file_keys {
+        match state.config.files.delete(key).await {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            // The rows are gone; a file left behind is logged by its key
+            // (which names nobody) for the operator.
+            Err(e) => {
+                tracing::warn!(%key, error = %e, "a deleted account's file could not be removed")
+            }
+        }
+    }
+    let r = state
+        .store
+        .add_data_request(user.id, pseudonym, "deletion", channel, "", now)
+        .await?;
+    state
+        .store
+        .settle_data_request(
+            r.id,
+            "done",
+            &format!(
+                "Deleted: {} removed from storage.",
+                count(erased.file_keys.len(), "file")
+            ),
+            now,
+        )
+        .await?;
+    let actor = match how {
+        Confirmation::Admin(admin) => Some(admin.id),
+        Confirmation::CommandLine => None,
+        _ => Some(user.id),
+    };
+    state
+        .store
+        .audit(actor, "user.deleted", "user", user.id, channel)
+        .await?;
+    state
+        .store
+        .audit(actor, "data.deletion_done", "data_request", r.id, channel)
+        .await?;
+    Ok(state.store.data_request(r.id).await?)
+}
+
+fn blocked(waiting: &[Blocker]) -> AppError {
+    let list: Vec<&str> = waiting.iter().map(|b| b.text.as_str()).collect();
+    AppError::conflict(
+        "deletion_blocked",
+        format!("This account cannot be deleted yet. {}", list.join(" ")),
+    )
+}
+
+/// `stint user delete EMAIL`.
+pub async fn delete_now(state: &AppState, email: &str) -> Result<(User, DataRequest), AppError> {
+    let Some(user) = state.store.user_by_email(email).await? else {
+        return Err(AppError::NotFound);
+    };
+    let r = delete_account(state, &user, Confirmation::CommandLine).await?;
+    Ok((user, r))
 }

@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/data/export", post(export))
         .route("/account/data/exports/{id}", get(download))
         .route("/account/data/correction", post(correction))
+        .route("/account/data/delete", post(delete))
+        .route("/admin/data-requests/deletion", post(admin_delete))
         .route("/admin/data-requests", get(admin_list))
         .route("/admin/data-requests/{id}/answer", post(admin_answer))
 }
@@ -121,6 +123,12 @@ struct DataPage {
     export_days: i64,
     errors: FieldErrors,
     detail: String,
+    /// What must be finished before the account can be deleted.
+    blockers: Vec<privacy::Blocker>,
+    /// The account has a password to confirm with (otherwise a recent
+    /// sign-in confirms).
+    has_password: bool,
+    recent_minutes: i64,
 }
 
 async fn page(
@@ -159,7 +167,13 @@ async fn data_page(
         layout = layout.with_notice(Some("export_ready"));
     }
     let failed = !errors.is_empty();
+    let blockers = privacy::blockers(state, u)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
     let res = render(&DataPage {
+        blockers,
+        has_password: u.password_hash.starts_with('$'),
+        recent_minutes: privacy::RECENT_SIGN_IN_MINUTES,
         sections: stint_store::SECTIONS
             .iter()
             .map(|s| (s.file, s.about))
@@ -201,6 +215,57 @@ async fn correction(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeleteForm {
+    password: String,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<DeleteForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let how = if u.password_hash.starts_with('$') {
+        privacy::Confirmation::Password(&f.password)
+    } else {
+        let started = state
+            .store
+            .session_started(&user.0.session_hash)
+            .await
+            .map_err(|e| {
+                PageError(
+                    e.into(),
+                    Layout::new("Your data", Some(u), state.config.demo),
+                )
+            })?;
+        privacy::Confirmation::SignedIn(started)
+    };
+    match privacy::delete_account(&state, u, how).await {
+        Ok(_) => {
+            let mut res = Redirect::to("/?notice=account_deleted").into_response();
+            res.headers_mut().insert(
+                axum::http::header::SET_COOKIE,
+                crate::auth::session_cookie("", state.config.secure_cookies, 0),
+            );
+            Ok(res)
+        }
+        Err(AppError::Invalid(errors)) => data_page(&state, u, None, errors, String::new()).await,
+        Err(AppError::Conflict {
+            code: "deletion_blocked",
+            ..
+        }) => {
+            // Something started meanwhile; the page lists it.
+            data_page(&state, u, None, FieldErrors::new(), String::new()).await
+        }
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Your data", Some(u), state.config.demo),
+        )),
+    }
+}
+
 async fn export(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     privacy::request_export(&state, user.user(), "self")
         .await
@@ -237,6 +302,9 @@ struct AdminPage {
     answered: Vec<RequestRow>,
     /// The request whose answer had errors, with them.
     failed: Option<(i64, FieldErrors)>,
+    /// The deletion form's errors and email.
+    delete_errors: FieldErrors,
+    delete_email: String,
 }
 
 async fn admin_list(
@@ -244,7 +312,54 @@ async fn admin_list(
     user: PageUser,
     Query(n): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    admin_page(&state, user.user(), n.notice.as_deref(), None).await
+    admin_page(&state, user.user(), n.notice.as_deref(), None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AdminDeleteForm {
+    email: String,
+}
+
+async fn admin_delete(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<AdminDeleteForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    let layout = || Layout::new("Data requests", Some(u), state.config.demo);
+    require_admin(u).map_err(|e| PageError(e, layout()))?;
+    let email = f.email.trim().to_string();
+    let fail = |msg: String| {
+        let mut errors = FieldErrors::new();
+        errors.add("email", msg);
+        (errors, email.clone())
+    };
+    let target = match stint_domain::account::Email::parse(&email) {
+        Ok(e) => state
+            .store
+            .user_by_email(e.as_str())
+            .await
+            .map_err(|e| PageError(e.into(), layout()))?,
+        Err(_) => None,
+    };
+    let failed = match target {
+        None => Some(fail(format!(
+            "No account has the email \u{201c}{email}\u{201d}."
+        ))),
+        Some(t) => match privacy::delete_account(&state, &t, privacy::Confirmation::Admin(u)).await
+        {
+            Ok(_) => None,
+            Err(AppError::Conflict { message, .. }) => Some(fail(message)),
+            Err(e) => return Err(PageError(e, layout())),
+        },
+    };
+    match failed {
+        None => Ok(
+            Redirect::to("/admin/data-requests?notice=account_deleted_by_admin").into_response(),
+        ),
+        Some(f) => admin_page(&state, u, None, None, Some(f)).await,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -263,7 +378,7 @@ async fn admin_answer(
     match privacy::answer(&state, user.user(), id, &f.status, &f.answer).await {
         Ok(_) => Ok(Redirect::to("/admin/data-requests?notice=request_answered").into_response()),
         Err(AppError::Invalid(errors)) => {
-            admin_page(&state, user.user(), None, Some((id, errors))).await
+            admin_page(&state, user.user(), None, Some((id, errors)), None).await
         }
         Err(e) => Err(PageError(
             e,
@@ -277,6 +392,7 @@ async fn admin_page(
     u: &User,
     notice: Option<&str>,
     failed: Option<(i64, FieldErrors)>,
+    deletion: Option<(FieldErrors, String)>,
 ) -> Result<Response, PageError> {
     let mut layout = Layout::new("Data requests", Some(u), state.config.demo)
         .with_notice(notice)
@@ -307,7 +423,8 @@ async fn admin_page(
             answered.push(line);
         }
     }
-    let status = if failed.is_some() {
+    let (delete_errors, delete_email) = deletion.unwrap_or_default();
+    let status = if failed.is_some() || !delete_errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -318,6 +435,8 @@ async fn admin_page(
             open,
             answered,
             failed,
+            delete_errors,
+            delete_email,
             layout,
         }),
     )

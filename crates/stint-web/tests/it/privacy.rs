@@ -815,3 +815,504 @@ app_test!(people_correct_their_own_name, |app| async move {
         2
     );
 });
+
+/// Everything the employer and an admin can read about the engagement,
+/// its project and the people in it, as one text.
+async fn what_others_see(
+    app: &TestApp,
+    boss: &Actor,
+    admin: &Actor,
+    id: i64,
+    project: i64,
+) -> String {
+    let mut seen = String::new();
+    for path in [
+        format!("/api/v1/engagements/{id}"),
+        format!("/api/v1/engagements/{id}/messages"),
+        format!("/api/v1/engagements/{id}/reviews"),
+        format!("/api/v1/projects/{project}/applications"),
+        "/api/v1/talent".to_string(),
+        "/api/v1/talent/find?skills=survey-design".to_string(),
+        "/api/v1/invitations".to_string(),
+    ] {
+        let r = app.api(Method::GET, &path, Some(&boss.token), None).await;
+        assert!(
+            r.status.is_success() || r.status == StatusCode::NOT_FOUND,
+            "{path}: {} {}",
+            r.status,
+            r.body
+        );
+        seen.push_str(&r.body);
+    }
+    for path in [
+        format!("/engagements/{id}"),
+        format!("/employer/projects/{project}/applicants"),
+        "/employer/talent".to_string(),
+        "/notifications".to_string(),
+    ] {
+        seen.push_str(&app.get(&path, Some(&boss.cookie)).await.body);
+    }
+    for path in [
+        "/admin/data-requests",
+        "/admin/payments",
+        &format!("/engagements/{id}"),
+    ] {
+        seen.push_str(&app.get(path, Some(&admin.cookie)).await.body);
+    }
+    for path in ["/api/v1/admin/data-requests"] {
+        seen.push_str(
+            &app.api(Method::GET, path, Some(&admin.token), None)
+                .await
+                .body,
+        );
+    }
+    for m in app
+        .state
+        .store
+        .recent_email(10_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    {
+        seen.push_str(&format!("{} {} {}\n", m.to_addr, m.subject, m.body));
+    }
+    seen
+}
+
+app_test!(
+    deleting_an_account_erases_the_person_everywhere,
+    |app| async move {
+        let (boss, s, id) = busy_student(&app).await;
+        let admin = app.admin().await;
+        let me = app
+            .api(Method::GET, "/api/v1/me", Some(&s.token), None)
+            .await
+            .json();
+        let name = me["name"].as_str().unwrap_or_default().to_string();
+        let email = s.email.clone();
+        assert!(!name.is_empty());
+        let engagement = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/engagements/{id}"),
+                Some(&boss.token),
+                None,
+            )
+            .await
+            .json();
+        let project = engagement["project_id"].as_i64().unwrap_or_default();
+        // An open application elsewhere, and an employer's note about them.
+        let second = app.published(&boss, "Second survey", 1, false).await;
+        let r = app.apply(&s, second).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/talent/{}/notes", s.id),
+                Some(&boss.token),
+                Some(json!({"body": "Strong coder, ask again."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let keys: Vec<String> = app
+            .state
+            .store
+            .personal_files(s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|f| f.3)
+            .collect();
+        assert_eq!(keys.len(), 1);
+        let before = what_others_see(&app, &boss, &admin, id, project).await;
+        assert!(before.contains(&name), "the check would see the name");
+        assert!(before.contains("Coding the answers now"));
+
+        // Not while money is still to be paid out; the page and the API say why.
+        let check = app
+            .api(Method::GET, "/api/v1/me/deletion", Some(&s.token), None)
+            .await
+            .json();
+        assert_eq!(check["can_delete"], false, "{check}");
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/deletion",
+                Some(&s.token),
+                Some(json!({"password": crate::common::PASSWORD})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::CONFLICT, "deletion_blocked"),
+            "{}",
+            r.body
+        );
+        let page = app.get("/account/data", Some(&s.cookie)).await;
+        assert!(
+            page.body.contains("Before your account can be deleted"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(&format!("/engagements/{id}")));
+        assert!(!page.body.contains("Delete my account"));
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/engagements/{id}/deposit"),
+                Some(&admin.token),
+                Some(json!({"reference": "NEFT-1"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/engagements/{id}/payout"),
+                Some(&admin.token),
+                Some(json!({"reference": "PAY-1"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let check = app
+            .api(Method::GET, "/api/v1/me/deletion", Some(&s.token), None)
+            .await
+            .json();
+        assert_eq!(check["can_delete"], true, "{check}");
+
+        // A wrong or missing password changes nothing; nobody else may.
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/deletion",
+                Some(&s.token),
+                Some(json!({"password": "not-it-at-all"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.fields(), vec!["password"]);
+        let r = app
+            .form("/account/data/delete", Some(&s.cookie), &[("password", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Enter your password"), "{}", r.body);
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/deletion",
+                None,
+                Some(json!({"password": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let r = app
+            .form(
+                "/admin/data-requests/deletion",
+                Some(&boss.cookie),
+                &[("email", &email)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.api(Method::GET, "/api/v1/me", Some(&s.token), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        // Deleted from the page, with the password.
+        let r = app
+            .form(
+                "/account/data/delete",
+                Some(&s.cookie),
+                &[("password", crate::common::PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location(), "/?notice=account_deleted");
+        assert_eq!(
+            app.api(Method::GET, "/api/v1/me", Some(&s.token), None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.get("/account", Some(&s.cookie)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let r = app
+            .form(
+                "/login",
+                None,
+                &[("email", &email), ("password", crate::common::PASSWORD)],
+            )
+            .await;
+        assert!(r.session().is_none(), "signed in after deletion");
+        assert!(
+            app.state
+                .store
+                .user_by_email(&email)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+
+        // Nothing names them, and their texts are gone; the employer's record
+        // keeps the engagement under the pseudonym.
+        let after = what_others_see(&app, &boss, &admin, id, project).await;
+        for gone in [
+            name.as_str(),
+            email.as_str(),
+            crate::common::PITCH,
+            "Coding the answers now",
+            "Themes counted",
+            "Careful coding and a tidy report",
+            "Strong coder, ask again",
+            "Worker Kumar",
+        ] {
+            assert!(!after.contains(gone), "{gone:?} is still shown");
+        }
+        assert!(after.contains("Former student"));
+        assert!(
+            after.contains("Great, thank you for the update."),
+            "the employer's own messages stay"
+        );
+        let e = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/engagements/{id}"),
+                Some(&boss.token),
+                None,
+            )
+            .await;
+        assert_eq!(e.status, StatusCode::OK);
+        for key in &keys {
+            assert!(
+                app.state.config.files.get(key).await.is_err(),
+                "the delivered file is still stored"
+            );
+        }
+        let left = app
+            .state
+            .store
+            .references_to(s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (column, n) in &left {
+            assert!(
+                stint_store::KEPT_AFTER_DELETION
+                    .iter()
+                    .any(|(k, _)| k == column),
+                "{column} still has {n} row(s) of the deleted person"
+            );
+        }
+        assert!(
+            !left
+                .iter()
+                .any(|(c, _)| *c == "student_profiles.user_id" || *c == "talent_pool.student_id")
+        );
+        let apps = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/projects/{second}/applications"),
+                Some(&boss.token),
+                None,
+            )
+            .await
+            .json();
+        assert!(apps.to_string().contains("withdrawn"), "{apps}");
+        // The credential is revoked on the list verifiers read, and gone.
+        let creds = app
+            .state
+            .store
+            .student_credentials(s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !creds.is_empty()
+                && creds
+                    .iter()
+                    .all(|c| c.revoked_at.is_some() && c.document == "{}")
+        );
+        let revoked = app
+            .state
+            .store
+            .revoked_status_indexes()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(creds.iter().all(|c| revoked.contains(&c.status_index)));
+        let page = app
+            .get(
+                &format!("/credentials/{}", creds[0].public_id),
+                Some(&admin.cookie),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+
+        // The ledger still balances, and the admins' list records the deletion.
+        let rows = app
+            .state
+            .store
+            .ledger_audit_rows()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (e, list) in &rows {
+            assert_eq!(stint_domain::ledger::audit(e, list), Vec::<String>::new());
+        }
+        let mut sums: std::collections::BTreeMap<String, i64> = Default::default();
+        for (_, currency, amount) in app
+            .state
+            .store
+            .ledger_balances()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            *sums.entry(currency).or_default() += amount;
+        }
+        assert!(sums.values().all(|s| *s == 0), "{sums:?}");
+        let list = app
+            .api(
+                Method::GET,
+                "/api/v1/admin/data-requests",
+                Some(&admin.token),
+                None,
+            )
+            .await
+            .json();
+        assert!(list.to_string().contains("\"deletion\""), "{list}");
+        let log = app
+            .state
+            .store
+            .audit_for("user", s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(log.iter().any(|a| a.action == "user.deleted"));
+    }
+);
+
+app_test!(
+    admins_and_the_command_line_delete_accounts,
+    |app| async move {
+        let admin = app.admin().await;
+        let s = app.student("asked-by-post@x.com").await;
+        let t = app.student("asked-by-email@x.com").await;
+        let (boss, _) = app.employer("owner@acme.example", "Acme", true).await;
+
+        // The admins' form: an unknown email, and the admin's own account.
+        let r = app
+            .form(
+                "/admin/data-requests/deletion",
+                Some(&admin.cookie),
+                &[("email", "nobody@x.com")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("No account has the email"), "{}", r.body);
+        let r = app
+            .form(
+                "/admin/data-requests/deletion",
+                Some(&admin.cookie),
+                &[("email", &s.email)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            app.state
+                .store
+                .user_by_email(&s.email)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+        let log = app
+            .state
+            .store
+            .audit_for("user", s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            log.iter()
+                .any(|a| a.action == "user.deleted" && a.actor_id == Some(admin.id))
+        );
+
+        // The only owner of an organization must hand it over first.
+        let r = app
+            .api(
+                Method::POST,
+                "/api/v1/me/deletion",
+                Some(&boss.token),
+                Some(json!({"password": crate::common::PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.code(), "deletion_blocked", "{}", r.body);
+        assert!(r.body.contains("only owner of Acme"), "{}", r.body);
+
+        // Without a password (signing in through an organization), a sign-in
+        // within ten minutes confirms; an older one does not.
+        let sso = app
+            .state
+            .store
+            .create_user(
+                "sso-only@x.com",
+                "!sso",
+                "Sso Only",
+                stint_domain::account::Role::Student,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let token = "a".repeat(64);
+        app.state
+            .store
+            .create_session(
+                &stint_web::auth::tokens::hash_token(&token),
+                sso.id,
+                chrono::Utc::now() + Duration::days(1),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let page = app.get("/account/data", Some(&token)).await;
+        assert!(page.body.contains("no password to type"), "{}", page.body);
+        let old = Some(chrono::Utc::now() - Duration::minutes(30));
+        let r = stint_web::app::privacy::delete_account(
+            &app.state,
+            &sso,
+            stint_web::app::privacy::Confirmation::SignedIn(old),
+        )
+        .await;
+        assert!(matches!(r, Err(stint_web::AppError::Invalid(_))), "{r:?}");
+        let r = stint_web::app::privacy::delete_account(
+            &app.state,
+            &sso,
+            stint_web::app::privacy::Confirmation::Password("anything"),
+        )
+        .await;
+        assert!(matches!(r, Err(stint_web::AppError::Invalid(_))), "{r:?}");
+        let r = app.form("/account/data/delete", Some(&token), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            app.state
+                .store
+                .user_by_email("sso-only@x.com")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+
+        // The command line's function.
+        let (user, req) = stint_web::app::privacy::delete_now(&app.state, &t.email)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                user.id,
+                req.kind.as_str(),
+                req.status.as_str(),
+                req.channel.as_str()
+            ),
+            (t.id, "deletion", "done", "cli")
+        );
+        assert!(matches!(
+            stint_web::app::privacy::delete_now(&app.state, &t.email).await,
+            Err(stint_web::AppError::NotFound)
+        ));
+    }
+);
