@@ -153,3 +153,21 @@ test('delete my account: refused while an engagement is open, then done', async 
   assert.ok(!text.includes('Pooja'), 'the name is gone');
   await boss.context().close();
 });
+
+// The privacy page, from the footer, signed out: the retention settings and
+// the cookies, readable on a phone.
+test('the privacy page states retention and cookies', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Privacy', exact: true }).click()]);
+  assert.equal(await page.locator('h1').innerText(), 'Privacy');
+  const text = await page.locator('main').innerText();
+  for (const said of ['365 days after it closed', 'stint_session', 'stint_sso', 'stint_lti']) {
+    assert.ok(text.includes(said), `${said} missing`);
+  }
+  await noSidewaysScroll(page, 'privacy page at 390 px');
+  await checkA11y(page, 'privacy page at 390 px');
+  await shot(page, 'privacy-page-390');
+  await ctx.close();
+});

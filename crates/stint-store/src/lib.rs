@@ -89,7 +89,7 @@ pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
 pub use privacy::{
     ANSWER_DAYS, DataRequest, DeletionBlocker, ERASE, Erased, Erasure, HOLDINGS,
-    KEPT_AFTER_DELETION, SECTIONS, Section,
+    KEPT_AFTER_DELETION, MESSAGE_RETIRED, RetentionCutoffs, RetentionDone, SECTIONS, Section,
 };
 pub use projects::{Audience, COUNT_CAP, Facets, Project, ProjectCard, Restriction, SearchPage};
 pub use receipts::{PayoutTime, Receipt, StatementLine};

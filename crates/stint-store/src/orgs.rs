@@ -20,6 +20,7 @@ struct OrgRow {
     invite_code: String,
     verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +37,8 @@ pub struct Organization {
     pub invite_code: String,
     pub verified: bool,
     pub created_at: DateTime<Utc>,
+    /// When its owners closed it.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<OrgRow> for Organization {
@@ -51,6 +54,7 @@ impl From<OrgRow> for Organization {
             invite_code: r.invite_code,
             verified: r.verified_at.is_some(),
             created_at: r.created_at,
+            closed_at: r.closed_at,
         }
     }
 }
@@ -64,7 +68,7 @@ pub struct Membership {
     pub staff_role: Option<StaffRole>,
 }
 
-const ORG_COLS: &str = "o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at";
+const ORG_COLS: &str = "o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at";
 
 impl Store {
     /// Creates an organization with `owner` as its first member. The slug is
@@ -92,7 +96,7 @@ impl Store {
                     let row: OrgRow = sqlx::query_as(
                         "INSERT INTO organizations (kind, name, slug, website, country, description, invite_code, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                         RETURNING id, kind, name, slug, website, country, description, invite_code, verified_at, created_at",
+                         RETURNING id, kind, name, slug, website, country, description, invite_code, verified_at, created_at, closed_at",
                     )
                     .bind(kind.as_str())
                     .bind(&input.name)
@@ -134,7 +138,7 @@ impl Store {
     pub async fn org(&self, id: i64) -> StoreResult<Organization> {
         let row: OrgRow = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
+                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
                  FROM organizations o WHERE o.id = $1",
             )
             .bind(id)
@@ -147,7 +151,7 @@ impl Store {
     pub async fn org_by_slug(&self, slug: &str) -> StoreResult<Organization> {
         let row: OrgRow = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
+                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
                  FROM organizations o WHERE o.slug = $1",
             )
             .bind(slug)
@@ -168,7 +172,7 @@ impl Store {
         }
         let row: Option<Row> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT m.role AS member_role, m.staff_role, o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
+                "SELECT m.role AS member_role, m.staff_role, o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
                  FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1",
             )
             .bind(user_id)
@@ -192,8 +196,8 @@ impl Store {
     ) -> StoreResult<Organization> {
         let row: Option<OrgRow> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
-                 FROM organizations o WHERE o.invite_code = $1 AND o.kind = $2",
+                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
+                 FROM organizations o WHERE o.invite_code = $1 AND o.kind = $2 AND o.closed_at IS NULL",
             )
             .bind(invite_code)
             .bind(kind.as_str())
@@ -254,7 +258,7 @@ impl Store {
     pub async fn unverified_orgs(&self) -> StoreResult<Vec<Organization>> {
         let rows: Vec<OrgRow> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
+                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
                  FROM organizations o WHERE o.verified_at IS NULL ORDER BY o.created_at, o.id",
             )
             .fetch_all(p)
@@ -284,8 +288,8 @@ impl Store {
     pub async fn universities(&self) -> StoreResult<Vec<Organization>> {
         let rows: Vec<OrgRow> = with_db!(self, read, |p| {
             sqlx::query_as(
-                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at
-                 FROM organizations o WHERE o.kind = 'university' ORDER BY o.name",
+                "SELECT o.id, o.kind, o.name, o.slug, o.website, o.country, o.description, o.invite_code, o.verified_at, o.created_at, o.closed_at
+                 FROM organizations o WHERE o.kind = 'university' AND o.closed_at IS NULL ORDER BY o.name",
             )
             .fetch_all(p)
             .await

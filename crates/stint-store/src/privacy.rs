@@ -467,6 +467,28 @@ const BLOCKERS: &str = "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FR
        WHERE x.org_id = m.org_id AND x.role = 'owner' AND x.user_id <> $1 AND xu.deactivated_at IS NULL) \
      ORDER BY rank, id";
 
+/// The times before which [`Store::apply_retention`] erases each kind.
+#[derive(Debug, Clone, Copy)]
+pub struct RetentionCutoffs {
+    pub closed_pitches_before: DateTime<Utc>,
+    pub finished_messages_before: DateTime<Utc>,
+    pub sign_ins_before: DateTime<Utc>,
+    pub delivered_files_before: DateTime<Utc>,
+}
+
+/// What one retention pass erased.
+#[derive(Debug, Clone, Default)]
+pub struct RetentionDone {
+    pub pitches: u64,
+    pub messages: u64,
+    pub sign_ins: u64,
+    pub file_keys: Vec<String>,
+}
+
+/// What a message erased by retention says instead.
+pub const MESSAGE_RETIRED: &str =
+    "Removed: messages of finished engagements are kept for a limited time (see the privacy page).";
+
 /// What a person wrote that others' notifications and mail quote whole.
 const QUOTED: &str = "SELECT body FROM engagement_messages WHERE author_id = $1 \
      UNION SELECT body FROM application_messages WHERE author_id = $1 \
@@ -475,6 +497,44 @@ const QUOTED: &str = "SELECT body FROM engagement_messages WHERE author_id = $1 
 
 /// What replaces those quotes.
 const QUOTE_GONE: &str = "[deleted with its author's account]";
+
+const ORG_BLOCKERS: &str = "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+     WHERE e.org_id = $1 AND e.status IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+     UNION ALL SELECT 2, 'payout', e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+     WHERE e.org_id = $1 AND e.status NOT IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+       AND EXISTS (SELECT 1 FROM ledger_entries r WHERE r.engagement_id = e.id AND r.kind = 'release') \
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout') \
+     UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
+     WHERE (c.university_id = $1 OR c.org_id = $1) AND c.status IN ('submitted', 'returned', 'active', 'reflected') \
+     ORDER BY rank, id";
+
+/// Closing an organization, in order, in one transaction (`$1` its id,
+/// `$2` now): what is open is closed, what is the organization's alone
+/// (settings, talent lists, invitations to join) is deleted, members leave.
+/// The row stays, named, for the records that show it.
+pub const CLOSE_ORG: &[&str] = &[
+    "UPDATE applications SET status = 'closed', closed_reason = 'The organization closed.', updated_at = $2 WHERE status IN ('submitted', 'shortlisted') AND project_id IN (SELECT id FROM projects WHERE org_id = $1)",
+    // Open projects were cancelled through the app (search index, their
+    // applicants told); a draft made meanwhile goes here.
+    "UPDATE projects SET status = 'cancelled', updated_at = $2 WHERE org_id = $1 AND status = 'draft'",
+    "UPDATE invitations SET status = 'withdrawn', answered_at = $2 WHERE org_id = $1 AND status = 'sent'",
+    "UPDATE offers SET status = 'withdrawn', answered_at = $2 WHERE org_id = $1 AND status = 'open'",
+    "DELETE FROM talent_pool WHERE org_id = $1",
+    "DELETE FROM webhook_endpoints WHERE org_id = $1",
+    "DELETE FROM sso_identities WHERE org_id = $1",
+    "DELETE FROM sso_connections WHERE org_id = $1",
+    "DELETE FROM scim_users WHERE org_id = $1",
+    "DELETE FROM scim_groups WHERE org_id = $1",
+    "DELETE FROM scim_tokens WHERE org_id = $1",
+    "DELETE FROM lti_platforms WHERE org_id = $1",
+    "DELETE FROM org_invitations WHERE org_id = $1",
+    "DELETE FROM org_domains WHERE org_id = $1",
+    "DELETE FROM featured_projects WHERE university_id = $1",
+    "DELETE FROM affiliation_tokens WHERE university_id = $1",
+    "UPDATE affiliations SET status = 'removed', decided_at = $2 WHERE university_id = $1 AND status <> 'removed'",
+    "DELETE FROM memberships WHERE org_id = $1",
+    "UPDATE organizations SET closed_at = $2, invite_code = 'closed-' || CAST(id AS TEXT) WHERE id = $1",
+];
 
 /// The highest `$n` in a statement.
 fn parameters(sql: &str) -> usize {
@@ -894,6 +954,59 @@ impl Store {
         })
     }
 
+    /// What must be finished before organization `org_id` can be closed.
+    pub async fn closure_blockers(&self, org_id: i64) -> StoreResult<Vec<DeletionBlocker>> {
+        Ok(with_db!(self, read, |p| {
+            sqlx::query_as(ORG_BLOCKERS).bind(org_id).fetch_all(p).await
+        })?)
+    }
+
+    /// Closes organization `org_id` ([`CLOSE_ORG`]); returns the ids of
+    /// the members it had. `Conflict("blocked")` when something of
+    /// [`Store::closure_blockers`] appeared meanwhile, `Conflict("closed")`
+    /// when it is closed already.
+    pub async fn close_org(&self, org_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let closed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+                    "UPDATE organizations SET id = id WHERE id = $1 RETURNING closed_at",
+                )
+                .bind(org_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match closed {
+                    None => return Err(StoreError::NotFound),
+                    Some(Some(_)) => return Err(StoreError::Conflict("closed")),
+                    Some(None) => {}
+                }
+                let blockers: Vec<DeletionBlocker> = sqlx::query_as(ORG_BLOCKERS)
+                    .bind(org_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !blockers.is_empty() {
+                    return Err(StoreError::Conflict("blocked"));
+                }
+                let members: Vec<i64> = sqlx::query_scalar(
+                    "SELECT user_id FROM memberships WHERE org_id = $1 ORDER BY user_id",
+                )
+                .bind(org_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for sql in CLOSE_ORG {
+                    let mut q = sqlx::query(*sql).bind(org_id);
+                    if parameters(sql) >= 2 {
+                        q = q.bind(now);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(members)
+            }
+            .await
+        })
+    }
+
     /// How many rows of each [`HOLDINGS`] column still point at `user_id`,
     /// for the columns that have any.
     pub async fn references_to(&self, user_id: i64) -> StoreResult<Vec<(&'static str, i64)>> {
@@ -914,6 +1027,60 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Applies the instance's retention settings: texts and records past
+    /// their time are erased or deleted. Returns what changed, with the
+    /// storage keys of delivered files whose rows were deleted (for the
+    /// caller to remove from storage).
+    pub async fn apply_retention(&self, c: &RetentionCutoffs) -> StoreResult<RetentionDone> {
+        with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                let pitches = sqlx::query(
+                    "UPDATE applications SET pitch = '', answer = NULL, links = '' WHERE status IN ('rejected', 'withdrawn', 'closed') AND updated_at < $1 AND (pitch <> '' OR answer IS NOT NULL OR links <> '')",
+                )
+                .bind(c.closed_pitches_before)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let messages = sqlx::query(
+                    "UPDATE engagement_messages SET body = $2 WHERE body <> $2 AND engagement_id IN (SELECT id FROM engagements WHERE status IN ('paid', 'cancelled') AND updated_at < $1)",
+                )
+                .bind(c.finished_messages_before)
+                .bind(MESSAGE_RETIRED)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let mut sign_ins = 0;
+                for sql in [
+                    "DELETE FROM sessions WHERE expires_at < $1",
+                    "DELETE FROM api_tokens WHERE revoked_at < $1",
+                    "DELETE FROM email_tokens WHERE expires_at < $1",
+                    "DELETE FROM affiliation_tokens WHERE expires_at < $1",
+                ] {
+                    sign_ins += sqlx::query(sql)
+                        .bind(c.sign_ins_before)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                let file_keys: Vec<String> = sqlx::query_scalar(
+                    "DELETE FROM submission_files WHERE engagement_id IN (SELECT id FROM engagements WHERE status IN ('paid', 'cancelled') AND updated_at < $1) RETURNING storage_key",
+                )
+                .bind(c.delivered_files_before)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(RetentionDone {
+                    pitches,
+                    messages,
+                    sign_ins,
+                    file_keys,
+                })
+            }
+            .await
+        })
     }
 
     /// A download stuck in `preparing` (its job gave up) is marked failed,

@@ -78,6 +78,9 @@ pub struct WebConfig {
     /// Talks to organizations' identity providers (see `app::sso`):
     /// refuses private addresses unless the `sso_allow_private` setting is on.
     pub sso: stint_sso::Client,
+    /// How long things are kept after they stop being needed (see
+    /// `app::privacy::Retention`); `/privacy` states it.
+    pub retention: app::privacy::Retention,
 }
 
 /// Who moves the money. `Manual`: an admin records money received and paid
@@ -140,6 +143,7 @@ impl Default for WebConfig {
                 .unwrap_or_else(|e| panic!("no HTTP client for webhooks: {e}")),
             sso: stint_sso::Client::new(false, Duration::from_secs(10))
                 .unwrap_or_else(|e| panic!("no HTTP client for sign-in: {e}")),
+            retention: app::privacy::Retention::default(),
         }
     }
 }
@@ -185,6 +189,8 @@ pub struct AppState {
     /// Project page views not yet added to the store (see
     /// `app::analytics::flush_views`).
     pub views: Arc<app::analytics::ViewCounter>,
+    /// When this process last applied the retention settings.
+    pub(crate) retention_ran: Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
 }
 
 /// The time as Stint sees it: the system clock plus an offset that tests
@@ -222,6 +228,7 @@ impl AppState {
             clock: Arc::new(Clock::default()),
             passwords: Arc::new(auth::password::PasswordGate::for_this_machine()),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            retention_ran: Arc::new(std::sync::Mutex::new(None)),
             hooks_wake: Arc::new(tokio::sync::Notify::new()),
             page_cache: Arc::new(cache::PageCache::default()),
             views: Arc::default(),

@@ -248,6 +248,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Your account is deleted. What you wrote, your profile and your files are gone; thank you for using Stint."
         }
         "account_deleted_by_admin" => "The account is deleted.",
+        "organization_closed" => {
+            "The organization is closed and its members are told. Your own account stays."
+        }
         "export_ready" => "Your download is ready.",
         "export_requested" => {
             "Your download is being prepared. You will be notified when it is ready."

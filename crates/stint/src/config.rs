@@ -89,6 +89,18 @@ pub struct Settings {
     /// `http://` addresses and on private, loopback and link-local
     /// networks. For development and tests only.
     pub sso_allow_private: bool,
+    /// Days the pitch, answer and links of an application turned down,
+    /// withdrawn or closed are kept (30 to 3650); `/privacy` states it.
+    pub keep_closed_pitches_days: u32,
+    /// Days the messages of an engagement that ended (paid or cancelled)
+    /// are kept (30 to 3650).
+    pub keep_finished_messages_days: u32,
+    /// Days expired sessions, revoked API tokens and expired email links
+    /// are kept (1 to 3650).
+    pub keep_sign_ins_days: u32,
+    /// Days files delivered in an engagement that ended are kept (30 to
+    /// 3650).
+    pub keep_delivered_files_days: u32,
 }
 
 impl Default for Settings {
@@ -123,14 +135,22 @@ impl Default for Settings {
             webhooks_allow_private: false,
             webhooks_timeout_secs: 10,
             sso_allow_private: false,
+            keep_closed_pitches_days: 365,
+            keep_finished_messages_days: 730,
+            keep_sign_ins_days: 90,
+            keep_delivered_files_days: 730,
         }
     }
 }
 
 /// The settings read from `STINT_<NAME>`. Other `STINT_*` variables (the
 /// log filter, test and tool settings) are not settings and are left alone.
-const ENV_KEYS: [&str; 29] = [
+const ENV_KEYS: [&str; 33] = [
     "sso_allow_private",
+    "keep_closed_pitches_days",
+    "keep_finished_messages_days",
+    "keep_sign_ins_days",
+    "keep_delivered_files_days",
     "files_url",
     "s3_endpoint",
     "s3_region",
@@ -324,6 +344,28 @@ impl Settings {
         }
         if !(1..=30).contains(&settings.webhooks_timeout_secs) {
             bail!("bad setting webhooks_timeout_secs: use 1 to 30 seconds");
+        }
+        for (name, days, least) in [
+            (
+                "keep_closed_pitches_days",
+                settings.keep_closed_pitches_days,
+                30,
+            ),
+            (
+                "keep_finished_messages_days",
+                settings.keep_finished_messages_days,
+                30,
+            ),
+            ("keep_sign_ins_days", settings.keep_sign_ins_days, 1),
+            (
+                "keep_delivered_files_days",
+                settings.keep_delivered_files_days,
+                30,
+            ),
+        ] {
+            if !(least..=3650).contains(&days) {
+                bail!("bad setting {name}: use {least} to 3650 days");
+            }
         }
         if settings.auth_rate_per_minute == 0 {
             bail!("bad setting auth_rate_per_minute: must be at least 1");

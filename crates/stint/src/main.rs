@@ -262,6 +262,12 @@ async fn web_config(settings: &Settings, demo: bool) -> anyhow::Result<WebConfig
             )
             .map_err(|e| anyhow::anyhow!("no HTTP client for sign-in: {e}"))?
         },
+        retention: stint_web::app::privacy::Retention {
+            closed_pitches_days: settings.keep_closed_pitches_days,
+            finished_messages_days: settings.keep_finished_messages_days,
+            sign_ins_days: settings.keep_sign_ins_days,
+            delivered_files_days: settings.keep_delivered_files_days,
+        },
     })
 }
 
@@ -394,7 +400,7 @@ async fn user_delete(settings: Settings, email: &str, yes: bool) -> anyhow::Resu
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if !waiting.is_empty() {
         for b in &waiting {
-            println!("- {}", b.text);
+            println!("- {}", b.said_of_them);
         }
         anyhow::bail!(
             "the account of {} <{}> cannot be deleted yet: {} thing(s) to finish first",

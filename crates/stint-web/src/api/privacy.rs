@@ -27,6 +27,71 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(answer))
         .routes(routes!(deletion_check))
         .routes(routes!(delete_me))
+        .routes(routes!(closure_check, close_org))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosureCheckView {
+    organization_id: i64,
+    name: String,
+    /// Whether the organization can be closed now.
+    can_close: bool,
+    /// What must be finished first, with the page to do it on.
+    blockers: Vec<privacy::Blocker>,
+}
+
+/// Whether the caller's organization (which they own) can be closed now,
+/// and what must be finished first.
+#[utoipa::path(get, path = "/org/closure", tag = "organizations", security(("bearer" = [])),
+    responses((status = 200, body = ClosureCheckView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn closure_check(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<ClosureCheckView>, ApiError> {
+    let (org, blockers) = privacy::closing(&state, &caller.user).await?;
+    Ok(Json(ClosureCheckView {
+        organization_id: org.id,
+        name: org.name,
+        can_close: blockers.is_empty(),
+        blockers,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureBody {
+    /// The organization's name, exactly, to confirm.
+    #[schema(min_length = 1, max_length = 200)]
+    name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosedView {
+    organization_id: i64,
+    name: String,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+/// Close the caller's organization (owners only). Irreversible: open
+/// projects are cancelled and their applicants told, open applications,
+/// invitations and offers closed, the talent list and every setting
+/// deleted, and every member leaves. Refused (409 `closure_blocked`) while
+/// `GET /org/closure` lists anything.
+#[utoipa::path(post, path = "/org/closure", tag = "organizations", security(("bearer" = [])),
+    request_body = ClosureBody,
+    responses((status = 200, body = ClosedView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn close_org(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    ApiJson(body): ApiJson<ClosureBody>,
+) -> Result<Json<ClosedView>, ApiError> {
+    let org = privacy::close_organization(&state, &caller.user, &body.name).await?;
+    Ok(Json(ClosedView {
+        organization_id: org.id,
+        name: org.name,
+        closed_at: org.closed_at,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

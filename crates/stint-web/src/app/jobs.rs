@@ -111,6 +111,8 @@ pub async fn run_due(state: &AppState, limit: i64) -> Result<usize, AppError> {
         .await?;
     // Prepared downloads of people's data keep a week.
     super::privacy::expire(state).await?;
+    // What the retention settings say goes, at most hourly.
+    super::privacy::retention_pass(state).await?;
     let jobs = state
         .store
         .claim_jobs(state.clock.now(), MAX_ATTEMPTS, limit, Duration::minutes(5))

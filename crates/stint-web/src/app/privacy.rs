@@ -584,6 +584,9 @@ pub struct Blocker {
     pub id: i64,
     pub text: String,
     pub link: Option<String>,
+    /// The same, said of them (for admins and the command line).
+    #[serde(skip)]
+    pub said_of_them: String,
 }
 
 /// What stops `user`'s account from being deleted now; empty when it can be.
@@ -594,25 +597,29 @@ pub async fn blockers(state: &AppState, user: &User) -> Result<Vec<Blocker>, App
         .await?
         .into_iter()
         .map(|b| {
-            let (text, link) = match b.kind.as_str() {
+            let (text, said_of_them, link) = match b.kind.as_str() {
                 "engagement" => (
                     format!("Your engagement on \u{201c}{}\u{201d} is still open: finish it or agree with the employer to cancel it.", b.title),
+                    format!("Their engagement on \u{201c}{}\u{201d} (#{}) is still open.", b.title, b.id),
                     Some(format!("/engagements/{}", b.id)),
                 ),
                 "payout" => (
                     format!("Money for \u{201c}{}\u{201d} has not been paid out to you yet.", b.title),
+                    format!("Money for \u{201c}{}\u{201d} (engagement #{}) has not been paid out to them yet.", b.title, b.id),
                     Some(format!("/engagements/{}", b.id)),
                 ),
                 "credit" => (
                     format!("Your credit request for {} is in progress: withdraw it or have it signed off.", b.title),
+                    format!("Their credit request for {} (#{}) is in progress.", b.title, b.id),
                     Some(format!("/credit/{}", b.id)),
                 ),
                 _ => (
-                    format!("You are the only owner of {}: make another member an owner first, or ask Stint's team to close it.", b.title),
-                    None,
+                    format!("You are the only owner of {}: make another member an owner first, or close the organization.", b.title),
+                    format!("They are the only owner of {}.", b.title),
+                    Some("/organization/close".to_string()),
                 ),
             };
-            Blocker { kind: b.kind, id: b.id, text, link }
+            Blocker { kind: b.kind, id: b.id, text, link, said_of_them }
         })
         .collect())
 }
@@ -697,9 +704,10 @@ pub async fn delete_account(
         }
         Confirmation::CommandLine => "cli",
     };
+    let of_them = matches!(how, Confirmation::Admin(_) | Confirmation::CommandLine);
     let waiting = blockers(state, user).await?;
     if !waiting.is_empty() {
-        return Err(blocked(&waiting));
+        return Err(blocked(&waiting, of_them));
     }
     let pseudonym = if user.role == Role::Student {
         "Former student"
@@ -718,7 +726,9 @@ pub async fn delete_account(
         .await
     {
         Ok(e) => e,
-        Err(StoreError::Conflict(_)) => return Err(blocked(&blockers(state, user).await?)),
+        Err(StoreError::Conflict(_)) => {
+            return Err(blocked(&blockers(state, user).await?, of_them));
+        }
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
@@ -764,8 +774,17 @@ pub async fn delete_account(
     Ok(state.store.data_request(r.id).await?)
 }
 
-fn blocked(waiting: &[Blocker]) -> AppError {
-    let list: Vec<&str> = waiting.iter().map(|b| b.text.as_str()).collect();
+fn blocked(waiting: &[Blocker], of_them: bool) -> AppError {
+    let list: Vec<&str> = waiting
+        .iter()
+        .map(|b| {
+            if of_them {
+                b.said_of_them.as_str()
+            } else {
+                b.text.as_str()
+            }
+        })
+        .collect();
     AppError::conflict(
         "deletion_blocked",
         format!("This account cannot be deleted yet. {}", list.join(" ")),
@@ -779,4 +798,228 @@ pub async fn delete_now(state: &AppState, email: &str) -> Result<(User, DataRequ
     };
     let r = delete_account(state, &user, Confirmation::CommandLine).await?;
     Ok((user, r))
+}
+
+/// How long things are kept after they stop being needed, in days (the
+/// `keep_*_days` settings); applied by [`retention_pass`] and stated on
+/// `/privacy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The pitch, answer and links of applications turned down, withdrawn
+    /// or closed.
+    pub closed_pitches_days: u32,
+    /// Messages of engagements that ended (paid or cancelled).
+    pub finished_messages_days: u32,
+    /// Expired sessions, revoked API tokens, expired email links.
+    pub sign_ins_days: u32,
+    /// Files delivered in engagements that ended.
+    pub delivered_files_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            closed_pitches_days: 365,
+            finished_messages_days: 730,
+            sign_ins_days: 90,
+            delivered_files_days: 730,
+        }
+    }
+}
+
+/// How often a process applies the retention settings.
+pub const RETENTION_EVERY_MINUTES: i64 = 60;
+
+/// Applies the retention settings if this process has not in the last
+/// [`RETENTION_EVERY_MINUTES`] (from the job runner's pass).
+pub async fn retention_pass(state: &AppState) -> Result<(), AppError> {
+    let now = state.clock.now();
+    {
+        let mut last = state
+            .retention_ran
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_some_and(|t| now - t < Duration::minutes(RETENTION_EVERY_MINUTES)) {
+            return Ok(());
+        }
+        *last = Some(now);
+    }
+    apply_retention(state).await.map(|_| ())
+}
+
+/// Erases what the retention settings say is past its time, deletes the
+/// files, and records the counts in the audit log when anything went.
+pub async fn apply_retention(state: &AppState) -> Result<stint_store::RetentionDone, AppError> {
+    let now = state.clock.now();
+    let r = state.config.retention;
+    let before = |days: u32| now - Duration::days(i64::from(days));
+    let done = state
+        .store
+        .apply_retention(&stint_store::RetentionCutoffs {
+            closed_pitches_before: before(r.closed_pitches_days),
+            finished_messages_before: before(r.finished_messages_days),
+            sign_ins_before: before(r.sign_ins_days),
+            delivered_files_before: before(r.delivered_files_days),
+        })
+        .await?;
+    for key in &done.file_keys {
+        match state.config.files.delete(key).await {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            Err(e) => {
+                tracing::warn!(%key, error = %e, "a file past its retention could not be removed")
+            }
+        }
+    }
+    if done.pitches + done.messages + done.sign_ins > 0 || !done.file_keys.is_empty() {
+        let detail = format!(
+            "pitches erased: {}, messages erased: {}, sign-in records deleted: {}, delivered files deleted: {}",
+            done.pitches,
+            done.messages,
+            done.sign_ins,
+            done.file_keys.len()
+        );
+        tracing::info!(%detail, "retention applied");
+        state
+            .store
+            .audit(None, "data.retention_applied", "instance", 0, &detail)
+            .await?;
+    }
+    Ok(done)
+}
+
+/// The caller's organization, which they must own, and what must be
+/// finished before it can be closed (open engagements, money not yet paid
+/// out, credit in progress).
+pub async fn closing(
+    state: &AppState,
+    user: &User,
+) -> Result<(stint_store::Organization, Vec<Blocker>), AppError> {
+    let m = state
+        .store
+        .membership(user.id)
+        .await?
+        .ok_or(AppError::Forbidden(
+            "Only an organization's owners can close it, and you belong to none.",
+        ))?;
+    crate::auth::authz::require_owner(&m)?;
+    let blockers = state
+        .store
+        .closure_blockers(m.org.id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let (text, link) = match b.kind.as_str() {
+                "engagement" => (
+                    format!("The engagement on \u{201c}{}\u{201d} is still open: approve it or agree with the student to cancel it.", b.title),
+                    Some(format!("/engagements/{}", b.id)),
+                ),
+                "payout" => (
+                    format!("The student has not yet been paid for \u{201c}{}\u{201d}.", b.title),
+                    Some(format!("/engagements/{}", b.id)),
+                ),
+                _ => (
+                    format!("The credit request for {} is in progress.", b.title),
+                    Some(format!("/credit/{}", b.id)),
+                ),
+            };
+            Blocker {
+                said_of_them: text.clone(),
+                kind: b.kind,
+                id: b.id,
+                text,
+                link,
+            }
+        })
+        .collect();
+    Ok((m.org, blockers))
+}
+
+/// An owner closes their organization, confirming by typing its name:
+/// open projects are cancelled (their applicants told), applications and
+/// invitations still open are closed, the talent list, notes, webhooks,
+/// sign-in, provisioning and learning-platform settings are deleted, and
+/// every member leaves (and is told). The name stays on the records that
+/// show it. Refused with `closure_blocked` while [`closing`] lists
+/// anything.
+pub async fn close_organization(
+    state: &AppState,
+    user: &User,
+    typed_name: &str,
+) -> Result<stint_store::Organization, AppError> {
+    let (org, waiting) = closing(state, user).await?;
+    if typed_name.trim() != org.name {
+        return Err(AppError::invalid(
+            "name",
+            format!(
+                "Type the organization's name, {}, exactly, to confirm.",
+                org.name
+            ),
+        ));
+    }
+    if !waiting.is_empty() {
+        return Err(closure_blocked(&waiting));
+    }
+    for p in state.store.org_projects(org.id).await? {
+        if matches!(
+            p.status,
+            stint_domain::project::ProjectStatus::Draft
+                | stint_domain::project::ProjectStatus::Open
+        ) {
+            super::projects::change_status(
+                state,
+                user,
+                p.id,
+                stint_domain::project::ProjectAction::Cancel,
+            )
+            .await?;
+        }
+    }
+    let now = state.clock.now();
+    let members = match state.store.close_org(org.id, now).await {
+        Ok(m) => m,
+        Err(StoreError::Conflict("blocked")) => {
+            return Err(closure_blocked(&closing(state, user).await?.1));
+        }
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::conflict(
+                "already_closed",
+                "This organization is already closed.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state
+        .store
+        .audit(
+            Some(user.id),
+            "org.closed",
+            "organization",
+            org.id,
+            &org.name,
+        )
+        .await?;
+    let body = format!(
+        "{} closed {} on Stint. Your membership ended with it; your own account stays, and you can join or start another organization.",
+        user.name, org.name
+    );
+    for member in members.into_iter().filter(|m| *m != user.id) {
+        notify::send(
+            state,
+            member,
+            Kind::Data,
+            &format!("{} is closed", org.name),
+            &body,
+            "/account",
+        )
+        .await?;
+    }
+    Ok(state.store.org(org.id).await?)
+}
+
+fn closure_blocked(waiting: &[Blocker]) -> AppError {
+    let list: Vec<&str> = waiting.iter().map(|b| b.text.as_str()).collect();
+    AppError::conflict(
+        "closure_blocked",
+        format!("This organization cannot be closed yet. {}", list.join(" ")),
+    )
 }

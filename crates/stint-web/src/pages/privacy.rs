@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/data/correction", post(correction))
         .route("/account/data/delete", post(delete))
         .route("/admin/data-requests/deletion", post(admin_delete))
+        .route("/privacy", get(privacy_page))
+        .route("/organization/close", get(close_page).post(close_org))
         .route("/admin/data-requests", get(admin_list))
         .route("/admin/data-requests/{id}/answer", post(admin_answer))
 }
@@ -129,6 +131,8 @@ struct DataPage {
     /// sign-in confirms).
     has_password: bool,
     recent_minutes: i64,
+    /// The organization the person owns, which they may close.
+    owned_org: Option<String>,
 }
 
 async fn page(
@@ -170,7 +174,15 @@ async fn data_page(
     let blockers = privacy::blockers(state, u)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
+    let owned_org = state
+        .store
+        .membership(u.id)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?
+        .filter(|m| m.role == stint_domain::organization::MemberRole::Owner)
+        .map(|m| m.org.name);
     let res = render(&DataPage {
+        owned_org,
         blockers,
         has_password: u.password_hash.starts_with('$'),
         recent_minutes: privacy::RECENT_SIGN_IN_MINUTES,
@@ -441,4 +453,97 @@ async fn admin_page(
         }),
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage {
+    layout: Layout,
+    base_url: String,
+    retention: privacy::Retention,
+    export_days: i64,
+    answer_days: i64,
+    session_days: i64,
+    flow_minutes: i64,
+    stripe: bool,
+}
+
+/// `/privacy`: what this instance keeps, for how long and its cookies,
+/// written from its settings.
+async fn privacy_page(State(state): State<AppState>, user: crate::auth::MaybeUser) -> Response {
+    render(&PrivacyPage {
+        layout: Layout::new("Privacy", user.user(), state.config.demo).at("/privacy"),
+        base_url: state.config.base_url.clone(),
+        retention: state.config.retention,
+        export_days: privacy::EXPORT_DAYS,
+        answer_days: stint_store::ANSWER_DAYS,
+        session_days: crate::app::accounts::SESSION_DAYS,
+        flow_minutes: crate::app::sso::LOGIN_MINUTES.max(crate::app::lti::LOGIN_MINUTES),
+        stripe: state.config.payment_provider == crate::PaymentProvider::Stripe,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "org/close.html")]
+struct ClosePage {
+    layout: Layout,
+    org_name: String,
+    closed_on: Option<String>,
+    blockers: Vec<privacy::Blocker>,
+    errors: FieldErrors,
+}
+
+async fn close_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    close_form(&state, user.user(), FieldErrors::new()).await
+}
+
+async fn close_form(
+    state: &AppState,
+    u: &User,
+    errors: FieldErrors,
+) -> Result<Response, PageError> {
+    let mut layout = Layout::new("Close the organization", Some(u), state.config.demo);
+    layout.noindex = true;
+    let (org, blockers) = privacy::closing(state, u)
+        .await
+        .map_err(|e| PageError(e, layout.clone()))?;
+    let failed = !errors.is_empty();
+    let res = render(&ClosePage {
+        org_name: org.name,
+        closed_on: org.closed_at.map(|t| moment(t, u.time_zone.as_deref())),
+        blockers,
+        errors,
+        layout,
+    });
+    Ok(if failed {
+        (StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
+    } else {
+        res
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CloseForm {
+    name: String,
+}
+
+async fn close_org(
+    State(state): State<AppState>,
+    user: PageUser,
+    HtmlForm(f): HtmlForm<CloseForm>,
+) -> Result<Response, PageError> {
+    let u = user.user();
+    match privacy::close_organization(&state, u, &f.name).await {
+        Ok(_) => Ok(Redirect::to("/account?notice=organization_closed").into_response()),
+        Err(AppError::Invalid(errors)) => close_form(&state, u, errors).await,
+        Err(AppError::Conflict {
+            code: "closure_blocked",
+            ..
+        }) => close_form(&state, u, FieldErrors::new()).await,
+        Err(e) => Err(PageError(
+            e,
+            Layout::new("Close the organization", Some(u), state.config.demo),
+        )),
+    }
 }

@@ -1316,3 +1316,287 @@ app_test!(
         ));
     }
 );
+
+app_test!(retention_erases_what_is_past_its_time, |app| async move {
+    let (boss, s, id) = busy_student(&app).await;
+    let admin = app.admin().await;
+    for (what, reference) in [("deposit", "NEFT-2"), ("payout", "PAY-2")] {
+        let r = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/engagements/{id}/{what}"),
+                Some(&admin.token),
+                Some(json!({"reference": reference})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let second = app.published(&boss, "Second survey", 1, false).await;
+    let application = app.apply(&s, second).await.json()["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{application}/withdraw"),
+            Some(&s.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let keys: Vec<String> = app
+        .state
+        .store
+        .personal_files(s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|f| f.3)
+        .collect();
+    assert_eq!(keys.len(), 1);
+
+    // Nothing is due yet: a pass changes nothing.
+    let done = stint_web::app::privacy::apply_retention(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (done.pitches, done.messages, done.file_keys.len()),
+        (0, 0, 0)
+    );
+
+    // A year and a day on, the withdrawn pitch goes; the hired one stays.
+    app.state.clock.advance(Duration::days(366));
+    let done = stint_web::app::privacy::apply_retention(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (done.pitches, done.messages, done.file_keys.len()),
+        (1, 0, 0)
+    );
+    let mine = app
+        .api(Method::GET, "/api/v1/me/applications", Some(&s.token), None)
+        .await;
+    assert!(
+        mine.body.contains(crate::common::PITCH),
+        "the hired application keeps its pitch"
+    );
+    let page = app
+        .get(
+            &format!("/employer/projects/{second}/applicants"),
+            Some(&boss.cookie),
+        )
+        .await;
+    assert!(!page.body.contains(crate::common::PITCH));
+
+    // Two years on, the finished engagement's messages and files go; the
+    // engagement, its money and the reviews stay.
+    app.state.clock.advance(Duration::days(365));
+    let done = stint_web::app::privacy::apply_retention(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(done.messages >= 2, "{done:?}");
+    assert_eq!(done.file_keys, keys);
+    assert!(app.state.config.files.get(&keys[0]).await.is_err());
+    let ws = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/engagements/{id}/messages"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert!(!ws.body.contains("Coding the answers now"), "{}", ws.body);
+    assert!(ws.body.contains("kept for a limited time"), "{}", ws.body);
+    let e = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/engagements/{id}"),
+            Some(&boss.token),
+            None,
+        )
+        .await;
+    assert_eq!(e.json()["status"], "paid", "{}", e.body);
+    let log = app
+        .state
+        .store
+        .audit_for("instance", 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        log.iter()
+            .filter(|a| a.action == "data.retention_applied")
+            .count(),
+        2
+    );
+
+    // The job runner applies it at most hourly.
+    stint_web::app::jobs::run_due(&app.state, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // The privacy page says what this instance keeps, and its cookies.
+    let page = app.get("/privacy", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for said in [
+        "365 days after it closed",
+        "730 days after it ended",
+        "stint_session",
+        "stint_sso",
+        "stint_lti",
+        "30 days",
+    ] {
+        assert!(page.body.contains(said), "{said} missing");
+    }
+});
+
+app_test!(owners_close_their_organization, |app| async move {
+    let (boss, s, id) = hired(&app).await;
+    let other = app.student("other-applicant@x.com").await;
+    let second = app.published(&boss, "Second survey", 1, false).await;
+    let r = app.apply(&other, second).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/talent/{}/notes", s.id),
+            Some(&boss.token),
+            Some(json!({"body": "Strong coder, ask again."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let check = app
+        .api(Method::GET, "/api/v1/org/closure", Some(&boss.token), None)
+        .await
+        .json();
+    let name = check["name"].as_str().unwrap_or_default().to_string();
+    let org_id = check["organization_id"].as_i64().unwrap_or_default();
+    assert_eq!(check["can_close"], false, "{check}");
+    assert_eq!(check["blockers"][0]["kind"], "engagement", "{check}");
+
+    // Only owners; the name must be typed; not while the engagement is open.
+    let r = app
+        .api(Method::GET, "/api/v1/org/closure", Some(&s.token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/org/closure",
+            Some(&boss.token),
+            Some(json!({"name": "Not it"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.fields(), vec!["name"]);
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/org/closure",
+            Some(&boss.token),
+            Some(json!({"name": name})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::CONFLICT, "closure_blocked"),
+        "{}",
+        r.body
+    );
+    let page = app.get("/organization/close", Some(&boss.cookie)).await;
+    assert!(
+        page.body.contains(&format!("Before {name} can be closed")),
+        "{}",
+        page.body
+    );
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/engagements/{id}/cancel"),
+            Some(&s.token),
+            Some(json!({"reason": "I cannot do it after all, sorry."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Closed from the page.
+    let page = app.get("/organization/close", Some(&boss.cookie)).await;
+    assert!(page.body.contains("Type the organization"), "{}", page.body);
+    let r = app
+        .form(
+            "/organization/close",
+            Some(&boss.cookie),
+            &[("name", &name)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let org = app
+        .state
+        .store
+        .org(org_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(org.closed_at.is_some());
+    assert!(
+        app.state
+            .store
+            .membership(boss.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none()
+    );
+    let p = app
+        .state
+        .store
+        .project(second)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.status.as_str(), "cancelled");
+    let search = app
+        .api(Method::GET, "/api/v1/projects?q=survey", None, None)
+        .await;
+    assert!(!search.body.contains("Second survey"), "{}", search.body);
+    let mine = app
+        .api(
+            Method::GET,
+            "/api/v1/me/applications",
+            Some(&other.token),
+            None,
+        )
+        .await;
+    assert!(mine.body.contains("\"closed\""), "{}", mine.body);
+    assert!(
+        app.notification_kinds(&other)
+            .await
+            .contains(&"closed".to_string())
+    );
+    let left = app
+        .state
+        .store
+        .references_to(s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !left.iter().any(|(c, _)| *c == "talent_pool.student_id"),
+        "{left:?}"
+    );
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/org/closure",
+            Some(&boss.token),
+            Some(json!({"name": name})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The engagement keeps the organization's name.
+    let e = app
+        .get(&format!("/engagements/{id}"), Some(&s.cookie))
+        .await;
+    assert!(e.body.contains(&name), "{}", e.body);
+    // Its former owner can now delete their own account.
+    let check = app
+        .api(Method::GET, "/api/v1/me/deletion", Some(&boss.token), None)
+        .await
+        .json();
+    assert_eq!(check["can_delete"], true, "{check}");
+});
