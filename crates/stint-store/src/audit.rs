@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{Store, StoreResult, with_db};
+use crate::{Store, StoreResult, push_in, with_db};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -56,6 +56,24 @@ impl Store {
             .bind(object_id)
             .fetch_all(p)
             .await
+        })?)
+    }
+
+    /// The logs of several objects of one type in one query, each in order.
+    pub async fn audit_for_each(
+        &self,
+        object_type: &str,
+        object_ids: &[i64],
+    ) -> StoreResult<Vec<AuditEntry>> {
+        Ok(with_db!(self, read, |p| {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT id, actor_id, action, object_type, object_id, detail, created_at FROM audit_log WHERE object_type = ",
+            );
+            qb.push_bind(object_type);
+            qb.push(" AND object_id");
+            push_in!(qb, object_ids);
+            qb.push(" ORDER BY object_id, id");
+            qb.build_query_as().fetch_all(p).await
         })?)
     }
 }

@@ -170,7 +170,7 @@ impl Store {
                         r.invitations
                    FROM student_reach r JOIN users u ON u.id = r.student_id
                    JOIN student_profiles s ON s.user_id = u.id
-                  WHERE r.discoverable AND u.role = 'student'",
+                  WHERE r.discoverable AND u.role = 'student' AND u.deactivated_at IS NULL",
             );
             if let Some(skill) = &f.skill {
                 qb.push(" AND (',' || s.skills || ',') LIKE ")

@@ -108,6 +108,10 @@ impl Store {
         macro_rules! filtered {
             ($qb:expr) => {{
                 $qb.push(" WHERE tp.org_id = ").push_bind(org_id);
+                // Accounts a directory deactivated are not offered.
+                $qb.push(
+                    " AND NOT EXISTS (SELECT 1 FROM users d WHERE d.id = tp.student_id AND d.deactivated_at IS NOT NULL)",
+                );
                 if let Some(skill) = &f.skill {
                     // Skills are stored as "a,b,c"; the slug is from the taxonomy.
                     $qb.push(" AND (',' || COALESCE(s.skills, '') || ',') LIKE ")

@@ -417,18 +417,24 @@ async fn admin_page(
         .await
         .map_err(|e| PageError(e.into(), layout.clone()))?;
     let zone = u.time_zone.as_deref();
+    let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
+    let mut logs: std::collections::HashMap<i64, Vec<(String, String, String)>> =
+        std::collections::HashMap::new();
+    for a in state
+        .store
+        .audit_for_each("data_request", &ids)
+        .await
+        .map_err(|e| PageError(e.into(), layout.clone()))?
+    {
+        logs.entry(a.object_id)
+            .or_default()
+            .push((moment(a.created_at, zone), a.action, a.detail));
+    }
     let mut open = Vec::new();
     let mut answered = Vec::new();
     for r in &list {
         let mut line = row(state, r, zone);
-        line.log = state
-            .store
-            .audit_for("data_request", r.id)
-            .await
-            .map_err(|e| PageError(e.into(), layout.clone()))?
-            .into_iter()
-            .map(|a| (moment(a.created_at, zone), a.action, a.detail))
-            .collect();
+        line.log = logs.remove(&r.id).unwrap_or_default();
         if matches!(r.status.as_str(), "open" | "preparing") {
             open.push(line);
         } else {

@@ -1600,3 +1600,51 @@ app_test!(owners_close_their_organization, |app| async move {
         .json();
     assert_eq!(check["can_delete"], true, "{check}");
 });
+
+app_test!(
+    deactivated_accounts_leave_talent_lists_and_search,
+    |app| async move {
+        let (boss, s, _) = busy_student(&app).await;
+        // Finding is for employers who do not know the student yet.
+        let (rival, _) = app.employer("rival@x.test", "Rival Labs", true).await;
+        let project = app.published(&rival, "Rival survey", 1, false).await;
+        let find_path = format!("/api/v1/talent/find?project={project}");
+        let ids = |v: &Value| -> Vec<i64> {
+            v["students"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x["id"].as_i64().or_else(|| x["student_id"].as_i64()))
+                .collect()
+        };
+        let find = app
+            .api(Method::GET, &find_path, Some(&rival.token), None)
+            .await;
+        assert!(ids(&find.json()).contains(&s.id), "{}", find.body);
+        let pool = app
+            .api(Method::GET, "/api/v1/talent", Some(&boss.token), None)
+            .await;
+        assert!(
+            pool.body.contains(&format!("\"id\":{}", s.id))
+                || pool.body.contains(&format!("\"student_id\":{}", s.id)),
+            "{}",
+            pool.body
+        );
+
+        // A directory deactivates the account: it leaves both.
+        app.state
+            .store
+            .deactivate_user(s.id, chrono::Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let find = app
+            .api(Method::GET, &find_path, Some(&rival.token), None)
+            .await;
+        assert!(!ids(&find.json()).contains(&s.id), "{}", find.body);
+        let pool = app
+            .api(Method::GET, "/api/v1/talent", Some(&boss.token), None)
+            .await
+            .json();
+        assert_eq!(pool["total"], 0, "{pool}");
+    }
+);
