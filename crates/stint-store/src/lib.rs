@@ -84,7 +84,9 @@ pub use notifications::Notification;
 pub use offers::Offer;
 pub use orgs::{Membership, Organization};
 pub use outbox::{OutboxMessage, OutboxStatus};
-pub use outcomes::{OutcomeData, OutcomeEmployer, OutcomeMonth, RatingSummary};
+pub use outcomes::{
+    OpenAnswers, OutcomeData, OutcomeEmployer, OutcomeMonth, PlainAnswers, RatingSummary,
+};
 pub use payments::PaymentDue;
 pub use payout_accounts::PayoutAccount;
 pub use privacy::{

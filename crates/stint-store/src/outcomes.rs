@@ -4,7 +4,10 @@
 //! counts within a period and the aggregates (months, ratings, employers).
 //! Students who share only aggregates are counted like everyone else;
 //! nothing here names a student. Also the student's optional equity
-//! answers, which only these aggregates read.
+//! answers, which only these aggregates read. The answers are stored sealed
+//! (encrypted under the instance's key, which the store never holds): the
+//! report hands each sealed value to the caller's `open` and counts what it
+//! gets back.
 
 use std::collections::HashMap;
 
@@ -46,15 +49,13 @@ pub struct OutcomeMonth {
     pub completed: i64,
 }
 
-/// A student's four answers as stored.
-type AnswerRow = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// Opens a student's sealed equity answers: (student id, sealed value).
+pub type OpenAnswers<'a> = &'a (dyn Fn(i64, &str) -> Answers + Sync);
 
-/// A confirmed student as the report reads them: id, sign-up, the four
+/// Answers stored before they were sealed: (student id, the four answers).
+pub type PlainAnswers = (i64, [Option<String>; 4]);
+
+/// A confirmed student as the report reads them: id, sign-up, the sealed
 /// equity answers and the stored applications and engagements.
 ///
 /// SQLite joins each student's fields into one tab-separated line and all
@@ -64,8 +65,7 @@ type AnswerRow = (
 /// building that text took it longer than the joins.
 const COHORT_SQLITE: &str =
     "SELECT group_concat(af.student_id || '\t' || strftime('%s', u.created_at)
-       || '\t' || COALESCE(q.first_generation, '') || '\t' || COALESCE(q.need_based_aid, '')
-       || '\t' || COALESCE(q.gender, '') || '\t' || COALESCE(q.disability, '')
+       || '\t' || COALESCE(q.sealed, '')
        || '\t' || COALESCE(h.applications, '') || '\t' || COALESCE(h.engagements, ''), '\n')
      FROM affiliations af JOIN users u ON u.id = af.student_id
      LEFT JOIN equity_attributes q ON q.student_id = af.student_id
@@ -73,8 +73,7 @@ const COHORT_SQLITE: &str =
      WHERE af.university_id = $1 AND af.status = 'confirmed'";
 
 const COHORT_POSTGRES: &str =
-    "SELECT af.student_id, u.created_at, q.first_generation, q.need_based_aid,
-            q.gender, q.disability, h.applications, h.engagements
+    "SELECT af.student_id, u.created_at, q.sealed, h.applications, h.engagements
      FROM affiliations af JOIN users u ON u.id = af.student_id
      LEFT JOIN equity_attributes q ON q.student_id = af.student_id
      LEFT JOIN outcome_histories h ON h.student_id = af.student_id
@@ -83,7 +82,8 @@ const COHORT_POSTGRES: &str =
 struct Student<'a> {
     id: i64,
     signed_up: i64,
-    answers: [Option<&'a str>; 4],
+    /// The sealed answers ('' or `None`: not answered).
+    sealed: Option<&'a str>,
     applications: &'a str,
     engagements: &'a str,
 }
@@ -92,14 +92,11 @@ fn student(line: &str) -> Option<Student<'_>> {
     let mut f = line.split('\t');
     let id = f.next()?.parse().ok()?;
     let signed_up = f.next()?.parse().ok()?;
-    let mut answers = [None; 4];
-    for a in &mut answers {
-        *a = Some(f.next()?).filter(|v| !v.is_empty());
-    }
+    let sealed = Some(f.next()?).filter(|v| !v.is_empty());
     Some(Student {
         id,
         signed_up,
-        answers,
+        sealed,
         applications: f.next()?,
         engagements: f.next()?,
     })
@@ -283,6 +280,7 @@ type EmployerCounts = HashMap<i64, (i64, i64, i64)>;
 /// one student at a time (so PostgreSQL's rows are counted as they arrive).
 struct Tally<'b> {
     b: &'b Bounds,
+    open: OpenAnswers<'b>,
     rows: Vec<StudentRow>,
     months: Vec<OutcomeMonth>,
     ratings: RatingSummary,
@@ -291,7 +289,7 @@ struct Tally<'b> {
 }
 
 impl<'b> Tally<'b> {
-    fn new(b: &'b Bounds) -> Tally<'b> {
+    fn new(b: &'b Bounds, open: OpenAnswers<'b>) -> Tally<'b> {
         let months = b
             .months
             .iter()
@@ -304,6 +302,7 @@ impl<'b> Tally<'b> {
             .collect();
         Tally {
             b,
+            open,
             rows: Vec::new(),
             months,
             ratings: RatingSummary::default(),
@@ -316,7 +315,7 @@ impl<'b> Tally<'b> {
         let b = self.b;
         let mut r = StudentRow {
             signed_up: DateTime::from_timestamp(c.signed_up, 0),
-            answers: Answers::from_stored(c.answers),
+            answers: c.sealed.map(|s| (self.open)(c.id, s)).unwrap_or_default(),
             ..StudentRow::default()
         };
         let mut fields: Vec<&str> = Vec::new();
@@ -403,57 +402,96 @@ impl<'b> Tally<'b> {
 }
 
 impl Store {
-    /// A student's equity answers, as stored (`None`: not answered).
-    pub async fn equity_answers(&self, student_id: i64) -> StoreResult<Answers> {
-        let row: Option<AnswerRow> = with_db!(self, read, |p| {
-            sqlx::query_as(
-                "SELECT first_generation, need_based_aid, gender, disability
-                     FROM equity_attributes WHERE student_id = $1",
-            )
-            .bind(student_id)
-            .fetch_one(p)
-            .await
-            .optional()
+    /// A student's sealed equity answers (`None`: not answered).
+    pub async fn equity_sealed(&self, student_id: i64) -> StoreResult<Option<String>> {
+        let sealed: Option<Option<String>> = with_db!(self, read, |p| {
+            sqlx::query_scalar("SELECT sealed FROM equity_attributes WHERE student_id = $1")
+                .bind(student_id)
+                .fetch_one(p)
+                .await
+                .optional()
         })?;
-        Ok(match row {
-            Some((a, b, c, d)) => {
-                Answers::from_stored([a.as_deref(), b.as_deref(), c.as_deref(), d.as_deref()])
-            }
-            None => Answers::default(),
-        })
+        Ok(sealed.flatten().filter(|s| !s.is_empty()))
     }
 
-    /// Records a student's answers; with none answered, the row goes.
-    pub async fn set_equity_answers(&self, student_id: i64, answers: &Answers) -> StoreResult<()> {
+    /// Records a student's sealed answers; `None` (nothing answered)
+    /// removes the row.
+    pub async fn set_equity_sealed(
+        &self,
+        student_id: i64,
+        sealed: Option<&str>,
+    ) -> StoreResult<()> {
         let now = Utc::now();
-        let [a, b, c, d] = answers.0;
-        if answers.0.iter().all(Option::is_none) {
-            with_db!(self, write, |p| {
-                sqlx::query("DELETE FROM equity_attributes WHERE student_id = $1")
+        with_db!(self, write, |p| {
+            match sealed {
+                None => sqlx::query("DELETE FROM equity_attributes WHERE student_id = $1")
                     .bind(student_id)
                     .execute(p)
                     .await
-                    .map(|_| ())
-            })?;
-            return Ok(());
-        }
-        with_db!(self, write, |p| {
-            sqlx::query(
-                "INSERT INTO equity_attributes (student_id, first_generation, need_based_aid, gender, disability, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (student_id) DO UPDATE SET first_generation = excluded.first_generation,
-                   need_based_aid = excluded.need_based_aid, gender = excluded.gender,
-                   disability = excluded.disability, updated_at = excluded.updated_at",
+                    .map(|_| ()),
+                Some(sealed) => sqlx::query(
+                    "INSERT INTO equity_attributes (student_id, sealed, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (student_id) DO UPDATE SET sealed = excluded.sealed,
+                       first_generation = NULL, need_based_aid = NULL, gender = NULL,
+                       disability = NULL, updated_at = excluded.updated_at",
+                )
+                .bind(student_id)
+                .bind(sealed)
+                .bind(now)
+                .execute(p)
+                .await
+                .map(|_| ()),
+            }
+        })?;
+        Ok(())
+    }
+
+    /// Up to `limit` students whose answers were stored before they were
+    /// sealed (migration 43), for [`Store::seal_plain_equity`].
+    pub async fn plain_equity_answers(&self, limit: i64) -> StoreResult<Vec<PlainAnswers>> {
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = with_db!(self, read, |p| {
+            sqlx::query_as(
+                "SELECT student_id, first_generation, need_based_aid, gender, disability
+                 FROM equity_attributes WHERE sealed IS NULL ORDER BY student_id LIMIT $1",
             )
-            .bind(student_id)
-            .bind(a)
-            .bind(b)
-            .bind(c)
-            .bind(d)
-            .bind(now)
-            .execute(p)
+            .bind(limit)
+            .fetch_all(p)
             .await
-            .map(|_| ())
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, a, b, c, d)| (id, [a, b, c, d]))
+            .collect())
+    }
+
+    /// Stores the sealed form of answers read by
+    /// [`Store::plain_equity_answers`] and clears the plain columns, unless
+    /// the student saved new answers meanwhile; in one transaction.
+    pub async fn seal_plain_equity(&self, sealed: &[(i64, String)]) -> StoreResult<()> {
+        with_db!(self, write, |p| {
+            async {
+                let mut tx = p.begin().await?;
+                for (id, value) in sealed {
+                    sqlx::query(
+                        "UPDATE equity_attributes SET sealed = $2, first_generation = NULL,
+                           need_based_aid = NULL, gender = NULL, disability = NULL
+                         WHERE student_id = $1 AND sealed IS NULL",
+                    )
+                    .bind(*id)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await
+            }
+            .await
         })?;
         Ok(())
     }
@@ -463,8 +501,10 @@ impl Store {
     /// students as far as the double-blind rule shows them (both sides have
     /// reviewed, or the approval was before `window_closed_before`), and the
     /// employers their engagements were with (at most `employers_limit`).
+    /// `open` turns each student's sealed equity answers into answers.
     pub async fn outcome_report(
         &self,
+        open: OpenAnswers<'_>,
         university_id: i64,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
@@ -472,7 +512,7 @@ impl Store {
         employers_limit: usize,
     ) -> StoreResult<OutcomeData> {
         let bounds = Bounds::new(start, end, window_closed_before);
-        let mut tally = Tally::new(&bounds);
+        let mut tally = Tally::new(&bounds, open);
         match &self.db {
             Db::Sqlite { read, .. } => {
                 let lines: Option<String> = sqlx::query_scalar(COHORT_SQLITE)
@@ -497,9 +537,9 @@ impl Store {
                     let s = Student {
                         id: row.try_get(0)?,
                         signed_up: row.try_get::<DateTime<Utc>, _>(1)?.timestamp(),
-                        answers: [text(2)?, text(3)?, text(4)?, text(5)?],
-                        applications: text(6)?.unwrap_or(""),
-                        engagements: text(7)?.unwrap_or(""),
+                        sealed: text(2)?.filter(|s| !s.is_empty()),
+                        applications: text(3)?.unwrap_or(""),
+                        engagements: text(4)?.unwrap_or(""),
                     };
                     tally.add(&s);
                 }
@@ -644,8 +684,10 @@ mod tests {
         assert_eq!(b.month(at("2026-01-01").timestamp() - 1), 0);
         assert_eq!(b.month(at("2026-01-01").timestamp()), 1);
         assert_eq!(b.month(at("2026-02-10").timestamp()), 2);
-        let s = student("7\t1700000000\tyes\t\t\tno\t1,0,x\t")
-            .map(|s| (s.id, s.answers, s.applications));
-        assert_eq!(s, Some((7, [Some("yes"), None, None, Some("no")], "1,0,x")));
+        let s =
+            student("7\t1700000000\tv1:ab:cd\t1,0,x\t").map(|s| (s.id, s.sealed, s.applications));
+        assert_eq!(s, Some((7, Some("v1:ab:cd"), "1,0,x")));
+        let s = student("8\t1700000000\t\t\t").map(|s| (s.id, s.sealed));
+        assert_eq!(s, Some((8, None)), "not answered");
     }
 }

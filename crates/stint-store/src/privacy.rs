@@ -64,7 +64,8 @@ pub const SECTIONS: &[Section] = &[
     Section {
         file: "equity.json",
         about: "The optional equity answers you gave for your university's outcome reports.",
-        sql: "SELECT first_generation, need_based_aid, gender, disability, updated_at FROM equity_attributes WHERE student_id = $1",
+        // Sealed at rest: the archive opens `sealed` into the four answers.
+        sql: "SELECT sealed, updated_at FROM equity_attributes WHERE student_id = $1",
     },
     Section {
         file: "applications.json",
@@ -454,18 +455,32 @@ pub struct DeletionBlocker {
     pub title: String,
 }
 
-const BLOCKERS: &str = "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
-     WHERE e.student_id = $1 AND e.status IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
-     UNION ALL SELECT 2, 'payout', e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
-     WHERE e.student_id = $1 AND e.status NOT IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
-       AND EXISTS (SELECT 1 FROM ledger_entries r WHERE r.engagement_id = e.id AND r.kind = 'release') \
-       AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout') \
-     UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
+/// What stops a person's or an organization's leaving, where the two are
+/// alike (`$col` is `student_id` or `org_id`, `$1` the id): engagements
+/// still open (approved included: the money is not yet released), and
+/// finished ones whose released money is not yet paid out.
+macro_rules! work_blockers {
+    ($col:literal) => {
+        concat!(
+            "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+             WHERE e.", $col, " = $1 AND e.status IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+             UNION ALL SELECT 2, 'payout', e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
+             WHERE e.", $col, " = $1 AND e.status NOT IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
+               AND EXISTS (SELECT 1 FROM ledger_entries r WHERE r.engagement_id = e.id AND r.kind = 'release') \
+               AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout') "
+        )
+    };
+}
+
+const BLOCKERS: &str = concat!(
+    work_blockers!("student_id"),
+    "UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
      WHERE c.student_id = $1 AND c.status IN ('submitted', 'returned', 'active', 'reflected') \
      UNION ALL SELECT 4, 'organization', o.id, o.name FROM memberships m JOIN organizations o ON o.id = m.org_id \
      WHERE m.user_id = $1 AND m.role = 'owner' AND NOT EXISTS (SELECT 1 FROM memberships x JOIN users xu ON xu.id = x.user_id \
        WHERE x.org_id = m.org_id AND x.role = 'owner' AND x.user_id <> $1 AND xu.deactivated_at IS NULL) \
-     ORDER BY rank, id";
+     ORDER BY rank, id"
+);
 
 /// The times before which [`Store::apply_retention`] erases each kind.
 #[derive(Debug, Clone, Copy)]
@@ -498,15 +513,12 @@ const QUOTED: &str = "SELECT body FROM engagement_messages WHERE author_id = $1 
 /// What replaces those quotes.
 const QUOTE_GONE: &str = "[deleted with its author's account]";
 
-const ORG_BLOCKERS: &str = "SELECT 1 AS rank, 'engagement' AS kind, e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
-     WHERE e.org_id = $1 AND e.status IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
-     UNION ALL SELECT 2, 'payout', e.id, p.title FROM engagements e JOIN projects p ON p.id = e.project_id \
-     WHERE e.org_id = $1 AND e.status NOT IN ('active', 'submitted', 'revision_requested', 'approved', 'disputed') \
-       AND EXISTS (SELECT 1 FROM ledger_entries r WHERE r.engagement_id = e.id AND r.kind = 'release') \
-       AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.engagement_id = e.id AND x.kind = 'payout') \
-     UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
+const ORG_BLOCKERS: &str = concat!(
+    work_blockers!("org_id"),
+    "UNION ALL SELECT 3, 'credit', c.id, c.course_code || ' ' || c.course_title FROM credit_requests c \
      WHERE (c.university_id = $1 OR c.org_id = $1) AND c.status IN ('submitted', 'returned', 'active', 'reflected') \
-     ORDER BY rank, id";
+     ORDER BY rank, id"
+);
 
 /// Closing an organization, in order, in one transaction (`$1` its id,
 /// `$2` now): what is open is closed, what is the organization's alone

@@ -81,8 +81,8 @@ pub struct SeedHire {
 
 /// (engagement, kind, from, to, amount, currency, at)
 type SeedEntry<'a> = (i64, &'a str, String, String, i64, &'a str, DateTime<Utc>);
-/// (student, signed up, equity answers)
-pub type SeedAffiliate = (i64, DateTime<Utc>, [Option<&'static str>; 4]);
+/// (student, signed up, equity answers sealed by the caller)
+pub type SeedAffiliate = (i64, DateTime<Utc>, Option<String>);
 /// (engagement, direction, author, ratings, at)
 type SeedReview = (i64, &'static str, i64, [i32; 3], DateTime<Utc>);
 
@@ -220,7 +220,8 @@ impl Store {
     }
 
     /// Confirms `students` as affiliated with the university (proved by
-    /// email), with when they signed up and their optional equity answers.
+    /// email), with when they signed up and their optional equity answers
+    /// (sealed).
     pub async fn seed_affiliations(
         &self,
         university_id: i64,
@@ -255,18 +256,13 @@ impl Store {
                     });
                     qb.push(" ON CONFLICT (student_id) DO NOTHING");
                     qb.build().execute(&mut *tx).await?;
-                    let answered: Vec<_> = chunk.iter().filter(|(_, _, a)| a.iter().any(Option::is_some)).collect();
+                    let answered: Vec<_> = chunk.iter().filter(|(_, _, a)| a.is_some()).collect();
                     if !answered.is_empty() {
                         let mut qb = sqlx::QueryBuilder::new(
-                            "INSERT INTO equity_attributes (student_id, first_generation, need_based_aid, gender, disability, updated_at) ",
+                            "INSERT INTO equity_attributes (student_id, sealed, updated_at) ",
                         );
                         qb.push_values(&answered, |mut b, (id, at, a)| {
-                            b.push_bind(*id)
-                                .push_bind(a[0])
-                                .push_bind(a[1])
-                                .push_bind(a[2])
-                                .push_bind(a[3])
-                                .push_bind(*at);
+                            b.push_bind(*id).push_bind(a.as_deref()).push_bind(*at);
                         });
                         qb.push(" ON CONFLICT (student_id) DO NOTHING");
                         qb.build().execute(&mut *tx).await?;

@@ -180,4 +180,12 @@ impl Store {
             .map(|_| ()))?;
         Ok(())
     }
+
+    /// A number one query answers (`SELECT COUNT(*) ...`), for tests that
+    /// look at what is stored where no API shows it.
+    pub async fn count_for_tests(&self, sql: &'static str) -> crate::StoreResult<i64> {
+        Ok(crate::with_db!(self, read, |p| sqlx::query_scalar(sql)
+            .fetch_one(p)
+            .await)?)
+    }
 }

@@ -93,7 +93,9 @@ pub struct ApiTokenInfo {
 const USER_COLS: &str = "id, email, password_hash, name, role, email_verified_at, created_at";
 
 impl Store {
-    #[tracing::instrument(skip(self, password_hash))]
+    // The span keeps the role only: an email or a name is personal data,
+    // and logs keep none.
+    #[tracing::instrument(skip(self, email, password_hash, name))]
     pub async fn create_user(
         &self,
         email: &str,

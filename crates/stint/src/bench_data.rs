@@ -300,9 +300,10 @@ const PAST_PROJECTS: usize = 50_000;
 
 /// The outcomes benchmark's university (`careers@uni.bench`): `students`
 /// confirmed, two years of applications and engagements with their ledger
-/// and reviews, and equity answers.
+/// and reviews, and equity answers (sealed with `sealer`).
 async fn load_university(
     store: &Store,
+    sealer: &stint_web::secrets::Sealer,
     hash: &str,
     rng: &mut Rng,
     students: &[i64],
@@ -333,7 +334,8 @@ async fn load_university(
                 open_work: true,
             },
             Utc::now(),
-        );
+            sealer,
+        )?;
         applications += work.len();
         engagements += work.iter().filter(|w| w.hire.is_some()).count();
         store
@@ -351,8 +353,13 @@ async fn load_university(
     Ok(())
 }
 
-/// Loads the volumes into `store` (migrated, preferably empty).
-pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
+/// Loads the volumes into `store` (migrated, preferably empty); equity
+/// answers are sealed with `sealer`, the instance's key.
+pub async fn load(
+    store: &Store,
+    sealer: &stint_web::secrets::Sealer,
+    v: Volumes,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let hash = stint_web::auth::password::PasswordGate::for_this_machine()
         .hash(BENCH_PASSWORD.into(), stint_web::PasswordCost::Standard)
@@ -440,7 +447,7 @@ pub async fn load(store: &Store, v: Volumes) -> anyhow::Result<()> {
         println!("{} applicants on project {p}", applicants.len());
     }
     if !university.is_empty() {
-        load_university(store, &hash, &mut rng, &university, &past).await?;
+        load_university(store, sealer, &hash, &mut rng, &university, &past).await?;
     }
     store.analyze().await.context("ANALYZE")?;
     println!(

@@ -253,7 +253,8 @@ pub async fn load(
                 open_work: false,
             },
             now,
-        );
+            &state.config.sealer,
+        )?;
         store.seed_affiliations(university_id, &affiliates).await?;
         store.seed_work(&work).await?;
     }

@@ -6,7 +6,10 @@
 //! engagements). Deterministic for a given seed.
 
 use chrono::{DateTime, Duration, Utc};
+use stint_domain::outcomes::Answers;
 use stint_store::{SeedAffiliate, SeedHire, SeedWork};
+use stint_web::app::outcomes::seal_answers;
+use stint_web::secrets::Sealer;
 
 use crate::bench_data::Rng;
 
@@ -97,16 +100,19 @@ pub fn plan(
     projects: &[PastProject],
     shape: Shape,
     now: DateTime<Utc>,
-) -> (Vec<SeedAffiliate>, Vec<SeedWork>) {
+    sealer: &Sealer,
+) -> anyhow::Result<(Vec<SeedAffiliate>, Vec<SeedWork>)> {
     let mut affiliates = Vec::with_capacity(students.len());
     let mut work = Vec::new();
     if projects.is_empty() {
-        return (affiliates, work);
+        return Ok((affiliates, work));
     }
     for &student in students {
         let signed_up =
             now - Duration::minutes(rng.range(60 * 24 * 20, 60 * 24 * shape.days.max(21)));
-        affiliates.push((student, signed_up, answers(rng)));
+        let sealed = seal_answers(sealer, student, &Answers(answers(rng)))
+            .map_err(|e| anyhow::anyhow!("sealing equity answers: {e}"))?;
+        affiliates.push((student, signed_up, sealed));
         // One in six never applies.
         if rng.below(6) == 0 {
             continue;
@@ -189,5 +195,5 @@ pub fn plan(
             });
         }
     }
-    (affiliates, work)
+    Ok((affiliates, work))
 }

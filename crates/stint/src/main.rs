@@ -321,6 +321,7 @@ async fn run() -> anyhow::Result<()> {
             let store = open(&settings).await?;
             bench_data::load(
                 &store,
+                &settings.sealer()?,
                 bench_data::Volumes {
                     open: projects,
                     closed,
@@ -352,10 +353,25 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
+/// Seals equity answers stored before they were sealed at rest (an
+/// instance upgraded past migration 43), saying how many when there were.
+async fn seal_stored_answers(state: &AppState) -> anyhow::Result<()> {
+    let sealed = stint_web::app::outcomes::seal_stored_answers(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("sealing stored equity answers: {e}"))?;
+    if sealed > 0 {
+        println!(
+            "Sealed the equity answers of {sealed} students, stored before they were encrypted at rest."
+        );
+    }
+    Ok(())
+}
+
 /// `stint user export EMAIL`.
 async fn user_export(settings: Settings, email: &str, out: Option<PathBuf>) -> anyhow::Result<()> {
     let store = open(&settings).await?;
     let state = AppState::new(store, web_config(&settings, false).await?);
+    seal_stored_answers(&state).await?;
     let (user, archive) = match stint_web::app::privacy::export_now(&state, email).await {
         Ok(done) => done,
         Err(stint_web::AppError::NotFound) => anyhow::bail!("no account has the email {email}"),
@@ -499,6 +515,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::load(&state).await.context("loading demo data")?;
     }
+    seal_stored_answers(&state).await?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| {

@@ -3,7 +3,10 @@
 //! breakdowns, each also as CSV. Every figure counts the university's
 //! confirmed students, whatever they share (those who share only totals are
 //! in the totals); equity groups under five students are hidden. Also the
-//! student's own optional answers to the equity questions.
+//! student's own optional answers to the equity questions, sealed at rest
+//! under the instance's secrets key, bound to the student.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Duration;
 use stint_domain::FieldErrors;
@@ -16,6 +19,7 @@ use crate::AppState;
 use crate::auth::authz::require_role;
 use crate::csv::{Cell, Csv};
 use crate::error::AppError;
+use crate::secrets::{SealError, Sealer};
 
 /// Employers listed on the page (the CSV has them all).
 pub const EMPLOYERS_SHOWN: usize = 25;
@@ -104,6 +108,13 @@ async fn report(
 ) -> Result<Outcomes, AppError> {
     let m = career_staff(state, user).await?;
     let window = Duration::days(i64::from(state.config.review_window_days));
+    let unopened = AtomicUsize::new(0);
+    let open = |student: i64, sealed: &str| {
+        open_answers(&state.config.sealer, student, sealed).unwrap_or_else(|_| {
+            unopened.fetch_add(1, Ordering::Relaxed);
+            Answers::default()
+        })
+    };
     let OutcomeData {
         rows,
         months,
@@ -113,6 +124,7 @@ async fn report(
     } = state
         .store
         .outcome_report(
+            &open,
             m.org.id,
             period.start(),
             period.end(),
@@ -120,6 +132,15 @@ async fn report(
             employers_limit,
         )
         .await?;
+    let unopened = unopened.into_inner();
+    if unopened > 0 {
+        // Counted as not answered; the values themselves are never logged.
+        tracing::warn!(
+            university = m.org.id,
+            unopened,
+            "equity answers that do not open with the secrets key in use"
+        );
+    }
     let summary = Summary::of(&rows, &period);
     let offers = state
         .store
@@ -349,10 +370,77 @@ fn minor_text(minor: i64) -> String {
 
 // --- the student's answers ---
 
+/// What a student's answers are sealed for: a sealed value copied to
+/// another student's row does not open.
+fn purpose(student_id: i64) -> String {
+    format!("equity:{student_id}")
+}
+
+/// A student's answers sealed for storage: the four values in
+/// [`Attribute::ALL`]'s order, comma-separated (`None`: none answered).
+pub fn seal_answers(
+    sealer: &Sealer,
+    student_id: i64,
+    answers: &Answers,
+) -> Result<Option<String>, SealError> {
+    if answers.0.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let plain = answers.0.map(|a| a.unwrap_or("")).join(",");
+    sealer
+        .seal(&purpose(student_id), plain.as_bytes())
+        .map(Some)
+}
+
+/// Opens what [`seal_answers`] sealed; unknown values read as not answered.
+pub fn open_answers(sealer: &Sealer, student_id: i64, sealed: &str) -> Result<Answers, SealError> {
+    let plain = sealer.open(&purpose(student_id), sealed)?;
+    let text = String::from_utf8_lossy(&plain);
+    let mut raw = [None; 4];
+    for (slot, value) in raw.iter_mut().zip(text.split(',')) {
+        *slot = Some(value).filter(|v| !v.is_empty());
+    }
+    Ok(Answers::from_stored(raw))
+}
+
+/// Seals answers stored before they were sealed (migration 43) and clears
+/// their plain columns; run by `stint serve` (and the commands that read
+/// people's data) when they start. Returns how many were sealed.
+pub async fn seal_stored_answers(state: &AppState) -> Result<usize, AppError> {
+    let mut done = 0;
+    loop {
+        let plain = state.store.plain_equity_answers(500).await?;
+        if plain.is_empty() {
+            return Ok(done);
+        }
+        let mut sealed = Vec::with_capacity(plain.len());
+        for (student, raw) in &plain {
+            let answers = Answers::from_stored(raw.each_ref().map(Option::as_deref));
+            let value = seal_answers(&state.config.sealer, *student, &answers)
+                .map_err(|e| AppError::Internal(format!("sealing equity answers: {e}")))?;
+            // A row with nothing answered keeps an empty sealed value, so
+            // it is not read again; it reads as not answered.
+            sealed.push((*student, value.unwrap_or_default()));
+        }
+        state.store.seal_plain_equity(&sealed).await?;
+        done += plain.len();
+    }
+}
+
 /// The student's answers to the equity questions.
 pub async fn answers(state: &AppState, user: &User) -> Result<Answers, AppError> {
     require_role(user, Role::Student)?;
-    Ok(state.store.equity_answers(user.id).await?)
+    let Some(sealed) = state.store.equity_sealed(user.id).await? else {
+        return Ok(Answers::default());
+    };
+    // Answers sealed under a key no longer in use read as not answered
+    // (the student can give them again), as in the report.
+    Ok(
+        open_answers(&state.config.sealer, user.id, &sealed).unwrap_or_else(|e| {
+            tracing::warn!(user = user.id, error = %e, "equity answers do not open");
+            Answers::default()
+        }),
+    )
 }
 
 /// Saves the student's answers (each optional; blank clears it).
@@ -363,7 +451,12 @@ pub async fn set_answers(
 ) -> Result<Answers, AppError> {
     require_role(user, Role::Student)?;
     let answers = Answers::parse(raw).map_err(|e: FieldErrors| AppError::Invalid(e))?;
-    state.store.set_equity_answers(user.id, &answers).await?;
+    let sealed = seal_answers(&state.config.sealer, user.id, &answers)
+        .map_err(|e| AppError::Internal(format!("sealing equity answers: {e}")))?;
+    state
+        .store
+        .set_equity_sealed(user.id, sealed.as_deref())
+        .await?;
     state
         .store
         .record_consent(

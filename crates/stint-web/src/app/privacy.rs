@@ -20,6 +20,7 @@ use std::io::Write as _;
 use chrono::{Datelike, Duration, Timelike, Utc};
 use serde_json::{Map, Value, json};
 use stint_domain::account::Role;
+use stint_domain::outcomes::Attribute;
 use stint_store::{DataRequest, SECTIONS, StoreError, User};
 
 use super::notify::{self, Kind};
@@ -367,6 +368,30 @@ fn unfold(mut row: Map<String, Value>) -> Map<String, Value> {
     row
 }
 
+/// An `equity.json` record with its sealed answers opened: one member per
+/// question (`null`: not answered).
+fn open_equity(state: &AppState, user_id: i64, mut row: Map<String, Value>) -> Map<String, Value> {
+    let sealed = match row.remove("sealed") {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let answers = match super::outcomes::open_answers(&state.config.sealer, user_id, &sealed) {
+        Ok(answers) => answers,
+        Err(e) if !sealed.is_empty() => {
+            tracing::warn!(user = user_id, error = %e, "equity answers do not open");
+            Default::default()
+        }
+        Err(_) => Default::default(),
+    };
+    for a in Attribute::ALL {
+        row.insert(
+            a.as_str().into(),
+            answers.get(a).map_or(Value::Null, Value::from),
+        );
+    }
+    row
+}
+
 /// A name safe as a path inside the archive.
 fn safe_name(name: &str) -> String {
     let cleaned: String = name
@@ -451,6 +476,10 @@ pub async fn build(state: &AppState, user: &User) -> Result<Archive, AppError> {
             .await?
             .into_iter()
             .map(unfold)
+            .map(|row| match section.file {
+                "equity.json" => open_equity(state, user.id, row),
+                _ => row,
+            })
             .collect();
         index.push(json!({ "file": section.file, "about": section.about, "records": rows.len() }));
         records += rows.len();
@@ -707,7 +736,7 @@ pub async fn delete_account(
     let of_them = matches!(how, Confirmation::Admin(_) | Confirmation::CommandLine);
     let waiting = blockers(state, user).await?;
     if !waiting.is_empty() {
-        return Err(blocked(&waiting, of_them));
+        return Err(deletion_blocked(&waiting, of_them));
     }
     let pseudonym = if user.role == Role::Student {
         "Former student"
@@ -727,7 +756,7 @@ pub async fn delete_account(
     {
         Ok(e) => e,
         Err(StoreError::Conflict(_)) => {
-            return Err(blocked(&blockers(state, user).await?, of_them));
+            return Err(deletion_blocked(&blockers(state, user).await?, of_them));
         }
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
@@ -774,7 +803,9 @@ pub async fn delete_account(
     Ok(state.store.data_request(r.id).await?)
 }
 
-fn blocked(waiting: &[Blocker], of_them: bool) -> AppError {
+/// 409 with every blocker said: `code` and what cannot be done yet, then
+/// each blocker as the person reads it (or, `of_them`, as an admin does).
+fn blocked(code: &'static str, what: &str, waiting: &[Blocker], of_them: bool) -> AppError {
     let list: Vec<&str> = waiting
         .iter()
         .map(|b| {
@@ -785,9 +816,15 @@ fn blocked(waiting: &[Blocker], of_them: bool) -> AppError {
             }
         })
         .collect();
-    AppError::conflict(
+    AppError::conflict(code, format!("{what} {}", list.join(" ")))
+}
+
+fn deletion_blocked(waiting: &[Blocker], of_them: bool) -> AppError {
+    blocked(
         "deletion_blocked",
-        format!("This account cannot be deleted yet. {}", list.join(" ")),
+        "This account cannot be deleted yet.",
+        waiting,
+        of_them,
     )
 }
 
@@ -1017,9 +1054,10 @@ pub async fn close_organization(
 }
 
 fn closure_blocked(waiting: &[Blocker]) -> AppError {
-    let list: Vec<&str> = waiting.iter().map(|b| b.text.as_str()).collect();
-    AppError::conflict(
+    blocked(
         "closure_blocked",
-        format!("This organization cannot be closed yet. {}", list.join(" ")),
+        "This organization cannot be closed yet.",
+        waiting,
+        false,
     )
 }

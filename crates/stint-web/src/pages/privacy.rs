@@ -170,7 +170,6 @@ async fn data_page(
         // Already ready (small accounts are, by the time the page loads).
         layout = layout.with_notice(Some("export_ready"));
     }
-    let failed = !errors.is_empty();
     let blockers = privacy::blockers(state, u)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
@@ -193,15 +192,11 @@ async fn data_page(
         preparing,
         requests: list.iter().map(|r| row(state, r, zone)).collect(),
         export_days: privacy::EXPORT_DAYS,
-        errors,
+        errors: errors.clone(),
         detail,
         layout,
     });
-    Ok(if failed {
-        (StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
-    } else {
-        res
-    })
+    Ok(super::failed(res, &errors))
 }
 
 #[derive(Deserialize, Default)]
@@ -494,7 +489,6 @@ async fn privacy_page(State(state): State<AppState>, user: crate::auth::MaybeUse
 struct ClosePage {
     layout: Layout,
     org_name: String,
-    closed_on: Option<String>,
     blockers: Vec<privacy::Blocker>,
     errors: FieldErrors,
 }
@@ -513,19 +507,13 @@ async fn close_form(
     let (org, blockers) = privacy::closing(state, u)
         .await
         .map_err(|e| PageError(e, layout.clone()))?;
-    let failed = !errors.is_empty();
     let res = render(&ClosePage {
         org_name: org.name,
-        closed_on: org.closed_at.map(|t| moment(t, u.time_zone.as_deref())),
         blockers,
-        errors,
+        errors: errors.clone(),
         layout,
     });
-    Ok(if failed {
-        (StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
-    } else {
-        res
-    })
+    Ok(super::failed(res, &errors))
 }
 
 #[derive(Deserialize, Default)]

@@ -24,6 +24,7 @@ mod invitations;
 mod invite_only;
 mod jobs_notifications;
 mod ledger_rules;
+mod logs;
 mod lti;
 mod money_flows;
 mod offers;

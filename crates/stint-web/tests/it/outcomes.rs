@@ -513,3 +513,105 @@ app_test!(outcome_counts_follow_every_change, |app| async move {
     assert_eq!(o["ratings"]["reviews"], 0);
     assert_eq!(drift(&app).await, Some(0));
 });
+
+app_test!(equity_answers_are_sealed_at_rest, |app| async move {
+    let (staff, _) = university(&app, "careers@uni.test", "Uni of Test", "uni.test", true).await;
+    let mut students = Vec::new();
+    for i in 0..6 {
+        let s = confirmed(&app, &format!("s{i}@uni.test")).await;
+        let r = answer(
+            &app,
+            &s,
+            json!({"first_generation": "yes", "gender": "non_binary"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        students.push(s);
+    }
+    let plain = "SELECT COUNT(*) FROM equity_attributes WHERE first_generation IS NOT NULL
+                   OR need_based_aid IS NOT NULL OR gender IS NOT NULL OR disability IS NOT NULL";
+    let store = &app.state.store;
+    assert_eq!(store.count_for_tests(plain).await.ok(), Some(0));
+    let sealed = store
+        .equity_sealed(students[0].id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(sealed.starts_with("v1:"), "{sealed}");
+    assert!(!sealed.contains("yes") && !sealed.contains("non_binary"));
+
+    // The report opens them: six first-generation students are shown.
+    let o = outcomes(&app, &staff, "").await.json();
+    assert_eq!(
+        group(&o, "first_generation", Some("yes"))["students"],
+        6,
+        "{o}"
+    );
+
+    // A sealed value copied to another student's row does not open there:
+    // it reads as not answered.
+    let leak: &'static str = Box::leak(
+        format!(
+            "UPDATE equity_attributes SET sealed = (SELECT sealed FROM equity_attributes WHERE student_id = {})
+             WHERE student_id = {}",
+            students[0].id, students[1].id
+        )
+        .into_boxed_str(),
+    );
+    store
+        .raw_sql_for_tests(leak)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/me/equity",
+            Some(&students[1].token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["first_generation"].is_null(), "{}", r.body);
+    // (Five "yes" and one unanswered: the lone group is hidden, and with
+    // it the next smallest.)
+    let o = outcomes(&app, &staff, "").await.json();
+    let yes = group(&o, "first_generation", Some("yes"));
+    assert_eq!(yes["suppressed"], true, "{o}");
+
+    // Answers stored in the clear before sealing (an upgraded instance)
+    // are sealed when the server starts, and read as before.
+    let s6 = confirmed(&app, "s6@uni.test").await;
+    let legacy: &'static str = Box::leak(
+        format!(
+            "INSERT INTO equity_attributes (student_id, first_generation, disability, updated_at)
+             VALUES ({}, 'no', 'prefer_not', '2026-01-02T03:04:05Z')",
+            s6.id
+        )
+        .into_boxed_str(),
+    );
+    store
+        .raw_sql_for_tests(legacy)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.count_for_tests(plain).await.ok(), Some(1));
+    let sealed = stint_web::app::outcomes::seal_stored_answers(&app.state).await;
+    assert_eq!(sealed.ok(), Some(1));
+    assert_eq!(store.count_for_tests(plain).await.ok(), Some(0));
+    let again = stint_web::app::outcomes::seal_stored_answers(&app.state).await;
+    assert_eq!(again.ok(), Some(0));
+    let r = app
+        .api(Method::GET, "/api/v1/me/equity", Some(&s6.token), None)
+        .await;
+    assert_eq!(
+        (&r.json()["first_generation"], &r.json()["disability"]),
+        (&json!("no"), &json!("prefer_not")),
+        "{}",
+        r.body
+    );
+
+    // Clearing every answer removes the row.
+    let r = answer(&app, &s6, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(store.equity_sealed(s6.id).await.ok(), Some(None));
+});

@@ -174,6 +174,15 @@ async fn busy_student(app: &TestApp) -> (Actor, Actor, i64) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app
         .api(
+            Method::PUT,
+            "/api/v1/me/equity",
+            Some(&s.token),
+            Some(json!({"first_generation": "yes", "gender": "woman"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .api(
             Method::POST,
             "/api/v1/me/searches",
             Some(&s.token),
@@ -318,6 +327,7 @@ app_test!(a_download_holds_every_kind_of_record, |app| async move {
         "saved_searches.json",
         "consents.json",
         "payout_details.json",
+        "equity.json",
         "sign_ins.json",
         "data_requests.json",
         "activity.json",
@@ -363,6 +373,17 @@ app_test!(a_download_holds_every_kind_of_record, |app| async move {
         "the signed document as JSON: {credential}"
     );
     assert_eq!(json_of(&e, "engagements.json")[0]["id"], id);
+    // Equity answers are sealed at rest and opened for their owner.
+    let equity = &json_of(&e, "equity.json")[0];
+    assert_eq!(
+        (
+            &equity["first_generation"],
+            &equity["gender"],
+            &equity["need_based_aid"]
+        ),
+        (&json!("yes"), &json!("woman"), &Value::Null),
+        "{equity}"
+    );
     assert!(
         json_of(&e, "choices.json")
             .to_string()
