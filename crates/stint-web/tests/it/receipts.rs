@@ -11,6 +11,9 @@ use crate::app_test;
 const NOTE: &str = "Coded all 500 answers; the report is linked.";
 
 app_test!(receipts_statements_and_payout_speed, |app| async move {
+    // The statement below covers the hire and the payout 30 hours later,
+    // which may fall in different months.
+    let hired_on = app.state.clock.now().date_naive();
     let (boss, s, id) = hired(&app).await;
     let admin = app.admin().await;
     let (other, _) = app.employer("x@other.com", "Other", true).await;
@@ -163,8 +166,14 @@ app_test!(receipts_statements_and_payout_speed, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
-    // The employer's statement for this month.
-    let r = app.get("/employer/statement.csv", Some(&boss.cookie)).await;
+    // The employer's statement from the hire to today.
+    let today = app.state.clock.now().date_naive();
+    let r = app
+        .get(
+            &format!("/employer/statement.csv?from={hired_on}&to={today}"),
+            Some(&boss.cookie),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let lines: Vec<&str> = r.body.lines().collect();
     assert_eq!(
